@@ -1,0 +1,34 @@
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3.11
+
+help:  ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS=":.*## "} {printf "%-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV) && $(VENV)/bin/pip install -q --upgrade pip && $(VENV)/bin/pip install -q -e ".[dev]" && touch $@
+
+install: $(VENV)/.installed  ## Create .venv and install the app with its dev tools
+
+run: $(VENV)/.installed  ## Run the app on SQLite with demo data at http://127.0.0.1:8000
+	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed  ## Run the test suite (browser tests skip with a reason when chromium is missing)
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed  ## Lint and format check
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+check: lint test  ## Lint and test (what CI runs, on SQLite)
+
+frontend:  ## Rebuild static/ from GOV.UK Frontend (needs Node; output is committed)
+	npm install --no-save --ignore-scripts
+	node_modules/.bin/sass --quiet --no-source-map --style=compressed --load-path=node_modules assets/scss/app.scss answerable/static/css/app.css
+	rm -rf answerable/static/govuk && mkdir -p answerable/static/govuk
+	cp -r node_modules/govuk-frontend/dist/govuk/assets answerable/static/govuk/assets && rm -rf answerable/static/govuk/assets/fonts
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js answerable/static/govuk/
+
+.PHONY: help install run test lint check frontend

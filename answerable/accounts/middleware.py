@@ -1,0 +1,33 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django_otp import user_has_device
+
+from answerable.organisations.selectors import access_for
+
+EXEMPT_PREFIXES = ("/account/", "/static/", "/public/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Send signed-in users who must (or chose to) use two-factor through it before anything else.
+
+    Administrators and scrutiny officers must set up an authenticator; anyone with a confirmed
+    device must use it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr]
+        ):
+            if user_has_device(user):
+                return redirect("accounts:two_factor_verify")
+            if access_for(user).needs_two_factor:  # type: ignore[arg-type]
+                return redirect("accounts:two_factor_setup")
+        return self.get_response(request)

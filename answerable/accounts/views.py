@@ -1,0 +1,101 @@
+from typing import Any
+
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+
+from answerable.accounts.forms import SignInForm, TokenForm
+from answerable.accounts.services import totp_device_confirm, totp_device_pending
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if form.is_valid():
+        user = auth.authenticate(
+            request,
+            email=form.cleaned_data["email"].lower(),
+            password=form.cleaned_data["password"],
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            form.add_error(None, "Enter a correct email address and password")
+        else:
+            auth.login(request, user)
+            return redirect(_next_url(request))
+    return render(
+        request, "accounts/sign_in.html",
+        {"form": form, "page_forms": [form], "title": "Sign in", "next": _next_url(request)},
+    )
+
+
+def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return render(
+        request, "accounts/locked_out.html", {"title": "Your account is locked"}, status=429
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    messages.success(request, "You have signed out")
+    return redirect("accounts:sign_in")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", "The security code is not correct or has expired")
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+    return render(
+        request, "accounts/two_factor_verify.html",
+        {"form": form, "page_forms": [form], "title": "Enter your security code"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if any(devices_for_user(request.user)):
+        return redirect("accounts:two_factor_verify")
+    device = totp_device_pending(user=request.user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        if totp_device_confirm(device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            messages.success(request, "Two-factor authentication is set up")
+            return redirect("/")
+        form.add_error("token", "The security code is not correct or has expired")
+    return render(
+        request, "accounts/two_factor_setup.html",
+        {
+            "form": form, "page_forms": [form], "title": "Set up two-factor authentication",
+            "secret": _base32(device.bin_key), "config_url": device.config_url,
+        },
+    )
+
+
+def _base32(key: bytes) -> str:
+    from base64 import b32encode
+
+    encoded = b32encode(key).decode()
+    return " ".join(encoded[i : i + 4] for i in range(0, len(encoded), 4))

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from answerable.audit.selectors import audit_event_list_for_organisations
+from answerable.core.views_helpers import paginate, pagination_params
+from answerable.organisations.models import Membership
+from answerable.organisations.selectors import access_for
+
+
+@login_required
+@require_GET
+def audit_event_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    offices = access.organisations_with_role(Membership.Role.ADMINISTRATOR) | (
+        access.organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
+    )
+    if not offices:
+        raise PermissionDenied
+    page = paginate(request, audit_event_list_for_organisations(organisation_ids=offices))
+    return render(
+        request, "audit/event_list.html",
+        {"title": "Audit trail", "page": page, "pagination": pagination_params(request, page)},
+    )

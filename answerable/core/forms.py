@@ -1,0 +1,58 @@
+"""Form fields shared by every app, worded as the GOV.UK Design System asks."""
+
+import datetime
+from typing import Any
+
+from django import forms
+
+
+class GovukDateInput(forms.Widget):
+    """Three text boxes (day, month, year) named `<name>-day` and so on, as GOV.UK's date input."""
+
+    def split(self, value: Any) -> tuple[str, str, str]:
+        if isinstance(value, datetime.date):
+            return str(value.day), str(value.month), str(value.year)
+        return "", "", ""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [str(data.get(f"{name}-{part}", "")).strip() for part in ("day", "month", "year")]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}-{part}" in data for part in ("day", "month", "year"))
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, with the Design System's error messages."""
+
+    widget = GovukDateInput
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        parts = list(value or ["", "", ""])
+        name = str(self.label or "date").lower()
+        if not any(parts):
+            return None
+        missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+        if missing:
+            raise forms.ValidationError(
+                f"The {name} must include a {' and '.join(missing)}", code="incomplete"
+            )
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1900 or year > 2200:
+                raise ValueError
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"The {name} must be a real date", code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(
+                self.error_messages.get("required")
+                if self.error_messages.get("required") != forms.Field.default_error_messages[
+                    "required"
+                ]
+                else f"Enter the {str(self.label or 'date').lower()}",
+                code="required",
+            )

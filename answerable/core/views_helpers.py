@@ -1,0 +1,50 @@
+"""Small helpers every app's views share."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+
+def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = 50) -> Page:
+    """Return the requested page, falling back to the last page if the number is too high."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def pagination_params(request: HttpRequest, page: Page) -> dict[str, Any] | None:
+    """govukPagination parameters for a page, keeping the other query-string filters."""
+    if page.paginator.num_pages <= 1:
+        return None
+    query = request.GET.copy()
+
+    def href(number: int) -> str:
+        query["page"] = str(number)
+        return "?" + urlencode(sorted(query.items()))
+
+    items: list[dict[str, Any]] = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append(
+                {"number": number, "href": href(number), "current": number == page.number}
+            )
+    params: dict[str, Any] = {"items": items}
+    if page.has_previous():
+        params["previous"] = {"href": href(page.previous_page_number())}
+    if page.has_next():
+        params["next"] = {"href": href(page.next_page_number())}
+    return params

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+
+from answerable.core.models import BaseModel
+
+
+class Organisation(BaseModel):
+    """A body in the partnership: the PCC's office, the force, a council, an NHS body."""
+
+    class Kind(models.TextChoices):
+        PCC_OFFICE = "pcc_office", "Office of the Police and Crime Commissioner"
+        POLICE_FORCE = "police_force", "Police force"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        HEALTH_BODY = "health_body", "Health body"
+        EDUCATION = "education", "Education"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_archived = models.BooleanField(default=False)
+    archived_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Membership(BaseModel):
+    """A user's role in one organisation. A user may belong to more than one."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Administrator"
+        SCRUTINY_OFFICER = "scrutiny_officer", "Scrutiny officer"
+        LEAD_OFFICER = "lead_officer", "Lead officer"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+# Roles that must use two-factor authentication (PRODUCT.md: administrators and scrutiny officers).
+TWO_FACTOR_ROLES = frozenset({Membership.Role.ADMINISTRATOR, Membership.Role.SCRUTINY_OFFICER})

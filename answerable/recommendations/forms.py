@@ -1,0 +1,260 @@
+from django import forms
+from django.conf import settings
+
+from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
+from answerable.core.forms import GovukDateField
+from answerable.organisations.models import Organisation
+from answerable.recommendations.models import (
+    Assessment,
+    AssuranceStatus,
+    DeliveryStatus,
+    Evidence,
+    Recommendation,
+    Source,
+)
+
+
+class SourceForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the report", max_length=500,
+        error_messages={"required": "Enter the title of the report"},
+    )
+    kind = forms.ChoiceField(
+        label="Type of source", choices=Source.Kind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of source"},
+    )
+    publisher = forms.CharField(
+        label="Publisher", max_length=200, help_text="For example, HMICFRS or the inquiry's chair.",
+        error_messages={"required": "Enter the publisher"},
+    )
+    published_on = GovukDateField(
+        label="Publication date", required=True, help_text="For example, 8 12 2023",
+    )
+    url = forms.URLField(
+        label="Web address of the report", required=False, max_length=500,
+        error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.org"},
+    )
+    deadline_rule = forms.ChoiceField(
+        label="Statutory deadline", choices=Source.DeadlineRule.choices, widget=forms.RadioSelect,
+        initial=Source.DeadlineRule.NONE,
+        error_messages={"required": "Select the statutory deadline that applies"},
+    )
+    document = forms.FileField(
+        label="Upload the report (optional)", required=False, help_text="A PDF, up to 10MB.",
+    )
+
+    def clean_document(self) -> CheckedFile | None:
+        upload = self.cleaned_data.get("document")
+        if not upload:
+            return None
+        return check_upload(
+            upload, allowed=frozenset({PDF}), max_bytes=settings.EVIDENCE_MAX_BYTES
+        )
+
+
+class RecommendationForm(forms.Form):
+    reference = forms.CharField(
+        label="Reference as published", max_length=50, help_text="For example, R12 or AFI 2.",
+        error_messages={"required": "Enter the reference as published"},
+    )
+    text = forms.CharField(
+        label="Full text", widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the full text of the recommendation"},
+    )
+    finding_type = forms.ChoiceField(
+        label="Finding type", choices=Recommendation.FindingType.choices,
+        widget=forms.RadioSelect, initial=Recommendation.FindingType.RECOMMENDATION,
+        error_messages={"required": "Select the finding type"},
+    )
+    addressees = forms.CharField(
+        label="Addressed to", max_length=500, required=False,
+        help_text="Who the report names, for example West Mercia Police; Telford & Wrekin Council.",
+    )
+    themes = forms.CharField(
+        label="Themes", required=False, max_length=500,
+        help_text="Separate themes with commas, for example Training, Intelligence.",
+    )
+
+    def clean_themes(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["themes"].split(",") if t.strip()]
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label="Response", widget=forms.RadioSelect,
+        choices=[c for c in Recommendation.Response.choices if c[0]],
+        error_messages={"required": "Select the response"},
+    )
+    response_text = forms.CharField(
+        label="Response text", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    responded_on = GovukDateField(label="Date of the response", required=True)
+
+
+class ActionForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label="Owner organisation", queryset=Organisation.objects.none(),
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the organisation that owns this action"},
+    )
+    description = forms.CharField(
+        label="What the organisation will do", widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the organisation will do"},
+    )
+    target_on = GovukDateField(label="Target date", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            is_archived=False
+        )
+
+
+class TargetDateForm(forms.Form):
+    new_on = GovukDateField(label="New target date", required=True)
+    reason = forms.CharField(
+        label="Reason for the change", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for changing the target date"},
+    )
+
+
+class UpdateForm(forms.Form):
+    narrative = forms.CharField(
+        label="What has been done since the last update",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what has been done since the last update"},
+    )
+    status = forms.ChoiceField(
+        label="Delivery status", choices=DeliveryStatus.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Select a delivery status"},
+    )
+    unable_reason = forms.CharField(
+        label="If unable to implement, why", widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, help_text="For example, the national or legislative change it needs.",
+    )
+    evidence_file = forms.FileField(
+        label="Attach evidence (optional)", required=False,
+        help_text="A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB.",
+    )
+    evidence_link = forms.URLField(
+        label="Or link to evidence (optional)", required=False, max_length=500,
+        error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.org"},
+    )
+    evidence_title = forms.CharField(label="Evidence title", required=False, max_length=300)
+    evidence_marking = forms.ChoiceField(
+        label="Handling marking of the evidence", choices=Evidence.Marking.choices,
+        widget=forms.RadioSelect, initial=Evidence.Marking.OFFICIAL,
+    )
+    evidence_is_published = forms.BooleanField(
+        label="The evidence may be published on the public site", required=False
+    )
+
+    def clean_evidence_file(self) -> CheckedFile | None:
+        upload = self.cleaned_data.get("evidence_file")
+        if not upload:
+            return None
+        return check_upload(upload, allowed=EVIDENCE_KINDS, max_bytes=settings.EVIDENCE_MAX_BYTES)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (
+            data.get("evidence_is_published")
+            and data.get("evidence_marking") == Evidence.Marking.OFFICIAL_SENSITIVE
+        ):
+            self.add_error(
+                "evidence_is_published", "OFFICIAL-SENSITIVE evidence cannot be published"
+            )
+        return data
+
+
+class AssessmentForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="Assurance decision", widget=forms.RadioSelect,
+        choices=[c for c in Assessment.Verdict.choices if c[0] != Assessment.Verdict.REOPENED],
+        error_messages={"required": "Select assured, partly assured or not assured"},
+    )
+    rationale = forms.CharField(
+        label="Rationale", widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you saw that supports the decision.",
+        error_messages={"required": "Enter the rationale for the assessment"},
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this being reopened", widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for reopening"},
+    )
+
+
+class RecommendationFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    source = forms.ModelChoiceField(
+        label="Source", queryset=Source.objects.none(), required=False, empty_label="All sources"
+    )
+    owner = forms.ModelChoiceField(
+        label="Action owner", queryset=Organisation.objects.none(), required=False,
+        empty_label="All owners",
+    )
+    delivery_status = forms.ChoiceField(
+        label="Has an action that is", required=False,
+        choices=[("", "Any delivery status"), *DeliveryStatus.choices],
+    )
+    assurance_status = forms.ChoiceField(
+        label="Assurance", required=False,
+        choices=[("", "Any assurance status"), *AssuranceStatus.choices],
+    )
+    finding_type = forms.ChoiceField(
+        label="Finding type", required=False,
+        choices=[("", "Any finding type"), *Recommendation.FindingType.choices],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False,
+        choices=[("source", "Source and reference"), ("reference", "Reference"),
+                 ("deadline", "Deadline"), ("assurance", "Assurance status"),
+                 ("updated", "Recently changed")],
+    )
+
+    def __init__(self, *args: object, sources: object, owners: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, object]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ActionFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    owner = forms.ModelChoiceField(
+        label="Owner", queryset=Organisation.objects.none(), required=False,
+        empty_label="All owners",
+    )
+    delivery_status = forms.ChoiceField(
+        label="Delivery status", required=False,
+        choices=[("", "Any delivery status"), *DeliveryStatus.choices],
+    )
+    assurance_status = forms.ChoiceField(
+        label="Assurance", required=False,
+        choices=[("", "Any assurance status"), *AssuranceStatus.choices],
+    )
+    due = forms.ChoiceField(
+        label="Due", required=False,
+        choices=[("", "Any time"), ("overdue", "Overdue"), ("30_days", "Due in the next 30 days")],
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False,
+        choices=[("target", "Target date"), ("owner", "Owner"), ("status", "Delivery status"),
+                 ("updated", "Recently updated"), ("reference", "Reference")],
+    )
+
+    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, object]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

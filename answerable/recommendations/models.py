@@ -1,0 +1,340 @@
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from answerable.core.models import BaseModel
+from answerable.organisations.models import Organisation
+
+
+class Theme(BaseModel):
+    """Reference data: a subject recommendations are grouped by (e.g. Intelligence, Training)."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(BaseModel):
+    """A published report that makes recommendations: inquiry, inspection, review, audit."""
+
+    class Kind(models.TextChoices):
+        INQUIRY = "inquiry", "Inquiry"
+        INSPECTION = "inspection", "Inspection"
+        REVIEW = "review", "Review"
+        AUDIT = "audit", "Audit"
+        CORONER = "coroner", "Coroner's report"
+
+    class DeadlineRule(models.TextChoices):
+        NONE = "none", "No statutory deadline"
+        S55 = "s55", "PCC comments within 56 days (s55 Police Act 1996)"
+        IICSA = "iicsa", "Response with a timetable within 6 months (IICSA)"
+        PFD = "pfd", "Response within 56 days (coroner's Prevention of Future Deaths)"
+
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sources")
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200)
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    deadline_rule = models.CharField(
+        max_length=10, choices=DeadlineRule.choices, default=DeadlineRule.NONE
+    )
+    responded_on = models.DateField(
+        null=True, blank=True, help_text="When the statutory response or comments were published."
+    )
+    document = models.FileField(upload_to="sources/%Y/", blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    is_archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "title"], name="source_unique_title")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:source_detail", args=[self.pk])
+
+    @property
+    def response_due_on(self) -> datetime.date | None:
+        """The statutory date by which a response is due, from the deadline rule."""
+        if not self.published_on:
+            return None
+        if self.deadline_rule in (self.DeadlineRule.S55, self.DeadlineRule.PFD):
+            return self.published_on + datetime.timedelta(days=56)
+        if self.deadline_rule == self.DeadlineRule.IICSA:
+            return self.published_on + relativedelta(months=6)
+        return None
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the owner reports about an action."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    OFF_TRACK = "off_track", "Off track"
+    READY_FOR_ASSESSMENT = "ready_for_assessment", "Ready for assessment"
+    COMPLETED = "completed", "Completed"
+    UNABLE_TO_IMPLEMENT = "unable_to_implement", "Unable to implement"
+
+
+class AssuranceStatus(models.TextChoices):
+    """What the scrutiny officer or independent chair decided; only assessments set it."""
+
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    ASSURED = "assured", "Assured"
+    PARTLY_ASSURED = "partly_assured", "Partly assured"
+    NOT_ASSURED = "not_assured", "Not assured"
+    REOPENED = "reopened", "Reopened"
+
+
+class Recommendation(BaseModel):
+    """A recommendation, cause of concern or area for improvement, as published."""
+
+    class FindingType(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+        AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+    class Response(models.TextChoices):
+        AWAITED = "", "Awaited"
+        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", "Accepted in principle"
+        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
+        NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
+    reference = models.CharField(max_length=50)
+    text = models.TextField()
+    finding_type = models.CharField(
+        max_length=25, choices=FindingType.choices, default=FindingType.RECOMMENDATION
+    )
+    addressees = models.CharField(max_length=500, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    response = models.CharField(max_length=25, choices=Response.choices, blank=True, default="")
+    response_text = models.TextField(blank=True)
+    responded_on = models.DateField(null=True, blank=True)
+    deadline_on = models.DateField(
+        null=True, blank=True, help_text="A deadline written in the text, such as 'By 31 December'."
+    )
+    assurance_status = models.CharField(
+        max_length=20, choices=AssuranceStatus.choices, default=AssuranceStatus.NOT_ASSESSED
+    )
+    position = models.PositiveIntegerField(default=0)
+    is_archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["source_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reference"], name="recommendation_unique_reference"
+            )
+        ]
+        indexes = [models.Index(fields=["assurance_status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:recommendation_detail", args=[self.pk])
+
+
+class RecommendationLink(BaseModel):
+    """A relation between two recommendations: one overlaps or supersedes another."""
+
+    class Kind(models.TextChoices):
+        OVERLAPS = "overlaps", "Overlaps"
+        SUPERSEDES = "supersedes", "Supersedes"
+
+    from_recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_recommendation", "to_recommendation", "kind"],
+                name="recommendation_link_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_recommendation=models.F("to_recommendation")),
+                name="recommendation_link_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_recommendation.reference} {self.kind} {self.to_recommendation.reference}"
+
+
+class Action(BaseModel):
+    """One agency's share of a recommendation, reported on by that agency."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="actions"
+    )
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="led_actions",
+    )
+    description = models.TextField()
+    target_on = models.DateField(null=True, blank=True)
+    delivery_status = models.CharField(
+        max_length=25, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_STARTED
+    )
+    unable_reason = models.TextField(blank=True)
+    assurance_status = models.CharField(
+        max_length=20, choices=AssuranceStatus.choices, default=AssuranceStatus.NOT_ASSESSED
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    is_archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["recommendation_id", "id"]
+        indexes = [
+            models.Index(fields=["owner", "delivery_status"]),
+            models.Index(fields=["target_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference} – {self.owner.display_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:action_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.delivery_status not in (
+            DeliveryStatus.COMPLETED,
+            DeliveryStatus.UNABLE_TO_IMPLEMENT,
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.target_on and self.is_open and self.target_on < timezone.localdate())
+
+
+class TargetDateChange(BaseModel):
+    """A change to an action's target date, with its reason: the change-control record."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="date_changes")
+    previous_on = models.DateField(null=True, blank=True)
+    new_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.previous_on} → {self.new_on}"
+
+
+class Update(BaseModel):
+    """An append-only progress entry on an action. Never edited once written."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    narrative = models.TextField()
+    status_before = models.CharField(max_length=25, choices=DeliveryStatus.choices)
+    status_after = models.CharField(max_length=25, choices=DeliveryStatus.choices)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Update on {self.action} at {self.created_at:%Y-%m-%d}"
+
+    @property
+    def changed_status(self) -> bool:
+        return self.status_before != self.status_after
+
+
+class Evidence(BaseModel):
+    """A file or link supporting an update, with its handling marking."""
+
+    class Marking(models.TextChoices):
+        OFFICIAL = "official", "OFFICIAL"
+        OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
+    update = models.ForeignKey(
+        Update, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    file_kind = models.CharField(max_length=10, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    marking = models.CharField(max_length=20, choices=Marking.choices, default=Marking.OFFICIAL)
+    is_published = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(file="") & models.Q(link="")), name="evidence_file_or_link"
+            ),
+            # OFFICIAL-SENSITIVE material never reaches the public.
+            models.CheckConstraint(
+                condition=~(models.Q(marking="official_sensitive") & models.Q(is_published=True)),
+                name="evidence_sensitive_never_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assessment(BaseModel):
+    """An assurance decision on an action or a recommendation, by a scrutiny officer."""
+
+    class Verdict(models.TextChoices):
+        ASSURED = "assured", "Assured"
+        PARTLY_ASSURED = "partly_assured", "Partly assured"
+        NOT_ASSURED = "not_assured", "Not assured"
+        REOPENED = "reopened", "Reopened"
+
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    rationale = models.TextField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recommendation__isnull=False, action__isnull=True)
+                    | models.Q(recommendation__isnull=True, action__isnull=False)
+                ),
+                name="assessment_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} on {self.action or self.recommendation}"

@@ -1,0 +1,423 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from answerable.core.views_helpers import form_add_service_error, paginate, pagination_params
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for, organisation_list
+from answerable.recommendations import selectors, services
+from answerable.recommendations.forms import (
+    ActionFilterForm,
+    ActionForm,
+    AssessmentForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    ReopenForm,
+    ResponseForm,
+    SourceForm,
+    TargetDateForm,
+    UpdateForm,
+)
+from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, Evidence
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, f"recommendations/{template}", context)
+
+
+def _run_service(form: Any, service: Any, **kwargs: Any) -> Any:
+    """Call a service; return its result, or None after putting its errors on the form."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    summary = selectors.dashboard_summary(user=request.user)
+    return _render(
+        request, "dashboard.html",
+        {"title": "Dashboard", "summary": summary, "active_nav": "dashboard",
+         "delivery_choices": DeliveryStatus.choices, "assurance_choices": AssuranceStatus.choices,
+         "delivery_labels": dict(DeliveryStatus.choices),
+         "assurance_labels": dict(AssuranceStatus.choices),
+         "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER)},
+    )
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = selectors.source_list(user=request.user).order_by("-published_on", "title")
+    page = paginate(request, sources)
+    return _render(
+        request, "source_list.html",
+        {"title": "Sources", "page": page, "pagination": pagination_params(request, page),
+         "active_nav": "sources",
+         "can_create": selectors.can_manage_register(user=request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_create(request: HttpRequest) -> HttpResponse:
+    offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
+    if not offices:
+        raise PermissionDenied
+    form = SourceForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        source = _run_service(
+            form, services.source_create, actor=request.user,
+            owner=Organisation.objects.get(pk=min(offices)), title=data["title"],
+            kind=data["kind"], publisher=data["publisher"], published_on=data["published_on"],
+            url=data["url"], deadline_rule=data["deadline_rule"], document=data["document"],
+        )
+        if source:
+            messages.success(request, f"Source added: {source.title}")
+            return redirect(source)
+    return _render(
+        request, "source_create.html",
+        {"title": "Add a source", "form": form, "page_forms": [form], "active_nav": "sources"},
+    )
+
+
+@login_required
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    recommendations = selectors.recommendation_list(user=request.user).filter(source=source)
+    page = paginate(request, recommendations.order_by("position", "id"))
+    return _render(
+        request, "source_detail.html",
+        {"title": source.title, "source": source, "page": page,
+         "pagination": pagination_params(request, page), "active_nav": "sources",
+         "can_manage": selectors.can_manage_register(user=request.user, source=source)},
+    )
+
+
+# --- recommendations -----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    visible = selectors.recommendation_list(user=request.user)
+    form = RecommendationFilterForm(
+        request.GET or None,
+        sources=selectors.source_list(user=request.user).order_by("title"),
+        owners=organisation_list(),
+    )
+    recommendations = selectors.recommendation_filter(visible, **form.filters())
+    page = paginate(request, recommendations)
+    return _render(
+        request, "recommendation_list.html",
+        {"title": "Recommendations", "form": form, "page": page,
+         "pagination": pagination_params(request, page), "active_nav": "recommendations"},
+    )
+
+
+@login_required
+@require_GET
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    actions = selectors.action_list(user=request.user).filter(recommendation=recommendation)
+    links = recommendation.links_out.select_related("to_recommendation").all()
+    return _render(
+        request, "recommendation_detail.html",
+        {
+            "title": f"{recommendation.reference}: {recommendation.source.title}",
+            "recommendation": recommendation,
+            "actions": actions,
+            "links": links,
+            "timeline": selectors.recommendation_timeline(recommendation=recommendation),
+            "can_manage": selectors.can_manage_register(
+                user=request.user, source=recommendation.source
+            ),
+            "can_assess": selectors.can_assess(user=request.user, recommendation=recommendation),
+            "active_nav": "recommendations",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=source):
+        raise PermissionDenied
+    form = RecommendationForm(request.POST or None)
+    if form.is_valid():
+        recommendation = _run_service(
+            form, services.recommendation_create, actor=request.user, source=source,
+            **form.cleaned_data,
+        )
+        if recommendation:
+            messages.success(request, f"Recommendation {recommendation.reference} added")
+            return redirect(recommendation)
+    return _render(
+        request, "recommendation_create.html",
+        {"title": "Add a recommendation", "form": form, "page_forms": [form], "source": source,
+         "active_nav": "sources"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=recommendation.source):
+        raise PermissionDenied
+    form = ResponseForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.recommendation_response_record, actor=request.user,
+        recommendation=recommendation, **form.cleaned_data,
+    ):
+        messages.success(request, "Response recorded")
+        return redirect(recommendation)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Record the response to {recommendation.reference}", "form": form,
+         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Save response",
+         "active_nav": "recommendations"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_assess(user=request.user, recommendation=recommendation):
+        raise PermissionDenied
+    form = AssessmentForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.assessment_record, actor=request.user, recommendation=recommendation,
+        **form.cleaned_data,
+    ):
+        messages.success(request, f"Assessment recorded for {recommendation.reference}")
+        return redirect(recommendation)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Assess recommendation {recommendation.reference}", "form": form,
+         "page_forms": [form], "back": recommendation.get_absolute_url(),
+         "button": "Record assessment", "subject_text": recommendation.text,
+         "active_nav": "recommendations"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_assess(user=request.user, recommendation=recommendation):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.assurance_reopen, actor=request.user, recommendation=recommendation,
+        reason=form.cleaned_data["reason"],
+    ):
+        messages.success(request, f"Recommendation {recommendation.reference} reopened")
+        return redirect(recommendation)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Reopen recommendation {recommendation.reference}", "form": form,
+         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Reopen",
+         "active_nav": "recommendations"},
+    )
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=recommendation.source):
+        raise PermissionDenied
+    form = ActionForm(request.POST or None)
+    if form.is_valid():
+        action = _run_service(
+            form, services.action_create, actor=request.user, recommendation=recommendation,
+            **form.cleaned_data,
+        )
+        if action:
+            messages.success(request, f"Action added for {action.owner.name}")
+            return redirect(recommendation)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Add an action to {recommendation.reference}", "form": form,
+         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Add action",
+         "subject_text": recommendation.text, "active_nav": "recommendations"},
+    )
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    form = ActionFilterForm(request.GET or None, owners=organisation_list())
+    actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
+    page = paginate(request, actions)
+    return _render(
+        request, "action_list.html",
+        {"title": "Actions", "form": form, "page": page,
+         "pagination": pagination_params(request, page), "active_nav": "actions"},
+    )
+
+
+@login_required
+@require_GET
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    return _render(
+        request, "action_detail.html",
+        {
+            "title": f"{action.recommendation.reference}: action for {action.owner.name}",
+            "action": action,
+            "timeline": selectors.action_timeline(action=action),
+            "can_update": selectors.can_update_action(user=request.user, action=action),
+            "can_change_date": selectors.can_change_target_date(user=request.user, action=action),
+            "can_assess": selectors.can_assess(
+                user=request.user, recommendation=action.recommendation
+            ),
+            "active_nav": "actions",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_update_action(user=request.user, action=action):
+        raise PermissionDenied
+    form = UpdateForm(
+        request.POST or None, request.FILES or None, initial={"status": action.delivery_status}
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        evidence = []
+        if data["evidence_file"] or data["evidence_link"]:
+            evidence.append(
+                services.EvidenceInput(
+                    title=data["evidence_title"], marking=data["evidence_marking"],
+                    is_published=data["evidence_is_published"], file=data["evidence_file"],
+                    link=data["evidence_link"],
+                )
+            )
+        if _run_service(
+            form, services.update_post, actor=request.user, action=action,
+            narrative=data["narrative"], status=data["status"],
+            unable_reason=data["unable_reason"], evidence=evidence,
+        ):
+            messages.success(request, "Update posted")
+            return redirect(action)
+    return _render(
+        request, "action_update.html",
+        {"title": f"Post an update on {action.recommendation.reference}", "form": form,
+         "page_forms": [form], "action": action, "active_nav": "actions"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_target_date(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_change_target_date(user=request.user, action=action):
+        raise PermissionDenied
+    form = TargetDateForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.action_target_date_change, actor=request.user, action=action,
+        **form.cleaned_data,
+    ):
+        messages.success(request, "Target date changed")
+        return redirect(action)
+    return _render(
+        request, "simple_form.html",
+        {"title": "Change the target date", "form": form, "page_forms": [form],
+         "back": action.get_absolute_url(), "button": "Change target date",
+         "subject_text": action.description, "active_nav": "actions"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
+        raise PermissionDenied
+    form = AssessmentForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.assessment_record, actor=request.user, action=action, **form.cleaned_data
+    ):
+        messages.success(request, f"Assessment recorded for the action on "
+                                  f"{action.recommendation.reference}")
+        return redirect(action)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Assess the action for {action.owner.name}", "form": form,
+         "page_forms": [form], "back": action.get_absolute_url(), "button": "Record assessment",
+         "subject_text": action.description, "active_nav": "queue"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
+        raise PermissionDenied
+    form = ReopenForm(request.POST or None)
+    if form.is_valid() and _run_service(
+        form, services.assurance_reopen, actor=request.user, action=action,
+        reason=form.cleaned_data["reason"],
+    ):
+        messages.success(request, "Action reopened")
+        return redirect(action)
+    return _render(
+        request, "simple_form.html",
+        {"title": f"Reopen the action for {action.owner.name}", "form": form,
+         "page_forms": [form], "back": action.get_absolute_url(), "button": "Reopen",
+         "active_nav": "actions"},
+    )
+
+
+@login_required
+@require_GET
+def assessment_queue(request: HttpRequest) -> HttpResponse:
+    if not access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER):
+        raise PermissionDenied
+    page = paginate(request, selectors.assessment_queue(user=request.user))
+    return _render(
+        request, "assessment_queue.html",
+        {"title": "Ready for assessment", "page": page,
+         "pagination": pagination_params(request, page), "active_nav": "queue"},
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence: Evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
+    if not evidence.file:
+        raise Http404("This evidence is a link")
+    response = FileResponse(
+        evidence.file.open("rb"), as_attachment=True,
+        filename=f"{evidence.title[:80]}.{evidence.file_kind}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="recommendations:dashboard"), name="home"),
+    path("account/", include("answerable.accounts.urls")),
+    path("register/", include("answerable.recommendations.urls")),
+    path("audit/", include("answerable.audit.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "answerable.core.views.page_not_found"
+handler403 = "answerable.core.views.permission_denied"
+handler500 = "answerable.core.views.server_error"
