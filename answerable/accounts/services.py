@@ -17,7 +17,9 @@ def user_create(
     user.full_clean()
     user.save()
     audit_record(
-        actor=actor, action="user.created", target=user,
+        actor=actor,
+        action="user.created",
+        target=user,
         changes={"email": [None, user.email], "full_name": [None, full_name]},
     )
     return user

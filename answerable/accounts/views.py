@@ -22,7 +22,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = auth.authenticate(
             request,
@@ -37,7 +37,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             auth.login(request, user)
             return redirect(_next_url(request))
     return render(
-        request, "accounts/sign_in.html",
+        request,
+        "accounts/sign_in.html",
         {"form": form, "page_forms": [form], "title": "Sign in", "next": _next_url(request)},
     )
 
@@ -67,7 +68,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next_url(request))
     return render(
-        request, "accounts/two_factor_verify.html",
+        request,
+        "accounts/two_factor_verify.html",
         {"form": form, "page_forms": [form], "title": "Enter your security code"},
     )
 
@@ -86,10 +88,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return redirect("/")
         form.add_error("token", "The security code is not correct or has expired")
     return render(
-        request, "accounts/two_factor_setup.html",
+        request,
+        "accounts/two_factor_setup.html",
         {
-            "form": form, "page_forms": [form], "title": "Set up two-factor authentication",
-            "secret": _base32(device.bin_key), "config_url": device.config_url,
+            "form": form,
+            "page_forms": [form],
+            "title": "Set up two-factor authentication",
+            "secret": _base32(device.bin_key),
+            "config_url": device.config_url,
         },
     )
 

@@ -21,6 +21,7 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = paginate(request, audit_event_list_for_organisations(organisation_ids=offices))
     return render(
-        request, "audit/event_list.html",
+        request,
+        "audit/event_list.html",
         {"title": "Audit trail", "page": page, "pagination": pagination_params(request, page)},
     )

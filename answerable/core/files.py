@@ -12,8 +12,14 @@ from django.template.defaultfilters import filesizeformat
 PDF, DOCX, XLSX, PNG, JPEG, CSV = "pdf", "docx", "xlsx", "png", "jpeg", "csv"
 EVIDENCE_KINDS = frozenset({PDF, DOCX, XLSX, PNG, JPEG})
 TABLE_KINDS = frozenset({CSV, XLSX})
-KIND_LABELS = {PDF: "PDF", DOCX: "Word (DOCX)", XLSX: "Excel (XLSX)", PNG: "PNG", JPEG: "JPEG",
-               CSV: "CSV"}
+KIND_LABELS = {
+    PDF: "PDF",
+    DOCX: "Word (DOCX)",
+    XLSX: "Excel (XLSX)",
+    PNG: "PNG",
+    JPEG: "JPEG",
+    CSV: "CSV",
+}
 CONTENT_TYPES = {
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -90,6 +96,9 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str], max_bytes: in
             code="wrong_type",
         )
     return CheckedFile(
-        name=name, kind=kind, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        name=name,
+        kind=kind,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         content=content,
     )

@@ -50,9 +50,8 @@ class GovukDateField(forms.Field):
         if value is None and self.required:
             raise forms.ValidationError(
                 self.error_messages.get("required")
-                if self.error_messages.get("required") != forms.Field.default_error_messages[
-                    "required"
-                ]
+                if self.error_messages.get("required")
+                != forms.Field.default_error_messages["required"]
                 else f"Enter the {str(self.label or 'date').lower()}",
                 code="required",
             )

@@ -28,8 +28,14 @@ def _choices(bf: forms.BoundField, selected: set[str]) -> list[dict[str, Any]]:
     items = []
     for value, text in bf.field.choices:  # type: ignore[attr-defined]
         value = "" if value is None else str(getattr(value, "value", value))
-        items.append({"value": value, "text": str(text), "checked": value in selected,
-                      "selected": value in selected})
+        items.append(
+            {
+                "value": value,
+                "text": str(text),
+                "checked": value in selected,
+                "selected": value in selected,
+            }
+        )
     return items
 
 
@@ -57,8 +63,8 @@ def field_params(
         legend["isPageHeading"] = True
 
     if isinstance(widget, GovukDateInput):
-        day, month, year = bf.value() if isinstance(bf.value(), list | tuple) else widget.split(
-            bf.value()
+        day, month, year = (
+            bf.value() if isinstance(bf.value(), list | tuple) else widget.split(bf.value())
         )
         component = "date"
         params.pop("name")

@@ -39,9 +39,7 @@ def pagination_params(request: HttpRequest, page: Page) -> dict[str, Any] | None
         if number == Paginator.ELLIPSIS:
             items.append({"ellipsis": True})
         else:
-            items.append(
-                {"number": number, "href": href(number), "current": number == page.number}
-            )
+            items.append({"number": number, "href": href(number), "current": number == page.number})
     params: dict[str, Any] = {"items": items}
     if page.has_previous():
         params["previous"] = {"href": href(page.previous_page_number())}

@@ -7,7 +7,8 @@ import re
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTH_PATTERN = "|".join(_MONTHS)
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(?:by|before|no later than)\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_PATTERN})\s+(\d{{4}})\b",
+    rf"\b(?:by|before|no later than)\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+"
+    rf"({_MONTH_PATTERN})\s+(\d{{4}})\b",
     re.IGNORECASE,
 )
 _MONTH_YEAR = re.compile(

@@ -16,62 +16,84 @@ from answerable.recommendations.models import (
 
 class SourceForm(forms.Form):
     title = forms.CharField(
-        label="Title of the report", max_length=500,
+        label="Title of the report",
+        max_length=500,
         error_messages={"required": "Enter the title of the report"},
     )
     kind = forms.ChoiceField(
-        label="Type of source", choices=Source.Kind.choices, widget=forms.RadioSelect,
+        label="Type of source",
+        choices=Source.Kind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the type of source"},
     )
     publisher = forms.CharField(
-        label="Publisher", max_length=200, help_text="For example, HMICFRS or the inquiry's chair.",
+        label="Publisher",
+        max_length=200,
+        help_text="For example, HMICFRS or the inquiry's chair.",
         error_messages={"required": "Enter the publisher"},
     )
     published_on = GovukDateField(
-        label="Publication date", required=True, help_text="For example, 8 12 2023",
+        label="Publication date",
+        required=True,
+        help_text="For example, 8 12 2023",
     )
     url = forms.URLField(
-        label="Web address of the report", required=False, max_length=500,
-        error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.org"},
+        label="Web address of the report",
+        required=False,
+        max_length=500,
+        error_messages={
+            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+        },
     )
     deadline_rule = forms.ChoiceField(
-        label="Statutory deadline", choices=Source.DeadlineRule.choices, widget=forms.RadioSelect,
+        label="Statutory deadline",
+        choices=Source.DeadlineRule.choices,
+        widget=forms.RadioSelect,
         initial=Source.DeadlineRule.NONE,
         error_messages={"required": "Select the statutory deadline that applies"},
     )
     document = forms.FileField(
-        label="Upload the report (optional)", required=False, help_text="A PDF, up to 10MB.",
+        label="Upload the report (optional)",
+        required=False,
+        help_text="A PDF, up to 10MB.",
     )
 
     def clean_document(self) -> CheckedFile | None:
         upload = self.cleaned_data.get("document")
         if not upload:
             return None
-        return check_upload(
-            upload, allowed=frozenset({PDF}), max_bytes=settings.EVIDENCE_MAX_BYTES
-        )
+        return check_upload(upload, allowed=frozenset({PDF}), max_bytes=settings.EVIDENCE_MAX_BYTES)
 
 
 class RecommendationForm(forms.Form):
     reference = forms.CharField(
-        label="Reference as published", max_length=50, help_text="For example, R12 or AFI 2.",
+        label="Reference as published",
+        max_length=50,
+        help_text="For example, R12 or AFI 2.",
         error_messages={"required": "Enter the reference as published"},
     )
     text = forms.CharField(
-        label="Full text", widget=forms.Textarea(attrs={"rows": 6}),
+        label="Full text",
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the full text of the recommendation"},
     )
     finding_type = forms.ChoiceField(
-        label="Finding type", choices=Recommendation.FindingType.choices,
-        widget=forms.RadioSelect, initial=Recommendation.FindingType.RECOMMENDATION,
+        label="Finding type",
+        choices=Recommendation.FindingType.choices,
+        widget=forms.RadioSelect,
+        initial=Recommendation.FindingType.RECOMMENDATION,
         error_messages={"required": "Select the finding type"},
     )
     addressees = forms.CharField(
-        label="Addressed to", max_length=500, required=False,
+        label="Addressed to",
+        max_length=500,
+        required=False,
         help_text="Who the report names, for example West Mercia Police; Telford & Wrekin Council.",
     )
     themes = forms.CharField(
-        label="Themes", required=False, max_length=500,
+        label="Themes",
+        required=False,
+        max_length=500,
         help_text="Separate themes with commas, for example Training, Intelligence.",
     )
 
@@ -81,7 +103,8 @@ class RecommendationForm(forms.Form):
 
 class ResponseForm(forms.Form):
     response = forms.ChoiceField(
-        label="Response", widget=forms.RadioSelect,
+        label="Response",
+        widget=forms.RadioSelect,
         choices=[c for c in Recommendation.Response.choices if c[0]],
         error_messages={"required": "Select the response"},
     )
@@ -93,12 +116,14 @@ class ResponseForm(forms.Form):
 
 class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label="Owner organisation", queryset=Organisation.objects.none(),
+        label="Owner organisation",
+        queryset=Organisation.objects.none(),
         empty_label="Select an organisation",
         error_messages={"required": "Select the organisation that owns this action"},
     )
     description = forms.CharField(
-        label="What the organisation will do", widget=forms.Textarea(attrs={"rows": 4}),
+        label="What the organisation will do",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what the organisation will do"},
     )
     target_on = GovukDateField(label="Target date", required=False)
@@ -113,7 +138,8 @@ class ActionForm(forms.Form):
 class TargetDateForm(forms.Form):
     new_on = GovukDateField(label="New target date", required=True)
     reason = forms.CharField(
-        label="Reason for the change", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for changing the target date"},
     )
 
@@ -125,25 +151,36 @@ class UpdateForm(forms.Form):
         error_messages={"required": "Enter what has been done since the last update"},
     )
     status = forms.ChoiceField(
-        label="Delivery status", choices=DeliveryStatus.choices, widget=forms.RadioSelect,
+        label="Delivery status",
+        choices=DeliveryStatus.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select a delivery status"},
     )
     unable_reason = forms.CharField(
-        label="If unable to implement, why", widget=forms.Textarea(attrs={"rows": 3}),
-        required=False, help_text="For example, the national or legislative change it needs.",
+        label="If unable to implement, why",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For example, the national or legislative change it needs.",
     )
     evidence_file = forms.FileField(
-        label="Attach evidence (optional)", required=False,
+        label="Attach evidence (optional)",
+        required=False,
         help_text="A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB.",
     )
     evidence_link = forms.URLField(
-        label="Or link to evidence (optional)", required=False, max_length=500,
-        error_messages={"invalid": "Enter a web address in the correct format, like https://www.example.org"},
+        label="Or link to evidence (optional)",
+        required=False,
+        max_length=500,
+        error_messages={
+            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+        },
     )
     evidence_title = forms.CharField(label="Evidence title", required=False, max_length=300)
     evidence_marking = forms.ChoiceField(
-        label="Handling marking of the evidence", choices=Evidence.Marking.choices,
-        widget=forms.RadioSelect, initial=Evidence.Marking.OFFICIAL,
+        label="Handling marking of the evidence",
+        choices=Evidence.Marking.choices,
+        widget=forms.RadioSelect,
+        initial=Evidence.Marking.OFFICIAL,
     )
     evidence_is_published = forms.BooleanField(
         label="The evidence may be published on the public site", required=False
@@ -169,12 +206,14 @@ class UpdateForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     verdict = forms.ChoiceField(
-        label="Assurance decision", widget=forms.RadioSelect,
+        label="Assurance decision",
+        widget=forms.RadioSelect,
         choices=[c for c in Assessment.Verdict.choices if c[0] != Assessment.Verdict.REOPENED],
         error_messages={"required": "Select assured, partly assured or not assured"},
     )
     rationale = forms.CharField(
-        label="Rationale", widget=forms.Textarea(attrs={"rows": 5}),
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you saw that supports the decision.",
         error_messages={"required": "Enter the rationale for the assessment"},
     )
@@ -182,7 +221,8 @@ class AssessmentForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why is this being reopened", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is this being reopened",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for reopening"},
     )
 
@@ -193,26 +233,36 @@ class RecommendationFilterForm(forms.Form):
         label="Source", queryset=Source.objects.none(), required=False, empty_label="All sources"
     )
     owner = forms.ModelChoiceField(
-        label="Action owner", queryset=Organisation.objects.none(), required=False,
+        label="Action owner",
+        queryset=Organisation.objects.none(),
+        required=False,
         empty_label="All owners",
     )
     delivery_status = forms.ChoiceField(
-        label="Has an action that is", required=False,
+        label="Has an action that is",
+        required=False,
         choices=[("", "Any delivery status"), *DeliveryStatus.choices],
     )
     assurance_status = forms.ChoiceField(
-        label="Assurance", required=False,
+        label="Assurance",
+        required=False,
         choices=[("", "Any assurance status"), *AssuranceStatus.choices],
     )
     finding_type = forms.ChoiceField(
-        label="Finding type", required=False,
+        label="Finding type",
+        required=False,
         choices=[("", "Any finding type"), *Recommendation.FindingType.choices],
     )
     sort = forms.ChoiceField(
-        label="Sort by", required=False,
-        choices=[("source", "Source and reference"), ("reference", "Reference"),
-                 ("deadline", "Deadline"), ("assurance", "Assurance status"),
-                 ("updated", "Recently changed")],
+        label="Sort by",
+        required=False,
+        choices=[
+            ("source", "Source and reference"),
+            ("reference", "Reference"),
+            ("deadline", "Deadline"),
+            ("assurance", "Assurance status"),
+            ("updated", "Recently changed"),
+        ],
     )
 
     def __init__(self, *args: object, sources: object, owners: object, **kwargs: object) -> None:
@@ -229,25 +279,36 @@ class RecommendationFilterForm(forms.Form):
 class ActionFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
     owner = forms.ModelChoiceField(
-        label="Owner", queryset=Organisation.objects.none(), required=False,
+        label="Owner",
+        queryset=Organisation.objects.none(),
+        required=False,
         empty_label="All owners",
     )
     delivery_status = forms.ChoiceField(
-        label="Delivery status", required=False,
+        label="Delivery status",
+        required=False,
         choices=[("", "Any delivery status"), *DeliveryStatus.choices],
     )
     assurance_status = forms.ChoiceField(
-        label="Assurance", required=False,
+        label="Assurance",
+        required=False,
         choices=[("", "Any assurance status"), *AssuranceStatus.choices],
     )
     due = forms.ChoiceField(
-        label="Due", required=False,
+        label="Due",
+        required=False,
         choices=[("", "Any time"), ("overdue", "Overdue"), ("30_days", "Due in the next 30 days")],
     )
     sort = forms.ChoiceField(
-        label="Sort by", required=False,
-        choices=[("target", "Target date"), ("owner", "Owner"), ("status", "Delivery status"),
-                 ("updated", "Recently updated"), ("reference", "Reference")],
+        label="Sort by",
+        required=False,
+        choices=[
+            ("target", "Target date"),
+            ("owner", "Owner"),
+            ("status", "Delivery status"),
+            ("updated", "Recently updated"),
+            ("reference", "Reference"),
+        ],
     )
 
     def __init__(self, *args: object, owners: object, **kwargs: object) -> None:

@@ -178,7 +178,9 @@ class RecommendationLink(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_recommendation.reference} {self.kind} {self.to_recommendation.reference}"
+        return (
+            f"{self.from_recommendation.reference} {self.kind} {self.to_recommendation.reference}"
+        )
 
 
 class Action(BaseModel):
@@ -189,7 +191,10 @@ class Action(BaseModel):
     )
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
     lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_actions",
     )
     description = models.TextField()

@@ -172,8 +172,10 @@ class TimelineEntry:
 def action_timeline(*, action: Action) -> list[TimelineEntry]:
     """Return the action's updates, assessments and date changes, newest first."""
     entries: list[TimelineEntry] = []
-    updates = Update.objects.filter(action=action).select_related("author").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
+    updates = (
+        Update.objects.filter(action=action)
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
     )
     for update in updates:
         title = "Progress update"
@@ -184,16 +186,22 @@ def action_timeline(*, action: Action) -> list[TimelineEntry]:
             )
         entries.append(
             TimelineEntry(
-                update.created_at, "update", title, str(update.author), update.narrative,
+                update.created_at,
+                "update",
+                title,
+                str(update.author),
+                update.narrative,
                 tuple(update.evidence.all()),
             )
         )
     for assessment in Assessment.objects.filter(action=action).select_related("assessed_by"):
         entries.append(
             TimelineEntry(
-                assessment.created_at, "assessment",
+                assessment.created_at,
+                "assessment",
                 f"Assessment: {assessment.get_verdict_display()}",
-                str(assessment.assessed_by), assessment.rationale,
+                str(assessment.assessed_by),
+                assessment.rationale,
             )
         )
     for change in TargetDateChange.objects.filter(action=action).select_related("changed_by"):
@@ -201,9 +209,11 @@ def action_timeline(*, action: Action) -> list[TimelineEntry]:
         after = change.new_on.strftime("%-d %B %Y") if change.new_on else "none"
         entries.append(
             TimelineEntry(
-                change.created_at, "target_date",
+                change.created_at,
+                "target_date",
                 f"Target date changed from {before} to {after}",
-                str(change.changed_by), change.reason,
+                str(change.changed_by),
+                change.reason,
             )
         )
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
@@ -213,9 +223,11 @@ def recommendation_timeline(*, recommendation: Recommendation) -> list[TimelineE
     """Return the recommendation's own assessments and response, newest first."""
     entries = [
         TimelineEntry(
-            assessment.created_at, "assessment",
+            assessment.created_at,
+            "assessment",
             f"Assessment: {assessment.get_verdict_display()}",
-            str(assessment.assessed_by), assessment.rationale,
+            str(assessment.assessed_by),
+            assessment.rationale,
         )
         for assessment in Assessment.objects.filter(recommendation=recommendation).select_related(
             "assessed_by"
@@ -291,7 +303,6 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     )
 
 
-
 def _matrix(rows: list[dict[str, object]], row_key: str, column_key: str):  # type: ignore[no-untyped-def]
     """Pivot grouped counts into (row label, {column value: count}) pairs, keeping row order."""
     matrix: dict[str, dict[str, int]] = {}
@@ -338,12 +349,16 @@ def recommendation_filter(
     if source is not None:
         queryset = queryset.filter(source=source)
     if owner is not None:
-        queryset = queryset.filter(Exists(Action.objects.filter(recommendation=OuterRef("pk"),
-                                                                owner=owner)))
+        queryset = queryset.filter(
+            Exists(Action.objects.filter(recommendation=OuterRef("pk"), owner=owner))
+        )
     if delivery_status:
         queryset = queryset.filter(
-            Exists(Action.objects.filter(recommendation=OuterRef("pk"),
-                                         delivery_status=delivery_status))
+            Exists(
+                Action.objects.filter(
+                    recommendation=OuterRef("pk"), delivery_status=delivery_status
+                )
+            )
         )
     if assurance_status:
         queryset = queryset.filter(assurance_status=assurance_status)
@@ -381,7 +396,8 @@ def action_filter(
         queryset = queryset.filter(delivery_status__in=OPEN_STATUSES, target_on__lt=today)
     elif due == "30_days":
         queryset = queryset.filter(
-            delivery_status__in=OPEN_STATUSES, target_on__gte=today,
+            delivery_status__in=OPEN_STATUSES,
+            target_on__gte=today,
             target_on__lte=today + datetime.timedelta(days=30),
         )
     return queryset.order_by(*ACTION_SORTS.get(sort, ACTION_SORTS["target"]))

@@ -1,4 +1,4 @@
-"""Every change to the register. Each service checks its rule, saves and audits in one transaction."""
+"""Every change to the register: each service checks its rule, saves and audits atomically."""
 
 import datetime
 from collections.abc import Iterable, Sequence
@@ -66,8 +66,13 @@ def source_create(
         "Only a scrutiny officer of the office can add a source",
     )
     source = Source(
-        owner=owner, title=title.strip(), kind=kind, publisher=publisher.strip(),
-        published_on=published_on, url=url, deadline_rule=deadline_rule,
+        owner=owner,
+        title=title.strip(),
+        kind=kind,
+        publisher=publisher.strip(),
+        published_on=published_on,
+        url=url,
+        deadline_rule=deadline_rule,
     )
     if document is not None:
         source.document.save(
@@ -77,9 +82,16 @@ def source_create(
     source.full_clean()
     source.save()
     audit_record(
-        actor=actor, action="source.created", target=source, organisation=owner,
-        changes={"title": [None, source.title], "kind": [None, kind],
-                 "published_on": [None, published_on], "deadline_rule": [None, deadline_rule]},
+        actor=actor,
+        action="source.created",
+        target=source,
+        organisation=owner,
+        changes={
+            "title": [None, source.title],
+            "kind": [None, kind],
+            "published_on": [None, published_on],
+            "deadline_rule": [None, deadline_rule],
+        },
     )
     return source
 
@@ -93,7 +105,10 @@ def source_response_record(*, actor: User, source: Source, responded_on: datetim
     source.full_clean()
     source.save(update_fields=["responded_on", "updated_at"])
     audit_record(
-        actor=actor, action="source.response_recorded", target=source, organisation=source.owner,
+        actor=actor,
+        action="source.response_recorded",
+        target=source,
+        organisation=source.owner,
         changes={"responded_on": [previous, responded_on]},
     )
     return source
@@ -132,8 +147,12 @@ def recommendation_create(
     if position is None:
         position = source.recommendations.count() + 1
     recommendation = Recommendation(
-        source=source, reference=reference.strip(), text=text.strip(),
-        finding_type=finding_type, addressees=addressees.strip(), position=position,
+        source=source,
+        reference=reference.strip(),
+        text=text.strip(),
+        finding_type=finding_type,
+        addressees=addressees.strip(),
+        position=position,
         deadline_on=deadline_from_text(text),
     )
     recommendation.full_clean()
@@ -141,12 +160,17 @@ def recommendation_create(
     theme_objects = theme_get_or_create(names=themes)
     recommendation.themes.set(theme_objects)
     audit_record(
-        actor=actor, action="recommendation.created", target=recommendation,
+        actor=actor,
+        action="recommendation.created",
+        target=recommendation,
         organisation=source.owner,
-        changes={"reference": [None, recommendation.reference], "text": [None, recommendation.text],
-                 "finding_type": [None, finding_type], "deadline_on": [None,
-                                                                      recommendation.deadline_on],
-                 "themes": [None, sorted(t.name for t in theme_objects)]},
+        changes={
+            "reference": [None, recommendation.reference],
+            "text": [None, recommendation.text],
+            "finding_type": [None, finding_type],
+            "deadline_on": [None, recommendation.deadline_on],
+            "themes": [None, sorted(t.name for t in theme_objects)],
+        },
     )
     return recommendation
 
@@ -174,17 +198,25 @@ def recommendation_response_record(
     recommendation.full_clean()
     recommendation.save(update_fields=["response", "response_text", "responded_on", "updated_at"])
     audit_record(
-        actor=actor, action="recommendation.response_recorded", target=recommendation,
+        actor=actor,
+        action="recommendation.response_recorded",
+        target=recommendation,
         organisation=recommendation.source.owner,
-        changes={"response": [before[0], response], "response_text": [before[1], response_text],
-                 "responded_on": [before[2], responded_on]},
+        changes={
+            "response": [before[0], response],
+            "response_text": [before[1], response_text],
+            "responded_on": [before[2], responded_on],
+        },
     )
     return recommendation
 
 
 @transaction.atomic
 def recommendation_link_create(
-    *, actor: User, from_recommendation: Recommendation, to_recommendation: Recommendation,
+    *,
+    actor: User,
+    from_recommendation: Recommendation,
+    to_recommendation: Recommendation,
     kind: str,
 ) -> RecommendationLink:
     """Record that one recommendation overlaps or supersedes another."""
@@ -204,7 +236,9 @@ def recommendation_link_create(
     link.full_clean()
     link.save()
     audit_record(
-        actor=actor, action="recommendation.linked", target=from_recommendation,
+        actor=actor,
+        action="recommendation.linked",
+        target=from_recommendation,
         organisation=from_recommendation.source.owner,
         changes={"link": [None, f"{kind} {to_recommendation.pk}"]},
     )
@@ -234,15 +268,24 @@ def action_create(
     if lead is not None and not access_for(lead).has_role(Membership.Role.LEAD_OFFICER, owner.pk):
         raise ValidationError({"lead": f"The lead must be a lead officer of {owner.name}"})
     action = Action(
-        recommendation=recommendation, owner=owner, description=description.strip(),
-        target_on=target_on or recommendation.deadline_on, lead=lead,
+        recommendation=recommendation,
+        owner=owner,
+        description=description.strip(),
+        target_on=target_on or recommendation.deadline_on,
+        lead=lead,
     )
     action.full_clean()
     action.save()
     audit_record(
-        actor=actor, action="action.created", target=action, organisation=owner,
-        changes={"owner": [None, owner.name], "description": [None, action.description],
-                 "target_on": [None, action.target_on]},
+        actor=actor,
+        action="action.created",
+        target=action,
+        organisation=owner,
+        changes={
+            "owner": [None, owner.name],
+            "description": [None, action.description],
+            "target_on": [None, action.target_on],
+        },
     )
     return action
 
@@ -259,14 +302,21 @@ def action_target_date_change(
         raise ValidationError({"new_on": "Enter a target date different from the current one"})
     previous = action.target_on
     TargetDateChange.objects.create(
-        action=action, previous_on=previous, new_on=new_on, reason=reason.strip(),
+        action=action,
+        previous_on=previous,
+        new_on=new_on,
+        reason=reason.strip(),
         changed_by=actor,
     )
     action.target_on = new_on
     action.save(update_fields=["target_on", "updated_at"])
     audit_record(
-        actor=actor, action="action.target_date_changed", target=action, organisation=action.owner,
-        changes={"target_on": [previous, new_on]}, note=reason.strip(),
+        actor=actor,
+        action="action.target_date_changed",
+        target=action,
+        organisation=action.owner,
+        changes={"target_on": [previous, new_on]},
+        note=reason.strip(),
     )
     return action
 
@@ -306,13 +356,17 @@ def update_post(
     changed = new_status != action.delivery_status
     if changed and action.assurance_status == AssuranceStatus.ASSURED:
         raise ValidationError(
-            {"status": "This action has been assured; ask the scrutiny officer to reopen it "
-                       "before changing its status"}
+            {
+                "status": "This action has been assured; ask the scrutiny officer to reopen it "
+                "before changing its status"
+            }
         )
     if new_status == DeliveryStatus.UNABLE_TO_IMPLEMENT and not unable_reason.strip():
         raise ValidationError(
-            {"unable_reason": "Enter why the action cannot be implemented, such as the national "
-                              "or legislative change it needs"}
+            {
+                "unable_reason": "Enter why the action cannot be implemented, such as the national "
+                "or legislative change it needs"
+            }
         )
     for item in evidence:
         if item.marking == Evidence.Marking.OFFICIAL_SENSITIVE and item.is_published:
@@ -321,11 +375,15 @@ def update_post(
             )
     now = timezone.now()
     update = Update.objects.create(
-        action=action, author=actor, narrative=narrative.strip(),
-        status_before=action.delivery_status, status_after=new_status,
+        action=action,
+        author=actor,
+        narrative=narrative.strip(),
+        status_before=action.delivery_status,
+        status_after=new_status,
     )
-    stored = [_evidence_store(action=action, update=update, item=item, actor=actor)
-              for item in evidence]
+    stored = [
+        _evidence_store(action=action, update=update, item=item, actor=actor) for item in evidence
+    ]
     changes: dict[str, list[object]] = {}
     fields = ["last_update_at", "updated_at"]
     if changed:
@@ -344,19 +402,29 @@ def update_post(
     if stored:
         changes["evidence"] = [None, [f"{e.title} ({e.sha256 or e.link})" for e in stored]]
     audit_record(
-        actor=actor, action="action.updated", target=action, organisation=action.owner,
-        changes=changes, note=update.narrative[:500],
+        actor=actor,
+        action="action.updated",
+        target=action,
+        organisation=action.owner,
+        changes=changes,
+        note=update.narrative[:500],
     )
     return update
 
 
-def _evidence_store(*, action: Action, update: Update, item: EvidenceInput, actor: User) -> Evidence:
+def _evidence_store(
+    *, action: Action, update: Update, item: EvidenceInput, actor: User
+) -> Evidence:
     if item.file is None and not item.link:
         raise ValidationError({"evidence": "Attach a file or enter a link"})
     record = Evidence(
-        action=action, update=update, title=item.title.strip() or (item.file.name
-                                                                   if item.file else item.link),
-        marking=item.marking, is_published=item.is_published, uploaded_by=actor, link=item.link,
+        action=action,
+        update=update,
+        title=item.title.strip() or (item.file.name if item.file else item.link),
+        marking=item.marking,
+        is_published=item.is_published,
+        uploaded_by=actor,
+        link=item.link,
     )
     if item.file is not None:
         record.file_kind = item.file.kind
@@ -392,7 +460,8 @@ def assessment_record(
         "Only a scrutiny officer of the office can decide assurance",
     )
     if verdict not in {
-        Assessment.Verdict.ASSURED, Assessment.Verdict.PARTLY_ASSURED,
+        Assessment.Verdict.ASSURED,
+        Assessment.Verdict.PARTLY_ASSURED,
         Assessment.Verdict.NOT_ASSURED,
     }:
         raise ValidationError({"verdict": "Select assured, partly assured or not assured"})
@@ -404,18 +473,27 @@ def assessment_record(
         and action.delivery_status not in ASSURABLE_STATUSES
     ):
         raise ValidationError(
-            {"verdict": "An action can only be assured once its owner marks it ready for "
-                        "assessment or completed"}
+            {
+                "verdict": "An action can only be assured once its owner marks it ready for "
+                "assessment or completed"
+            }
         )
     return _assessment_write(
-        actor=actor, verdict=verdict, rationale=rationale.strip(), action=action,
-        recommendation=recommendation, event="assessment.recorded",
+        actor=actor,
+        verdict=verdict,
+        rationale=rationale.strip(),
+        action=action,
+        recommendation=recommendation,
+        event="assessment.recorded",
     )
 
 
 @transaction.atomic
 def assurance_reopen(
-    *, actor: User, reason: str, action: Action | None = None,
+    *,
+    actor: User,
+    reason: str,
+    action: Action | None = None,
     recommendation: Recommendation | None = None,
 ) -> Assessment:
     """Reopen an assured or partly assured decision, with a reason, so work can resume."""
@@ -428,24 +506,39 @@ def assurance_reopen(
         "Only a scrutiny officer of the office can reopen assurance",
     )
     if subject.assurance_status not in (  # type: ignore[union-attr]
-        AssuranceStatus.ASSURED, AssuranceStatus.PARTLY_ASSURED
+        AssuranceStatus.ASSURED,
+        AssuranceStatus.PARTLY_ASSURED,
     ):
-        raise ValidationError({"reason": "Only an assured or partly assured decision can be reopened"})
+        raise ValidationError(
+            {"reason": "Only an assured or partly assured decision can be reopened"}
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for reopening"})
     return _assessment_write(
-        actor=actor, verdict=Assessment.Verdict.REOPENED, rationale=reason.strip(), action=action,
-        recommendation=recommendation, event="assessment.reopened",
+        actor=actor,
+        verdict=Assessment.Verdict.REOPENED,
+        rationale=reason.strip(),
+        action=action,
+        recommendation=recommendation,
+        event="assessment.reopened",
     )
 
 
 def _assessment_write(
-    *, actor: User, verdict: str, rationale: str, action: Action | None,
-    recommendation: Recommendation | None, event: str,
+    *,
+    actor: User,
+    verdict: str,
+    rationale: str,
+    action: Action | None,
+    recommendation: Recommendation | None,
+    event: str,
 ) -> Assessment:
     subject: Action | Recommendation = action or recommendation  # type: ignore[assignment]
     assessment = Assessment.objects.create(
-        action=action, recommendation=recommendation, verdict=verdict, rationale=rationale,
+        action=action,
+        recommendation=recommendation,
+        verdict=verdict,
+        rationale=rationale,
         assessed_by=actor,
     )
     previous = subject.assurance_status
@@ -457,7 +550,11 @@ def _assessment_write(
     subject.save(update_fields=fields)
     owner = action.owner if action is not None else recommendation.source.owner  # type: ignore[union-attr]
     audit_record(
-        actor=actor, action=event, target=subject, organisation=owner,
-        changes={"assurance_status": [previous, verdict]}, note=rationale[:500],
+        actor=actor,
+        action=event,
+        target=subject,
+        organisation=owner,
+        changes={"assurance_status": [previous, verdict]},
+        note=rationale[:500],
     )
     return assessment

@@ -21,16 +21,16 @@ urlpatterns = [
         name="recommendation_response",
     ),
     path(
-        "recommendations/<int:pk>/assess/", views.recommendation_assess,
+        "recommendations/<int:pk>/assess/",
+        views.recommendation_assess,
         name="recommendation_assess",
     ),
     path(
-        "recommendations/<int:pk>/reopen/", views.recommendation_reopen,
+        "recommendations/<int:pk>/reopen/",
+        views.recommendation_reopen,
         name="recommendation_reopen",
     ),
-    path(
-        "recommendations/<int:pk>/actions/new/", views.action_create, name="action_create"
-    ),
+    path("recommendations/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),

@@ -47,12 +47,18 @@ def _run_service(form: Any, service: Any, **kwargs: Any) -> Any:
 def dashboard(request: HttpRequest) -> HttpResponse:
     summary = selectors.dashboard_summary(user=request.user)
     return _render(
-        request, "dashboard.html",
-        {"title": "Dashboard", "summary": summary, "active_nav": "dashboard",
-         "delivery_choices": DeliveryStatus.choices, "assurance_choices": AssuranceStatus.choices,
-         "delivery_labels": dict(DeliveryStatus.choices),
-         "assurance_labels": dict(AssuranceStatus.choices),
-         "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER)},
+        request,
+        "dashboard.html",
+        {
+            "title": "Dashboard",
+            "summary": summary,
+            "active_nav": "dashboard",
+            "delivery_choices": DeliveryStatus.choices,
+            "assurance_choices": AssuranceStatus.choices,
+            "delivery_labels": dict(DeliveryStatus.choices),
+            "assurance_labels": dict(AssuranceStatus.choices),
+            "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER),
+        },
     )
 
 
@@ -65,10 +71,15 @@ def source_list(request: HttpRequest) -> HttpResponse:
     sources = selectors.source_list(user=request.user).order_by("-published_on", "title")
     page = paginate(request, sources)
     return _render(
-        request, "source_list.html",
-        {"title": "Sources", "page": page, "pagination": pagination_params(request, page),
-         "active_nav": "sources",
-         "can_create": selectors.can_manage_register(user=request.user)},
+        request,
+        "source_list.html",
+        {
+            "title": "Sources",
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "active_nav": "sources",
+            "can_create": selectors.can_manage_register(user=request.user),
+        },
     )
 
 
@@ -82,16 +93,24 @@ def source_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         source = _run_service(
-            form, services.source_create, actor=request.user,
-            owner=Organisation.objects.get(pk=min(offices)), title=data["title"],
-            kind=data["kind"], publisher=data["publisher"], published_on=data["published_on"],
-            url=data["url"], deadline_rule=data["deadline_rule"], document=data["document"],
+            form,
+            services.source_create,
+            actor=request.user,
+            owner=Organisation.objects.get(pk=min(offices)),
+            title=data["title"],
+            kind=data["kind"],
+            publisher=data["publisher"],
+            published_on=data["published_on"],
+            url=data["url"],
+            deadline_rule=data["deadline_rule"],
+            document=data["document"],
         )
         if source:
             messages.success(request, f"Source added: {source.title}")
             return redirect(source)
     return _render(
-        request, "source_create.html",
+        request,
+        "source_create.html",
         {"title": "Add a source", "form": form, "page_forms": [form], "active_nav": "sources"},
     )
 
@@ -103,10 +122,16 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendations = selectors.recommendation_list(user=request.user).filter(source=source)
     page = paginate(request, recommendations.order_by("position", "id"))
     return _render(
-        request, "source_detail.html",
-        {"title": source.title, "source": source, "page": page,
-         "pagination": pagination_params(request, page), "active_nav": "sources",
-         "can_manage": selectors.can_manage_register(user=request.user, source=source)},
+        request,
+        "source_detail.html",
+        {
+            "title": source.title,
+            "source": source,
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "active_nav": "sources",
+            "can_manage": selectors.can_manage_register(user=request.user, source=source),
+        },
     )
 
 
@@ -125,9 +150,15 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     recommendations = selectors.recommendation_filter(visible, **form.filters())
     page = paginate(request, recommendations)
     return _render(
-        request, "recommendation_list.html",
-        {"title": "Recommendations", "form": form, "page": page,
-         "pagination": pagination_params(request, page), "active_nav": "recommendations"},
+        request,
+        "recommendation_list.html",
+        {
+            "title": "Recommendations",
+            "form": form,
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "active_nav": "recommendations",
+        },
     )
 
 
@@ -138,7 +169,8 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = selectors.action_list(user=request.user).filter(recommendation=recommendation)
     links = recommendation.links_out.select_related("to_recommendation").all()
     return _render(
-        request, "recommendation_detail.html",
+        request,
+        "recommendation_detail.html",
         {
             "title": f"{recommendation.reference}: {recommendation.source.title}",
             "recommendation": recommendation,
@@ -163,16 +195,25 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecommendationForm(request.POST or None)
     if form.is_valid():
         recommendation = _run_service(
-            form, services.recommendation_create, actor=request.user, source=source,
+            form,
+            services.recommendation_create,
+            actor=request.user,
+            source=source,
             **form.cleaned_data,
         )
         if recommendation:
             messages.success(request, f"Recommendation {recommendation.reference} added")
             return redirect(recommendation)
     return _render(
-        request, "recommendation_create.html",
-        {"title": "Add a recommendation", "form": form, "page_forms": [form], "source": source,
-         "active_nav": "sources"},
+        request,
+        "recommendation_create.html",
+        {
+            "title": "Add a recommendation",
+            "form": form,
+            "page_forms": [form],
+            "source": source,
+            "active_nav": "sources",
+        },
     )
 
 
@@ -184,16 +225,25 @@ def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ResponseForm(request.POST or None)
     if form.is_valid() and _run_service(
-        form, services.recommendation_response_record, actor=request.user,
-        recommendation=recommendation, **form.cleaned_data,
+        form,
+        services.recommendation_response_record,
+        actor=request.user,
+        recommendation=recommendation,
+        **form.cleaned_data,
     ):
         messages.success(request, "Response recorded")
         return redirect(recommendation)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Record the response to {recommendation.reference}", "form": form,
-         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Save response",
-         "active_nav": "recommendations"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Record the response to {recommendation.reference}",
+            "form": form,
+            "page_forms": [form],
+            "back": recommendation.get_absolute_url(),
+            "button": "Save response",
+            "active_nav": "recommendations",
+        },
     )
 
 
@@ -205,17 +255,26 @@ def recommendation_assess(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AssessmentForm(request.POST or None)
     if form.is_valid() and _run_service(
-        form, services.assessment_record, actor=request.user, recommendation=recommendation,
+        form,
+        services.assessment_record,
+        actor=request.user,
+        recommendation=recommendation,
         **form.cleaned_data,
     ):
         messages.success(request, f"Assessment recorded for {recommendation.reference}")
         return redirect(recommendation)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Assess recommendation {recommendation.reference}", "form": form,
-         "page_forms": [form], "back": recommendation.get_absolute_url(),
-         "button": "Record assessment", "subject_text": recommendation.text,
-         "active_nav": "recommendations"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Assess recommendation {recommendation.reference}",
+            "form": form,
+            "page_forms": [form],
+            "back": recommendation.get_absolute_url(),
+            "button": "Record assessment",
+            "subject_text": recommendation.text,
+            "active_nav": "recommendations",
+        },
     )
 
 
@@ -227,16 +286,25 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ReopenForm(request.POST or None)
     if form.is_valid() and _run_service(
-        form, services.assurance_reopen, actor=request.user, recommendation=recommendation,
+        form,
+        services.assurance_reopen,
+        actor=request.user,
+        recommendation=recommendation,
         reason=form.cleaned_data["reason"],
     ):
         messages.success(request, f"Recommendation {recommendation.reference} reopened")
         return redirect(recommendation)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Reopen recommendation {recommendation.reference}", "form": form,
-         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Reopen",
-         "active_nav": "recommendations"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Reopen recommendation {recommendation.reference}",
+            "form": form,
+            "page_forms": [form],
+            "back": recommendation.get_absolute_url(),
+            "button": "Reopen",
+            "active_nav": "recommendations",
+        },
     )
 
 
@@ -252,17 +320,27 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None)
     if form.is_valid():
         action = _run_service(
-            form, services.action_create, actor=request.user, recommendation=recommendation,
+            form,
+            services.action_create,
+            actor=request.user,
+            recommendation=recommendation,
             **form.cleaned_data,
         )
         if action:
             messages.success(request, f"Action added for {action.owner.name}")
             return redirect(recommendation)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Add an action to {recommendation.reference}", "form": form,
-         "page_forms": [form], "back": recommendation.get_absolute_url(), "button": "Add action",
-         "subject_text": recommendation.text, "active_nav": "recommendations"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Add an action to {recommendation.reference}",
+            "form": form,
+            "page_forms": [form],
+            "back": recommendation.get_absolute_url(),
+            "button": "Add action",
+            "subject_text": recommendation.text,
+            "active_nav": "recommendations",
+        },
     )
 
 
@@ -273,9 +351,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
     page = paginate(request, actions)
     return _render(
-        request, "action_list.html",
-        {"title": "Actions", "form": form, "page": page,
-         "pagination": pagination_params(request, page), "active_nav": "actions"},
+        request,
+        "action_list.html",
+        {
+            "title": "Actions",
+            "form": form,
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "active_nav": "actions",
+        },
     )
 
 
@@ -284,7 +368,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     return _render(
-        request, "action_detail.html",
+        request,
+        "action_detail.html",
         {
             "title": f"{action.recommendation.reference}: action for {action.owner.name}",
             "action": action,
@@ -314,22 +399,35 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         if data["evidence_file"] or data["evidence_link"]:
             evidence.append(
                 services.EvidenceInput(
-                    title=data["evidence_title"], marking=data["evidence_marking"],
-                    is_published=data["evidence_is_published"], file=data["evidence_file"],
+                    title=data["evidence_title"],
+                    marking=data["evidence_marking"],
+                    is_published=data["evidence_is_published"],
+                    file=data["evidence_file"],
                     link=data["evidence_link"],
                 )
             )
         if _run_service(
-            form, services.update_post, actor=request.user, action=action,
-            narrative=data["narrative"], status=data["status"],
-            unable_reason=data["unable_reason"], evidence=evidence,
+            form,
+            services.update_post,
+            actor=request.user,
+            action=action,
+            narrative=data["narrative"],
+            status=data["status"],
+            unable_reason=data["unable_reason"],
+            evidence=evidence,
         ):
             messages.success(request, "Update posted")
             return redirect(action)
     return _render(
-        request, "action_update.html",
-        {"title": f"Post an update on {action.recommendation.reference}", "form": form,
-         "page_forms": [form], "action": action, "active_nav": "actions"},
+        request,
+        "action_update.html",
+        {
+            "title": f"Post an update on {action.recommendation.reference}",
+            "form": form,
+            "page_forms": [form],
+            "action": action,
+            "active_nav": "actions",
+        },
     )
 
 
@@ -341,16 +439,26 @@ def action_target_date(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = TargetDateForm(request.POST or None)
     if form.is_valid() and _run_service(
-        form, services.action_target_date_change, actor=request.user, action=action,
+        form,
+        services.action_target_date_change,
+        actor=request.user,
+        action=action,
         **form.cleaned_data,
     ):
         messages.success(request, "Target date changed")
         return redirect(action)
     return _render(
-        request, "simple_form.html",
-        {"title": "Change the target date", "form": form, "page_forms": [form],
-         "back": action.get_absolute_url(), "button": "Change target date",
-         "subject_text": action.description, "active_nav": "actions"},
+        request,
+        "simple_form.html",
+        {
+            "title": "Change the target date",
+            "form": form,
+            "page_forms": [form],
+            "back": action.get_absolute_url(),
+            "button": "Change target date",
+            "subject_text": action.description,
+            "active_nav": "actions",
+        },
     )
 
 
@@ -364,14 +472,22 @@ def action_assess(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and _run_service(
         form, services.assessment_record, actor=request.user, action=action, **form.cleaned_data
     ):
-        messages.success(request, f"Assessment recorded for the action on "
-                                  f"{action.recommendation.reference}")
+        messages.success(
+            request, f"Assessment recorded for the action on {action.recommendation.reference}"
+        )
         return redirect(action)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Assess the action for {action.owner.name}", "form": form,
-         "page_forms": [form], "back": action.get_absolute_url(), "button": "Record assessment",
-         "subject_text": action.description, "active_nav": "queue"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Assess the action for {action.owner.name}",
+            "form": form,
+            "page_forms": [form],
+            "back": action.get_absolute_url(),
+            "button": "Record assessment",
+            "subject_text": action.description,
+            "active_nav": "queue",
+        },
     )
 
 
@@ -383,16 +499,25 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ReopenForm(request.POST or None)
     if form.is_valid() and _run_service(
-        form, services.assurance_reopen, actor=request.user, action=action,
+        form,
+        services.assurance_reopen,
+        actor=request.user,
+        action=action,
         reason=form.cleaned_data["reason"],
     ):
         messages.success(request, "Action reopened")
         return redirect(action)
     return _render(
-        request, "simple_form.html",
-        {"title": f"Reopen the action for {action.owner.name}", "form": form,
-         "page_forms": [form], "back": action.get_absolute_url(), "button": "Reopen",
-         "active_nav": "actions"},
+        request,
+        "simple_form.html",
+        {
+            "title": f"Reopen the action for {action.owner.name}",
+            "form": form,
+            "page_forms": [form],
+            "back": action.get_absolute_url(),
+            "button": "Reopen",
+            "active_nav": "actions",
+        },
     )
 
 
@@ -403,9 +528,14 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     page = paginate(request, selectors.assessment_queue(user=request.user))
     return _render(
-        request, "assessment_queue.html",
-        {"title": "Ready for assessment", "page": page,
-         "pagination": pagination_params(request, page), "active_nav": "queue"},
+        request,
+        "assessment_queue.html",
+        {
+            "title": "Ready for assessment",
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "active_nav": "queue",
+        },
     )
 
 
@@ -416,7 +546,8 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     if not evidence.file:
         raise Http404("This evidence is a link")
     response = FileResponse(
-        evidence.file.open("rb"), as_attachment=True,
+        evidence.file.open("rb"),
+        as_attachment=True,
         filename=f"{evidence.title[:80]}.{evidence.file_kind}",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,220 +6,572 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=50)),
-                ('text', models.TextField()),
-                ('finding_type', models.CharField(choices=[('recommendation', 'Recommendation'), ('cause_of_concern', 'Cause of concern'), ('area_for_improvement', 'Area for improvement')], default='recommendation', max_length=25)),
-                ('addressees', models.CharField(blank=True, max_length=500)),
-                ('response', models.CharField(blank=True, choices=[('', 'Awaited'), ('accepted', 'Accepted'), ('accepted_in_principle', 'Accepted in principle'), ('partially_accepted', 'Partially accepted'), ('not_accepted', 'Not accepted')], default='', max_length=25)),
-                ('response_text', models.TextField(blank=True)),
-                ('responded_on', models.DateField(blank=True, null=True)),
-                ('deadline_on', models.DateField(blank=True, help_text="A deadline written in the text, such as 'By 31 December'.", null=True)),
-                ('assurance_status', models.CharField(choices=[('not_assessed', 'Not assessed'), ('assured', 'Assured'), ('partly_assured', 'Partly assured'), ('not_assured', 'Not assured'), ('reopened', 'Reopened')], default='not_assessed', max_length=20)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('is_archived', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=50)),
+                ("text", models.TextField()),
+                (
+                    "finding_type",
+                    models.CharField(
+                        choices=[
+                            ("recommendation", "Recommendation"),
+                            ("cause_of_concern", "Cause of concern"),
+                            ("area_for_improvement", "Area for improvement"),
+                        ],
+                        default="recommendation",
+                        max_length=25,
+                    ),
+                ),
+                ("addressees", models.CharField(blank=True, max_length=500)),
+                (
+                    "response",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Awaited"),
+                            ("accepted", "Accepted"),
+                            ("accepted_in_principle", "Accepted in principle"),
+                            ("partially_accepted", "Partially accepted"),
+                            ("not_accepted", "Not accepted"),
+                        ],
+                        default="",
+                        max_length=25,
+                    ),
+                ),
+                ("response_text", models.TextField(blank=True)),
+                ("responded_on", models.DateField(blank=True, null=True)),
+                (
+                    "deadline_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="A deadline written in the text, such as 'By 31 December'.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "assurance_status",
+                    models.CharField(
+                        choices=[
+                            ("not_assessed", "Not assessed"),
+                            ("assured", "Assured"),
+                            ("partly_assured", "Partly assured"),
+                            ("not_assured", "Not assured"),
+                            ("reopened", "Reopened"),
+                        ],
+                        default="not_assessed",
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("is_archived", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['source_id', 'position', 'id'],
+                "ordering": ["source_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField()),
-                ('target_on', models.DateField(blank=True, null=True)),
-                ('delivery_status', models.CharField(choices=[('not_started', 'Not started'), ('on_track', 'On track'), ('off_track', 'Off track'), ('ready_for_assessment', 'Ready for assessment'), ('completed', 'Completed'), ('unable_to_implement', 'Unable to implement')], default='not_started', max_length=25)),
-                ('unable_reason', models.TextField(blank=True)),
-                ('assurance_status', models.CharField(choices=[('not_assessed', 'Not assessed'), ('assured', 'Assured'), ('partly_assured', 'Partly assured'), ('not_assured', 'Not assured'), ('reopened', 'Reopened')], default='not_assessed', max_length=20)),
-                ('ready_at', models.DateTimeField(blank=True, null=True)),
-                ('assessed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_update_at', models.DateTimeField(blank=True, null=True)),
-                ('is_archived', models.BooleanField(default=False)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_actions', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='organisations.organisation')),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='recommendations.recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField()),
+                ("target_on", models.DateField(blank=True, null=True)),
+                (
+                    "delivery_status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("off_track", "Off track"),
+                            ("ready_for_assessment", "Ready for assessment"),
+                            ("completed", "Completed"),
+                            ("unable_to_implement", "Unable to implement"),
+                        ],
+                        default="not_started",
+                        max_length=25,
+                    ),
+                ),
+                ("unable_reason", models.TextField(blank=True)),
+                (
+                    "assurance_status",
+                    models.CharField(
+                        choices=[
+                            ("not_assessed", "Not assessed"),
+                            ("assured", "Assured"),
+                            ("partly_assured", "Partly assured"),
+                            ("not_assured", "Not assured"),
+                            ("reopened", "Reopened"),
+                        ],
+                        default="not_assessed",
+                        max_length=20,
+                    ),
+                ),
+                ("ready_at", models.DateTimeField(blank=True, null=True)),
+                ("assessed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_update_at", models.DateTimeField(blank=True, null=True)),
+                ("is_archived", models.BooleanField(default=False)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="recommendations.recommendation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recommendation_id', 'id'],
+                "ordering": ["recommendation_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationLink',
+            name="RecommendationLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('overlaps', 'Overlaps'), ('supersedes', 'Supersedes')], max_length=20)),
-                ('from_recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='recommendations.recommendation')),
-                ('to_recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='recommendations.recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("overlaps", "Overlaps"), ("supersedes", "Supersedes")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="recommendations.recommendation",
+                    ),
+                ),
+                (
+                    "to_recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_in",
+                        to="recommendations.recommendation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=500)),
-                ('kind', models.CharField(choices=[('inquiry', 'Inquiry'), ('inspection', 'Inspection'), ('review', 'Review'), ('audit', 'Audit'), ('coroner', "Coroner's report")], max_length=20)),
-                ('publisher', models.CharField(max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('deadline_rule', models.CharField(choices=[('none', 'No statutory deadline'), ('s55', 'PCC comments within 56 days (s55 Police Act 1996)'), ('iicsa', 'Response with a timetable within 6 months (IICSA)'), ('pfd', "Response within 56 days (coroner's Prevention of Future Deaths)")], default='none', max_length=10)),
-                ('responded_on', models.DateField(blank=True, help_text='When the statutory response or comments were published.', null=True)),
-                ('document', models.FileField(blank=True, upload_to='sources/%Y/')),
-                ('document_sha256', models.CharField(blank=True, max_length=64)),
-                ('is_archived', models.BooleanField(default=False)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inquiry", "Inquiry"),
+                            ("inspection", "Inspection"),
+                            ("review", "Review"),
+                            ("audit", "Audit"),
+                            ("coroner", "Coroner's report"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("publisher", models.CharField(max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("url", models.URLField(blank=True, max_length=500)),
+                (
+                    "deadline_rule",
+                    models.CharField(
+                        choices=[
+                            ("none", "No statutory deadline"),
+                            ("s55", "PCC comments within 56 days (s55 Police Act 1996)"),
+                            ("iicsa", "Response with a timetable within 6 months (IICSA)"),
+                            (
+                                "pfd",
+                                "Response within 56 days (coroner's Prevention of Future Deaths)",
+                            ),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "responded_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the statutory response or comments were published.",
+                        null=True,
+                    ),
+                ),
+                ("document", models.FileField(blank=True, upload_to="sources/%Y/")),
+                ("document_sha256", models.CharField(blank=True, max_length=64)),
+                ("is_archived", models.BooleanField(default=False)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
+                "ordering": ["-published_on", "title"],
             },
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='recommendations.source'),
+            model_name="recommendation",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recommendations",
+                to="recommendations.source",
+            ),
         ),
         migrations.CreateModel(
-            name='TargetDateChange',
+            name="TargetDateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('previous_on', models.DateField(blank=True, null=True)),
-                ('new_on', models.DateField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='date_changes', to='recommendations.action')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("previous_on", models.DateField(blank=True, null=True)),
+                ("new_on", models.DateField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="date_changes",
+                        to="recommendations.action",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='recommendations', to='recommendations.theme'),
+            model_name="recommendation",
+            name="themes",
+            field=models.ManyToManyField(
+                blank=True, related_name="recommendations", to="recommendations.theme"
+            ),
         ),
         migrations.CreateModel(
-            name='Update',
+            name="Update",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('narrative', models.TextField()),
-                ('status_before', models.CharField(choices=[('not_started', 'Not started'), ('on_track', 'On track'), ('off_track', 'Off track'), ('ready_for_assessment', 'Ready for assessment'), ('completed', 'Completed'), ('unable_to_implement', 'Unable to implement')], max_length=25)),
-                ('status_after', models.CharField(choices=[('not_started', 'Not started'), ('on_track', 'On track'), ('off_track', 'Off track'), ('ready_for_assessment', 'Ready for assessment'), ('completed', 'Completed'), ('unable_to_implement', 'Unable to implement')], max_length=25)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='recommendations.action')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("narrative", models.TextField()),
+                (
+                    "status_before",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("off_track", "Off track"),
+                            ("ready_for_assessment", "Ready for assessment"),
+                            ("completed", "Completed"),
+                            ("unable_to_implement", "Unable to implement"),
+                        ],
+                        max_length=25,
+                    ),
+                ),
+                (
+                    "status_after",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("off_track", "Off track"),
+                            ("ready_for_assessment", "Ready for assessment"),
+                            ("completed", "Completed"),
+                            ("unable_to_implement", "Unable to implement"),
+                        ],
+                        max_length=25,
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="updates",
+                        to="recommendations.action",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=300)),
-                ('file', models.FileField(blank=True, upload_to='evidence/%Y/%m/')),
-                ('file_kind', models.CharField(blank=True, max_length=10)),
-                ('size', models.PositiveBigIntegerField(default=0)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('link', models.URLField(blank=True, max_length=500)),
-                ('marking', models.CharField(choices=[('official', 'OFFICIAL'), ('official_sensitive', 'OFFICIAL-SENSITIVE')], default='official', max_length=20)),
-                ('is_published', models.BooleanField(default=False)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='recommendations.action')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('update', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='recommendations.update')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=300)),
+                ("file", models.FileField(blank=True, upload_to="evidence/%Y/%m/")),
+                ("file_kind", models.CharField(blank=True, max_length=10)),
+                ("size", models.PositiveBigIntegerField(default=0)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("link", models.URLField(blank=True, max_length=500)),
+                (
+                    "marking",
+                    models.CharField(
+                        choices=[
+                            ("official", "OFFICIAL"),
+                            ("official_sensitive", "OFFICIAL-SENSITIVE"),
+                        ],
+                        default="official",
+                        max_length=20,
+                    ),
+                ),
+                ("is_published", models.BooleanField(default=False)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="recommendations.action",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="recommendations.update",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('verdict', models.CharField(choices=[('assured', 'Assured'), ('partly_assured', 'Partly assured'), ('not_assured', 'Not assured'), ('reopened', 'Reopened')], max_length=20)),
-                ('rationale', models.TextField()),
-                ('action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='recommendations.action')),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='recommendations.recommendation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("assured", "Assured"),
+                            ("partly_assured", "Partly assured"),
+                            ("not_assured", "Not assured"),
+                            ("reopened", "Reopened"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="recommendations.action",
+                    ),
+                ),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="recommendations.recommendation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', True), ('recommendation__isnull', False)), models.Q(('action__isnull', False), ('recommendation__isnull', True)), _connector='OR'), name='assessment_one_target')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("action__isnull", True), ("recommendation__isnull", False)),
+                            models.Q(("action__isnull", False), ("recommendation__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="assessment_one_target",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['owner', 'delivery_status'], name='recommendat_owner_i_e4ed6e_idx'),
+            model_name="action",
+            index=models.Index(
+                fields=["owner", "delivery_status"], name="recommendat_owner_i_e4ed6e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['target_on'], name='recommendat_target__ad713c_idx'),
+            model_name="action",
+            index=models.Index(fields=["target_on"], name="recommendat_target__ad713c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='recommendationlink',
-            constraint=models.UniqueConstraint(fields=('from_recommendation', 'to_recommendation', 'kind'), name='recommendation_link_unique'),
+            model_name="recommendationlink",
+            constraint=models.UniqueConstraint(
+                fields=("from_recommendation", "to_recommendation", "kind"),
+                name="recommendation_link_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendationlink',
-            constraint=models.CheckConstraint(condition=models.Q(('from_recommendation', models.F('to_recommendation')), _negated=True), name='recommendation_link_not_self'),
+            model_name="recommendationlink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("from_recommendation", models.F("to_recommendation")), _negated=True
+                ),
+                name="recommendation_link_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(fields=('owner', 'title'), name='source_unique_title'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "title"), name="source_unique_title"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['assurance_status'], name='recommendat_assuran_2df002_idx'),
+            model_name="recommendation",
+            index=models.Index(fields=["assurance_status"], name="recommendat_assuran_2df002_idx"),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('source', 'reference'), name='recommendation_unique_reference'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(
+                fields=("source", "reference"), name="recommendation_unique_reference"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('file', ''), ('link', ''), _negated=True), name='evidence_file_or_link'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("file", ""), ("link", ""), _negated=True),
+                name="evidence_file_or_link",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('marking', 'official_sensitive'), ('is_published', True), _negated=True), name='evidence_sensitive_never_published'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("marking", "official_sensitive"), ("is_published", True), _negated=True
+                ),
+                name="evidence_sensitive_never_published",
+            ),
         ),
     ]

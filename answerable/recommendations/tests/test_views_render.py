@@ -3,28 +3,36 @@ from django.urls import reverse
 from answerable.core.testing import sign_in
 
 
-def test_every_register_page_renders_for_a_scrutiny_officer(client, scrutiny_officer, force_lead, force_action):
+def test_every_register_page_renders_for_a_scrutiny_officer(
+    client, scrutiny_officer, force_lead, force_action
+):
     sign_in(client, scrutiny_officer)
-    for name, args in [("recommendations:dashboard", []), ("recommendations:source_list", []),
-                       ("recommendations:source_create", []),
-                       ("recommendations:source_detail", [force_action.recommendation.source.pk]),
-                       ("recommendations:recommendation_list", []),
-                       ("recommendations:recommendation_detail", [force_action.recommendation.pk]),
-                       ("recommendations:recommendation_create", [force_action.recommendation.source.pk]),
-                       ("recommendations:recommendation_assess", [force_action.recommendation.pk]),
-                       ("recommendations:recommendation_response", [force_action.recommendation.pk]),
-                       ("recommendations:action_create", [force_action.recommendation.pk]),
-                       ("recommendations:action_list", []),
-                       ("recommendations:action_detail", [force_action.pk]),
-                       ("recommendations:action_assess", [force_action.pk]),
-                       ("recommendations:action_target_date", [force_action.pk]),
-                       ("recommendations:assessment_queue", []),
-                       ("audit:event_list", [])]:
+    for name, args in [
+        ("recommendations:dashboard", []),
+        ("recommendations:source_list", []),
+        ("recommendations:source_create", []),
+        ("recommendations:source_detail", [force_action.recommendation.source.pk]),
+        ("recommendations:recommendation_list", []),
+        ("recommendations:recommendation_detail", [force_action.recommendation.pk]),
+        ("recommendations:recommendation_create", [force_action.recommendation.source.pk]),
+        ("recommendations:recommendation_assess", [force_action.recommendation.pk]),
+        ("recommendations:recommendation_response", [force_action.recommendation.pk]),
+        ("recommendations:action_create", [force_action.recommendation.pk]),
+        ("recommendations:action_list", []),
+        ("recommendations:action_detail", [force_action.pk]),
+        ("recommendations:action_assess", [force_action.pk]),
+        ("recommendations:action_target_date", [force_action.pk]),
+        ("recommendations:assessment_queue", []),
+        ("audit:event_list", []),
+    ]:
         r = client.get(reverse(name, args=args))
         assert r.status_code == 200, (name, r.status_code)
     sign_in(client, force_lead)
     r = client.get(reverse("recommendations:action_update", args=[force_action.pk]))
     assert r.status_code == 200
-    r = client.post(reverse("recommendations:action_update", args=[force_action.pk]), {"narrative": "", "status": "on_track", "evidence_marking": "official"})
+    r = client.post(
+        reverse("recommendations:action_update", args=[force_action.pk]),
+        {"narrative": "", "status": "on_track", "evidence_marking": "official"},
+    )
     assert r.status_code == 200
     assert b"There is a problem" in r.content

@@ -1,0 +1,112 @@
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from answerable.audit.models import AuditEvent
+from answerable.organisations.models import Membership
+from answerable.organisations.tests.factories import member
+
+PASSWORD = "correct horse battery"
+SIGN_IN = "/account/sign-in/"
+
+
+def _sign_in(client, email, password=PASSWORD, ip="10.0.0.1"):
+    return client.post(SIGN_IN, {"email": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def _code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+def test_a_lead_officer_signs_in_with_a_password(client, force_lead):
+    response = _sign_in(client, force_lead.email.upper())
+    assert response.status_code == 302
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+
+
+def test_a_wrong_password_shows_a_govuk_error(client, force_lead):
+    response = _sign_in(client, force_lead.email, "wrong password")
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Enter a correct email address and password" in page
+    assert "<title>Error: Sign in" in page
+
+
+def test_an_empty_form_names_each_missing_field(client, db):
+    page = client.post(SIGN_IN, {}).content.decode()
+    assert "Enter your email address" in page
+    assert "Enter your password" in page
+
+
+def test_repeated_failures_lock_out_that_username_from_that_address_only(
+    client, force_lead, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, force_lead.email, "wrong password", ip="10.0.0.9")
+    locked = _sign_in(client, force_lead.email, ip="10.0.0.9")
+    assert locked.status_code == 429
+    assert "Your account is locked" in locked.content.decode()
+    # The same user from another address is not locked out: an attacker cannot lock them out.
+    assert _sign_in(client, force_lead.email, ip="10.0.0.10").status_code == 302
+
+
+def test_a_scrutiny_officer_must_set_up_two_factor_before_anything_else(client, scrutiny_officer):
+    _sign_in(client, scrutiny_officer.email)
+    response = client.get(reverse("recommendations:dashboard"))
+    assert response["Location"] == reverse("accounts:two_factor_setup")
+    page = client.get(reverse("accounts:two_factor_setup")).content.decode()
+    assert 'id="totp-secret"' in page
+    device = TOTPDevice.objects.get(user=scrutiny_officer)
+    response = client.post(reverse("accounts:two_factor_setup"), {"token": _code(device)})
+    assert response.status_code == 302
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+    assert AuditEvent.objects.filter(action="user.two_factor_enabled").count() == 1
+
+
+def test_a_wrong_set_up_code_is_refused(client, scrutiny_officer):
+    _sign_in(client, scrutiny_officer.email)
+    client.get(reverse("accounts:two_factor_setup"))
+    page = client.post(reverse("accounts:two_factor_setup"), {"token": "000000"}).content.decode()
+    assert "The security code is not correct or has expired" in page
+    assert not TOTPDevice.objects.filter(user=scrutiny_officer, confirmed=True).exists()
+    assert client.get(reverse("recommendations:dashboard")).status_code == 302
+
+
+def test_a_user_with_an_authenticator_must_enter_a_code(client, scrutiny_officer):
+    device = TOTPDevice.objects.create(user=scrutiny_officer, name="Phone", confirmed=True)
+    _sign_in(client, scrutiny_officer.email)
+    assert client.get(reverse("recommendations:dashboard"))["Location"] == reverse(
+        "accounts:two_factor_verify"
+    )
+    client.post(reverse("accounts:two_factor_verify"), {"token": _code(device)})
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Membership.Role.LEAD_OFFICER, Membership.Role.VIEWER])
+def test_two_factor_is_optional_for_other_roles(client, force, role):
+    user = member(force, role)
+    _sign_in(client, user.email)
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+
+
+def test_signing_out_ends_the_session(client, force_lead):
+    _sign_in(client, force_lead.email)
+    client.get(reverse("accounts:sign_out"))
+    assert client.get(reverse("recommendations:dashboard")).status_code == 302
+
+
+def test_sign_in_never_redirects_off_site(client, force_lead):
+    response = client.post(
+        SIGN_IN,
+        {"email": force_lead.email, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/"
+
+
+def test_pages_send_security_headers(client, db):
+    response = client.get(SIGN_IN)
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"

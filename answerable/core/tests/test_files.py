@@ -1,0 +1,61 @@
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from answerable.core.files import EVIDENCE_KINDS, TABLE_KINDS, check_upload, sniff
+
+
+def _zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (b"%PDF-1.7\n...", "pdf"),
+        (b"\x89PNG\r\n\x1a\n....", "png"),
+        (b"\xff\xd8\xff\xe0....", "jpeg"),
+        (_zip("[Content_Types].xml", "word/document.xml"), "docx"),
+        (_zip("[Content_Types].xml", "xl/workbook.xml"), "xlsx"),
+        (b"source,reference\nPEEL,R1\n", "csv"),
+        (_zip("readme.txt"), None),
+        (b"MZ\x90\x00\x03\x00\x00\x00", None),
+    ],
+)
+def test_files_are_recognised_by_content(content, kind):
+    assert sniff(content) == kind
+
+
+def test_a_pdf_renamed_as_a_spreadsheet_is_refused_by_name():
+    upload = SimpleUploadedFile("actions.xlsx", b"%PDF-1.4 not a table")
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload, allowed=TABLE_KINDS, max_bytes=1000)
+    assert "actions.xlsx" in error.value.messages[0]
+
+
+def test_an_oversized_file_is_refused_before_it_is_read():
+    upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000)
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload, allowed=EVIDENCE_KINDS, max_bytes=1000)
+    assert "must be smaller than" in error.value.messages[0]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile("empty.pdf", b""), allowed=EVIDENCE_KINDS, max_bytes=1000)
+
+
+def test_an_accepted_file_carries_its_sha256():
+    checked = check_upload(
+        SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), allowed=EVIDENCE_KINDS, max_bytes=1000
+    )
+    assert checked.sha256 == hashlib.sha256(b"%PDF-1.4 x").hexdigest()
+    assert checked.kind == "pdf"

@@ -1,0 +1,53 @@
+import datetime
+
+import pytest
+from django import forms
+
+from answerable.core.forms import GovukDateField
+from answerable.recommendations.deadlines import deadline_from_text
+
+
+class _Form(forms.Form):
+    due_on = GovukDateField(label="Target date", required=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({}, "Enter the target date"),
+        (
+            {"due_on-day": "31", "due_on-month": "2", "due_on-year": "2025"},
+            "The target date must be a real date",
+        ),
+        ({"due_on-day": "1", "due_on-year": "2025"}, "The target date must include a month"),
+        (
+            {"due_on-day": "x", "due_on-month": "1", "due_on-year": "2025"},
+            "The target date must be a real date",
+        ),
+    ],
+)
+def test_date_errors_use_govuk_wording(data, error):
+    form = _Form(data)
+    assert not form.is_valid()
+    assert form.errors["due_on"] == [error]
+
+
+def test_a_date_is_read_from_three_boxes():
+    form = _Form({"due_on-day": "8", "due_on-month": "12", "due_on-year": "2023"})
+    assert form.is_valid()
+    assert form.cleaned_data["due_on"] == datetime.date(2023, 12, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("By 31 December 2024, the Home Office should adopt", datetime.date(2024, 12, 31)),
+        ("by the 1st April 2025 forces should", datetime.date(2025, 4, 1)),
+        ("By June 2025, chief constables should", datetime.date(2025, 6, 30)),
+        ("no later than 30 September 2026", datetime.date(2026, 9, 30)),
+        ("Chief constables should review training.", None),
+        ("By 31 February 2025", None),
+    ],
+)
+def test_deadlines_written_in_the_text_are_found(text, deadline):
+    assert deadline_from_text(text) == deadline

@@ -1,0 +1,131 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.recommendations import selectors
+from answerable.recommendations.models import DeliveryStatus
+from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+
+
+def test_partners_see_only_recommendations_they_have_an_action_on(
+    force_action, council_lead, force_lead
+):
+    RecommendationFactory(source=force_action.recommendation.source)
+    assert list(selectors.recommendation_list(user=force_lead)) == [force_action.recommendation]
+    assert list(selectors.recommendation_list(user=council_lead)) == []
+
+
+def test_the_office_sees_every_recommendation_under_its_sources(force_action, scrutiny_officer):
+    other = RecommendationFactory(source=force_action.recommendation.source)
+    assert set(selectors.recommendation_list(user=scrutiny_officer)) == {
+        force_action.recommendation,
+        other,
+    }
+
+
+def test_partners_see_their_own_actions_only(force_action, council_action, force_lead):
+    assert list(selectors.action_list(user=force_lead)) == [force_action]
+
+
+def test_the_queue_holds_ready_actions_not_assessed_since(force_action, scrutiny_officer):
+    force_action.delivery_status = DeliveryStatus.READY_FOR_ASSESSMENT
+    force_action.ready_at = datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC)
+    force_action.save()
+    assert list(selectors.assessment_queue(user=scrutiny_officer)) == [force_action]
+    force_action.assessed_at = datetime.datetime(2025, 1, 3, tzinfo=datetime.UTC)
+    force_action.save()
+    assert list(selectors.assessment_queue(user=scrutiny_officer)) == []
+    force_action.ready_at = datetime.datetime(2025, 1, 4, tzinfo=datetime.UTC)
+    force_action.save()
+    assert list(selectors.assessment_queue(user=scrutiny_officer)) == [force_action]
+
+
+def test_the_dashboard_counts_overdue_and_due_soon_actions(recommendation, force, scrutiny_officer):
+    today = datetime.date(2025, 6, 1)
+    ActionFactory(recommendation=recommendation, owner=force, target_on=datetime.date(2025, 5, 1))
+    ActionFactory(recommendation=recommendation, owner=force, target_on=datetime.date(2025, 6, 20))
+    ActionFactory(recommendation=recommendation, owner=force, target_on=datetime.date(2025, 9, 1))
+    ActionFactory(
+        recommendation=recommendation,
+        owner=force,
+        target_on=datetime.date(2025, 5, 1),
+        delivery_status=DeliveryStatus.COMPLETED,
+    )
+    summary = selectors.dashboard_summary(user=scrutiny_officer, today=today)
+    assert summary.overdue_count == 1
+    assert summary.due_soon_count == 1
+    assert dict(summary.owner_matrix)[force.name] == {"not_started": 3, "completed": 1}
+
+
+def test_filters_combine(recommendation, force, council, scrutiny_officer):
+    on_track = ActionFactory(
+        recommendation=recommendation, owner=force, delivery_status=DeliveryStatus.ON_TRACK
+    )
+    ActionFactory(
+        recommendation=RecommendationFactory(source=recommendation.source),
+        owner=council,
+        delivery_status=DeliveryStatus.ON_TRACK,
+    )
+    visible = selectors.action_list(user=scrutiny_officer)
+    assert list(selectors.action_filter(visible, owner=force, delivery_status="on_track")) == [
+        on_track
+    ]
+    recommendations = selectors.recommendation_filter(
+        selectors.recommendation_list(user=scrutiny_officer), owner=force
+    )
+    assert list(recommendations) == [recommendation]
+
+
+def _queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "recommendations:recommendation_list",
+        "recommendations:action_list",
+        "recommendations:dashboard",
+        "recommendations:source_list",
+        "recommendations:assessment_queue",
+    ],
+)
+def test_list_pages_make_the_same_number_of_queries_for_3_or_30_rows(
+    client, source, force, scrutiny_officer, url_name
+):
+    sign_in(client, scrutiny_officer)
+
+    def add(n):
+        for _ in range(n):
+            ActionFactory(
+                recommendation=RecommendationFactory(source=source),
+                owner=force,
+                delivery_status=DeliveryStatus.READY_FOR_ASSESSMENT,
+                target_on=datetime.date(2020, 1, 1),
+            )
+
+    add(3)
+    few = _queries_for(client, reverse(url_name))
+    add(27)
+    many = _queries_for(client, reverse(url_name))
+    assert few == many
+
+
+def test_detail_pages_make_the_same_number_of_queries_however_long_the_timeline(
+    client, force_action, force_lead
+):
+    from answerable.recommendations import services
+
+    sign_in(client, force_lead)
+    url = reverse("recommendations:action_detail", args=[force_action.pk])
+    services.update_post(actor=force_lead, action=force_action, narrative="One")
+    few = _queries_for(client, url)
+    for n in range(10):
+        services.update_post(actor=force_lead, action=force_action, narrative=f"More {n}")
+    assert _queries_for(client, url) == few
