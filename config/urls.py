@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="recommendations:dashboard"), name="home"),
     path("account/", include("answerable.accounts.urls")),
+    path("organisations/", include("answerable.organisations.urls")),
     path("register/", include("answerable.recommendations.urls")),
     path("audit/", include("answerable.audit.urls")),
     path("django-admin/", admin.site.urls),

@@ -42,3 +42,12 @@ def totp_device_confirm(*, device: TOTPDevice, token: str) -> bool:
     device.save(update_fields=["confirmed"])
     audit_record(actor=device.user, action="user.two_factor_enabled", target=device.user)
     return True
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Set a new password (after an invitation or reset link) and audit it, without the value."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_set", target=user)
+    return user

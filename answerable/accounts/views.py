@@ -9,8 +9,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
-from answerable.accounts.forms import SignInForm, TokenForm
-from answerable.accounts.services import totp_device_confirm, totp_device_pending
+from answerable.accounts.forms import PasswordSetForm, SignInForm, TokenForm
+from answerable.accounts.models import User
+from answerable.accounts.services import (
+    totp_device_confirm,
+    totp_device_pending,
+    user_password_set,
+)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -105,3 +110,31 @@ def _base32(key: bytes) -> str:
 
     encoded = b32encode(key).decode()
     return " ".join(encoded[i : i + 4] for i in range(0, len(encoded), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(
+            request,
+            "accounts/password_link_expired.html",
+            {"title": "This link has expired or has already been used"},
+            status=404,
+        )
+    form = PasswordSetForm(request.POST if request.method == "POST" else None, user=user)
+    if form.is_valid():
+        user_password_set(user=user, password=form.cleaned_data["password"])
+        messages.success(request, "Your password is set. Sign in with it now.")
+        return redirect("accounts:sign_in")
+    return render(
+        request,
+        "accounts/password_set.html",
+        {"form": form, "page_forms": [form], "title": "Set your password"},
+    )

@@ -62,3 +62,19 @@ def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisatio
 def user_organisations(*, user: User) -> QuerySet[Organisation]:
     """Return the organisations the user belongs to."""
     return Organisation.objects.filter(pk__in=access_for(user).organisation_ids)
+
+
+def organisation_get(*, pk: int) -> Organisation:
+    """Return an organisation, archived or not; raise Http404 if there is none."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Organisation, pk=pk)
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Return the organisation's memberships with their users, by name."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name", "role")
+    )

@@ -61,7 +61,10 @@ TEMPLATES = [
             *sorted((BASE_DIR / "answerable").glob("*/templates")),
         ],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "answerable.core.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "answerable.core.jinja2.environment",
+            "context_processors": ["answerable.organisations.context_processors.access"],
+        },
     },
     {
         # Django admin keeps its own templates.

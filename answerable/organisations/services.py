@@ -1,0 +1,149 @@
+"""Organisations, memberships and invitations. Administrators make these changes."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from answerable.accounts.models import User
+from answerable.audit.services import audit_record
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for
+
+
+def _require_administrator(actor: User) -> None:
+    if not access_for(actor).has_role(Membership.Role.ADMINISTRATOR):
+        raise PermissionDenied("Only administrators manage organisations and users")
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, name: str, kind: str, short_name: str = "") -> Organisation:
+    """Add an organisation to the partnership."""
+    _require_administrator(actor)
+    if Organisation.objects.filter(name__iexact=name.strip()).exists():
+        raise ValidationError({"name": f"An organisation called {name.strip()} already exists"})
+    organisation = Organisation(name=name.strip(), short_name=short_name.strip(), kind=kind)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.created",
+        target=organisation,
+        organisation=organisation,
+        changes={"name": [None, organisation.name], "kind": [None, kind]},
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_archive(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
+    """Archive an organisation with a reason; its records stay, its members lose access."""
+    _require_administrator(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for archiving the organisation"})
+    if organisation.is_archived:
+        raise ValidationError({"reason": f"{organisation.name} is already archived"})
+    organisation.is_archived = True
+    organisation.archived_reason = reason.strip()
+    organisation.save(update_fields=["is_archived", "archived_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organisation.archived",
+        target=organisation,
+        organisation=organisation,
+        changes={"is_archived": [False, True]},
+        note=reason.strip(),
+    )
+    return organisation
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User, user: User, organisation: Organisation, role: str
+) -> Membership:
+    """Give a user a role in an organisation."""
+    _require_administrator(actor)
+    if organisation.is_archived:
+        raise ValidationError({"organisation": f"{organisation.name} is archived"})
+    if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise ValidationError({"role": f"{user} already has that role in {organisation.name}"})
+    membership = Membership(user=user, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="membership.granted",
+        target=user,
+        organisation=organisation,
+        changes={"role": [None, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User, membership: Membership) -> None:
+    """Take a role away. The membership row goes; the audit event keeps the history."""
+    _require_administrator(actor)
+    if membership.user_id == actor.pk and membership.role == Membership.Role.ADMINISTRATOR:
+        raise ValidationError("You cannot remove your own administrator role")
+    audit_record(
+        actor=actor,
+        action="membership.revoked",
+        target=membership.user,
+        organisation=membership.organisation,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    organisation: Organisation,
+    role: str,
+    base_url: str,
+) -> User:
+    """Create an account with no password and email a link to set one."""
+    _require_administrator(actor)
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ValidationError({"email": f"There is already an account for {email}"})
+    user = User(email=email, full_name=full_name.strip())
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.invited",
+        target=user,
+        organisation=organisation,
+        changes={"email": [None, email], "full_name": [None, user.full_name]},
+    )
+    membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+    link = base_url.rstrip("/") + reverse(
+        "accounts:password_set",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="Your Answerable account",
+            message=(
+                f"{actor.full_name} has given you access to Answerable as "
+                f"{Membership.Role(role).label.lower()} for {organisation.name}.\n\n"
+                f"Set your password here (the link works once, for 3 days):\n{link}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    )
+    return user

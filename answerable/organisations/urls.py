@@ -1,0 +1,13 @@
+from django.urls import path
+
+from answerable.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.organisation_list_page, name="list"),
+    path("new/", views.organisation_create, name="create"),
+    path("<int:pk>/", views.organisation_detail, name="detail"),
+    path("<int:pk>/archive/", views.organisation_archive, name="archive"),
+    path("<int:pk>/invite/", views.user_invite, name="invite"),
+    path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+]
