@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.audit.selectors import audit_event_list_for
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -170,7 +171,7 @@ class TimelineEntry:
 
 
 def action_timeline(*, action: Action) -> list[TimelineEntry]:
-    """Return the action's updates, assessments and date changes, newest first."""
+    """Return the action's updates, assessments, date changes and other events, newest first."""
     entries: list[TimelineEntry] = []
     updates = (
         Update.objects.filter(action=action)
@@ -216,11 +217,38 @@ def action_timeline(*, action: Action) -> list[TimelineEntry]:
                 change.reason,
             )
         )
+    entries.extend(_audit_entries(action, skip=_SHOWN_ELSEWHERE))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
+# Audit events already shown as richer timeline entries of their own.
+_SHOWN_ELSEWHERE = frozenset(
+    {"action.updated", "action.target_date_changed", "assessment.recorded", "assessment.reopened"}
+)
+_AUDIT_TITLES = {
+    "action.created": "Action created",
+    "recommendation.created": "Recommendation recorded",
+    "recommendation.response_recorded": "Response recorded",
+    "recommendation.linked": "Linked to another recommendation",
+}
+
+
+def _audit_entries(target: Action | Recommendation, *, skip: frozenset[str]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            event.occurred_at,
+            "audit",
+            _AUDIT_TITLES.get(event.action, event.action),
+            str(event.actor or "System"),
+            event.note,
+        )
+        for event in audit_event_list_for(targets=[target])
+        if event.action not in skip
+    ]
+
+
 def recommendation_timeline(*, recommendation: Recommendation) -> list[TimelineEntry]:
-    """Return the recommendation's own assessments and response, newest first."""
+    """Return the recommendation's assessments and recorded changes, newest first."""
     entries = [
         TimelineEntry(
             assessment.created_at,
@@ -233,6 +261,7 @@ def recommendation_timeline(*, recommendation: Recommendation) -> list[TimelineE
             "assessed_by"
         )
     ]
+    entries.extend(_audit_entries(recommendation, skip=_SHOWN_ELSEWHERE))
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 

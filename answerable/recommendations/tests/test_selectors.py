@@ -129,3 +129,27 @@ def test_detail_pages_make_the_same_number_of_queries_however_long_the_timeline(
     for n in range(10):
         services.update_post(actor=force_lead, action=force_action, narrative=f"More {n}")
     assert _queries_for(client, url) == few
+
+
+def test_the_action_timeline_shows_updates_assessments_date_changes_and_events(
+    recommendation, force, force_lead, scrutiny_officer
+):
+    from answerable.recommendations import services
+
+    action = services.action_create(
+        actor=scrutiny_officer, recommendation=recommendation, owner=force, description="Train"
+    )
+    services.update_post(actor=force_lead, action=action, narrative="Half the officers trained")
+    services.action_target_date_change(
+        actor=force_lead, action=action, new_on=datetime.date(2026, 3, 31), reason="Trainer ill"
+    )
+    services.assessment_record(
+        actor=scrutiny_officer, action=action, verdict="not_assured", rationale="Too slow"
+    )
+    titles = [entry.title for entry in selectors.action_timeline(action=action)]
+    assert titles == [
+        "Assessment: Not assured",
+        "Target date changed from none to 31 March 2026",
+        "Progress update",
+        "Action created",
+    ]
