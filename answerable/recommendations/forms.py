@@ -10,6 +10,7 @@ from answerable.recommendations.models import (
     DeliveryStatus,
     Evidence,
     Recommendation,
+    RecommendationLink,
     Source,
 )
 
@@ -132,6 +133,43 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             is_archived=False
+        )
+
+
+class LeadForm(forms.Form):
+    lead = forms.ModelChoiceField(
+        label="Lead officer",
+        queryset=None,
+        required=False,
+        empty_label="No lead",
+        help_text="Only the owner organisation's lead officers can lead an action.",
+    )
+
+    def __init__(self, *args: object, leads: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="How are they related",
+        choices=RecommendationLink.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they are related"},
+    )
+    to_recommendation = forms.ModelChoiceField(
+        label="Related recommendation",
+        queryset=None,
+        empty_label="Select a recommendation",
+        error_messages={"required": "Select the related recommendation"},
+    )
+
+    def __init__(self, *args: object, candidates: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["to_recommendation"]
+        field.queryset = candidates  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.source.title[:60]} – {r.reference}"
         )
 
 

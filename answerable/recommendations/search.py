@@ -1,15 +1,72 @@
-"""Full-text search over recommendations, one service whatever the database.
+"""Full-text search over recommendations, one service whatever the database (ADR 0005).
 
-TODO(#2): SQLite FTS5 and PostgreSQL search; this first version matches words with icontains.
+SQLite uses the FTS5 index `recommendations_recommendation_fts`; PostgreSQL uses its own text
+search over an expression with a GIN index. Both are created by migration
+0002_recommendation_search.
 """
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from answerable.recommendations.models import Recommendation
 
+FTS_TABLE = "recommendations_recommendation_fts"
+# Keep in step with the GIN index in migration 0002_recommendation_search.
+SEARCH_CONFIG = "english"
+SEARCH_VECTOR = (
+    SearchVector("reference", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("text", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("addressees", weight="C", config=SEARCH_CONFIG)
+)
 
-def recommendation_search(queryset: QuerySet[Recommendation], query: str) -> QuerySet[Recommendation]:
-    """Return the recommendations whose reference or text contain every word of the query."""
-    for word in query.split():
-        queryset = queryset.filter(Q(reference__icontains=word) | Q(text__icontains=word))
+
+def search_words(query: str) -> list[str]:
+    """Split the query into words that contain at least one letter or digit."""
+    # NUL cannot be sent to PostgreSQL and ends an FTS5 string early.
+    query = query.replace("\x00", " ")
+    return [word for word in query.split() if any(char.isalnum() for char in word)]
+
+
+def fts5_query(words: list[str]) -> str:
+    """Build an FTS5 query that matches every word, the last one as a prefix.
+
+    Each word becomes a quoted string, so FTS5 operators and syntax in user input
+    (AND, NEAR, *, ^, column filters, stray quotes) are read as plain text.
+    """
+    phrases = ['"{}"'.format(word.replace('"', '""')) for word in words]
+    phrases[-1] += "*"
+    return " AND ".join(phrases)
+
+
+def recommendation_search(
+    queryset: QuerySet[Recommendation], query: str
+) -> QuerySet[Recommendation]:
+    """Return the recommendations in the queryset that match every word of the query.
+
+    Words are stemmed ("train" finds "training") and searched in the reference, text and
+    addressees. A query with no letters or digits matches nothing.
+    """
+    words = search_words(query)
+    if not words:
+        return queryset.none()
+    vendor = connections[queryset.db].vendor
+    if vendor == "sqlite":
+        # The table name is a constant; the user's words travel only as a parameter.
+        matches = RawSQL(  # noqa: S611
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [fts5_query(words)],
+        )
+        return queryset.filter(pk__in=matches)
+    if vendor == "postgresql":
+        return queryset.alias(search_document=SEARCH_VECTOR).filter(
+            search_document=SearchQuery(
+                " ".join(words), search_type="websearch", config=SEARCH_CONFIG
+            )
+        )
+    for word in words:
+        queryset = queryset.filter(
+            Q(reference__icontains=word) | Q(text__icontains=word) | Q(addressees__icontains=word)
+        )
     return queryset

@@ -63,6 +63,15 @@ def can_change_target_date(*, user: User, action: Action) -> bool:
     )
 
 
+def lead_officer_list(*, organisation_id: int) -> QuerySet[User]:
+    """Return the people who may lead an action for the organisation: its lead officers."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__role=Role.LEAD_OFFICER,
+    ).order_by("full_name")
+
+
 # --- sources ---------------------------------------------------------------------------
 
 
@@ -227,6 +236,7 @@ _SHOWN_ELSEWHERE = frozenset(
 )
 _AUDIT_TITLES = {
     "action.created": "Action created",
+    "action.lead_assigned": "Lead assigned",
     "recommendation.created": "Recommendation recorded",
     "recommendation.response_recorded": "Response recorded",
     "recommendation.linked": "Linked to another recommendation",
@@ -430,3 +440,23 @@ def action_filter(
             target_on__lte=today + datetime.timedelta(days=30),
         )
     return queryset.order_by(*ACTION_SORTS.get(sort, ACTION_SORTS["target"]))
+
+
+# --- reminders (added for meetings, issue #3) ----------------------------------------------
+
+
+def action_due_list(*, due_by: datetime.date) -> QuerySet[Action]:
+    """Open register actions in every office with a target date on or before `due_by`.
+
+    Unscoped: for the reminder job, which decides each recipient itself.
+    """
+    return (
+        Action.objects.filter(
+            delivery_status__in=OPEN_STATUSES,
+            is_archived=False,
+            target_on__isnull=False,
+            target_on__lte=due_by,
+        )
+        .select_related("recommendation", "recommendation__source", "owner")
+        .order_by("target_on", "id")
+    )

@@ -291,6 +291,27 @@ def action_create(
 
 
 @transaction.atomic
+def action_lead_assign(*, actor: User, action: Action, lead: User | None) -> Action:
+    """Name the person in the owner organisation who leads the action."""
+    _require(can_change_target_date(user=actor, action=action), "You cannot assign this action")
+    if lead is not None and not access_for(lead).has_role(
+        Membership.Role.LEAD_OFFICER, action.owner_id
+    ):
+        raise ValidationError({"lead": f"The lead must be a lead officer of {action.owner.name}"})
+    previous = action.lead
+    action.lead = lead
+    action.save(update_fields=["lead", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="action.lead_assigned",
+        target=action,
+        organisation=action.owner,
+        changes={"lead": [str(previous) if previous else None, str(lead) if lead else None]},
+    )
+    return action
+
+
+@transaction.atomic
 def action_target_date_change(
     *, actor: User, action: Action, new_on: datetime.date | None, reason: str
 ) -> Action:

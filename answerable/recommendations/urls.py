@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answerable.recommendations import views
+from answerable.recommendations import views, views_export, views_import
 
 app_name = "recommendations"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
         name="recommendation_reopen",
     ),
     path("recommendations/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("recommendations/<int:pk>/link/", views.recommendation_link, name="recommendation_link"),
+    path("actions/<int:pk>/lead/", views.action_lead, name="action_lead"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
@@ -39,4 +41,15 @@ urlpatterns = [
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path("assessment-queue/", views.assessment_queue, name="assessment_queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/template.<str:file_kind>", views_import.import_template, name="import_template"),
+    path("import/columns/", views_import.import_mapping, name="import_mapping"),
+    path("import/check/", views_import.import_preview, name="import_preview"),
+    path("import/confirm/", views_import.import_confirm, name="import_confirm"),
+    path(
+        "recommendations/export.<str:file_kind>",
+        views_export.recommendation_export,
+        name="recommendation_export",
+    ),
+    path("actions/export.<str:file_kind>", views_export.action_export, name="action_export"),
 ]

@@ -15,6 +15,8 @@ from answerable.recommendations.forms import (
     ActionFilterForm,
     ActionForm,
     AssessmentForm,
+    LeadForm,
+    LinkForm,
     RecommendationFilterForm,
     RecommendationForm,
     ReopenForm,
@@ -79,6 +81,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
             "pagination": pagination_params(request, page),
             "active_nav": "sources",
             "can_create": selectors.can_manage_register(user=request.user),
+            "import_enabled": True,
         },
     )
 
@@ -308,6 +311,42 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_link(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=recommendation.source):
+        raise PermissionDenied
+    candidates = (
+        selectors.recommendation_list(user=request.user)
+        .exclude(pk=recommendation.pk)
+        .order_by("source__title", "position", "id")
+    )
+    form = LinkForm(request.POST or None, candidates=candidates)
+    if form.is_valid() and _run_service(
+        form,
+        services.recommendation_link_create,
+        actor=request.user,
+        from_recommendation=recommendation,
+        **form.cleaned_data,
+    ):
+        messages.success(request, "Recommendations linked")
+        return redirect(recommendation)
+    return _render(
+        request,
+        "simple_form.html",
+        {
+            "title": f"Link {recommendation.reference} to a related recommendation",
+            "form": form,
+            "page_forms": [form],
+            "back": recommendation.get_absolute_url(),
+            "button": "Link",
+            "subject_text": recommendation.text,
+            "active_nav": "recommendations",
+        },
+    )
+
+
 # --- actions -------------------------------------------------------------------------------
 
 
@@ -426,6 +465,41 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page_forms": [form],
             "action": action,
+            "active_nav": "actions",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_change_target_date(user=request.user, action=action):
+        raise PermissionDenied
+    form = LeadForm(
+        request.POST or None,
+        initial={"lead": action.lead_id},
+        leads=selectors.lead_officer_list(organisation_id=action.owner_id),
+    )
+    if form.is_valid() and _run_service(
+        form,
+        services.action_lead_assign,
+        actor=request.user,
+        action=action,
+        lead=form.cleaned_data["lead"],
+    ):
+        messages.success(request, "Lead assigned")
+        return redirect(action)
+    return _render(
+        request,
+        "simple_form.html",
+        {
+            "title": "Assign a lead",
+            "form": form,
+            "page_forms": [form],
+            "back": action.get_absolute_url(),
+            "button": "Assign lead",
+            "subject_text": action.description,
             "active_nav": "actions",
         },
     )

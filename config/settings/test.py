@@ -16,3 +16,6 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_AUTOREFRESH = True
+# Tests talk plain HTTP to the test client and the live server.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

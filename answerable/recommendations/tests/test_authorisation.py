@@ -82,6 +82,8 @@ MATRIX = [
     ("recommendations:recommendation_assess", "recommendation", MANAGE),
     ("recommendations:recommendation_reopen", "recommendation", MANAGE),
     ("recommendations:action_create", "recommendation", MANAGE),
+    ("recommendations:recommendation_link", "recommendation", MANAGE),
+    ("recommendations:action_lead", "action", RE_PLAN),
     ("recommendations:action_detail", "action", SEE_ALL),
     ("recommendations:action_update", "action", UPDATE),
     ("recommendations:action_target_date", "action", RE_PLAN),

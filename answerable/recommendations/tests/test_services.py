@@ -388,3 +388,32 @@ def test_only_assured_decisions_can_be_reopened(recommendation, scrutiny_officer
         services.assurance_reopen(
             actor=scrutiny_officer, recommendation=recommendation, reason="Why"
         )
+
+
+def test_a_lead_is_assigned_from_the_owners_lead_officers(
+    force_action, force_lead, council_lead, scrutiny_officer
+):
+    with pytest.raises(ValidationError):
+        services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=council_lead)
+    services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=force_lead)
+    force_action.refresh_from_db()
+    assert force_action.lead == force_lead
+    [event] = _events("action.lead_assigned")
+    assert event.changes["lead"] == [None, str(force_lead)]
+
+
+def test_linking_recommendations_through_the_page(client, recommendation, scrutiny_officer):
+    from django.urls import reverse
+
+    from answerable.core.testing import sign_in
+    from answerable.recommendations.tests.factories import RecommendationFactory
+
+    other = RecommendationFactory(source=recommendation.source)
+    sign_in(client, scrutiny_officer)
+    url = reverse("recommendations:recommendation_link", args=[recommendation.pk])
+    response = client.post(url, {"kind": "supersedes", "to_recommendation": other.pk})
+    assert response.status_code == 302
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert f'Supersedes <a class="govuk-link" href="{other.get_absolute_url()}"' in page
+    again = client.post(url, {"kind": "supersedes", "to_recommendation": other.pk})
+    assert "These recommendations are already linked" in again.content.decode()

@@ -1,0 +1,97 @@
+"""Rows for downloading the recommendation and action lists as CSV or XLSX.
+
+Callers pass querysets already scoped by the selectors, so an export holds only what the user
+can see. Rows are read in chunks with their relations prefetched: the number of queries does not
+grow with the number of rows. Column names match the importer's fields where they mean the same.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from answerable.recommendations.models import Action, Recommendation
+
+CHUNK_SIZE = 500
+
+RECOMMENDATION_HEADERS = [
+    "source",
+    "source_kind",
+    "publisher",
+    "published_on",
+    "source_url",
+    "deadline_rule",
+    "reference",
+    "text",
+    "finding_type",
+    "addressees",
+    "themes",
+    "action_owners",
+    "deadline_on",
+    "response",
+    "responded_on",
+    "assurance_status",
+]
+ACTION_HEADERS = [
+    "source",
+    "reference",
+    "owner",
+    "lead",
+    "action_description",
+    "target_on",
+    "delivery_status",
+    "assurance_status",
+    "last_update_on",
+    "is_overdue",
+]
+
+
+def recommendation_rows(
+    recommendations: QuerySet[Recommendation], *, visible_actions: QuerySet[Action]
+) -> Iterator[list[Any]]:
+    """Yield one row per recommendation; owners come only from the actions the user can see."""
+    actions = (
+        visible_actions.select_related(None).select_related("owner").order_by("owner__name", "id")
+    )
+    queryset = recommendations.select_related("source").prefetch_related(
+        "themes", Prefetch("actions", queryset=actions, to_attr="export_actions")
+    )
+    for recommendation in queryset.iterator(chunk_size=CHUNK_SIZE):
+        source = recommendation.source
+        yield [
+            source.title,
+            source.get_kind_display(),
+            source.publisher,
+            source.published_on,
+            source.url,
+            source.deadline_rule,
+            recommendation.reference,
+            recommendation.text,
+            recommendation.get_finding_type_display(),
+            recommendation.addressees,
+            ", ".join(sorted(theme.name for theme in recommendation.themes.all())),
+            "; ".join(dict.fromkeys(a.owner.name for a in recommendation.export_actions)),
+            recommendation.deadline_on,
+            recommendation.get_response_display() if recommendation.response else "",
+            recommendation.responded_on,
+            recommendation.get_assurance_status_display(),
+        ]
+
+
+def action_rows(actions: QuerySet[Action]) -> Iterator[list[Any]]:
+    """Yield one row per action with its recommendation, source, owner and lead."""
+    queryset = actions.select_related("recommendation__source", "owner", "lead")
+    for action in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            action.recommendation.source.title,
+            action.recommendation.reference,
+            action.owner.name,
+            str(action.lead) if action.lead else "",
+            action.description,
+            action.target_on,
+            action.get_delivery_status_display(),
+            action.get_assurance_status_display(),
+            timezone.localdate(action.last_update_at) if action.last_update_at else None,
+            "Yes" if action.is_overdue else "No",
+        ]

@@ -1,0 +1,48 @@
+"""Import sources, recommendations and actions from a spreadsheet, all or nothing.
+
+One row is one recommendation and, when it names an owner, one action per owner (`owner` may
+hold several organisations separated by `;`). Rows repeating a source and reference with other
+owners add actions to the same recommendation. The whole file is checked before anything is
+written (`import_plan`); the write (`recommendations_import`) calls the register's own services
+in one transaction, so every object gets its audit event and a failure leaves nothing behind.
+"""
+
+from answerable.recommendations.importing.fields import (
+    FIELD_NAMES,
+    FIELDS,
+    ImportField,
+    guess_mapping,
+    mapping_errors,
+)
+from answerable.recommendations.importing.plan import (
+    ImportPlan,
+    PlannedAction,
+    PlannedRecommendation,
+    PlannedSource,
+    RowError,
+    import_plan,
+)
+from answerable.recommendations.importing.write import (
+    ImportInvalid,
+    ImportResult,
+    import_office_for,
+    recommendations_import,
+)
+
+__all__ = [
+    "FIELDS",
+    "FIELD_NAMES",
+    "ImportField",
+    "ImportInvalid",
+    "ImportPlan",
+    "ImportResult",
+    "PlannedAction",
+    "PlannedRecommendation",
+    "PlannedSource",
+    "RowError",
+    "guess_mapping",
+    "import_office_for",
+    "import_plan",
+    "mapping_errors",
+    "recommendations_import",
+]

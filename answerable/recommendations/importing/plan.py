@@ -1,0 +1,411 @@
+"""Check every row of a table against the register and plan what an import would create."""
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from answerable.organisations.models import Organisation
+from answerable.recommendations.models import Recommendation, Source
+from answerable.recommendations.tables import Cell, Table, cell_text
+
+PREVIEW_ROWS = 20
+SOURCE_FIELDS = {
+    "source_kind": "kind",
+    "publisher": "publisher",
+    "published_on": "published_on",
+    "source_url": "url",
+    "deadline_rule": "deadline_rule",
+}
+RECOMMENDATION_FIELDS = ("text", "finding_type", "addressees", "themes")
+DATE_HELP = "Enter a real date, like 31/12/2024"
+TEXT_REQUIRED = "Enter the full text of the recommendation"
+# Source.publisher is required, but published lists of recommendations rarely name it.
+PLACEHOLDER_PUBLISHER = "Not recorded"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"Row {self.row}, {self.field}: {self.message}"
+            if self.field
+            else (f"Row {self.row}: {self.message}")
+        )
+
+
+@dataclass
+class PlannedAction:
+    row: int
+    owner: Organisation
+    description: str
+    target_on: datetime.date | None
+
+
+@dataclass
+class PlannedRecommendation:
+    row: int
+    values: dict[str, object]
+    actions: list[PlannedAction] = field(default_factory=list)
+
+
+@dataclass
+class PlannedSource:
+    row: int
+    values: dict[str, object]
+    existing: Source | None
+    recommendations: list[PlannedRecommendation] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    sources: list[PlannedSource]
+    errors: list[RowError]
+    warnings: list[RowError]
+    preview: list[dict[str, str]]
+    row_count: int
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_source_count(self) -> int:
+        return sum(1 for s in self.sources if s.existing is None)
+
+    @property
+    def reused_source_count(self) -> int:
+        return sum(1 for s in self.sources if s.existing is not None)
+
+    @property
+    def recommendation_count(self) -> int:
+        return sum(len(s.recommendations) for s in self.sources)
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(r.actions) for s in self.sources for r in s.recommendations)
+
+
+def _choice(text: str, choices: list[tuple[str, str]], aliases: dict[str, str]) -> str | None:
+    wanted = text.casefold()
+    for value, label in choices:
+        if wanted in (value.casefold(), str(label).casefold()):
+            return value
+    return aliases.get(wanted)
+
+
+def _date(cell: Cell) -> datetime.date | None:
+    """Read ISO (2024-12-31), UK (31/12/2024) or an Excel date cell; raise ValueError if none."""
+    if isinstance(cell, datetime.date):
+        return cell
+    text = cell_text(cell)
+    if not text:
+        return None
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(text)
+    if not 1900 <= year <= 2200:
+        raise ValueError(text)
+    return datetime.date(year, month, day)
+
+
+class _Organisations:
+    """Every organisation, read once, found by name or short name ignoring case."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, Organisation] = {}
+        self.by_short: dict[str, list[Organisation]] = defaultdict(list)
+        for organisation in Organisation.objects.all():
+            self.by_name[organisation.name.strip().casefold()] = organisation
+            if organisation.short_name.strip():
+                self.by_short[organisation.short_name.strip().casefold()].append(organisation)
+
+    def find(self, name: str) -> tuple[Organisation | None, str]:
+        key = name.casefold()
+        organisation = self.by_name.get(key)
+        if organisation is None:
+            matches = self.by_short.get(key, [])
+            if len(matches) > 1:
+                return None, (
+                    f"{name} is the short name of more than one organisation. "
+                    "Use the organisation's full name"
+                )
+            organisation = matches[0] if matches else None
+        if organisation is None:
+            return None, (
+                f"{name} is not an organisation in Answerable. Use its full name or short name"
+            )
+        if organisation.is_archived:
+            return None, f"{organisation.name} is archived"
+        return organisation, ""
+
+
+class _Row:
+    """One file row's values under importer field names, collecting its errors."""
+
+    def __init__(self, number: int, cells: dict[str, Cell], errors: list[RowError]) -> None:
+        self.number, self.cells, self.errors = number, cells, errors
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.number, name, message))
+
+    def text(self, name: str, *, max_length: int = 0, label: str = "") -> str:
+        value = cell_text(self.cells.get(name))
+        if max_length and len(value) > max_length:
+            self.error(name, f"{label} must be {max_length} characters or fewer")
+        return value
+
+    def date(self, name: str) -> datetime.date | None:
+        try:
+            return _date(self.cells.get(name))
+        except ValueError:
+            self.error(name, DATE_HELP)
+            return None
+
+    def choice(
+        self,
+        name: str,
+        choices: list[tuple[str, str]],
+        *,
+        default: str,
+        message: str,
+        aliases: dict[str, str] | None = None,
+    ) -> str:
+        text = self.text(name)
+        if not text:
+            return default
+        value = _choice(text, choices, aliases or {})
+        if value is None:
+            self.error(name, message)
+            return default
+        return value
+
+
+def _source_values(row: _Row) -> dict[str, object]:
+    url = row.text("source_url", max_length=500, label="The web address")
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            row.error(
+                "source_url",
+                "Enter a web address in the correct format, like https://www.example.org",
+            )
+    return {
+        "title": row.text("source", max_length=500, label="The source title"),
+        "kind": row.choice(
+            "source_kind",
+            Source.Kind.choices,
+            default=Source.Kind.INSPECTION,
+            message="Enter inquiry, inspection, review, audit or coroner",
+            aliases={"coroner's report": Source.Kind.CORONER, "pfd": Source.Kind.CORONER},
+        ),
+        "publisher": row.text("publisher", max_length=200, label="The publisher")
+        or PLACEHOLDER_PUBLISHER,
+        "published_on": row.date("published_on"),
+        "url": url,
+        "deadline_rule": row.choice(
+            "deadline_rule",
+            Source.DeadlineRule.choices,
+            default=Source.DeadlineRule.NONE,
+            message="Enter none, s55, iicsa or pfd",
+        ),
+    }
+
+
+def _recommendation_values(row: _Row) -> dict[str, object]:
+    themes = [t.strip() for t in row.text("themes").split(",") if t.strip()]
+    for theme in themes:
+        if len(theme) > 100:
+            row.error("themes", "Each theme must be 100 characters or fewer")
+    return {
+        "reference": row.text("reference", max_length=50, label="The reference"),
+        "text": row.text("text"),
+        "finding_type": row.choice(
+            "finding_type",
+            Recommendation.FindingType.choices,
+            default=Recommendation.FindingType.RECOMMENDATION,
+            message="Enter recommendation, cause of concern or area for improvement",
+            aliases={
+                "afi": Recommendation.FindingType.AREA_FOR_IMPROVEMENT,
+                "coc": Recommendation.FindingType.CAUSE_OF_CONCERN,
+            },
+        ),
+        "addressees": row.text("addressees", max_length=500, label="The addressees"),
+        "themes": themes,
+    }
+
+
+def _actions(row: _Row, organisations: _Organisations) -> list[PlannedAction]:
+    """One action per owner named in the row; an empty description means the text's."""
+    names = list(dict.fromkeys(n.strip() for n in row.text("owner").split(";") if n.strip()))
+    description = row.text("action_description")
+    target_on = row.date("target_on")
+    if not names:
+        if description or target_on:
+            row.error("owner", "Enter the organisation that owns the action")
+        return []
+    actions = []
+    for name in names:
+        owner, problem = organisations.find(name)
+        if owner is None:
+            row.error("owner", problem)
+        else:
+            actions.append(PlannedAction(row.number, owner, description, target_on))
+    return actions
+
+
+class _Planner:
+    """Groups rows into sources, recommendations and actions, checking each against the rest."""
+
+    def __init__(self, office: Organisation) -> None:
+        self.organisations = _Organisations()
+        self.existing_sources = {
+            s.title.strip().casefold(): s for s in Source.objects.filter(owner=office)
+        }
+        self.existing_references = {
+            (source_id, reference.strip().casefold())
+            for source_id, reference in Recommendation.objects.filter(
+                source__owner=office
+            ).values_list("source_id", "reference")
+        }
+        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.sources: dict[str, PlannedSource] = {}
+        self.recommendations: dict[tuple[str, str], PlannedRecommendation] = {}
+
+    def add(self, row: "_Row") -> None:
+        source_values = _source_values(row)
+        values = _recommendation_values(row)
+        title, reference = str(source_values["title"]), str(values["reference"])
+        if not title:
+            row.error("source", "Enter the title of the source")
+        if not reference:
+            row.error("reference", "Enter the reference as published, like R3")
+        actions = _actions(row, self.organisations)
+        if not title or not reference:
+            if not values["text"]:
+                row.error("text", TEXT_REQUIRED)
+            return
+        source = self._source(row, title, source_values)
+        recommendation = self._recommendation(
+            row, source, reference, values, adds_actions=bool(row.text("owner"))
+        )
+        if recommendation is None:
+            return
+        for action in actions:
+            action.description = action.description or str(recommendation.values["text"])
+            if any(
+                a.owner == action.owner and a.description == action.description
+                for a in recommendation.actions
+            ):
+                row.error("owner", f"{action.owner.name} already has this action on {reference}")
+            else:
+                recommendation.actions.append(action)
+
+    def _source(self, row: "_Row", title: str, values: dict[str, object]) -> PlannedSource:
+        """The source the row belongs to: planned by an earlier row, existing, or new."""
+        key = title.casefold()
+        planned = self.sources.get(key)
+        if planned is None:
+            existing = self.existing_sources.get(key)
+            if existing is not None and existing.is_archived:
+                row.error("source", f"{existing.title} is archived")
+            elif existing is not None:
+                self.warnings.append(
+                    RowError(
+                        row.number,
+                        "source",
+                        f"{existing.title} is already in the register: its recommendations are "
+                        "added to it and its details are not changed",
+                    )
+                )
+            planned = self.sources[key] = PlannedSource(row.number, values, existing)
+        elif planned.existing is None:
+            for name, model_name in SOURCE_FIELDS.items():
+                if row.text(name) and values[model_name] != planned.values[model_name]:
+                    self.warnings.append(
+                        RowError(
+                            row.number,
+                            name,
+                            f"Differs from row {planned.row}; "
+                            f"the value in row {planned.row} is used",
+                        )
+                    )
+        return planned
+
+    def _recommendation(
+        self,
+        row: "_Row",
+        source: PlannedSource,
+        reference: str,
+        values: dict[str, object],
+        *,
+        adds_actions: bool,
+    ) -> PlannedRecommendation | None:
+        """The row's recommendation: new, or an earlier row's when this row adds actions to it.
+
+        A repeated row may leave the recommendation's columns empty; any it fills must match.
+        """
+        key = (str(source.values["title"]).casefold(), reference.casefold())
+        if source.existing is not None and (source.existing.pk, key[1]) in (
+            self.existing_references
+        ):
+            row.error("reference", f"{reference} already exists in {source.existing.title}")
+            return None
+        first = self.recommendations.get(key)
+        if first is None:
+            if not values["text"]:
+                row.error("text", TEXT_REQUIRED)
+            first = self.recommendations[key] = PlannedRecommendation(row.number, values)
+            source.recommendations.append(first)
+            return first
+        if not adds_actions:
+            row.error(
+                "reference",
+                f"{reference} appears more than once in {source.values['title']} "
+                f"(first in row {first.row})",
+            )
+            return None
+        for name in RECOMMENDATION_FIELDS:
+            if row.text(name) and values[name] != first.values[name]:
+                row.error(name, f"Differs from row {first.row}, which has the same reference")
+        return first
+
+
+def import_plan(*, table: Table, mapping: dict[str, str], office: Organisation) -> ImportPlan:
+    """Check every row of the table against the register and say what an import would create.
+
+    Runs a fixed number of queries whatever the file's length. A source's details come from
+    the first row naming it; a source the office already has is reused unchanged. Rows that
+    repeat a source and reference add their owners' actions to the first row's recommendation.
+    """
+    columns = {
+        name: table.headers.index(header)
+        for name, header in mapping.items()
+        if header in table.headers
+    }
+    planner = _Planner(office)
+    preview = []
+    for number, cells in table.rows:
+        row = _Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
+        if len(preview) < PREVIEW_ROWS:
+            preview.append({"row": str(number)} | {name: row.text(name) for name in columns})
+        planner.add(row)
+    return ImportPlan(
+        sources=list(planner.sources.values()),
+        errors=planner.errors,
+        warnings=planner.warnings,
+        preview=preview,
+        row_count=len(table.rows),
+    )

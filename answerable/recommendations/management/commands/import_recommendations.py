@@ -1,0 +1,110 @@
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from answerable.accounts.models import User
+from answerable.core.files import TABLE_KINDS, check_upload
+from answerable.recommendations import importing
+from answerable.recommendations.tables import read_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Import sources, recommendations and actions from a CSV or XLSX file, all or nothing, "
+        "as a scrutiny officer. Columns are matched by name unless --map says otherwise."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="Path to the CSV or XLSX file.")
+        parser.add_argument(
+            "--as", dest="email", required=True, help="Email of the scrutiny officer importing."
+        )
+        parser.add_argument(
+            "--map",
+            dest="mappings",
+            action="append",
+            default=[],
+            metavar="FIELD=COLUMN",
+            help=f"Read FIELD from COLUMN; repeat for each field. Fields: "
+            f"{', '.join(importing.FIELD_NAMES)}. An empty COLUMN leaves the field out.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and print the counts only."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = User.objects.filter(email__iexact=options["email"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active user with the email {options['email']}")
+        office = importing.import_office_for(actor)
+        if office is None:
+            raise CommandError(f"{actor.email} is not a scrutiny officer, so cannot import")
+        path = Path(options["file"])
+        try:
+            with path.open("rb") as handle:
+                checked = check_upload(
+                    File(handle, name=path.name),
+                    allowed=TABLE_KINDS,
+                    max_bytes=settings.IMPORT_MAX_BYTES,
+                )
+            table = read_table(checked.content, kind=checked.kind, name=checked.name)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        mapping = self._mapping(table.headers, options["mappings"])
+        plan = importing.import_plan(table=table, mapping=mapping, office=office)
+        for warning in plan.warnings:
+            self.stderr.write(f"Note: {warning}")
+        if plan.errors:
+            self._fail(plan.errors)
+        counts = importing.ImportResult.of(plan)
+        if options["dry_run"]:
+            self.stdout.write(
+                f"Dry run: {checked.name} is valid and would add {counts}. Nothing was written."
+            )
+            return
+        try:
+            result = importing.recommendations_import(
+                actor=actor,
+                office=office,
+                table=table,
+                mapping=mapping,
+                file_name=checked.name,
+                file_sha256=checked.sha256,
+            )
+        except importing.ImportInvalid as invalid:
+            self._fail(invalid.row_errors)
+        except (ValidationError, PermissionDenied) as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"Imported {checked.name}: {result}."))
+
+    def _mapping(self, headers: list[str], overrides: list[str]) -> dict[str, str]:
+        guessed = importing.guess_mapping(headers)
+        chosen: dict[str, str] = {}
+        for item in overrides:
+            name, separator, column = item.partition("=")
+            if not separator:
+                raise CommandError(f"--map {item}: write it as FIELD=COLUMN")
+            chosen[name.strip()] = column.strip()
+        # A column given to a field with --map is no longer guessed for another field.
+        mapping = {
+            name: column for name, column in guessed.items() if column not in chosen.values()
+        } | chosen
+        mapping = {name: column for name, column in mapping.items() if column}
+        problems = importing.mapping_errors(mapping, headers)
+        if problems:
+            raise CommandError(
+                "; ".join(problems) + f". The file's columns are: {', '.join(headers)}"
+            )
+        return mapping
+
+    def _fail(self, errors: list[importing.RowError]) -> NoReturn:
+        for error in errors:
+            self.stderr.write(str(error))
+        problems = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
+        raise CommandError(f"Nothing was imported: {problems} found.")

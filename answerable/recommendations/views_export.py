@@ -1,0 +1,73 @@
+"""Download the recommendation and action lists as CSV or XLSX, with the list page's filters."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
+from answerable.organisations.selectors import organisation_list
+from answerable.recommendations import exporting, selectors
+from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
+from answerable.recommendations.tables import csv_stream, xlsx_bytes
+
+
+def _download(
+    *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}"
+    response: HttpResponse
+    if file_kind == CSV:
+        response = StreamingHttpResponse(
+            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(headers, rows, sheet_title=name.capitalize()),
+            content_type=CONTENT_TYPES[XLSX],
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def recommendation_export(request: HttpRequest, file_kind: str) -> HttpResponse:
+    if file_kind not in TABLE_KINDS:
+        raise Http404("No such format")
+    form = RecommendationFilterForm(
+        request.GET or None,
+        sources=selectors.source_list(user=request.user).order_by("title"),
+        owners=organisation_list(),
+    )
+    recommendations = selectors.recommendation_filter(
+        selectors.recommendation_list(user=request.user), **form.filters()
+    )
+    rows = exporting.recommendation_rows(
+        recommendations, visible_actions=selectors.action_list(user=request.user)
+    )
+    return _download(
+        file_kind=file_kind,
+        name="recommendations",
+        headers=exporting.RECOMMENDATION_HEADERS,
+        rows=rows,
+    )
+
+
+@login_required
+@require_GET
+def action_export(request: HttpRequest, file_kind: str) -> HttpResponse:
+    if file_kind not in TABLE_KINDS:
+        raise Http404("No such format")
+    form = ActionFilterForm(request.GET or None, owners=organisation_list())
+    actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
+    return _download(
+        file_kind=file_kind,
+        name="actions",
+        headers=exporting.ACTION_HEADERS,
+        rows=exporting.action_rows(actions),
+    )

@@ -1,0 +1,242 @@
+"""Pages for importing recommendations: upload a file, match its columns, check it, confirm.
+
+Between pages the uploaded bytes stay in storage under `imports/` and the session holds where,
+with the file's name, kind, SHA-256 and column mapping. Nothing reaches the register until the
+confirm step, which writes everything or nothing.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
+from answerable.organisations.models import Organisation
+from answerable.recommendations import importing, selectors
+from answerable.recommendations.forms_import import ImportMappingForm, ImportUploadForm
+from answerable.recommendations.tables import Table, csv_stream, read_table, xlsx_bytes
+
+SESSION_KEY = "recommendations_import"
+STORAGE_PREFIX = "imports/"
+SUMMARY_ERRORS = 10
+TEMPLATE_EXAMPLE: dict[str, Any] = {
+    "source": "Example inspection of child sexual exploitation",
+    "source_kind": "inspection",
+    "publisher": "HMICFRS",
+    "published_on": datetime.date(2023, 12, 8),
+    "source_url": "https://www.example.org/report",
+    "deadline_rule": "s55",
+    "reference": "R1",
+    "text": "By 31 December 2024, chief constables should make sure that officers are trained "
+    "to recognise child sexual exploitation.",
+    "finding_type": "Recommendation",
+    "addressees": "Chief constables",
+    "themes": "Training, Intelligence",
+    "owner": "Shire Police",
+    "action_description": "Train every frontline officer in CSE awareness.",
+    "target_on": datetime.date(2024, 12, 31),
+}
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, f"recommendations/{template}", {"active_nav": "sources", **context})
+
+
+def _office(request: HttpRequest) -> Organisation:
+    """The office the import writes to; only scrutiny officers may import."""
+    office = importing.import_office_for(request.user)
+    if office is None or not selectors.can_manage_register(user=request.user):
+        raise PermissionDenied
+    return office
+
+
+def _pending(request: HttpRequest) -> tuple[dict[str, Any], Table] | None:
+    """The file uploaded earlier in this session, read again, or None if it has gone."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or not str(pending.get("path", "")).startswith(STORAGE_PREFIX):
+        return None
+    try:
+        with default_storage.open(pending["path"], "rb") as stored:
+            content = stored.read()
+        table = read_table(content, kind=pending["kind"], name=pending["name"])
+    except (OSError, ValidationError):
+        return None
+    return pending, table
+
+
+def _forget(request: HttpRequest) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending and str(pending.get("path", "")).startswith(STORAGE_PREFIX):
+        default_storage.delete(pending["path"])
+
+
+def _start_again(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "Upload the file again to continue the import")
+    return redirect("recommendations:import_upload")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _office(request)
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
+    if form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        checked = uploaded.file
+        _forget(request)
+        path = default_storage.save(
+            f"{STORAGE_PREFIX}{uuid.uuid4()}.{checked.kind}", ContentFile(checked.content)
+        )
+        request.session[SESSION_KEY] = {
+            "path": path,
+            "name": checked.name,
+            "kind": checked.kind,
+            "sha256": checked.sha256,
+            "mapping": importing.guess_mapping(uploaded.table.headers),
+        }
+        return redirect("recommendations:import_mapping")
+    return _render(
+        request,
+        "import_upload.html",
+        {
+            "title": "Import recommendations",
+            "form": form,
+            "page_forms": [form],
+            "fields": importing.FIELDS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, file_kind: str) -> HttpResponse:
+    _office(request)
+    if file_kind not in TABLE_KINDS:
+        raise Http404("No such template")
+    headers = list(importing.FIELD_NAMES)
+    rows = [[TEMPLATE_EXAMPLE[name] for name in headers]]
+    filename = f"recommendations-import-template.{file_kind}"
+    response: HttpResponse
+    if file_kind == CSV:
+        response = StreamingHttpResponse(
+            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(headers, rows, sheet_title="Recommendations"),
+            content_type=CONTENT_TYPES[XLSX],
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest) -> HttpResponse:
+    _office(request)
+    found = _pending(request)
+    if found is None:
+        return _start_again(request)
+    pending, table = found
+    form = ImportMappingForm(
+        request.POST or None, headers=table.headers, initial=pending.get("mapping") or {}
+    )
+    if form.is_valid():
+        pending["mapping"] = form.mapping()
+        request.session[SESSION_KEY] = pending
+        return redirect("recommendations:import_preview")
+    return _render(
+        request,
+        "import_mapping.html",
+        {
+            "title": "Match the columns",
+            "form": form,
+            "page_forms": [form],
+            "file_name": pending["name"],
+            "row_count": len(table.rows),
+        },
+    )
+
+
+def _preview(
+    request: HttpRequest,
+    *,
+    pending: dict[str, Any],
+    plan: importing.ImportPlan | None,
+    errors: list[importing.RowError],
+) -> HttpResponse:
+    summary = [
+        {"text": str(error), "href": f"#import-error-{index}"}
+        for index, error in enumerate(errors[:SUMMARY_ERRORS], start=1)
+    ]
+    if len(errors) > SUMMARY_ERRORS:
+        summary.append(
+            {
+                "text": f"And {len(errors) - SUMMARY_ERRORS} more errors, listed below",
+                "href": "#import-errors",
+            }
+        )
+    mapping = pending.get("mapping") or {}
+    return _render(
+        request,
+        "import_preview.html",
+        {
+            "title": "Check the import",
+            "file_name": pending["name"],
+            "plan": plan,
+            "import_errors": errors,
+            "error_summary": summary,
+            "preview_fields": [f for f in importing.FIELDS if mapping.get(f.name)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_preview(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    found = _pending(request)
+    if found is None:
+        return _start_again(request)
+    pending, table = found
+    mapping = pending.get("mapping") or {}
+    if importing.mapping_errors(mapping, table.headers):
+        return redirect("recommendations:import_mapping")
+    plan = importing.import_plan(table=table, mapping=mapping, office=office)
+    return _preview(request, pending=pending, plan=plan, errors=plan.errors)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    office = _office(request)
+    found = _pending(request)
+    if found is None:
+        return _start_again(request)
+    pending, table = found
+    try:
+        result = importing.recommendations_import(
+            actor=request.user,
+            office=office,
+            table=table,
+            mapping=pending.get("mapping") or {},
+            file_name=pending["name"],
+            file_sha256=pending["sha256"],
+        )
+    except importing.ImportInvalid as invalid:
+        return _preview(request, pending=pending, plan=None, errors=invalid.row_errors)
+    except ValidationError:
+        return redirect("recommendations:import_mapping")
+    _forget(request)
+    messages.success(request, f"Imported {pending['name']}: {result}")
+    return redirect("recommendations:source_list")
