@@ -1,0 +1,46 @@
+"""Checks every journey page passes: one <h1> and no serious or critical axe-core violations."""
+
+from pathlib import Path
+
+import axe_playwright_python
+from playwright.sync_api import Page
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Injected as a script tag, which the strict CSP would block without bypass_csp.
+        page.add_script_tag(content=AXE_SOURCE)
+    results = page.evaluate(
+        "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+    )
+    return results["violations"]
+
+
+def _report(url: str, violations: list[dict]) -> str:
+    lines = [f"axe-core found serious or critical violations on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def check_page(page: Page) -> None:
+    """The page has exactly one <h1> and no serious or critical accessibility violations."""
+    headings = page.locator("h1").all_inner_texts()
+    assert len(headings) == 1, f"{page.url} has {len(headings)} <h1> elements: {headings}"
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, _report(page.url, blocking)
+
+
+def visit_and_check(page: Page, url: str) -> None:
+    """Open the URL, expect a successful page, and check it."""
+    response = page.goto(url)
+    assert response is not None, f"{url} gave no response"
+    assert response.ok, f"{url} answered {response.status}"
+    check_page(page)
