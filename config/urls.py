@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisations/", include("answerable.organisations.urls")),
     path("register/", include("answerable.recommendations.urls")),
     path("audit/", include("answerable.audit.urls")),
+    path("api/v1/", include("answerable.recommendations.api_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp import user_has_device
 
@@ -27,7 +27,16 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()  # type: ignore[union-attr]
         ):
             if user_has_device(user):
-                return redirect("accounts:two_factor_verify")
+                return self._refuse(request) or redirect("accounts:two_factor_verify")
             if access_for(user).needs_two_factor:  # type: ignore[arg-type]
-                return redirect("accounts:two_factor_setup")
+                return self._refuse(request) or redirect("accounts:two_factor_setup")
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest) -> HttpResponse | None:
+        """API clients get a JSON 403 rather than a redirect to a page they cannot use."""
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Sign in and complete two-factor authentication first."}, status=403
+            )
+        return None

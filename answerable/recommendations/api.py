@@ -1,0 +1,105 @@
+"""Read-only JSON API over the register, using the same selectors (and so the same scoping)."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import pagination, serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+
+from answerable.organisations.selectors import organisation_list
+from answerable.recommendations import selectors
+from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
+from answerable.recommendations.models import Action, Recommendation
+
+
+class RegisterPagination(pagination.PageNumberPagination):
+    page_size = 100
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.title")
+    source_id = serializers.IntegerField()
+    finding_type = serializers.CharField()
+    assurance_status = serializers.CharField()
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "source_id",
+            "source",
+            "reference",
+            "text",
+            "finding_type",
+            "addressees",
+            "response",
+            "responded_on",
+            "deadline_on",
+            "assurance_status",
+            "updated_at",
+        ]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    recommendation_id = serializers.IntegerField()
+    reference = serializers.CharField(source="recommendation.reference")
+    owner = serializers.CharField(source="owner.name")
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "recommendation_id",
+            "reference",
+            "owner",
+            "description",
+            "target_on",
+            "delivery_status",
+            "assurance_status",
+            "last_update_at",
+        ]
+
+
+class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Recommendations the signed-in user may see, filtered as on the list page."""
+
+    serializer_class = RecommendationSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = RegisterPagination
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request: Request = self.request
+        form = RecommendationFilterForm(
+            request.query_params or None,
+            sources=selectors.source_list(user=request.user),
+            owners=organisation_list(),
+        )
+        visible = selectors.recommendation_list(user=request.user)
+        return selectors.recommendation_filter(visible, **form.filters())
+
+    def get_object(self) -> Recommendation:
+        try:
+            return selectors.recommendation_get_for_user(
+                user=self.request.user, pk=int(self.kwargs["pk"])
+            )
+        except (ValueError, Http404):
+            raise Http404 from None
+
+
+class ActionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Actions the signed-in user may see, filtered as on the list page."""
+
+    serializer_class = ActionSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = RegisterPagination
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        request: Request = self.request
+        form = ActionFilterForm(request.query_params or None, owners=organisation_list())
+        return selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
+
+
+extend_schema(tags=["register"])(RecommendationViewSet)
+extend_schema(tags=["register"])(ActionViewSet)
