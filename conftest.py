@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from answerable.organisations.models import Membership, Organisation
@@ -67,8 +69,6 @@ def council_action(recommendation, council):
 # --- browser tests ------------------------------------------------------------------------
 # Locally a missing chromium skips the `browser` tests with a reason; CI sets
 # ANSWERABLE_REQUIRE_BROWSER=1 so that a missing chromium fails the run instead.
-import os  # noqa: E402
-
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_MISSING = (
     f"chromium not found at {CHROMIUM_PATH}: install Debian's chromium package to run browser tests"
