@@ -9,6 +9,8 @@ urlpatterns = [
     path("register/", include("answerable.recommendations.urls")),
     path("audit/", include("answerable.audit.urls")),
     path("api/v1/", include("answerable.recommendations.api_urls")),
+    path("meetings/", include("answerable.meetings.urls")),
+    path("public/", include("answerable.publishing.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

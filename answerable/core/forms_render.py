@@ -76,16 +76,17 @@ def field_params(
             {"name": "month", "classes": "govuk-input--width-2" + error_class, "value": month},
             {"name": "year", "classes": "govuk-input--width-4" + error_class, "value": year},
         ]
+    elif isinstance(widget, forms.CheckboxSelectMultiple):
+        component = "checkboxes"
+        params["fieldset"] = {"legend": legend}
+        params["items"] = _choices(bf, {str(v) for v in (bf.value() or [])})
+        params["idPrefix"] = bf.auto_id
+    # CheckboxSelectMultiple subclasses RadioSelect, so it is matched first.
     elif isinstance(widget, forms.RadioSelect):
         component = "radios"
         params["fieldset"] = {"legend": legend}
         value = bf.value()
         params["items"] = _choices(bf, {"" if value is None else str(value)})
-        params["idPrefix"] = bf.auto_id
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
-        component = "checkboxes"
-        params["fieldset"] = {"legend": legend}
-        params["items"] = _choices(bf, {str(v) for v in (bf.value() or [])})
         params["idPrefix"] = bf.auto_id
     elif isinstance(widget, forms.CheckboxInput):
         component = "checkboxes"

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "answerable.organisations",
     "answerable.audit",
     "answerable.recommendations",
+    "answerable.meetings",
+    "answerable.publishing",
 ]
 
 MIDDLEWARE = [

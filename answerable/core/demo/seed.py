@@ -37,6 +37,7 @@ from answerable.core.demo.stories import (
     story_for,
     target_for,
 )
+from answerable.meetings.demo import seed_meetings
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.services import membership_grant, organisation_create
 from answerable.recommendations import services
@@ -275,6 +276,13 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
         sources=sources,
         organisations=organisations,
         users=users,
+        today=today,
+    )
+    result.created += seed_meetings(
+        office=organisations["office"],
+        scrutiny_officer=users[SCRUTINY_EMAIL],
+        force=organisations["police"],
+        force_lead=users[LEAD_EMAILS["police"]],
         today=today,
     )
     return result

@@ -1,0 +1,317 @@
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
+from answerable.core.forms import GovukDateField
+from answerable.meetings.models import AccountabilityMeeting, ItemVerdict, Marking
+from answerable.organisations.models import Organisation
+
+TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_archived=False).order_by("name")
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=300,
+        help_text="For example, Assurance and accountability: child sexual exploitation.",
+        error_messages={"required": "Enter the title of the meeting"},
+    )
+    kind = forms.ChoiceField(
+        label="Type of meeting",
+        choices=AccountabilityMeeting.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of meeting"},
+    )
+    starts_on = GovukDateField(label="Date", required=True, help_text="For example, 31 3 2026")
+    starts_time = forms.CharField(
+        label="Start time",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 10:00 or 14:30.",
+        error_messages={"required": "Enter the start time"},
+    )
+    venue = forms.CharField(label="Venue", max_length=300, required=False)
+    online_url = forms.URLField(
+        label="Link to join online (optional)",
+        max_length=500,
+        required=False,
+        error_messages={
+            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+        },
+    )
+    chair_name = forms.CharField(
+        label="Chair",
+        max_length=200,
+        help_text="For example, Police and Crime Commissioner (John Campion).",
+        error_messages={"required": "Enter the name of the chair"},
+    )
+    is_public = forms.BooleanField(
+        label="This is a public meeting: list it in the public calendar", required=False
+    )
+
+    def clean_starts_time(self) -> datetime.time:
+        match = TIME_PATTERN.match(self.cleaned_data["starts_time"])
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise forms.ValidationError("Enter the start time as hours and minutes, like 10:30")
+        return datetime.time(int(match[1]), int(match[2]))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("venue") and not data.get("online_url") and not self.has_error("venue"):
+            self.add_error("venue", "Enter the venue or the link to join online")
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        starts_on, starts_time = data.pop("starts_on"), data.pop("starts_time")
+        data["starts_at"] = timezone.make_aware(datetime.datetime.combine(starts_on, starts_time))
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        choices=(),
+        error_messages={"required": "Select the new status"},
+    )
+    note = forms.CharField(
+        label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = allowed  # type: ignore[attr-defined]
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the attendee's name"}
+    )
+    role = forms.CharField(
+        label="Role at the meeting",
+        max_length=200,
+        required=False,
+        help_text="For example, Chief Constable.",
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not a member organisation",
+        help_text="Members of this organisation can then see the meeting and table papers.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()  # type: ignore[attr-defined]
+
+
+class RegisterChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if hasattr(obj, "text"):
+            return f"{obj.reference} ({obj.source.title}): {obj.text[:120]}"
+        return f"{obj.recommendation.reference}, {obj.owner.name}: {obj.description[:100]}"
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=300, error_messages={"required": "Enter the title of the item"}
+    )
+    theme = forms.CharField(
+        label="Theme (optional)",
+        max_length=100,
+        required=False,
+        help_text="For example, Training or Putting victims first.",
+    )
+    description = forms.CharField(
+        label="What the item covers (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    is_sensitive = forms.BooleanField(
+        label="This item is sensitive: never publish it", required=False
+    )
+    recommendations = RegisterChoiceField(
+        label="Recommendations this item considers",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions = RegisterChoiceField(
+        label="Register actions this item considers",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: Any, recommendations: QuerySet[Any], actions: QuerySet[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendations"].queryset = recommendations  # type: ignore[attr-defined]
+        self.fields["actions"].queryset = actions  # type: ignore[attr-defined]
+
+
+class PaperForm(forms.Form):
+    title = forms.CharField(label="Title of the paper", max_length=300, required=False)
+    file = forms.FileField(
+        label="Upload the paper",
+        help_text="A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB.",
+        error_messages={"required": "Select the paper to upload"},
+    )
+    marking = forms.ChoiceField(
+        label="Handling marking",
+        choices=Marking.choices,
+        widget=forms.RadioSelect,
+        initial=Marking.OFFICIAL,
+        error_messages={"required": "Select the handling marking"},
+    )
+    is_published = forms.BooleanField(
+        label="The paper may be published with the meeting summary", required=False
+    )
+
+    def clean_file(self) -> CheckedFile:
+        return check_upload(
+            self.cleaned_data["file"], allowed=EVIDENCE_KINDS, max_bytes=settings.EVIDENCE_MAX_BYTES
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("is_published") and data.get("marking") == Marking.OFFICIAL_SENSITIVE:
+            self.add_error("is_published", "OFFICIAL-SENSITIVE papers cannot be published")
+        return data
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Question",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the question"},
+    )
+    asked_by = forms.CharField(
+        label="Asked by",
+        max_length=200,
+        help_text="For example, Police and Crime Commissioner.",
+        error_messages={"required": "Enter who asked the question"},
+    )
+    addressed_to = forms.ModelChoiceField(
+        label="Addressed to",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="No organisation",
+        help_text="Lead officers of this organisation can prepare a response before the meeting.",
+    )
+    when = forms.ChoiceField(
+        label="When was it asked",
+        widget=forms.RadioSelect,
+        choices=[("prepared", "Prepared before the meeting"), ("raised", "Raised in the meeting")],
+        initial="prepared",
+        error_messages={"required": "Select when the question was asked"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = _organisations()  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["is_prepared"] = data.pop("when") == "prepared"
+        return data
+
+
+class ResponseForm(forms.Form):
+    text = forms.CharField(
+        label="Response",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the response"},
+    )
+    given_by_name = forms.CharField(
+        label="Given by",
+        max_length=200,
+        help_text="The person answering, for example Chief Constable.",
+        error_messages={"required": "Enter who gave the response"},
+    )
+    given_by_organisation = forms.ModelChoiceField(
+        label="Their organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not a member organisation",
+    )
+
+    def __init__(self, *args: Any, for_organisation: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_organisation:
+            self.fields["given_by_organisation"].queryset = _organisations()  # type: ignore[attr-defined]
+        else:
+            del self.fields["given_by_organisation"]
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label="Verdict",
+        widget=forms.RadioSelect,
+        choices=ItemVerdict.Verdict.choices,
+        error_messages={"required": "Select the verdict"},
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the chair heard that supports the verdict.",
+        error_messages={"required": "Enter the rationale for the verdict"},
+    )
+
+
+class AssessmentOfferForm(forms.Form):
+    recommendations = RegisterChoiceField(
+        label="Record the verdict as an assessment of",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the recommendations to assess"},
+    )
+
+    def __init__(self, *args: Any, offered: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recommendations"].queryset = offered  # type: ignore[attr-defined]
+
+
+class MeetingActionForm(forms.Form):
+    description = forms.CharField(
+        label="What needs to be done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the organisation that owns this action"},
+    )
+    owner_name = forms.CharField(
+        label="Person responsible (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, Assistant Chief Constable, Crime and Vulnerability.",
+    )
+    due_on = GovukDateField(label="Due date", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _organisations()  # type: ignore[attr-defined]
+
+
+class CloseActionForm(forms.Form):
+    note = forms.CharField(
+        label="How was the action completed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter a note saying how the action was completed"},
+    )

@@ -1,0 +1,319 @@
+"""Every read of meetings, scoped to what the user's organisations and roles allow.
+
+The rule: the office that runs a meeting (the PCC's office) sees all of it; a partner
+organisation sees the meetings it attends, is asked questions at or owns an action from, and
+only its own meeting actions on the action tracker. OFFICIAL-SENSITIVE papers are shown to the
+office and to the organisation that tabled them.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from answerable.accounts.models import User
+from answerable.meetings.models import (
+    AccountabilityMeeting,
+    AgendaItem,
+    Attendee,
+    ItemVerdict,
+    Marking,
+    MeetingAction,
+    Paper,
+    Question,
+    Response,
+)
+from answerable.organisations.models import Membership
+from answerable.organisations.selectors import access_for
+from answerable.recommendations.models import Action, Recommendation
+
+Role = Membership.Role
+
+# Only these verdicts can become an assessment of the linked recommendations.
+VERDICT_TO_ASSESSMENT = {
+    ItemVerdict.Verdict.ASSURED: "assured",
+    ItemVerdict.Verdict.PARTLY_ASSURED: "partly_assured",
+    ItemVerdict.Verdict.NOT_ASSURED: "not_assured",
+}
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def can_plan_meetings(*, user: User, office_id: int | None = None) -> bool:
+    """Scrutiny officers plan and record their own office's meetings."""
+    access = access_for(user)
+    if office_id is None:
+        return access.has_role(Role.SCRUTINY_OFFICER)
+    return access.has_role(Role.SCRUTINY_OFFICER, office_id)
+
+
+def meeting_attending_organisation_ids(*, meeting: AccountabilityMeeting) -> set[int]:
+    """Return the organisations with someone attending the meeting."""
+    return set(
+        Attendee.objects.filter(meeting=meeting, organisation__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def paper_upload_organisation_id(*, user: User, meeting: AccountabilityMeeting) -> int | None:
+    """The organisation a paper from this user is tabled for, or None if they cannot table one.
+
+    The office's scrutiny officers table papers for the office; lead officers table them for an
+    organisation that attends the meeting.
+    """
+    access = access_for(user)
+    if access.has_role(Role.SCRUTINY_OFFICER, meeting.office_id):
+        return meeting.office_id
+    leads = access.organisations_with_role(Role.LEAD_OFFICER)
+    attending = sorted(leads & meeting_attending_organisation_ids(meeting=meeting))
+    return attending[0] if attending else None
+
+
+def can_upload_paper(*, user: User, meeting: AccountabilityMeeting) -> bool:
+    """The office's scrutiny officers and attending organisations' lead officers table papers."""
+    return paper_upload_organisation_id(user=user, meeting=meeting) is not None
+
+
+def can_respond(*, user: User, question: Question) -> bool:
+    """Scrutiny officers record answers given in the meeting; the addressee's leads prepare one."""
+    access = access_for(user)
+    if access.has_role(Role.SCRUTINY_OFFICER, question.item.meeting.office_id):
+        return True
+    return bool(
+        question.addressed_to_id
+        and access.has_role(Role.LEAD_OFFICER, question.addressed_to_id)
+        and question.item.meeting.status
+        in (AccountabilityMeeting.Status.PLANNED, AccountabilityMeeting.Status.PAPERS_RECEIVED)
+    )
+
+
+def is_office_member(*, user: User, meeting: AccountabilityMeeting) -> bool:
+    return meeting.office_id in access_for(user).organisation_ids
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+
+def meeting_list(*, user: User) -> QuerySet[AccountabilityMeeting]:
+    """Return meetings the user may see: their office's, or ones their organisation is part of."""
+    organisations = access_for(user).organisation_ids
+    attends = Attendee.objects.filter(meeting=OuterRef("pk"), organisation_id__in=organisations)
+    owns_action = MeetingAction.objects.filter(meeting=OuterRef("pk"), owner_id__in=organisations)
+    is_asked = Question.objects.filter(
+        item__meeting=OuterRef("pk"), addressed_to_id__in=organisations
+    )
+    return AccountabilityMeeting.objects.filter(
+        Q(office_id__in=organisations) | Exists(attends) | Exists(owns_action) | Exists(is_asked)
+    ).select_related("office", "chair")
+
+
+def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
+    """Return the meeting if the user may see it; raise Http404 otherwise."""
+    try:
+        return meeting_list(user=user).get(pk=pk)
+    except AccountabilityMeeting.DoesNotExist:
+        raise Http404("No such meeting") from None
+
+
+def forward_plan(
+    *, user: User, past: bool = False, now: datetime.datetime | None = None
+) -> QuerySet[AccountabilityMeeting]:
+    """Upcoming meetings soonest first (or past ones, latest first), with their items' themes."""
+    start_of_today = timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    meetings = meeting_list(user=user).prefetch_related(
+        Prefetch("items", queryset=AgendaItem.objects.select_related("theme").order_by("position"))
+    )
+    if past:
+        return meetings.filter(starts_at__lt=start_of_today).order_by("-starts_at", "-id")
+    return meetings.filter(starts_at__gte=start_of_today).order_by("starts_at", "id")
+
+
+def agenda_item_get_for_user(*, user: User, pk: int) -> AgendaItem:
+    """Return the agenda item if the user may see its meeting; raise Http404 otherwise."""
+    try:
+        return AgendaItem.objects.select_related("meeting", "meeting__office", "theme").get(
+            pk=pk, meeting__in=meeting_list(user=user).values("pk")
+        )
+    except AgendaItem.DoesNotExist:
+        raise Http404("No such agenda item") from None
+
+
+def question_get_for_user(*, user: User, pk: int) -> Question:
+    """Return the question if the user may see its meeting; raise Http404 otherwise."""
+    try:
+        return Question.objects.select_related(
+            "item", "item__meeting", "item__meeting__office", "addressed_to"
+        ).get(pk=pk, item__meeting__in=meeting_list(user=user).values("pk"))
+    except Question.DoesNotExist:
+        raise Http404("No such question") from None
+
+
+def _paper_scope(user: User) -> Q:
+    """Papers the user may see among those on meetings they may see."""
+    access = access_for(user)
+    return (
+        Q(item__meeting__office_id__in=access.organisation_ids)
+        | Q(marking=Marking.OFFICIAL)
+        | Q(organisation_id__in=access.organisation_ids)
+    )
+
+
+def paper_get_for_user(*, user: User, pk: int) -> Paper:
+    """Return the paper if the user may read it; raise Http404 otherwise."""
+    try:
+        return (
+            Paper.objects.select_related("item", "item__meeting")
+            .filter(_paper_scope(user))
+            .get(pk=pk, item__meeting__in=meeting_list(user=user).values("pk"))
+        )
+    except Paper.DoesNotExist:
+        raise Http404("No such paper") from None
+
+
+def meeting_agenda(*, meeting: AccountabilityMeeting, user: User | None = None) -> list[AgendaItem]:
+    """Return the meeting's items in order with everything recorded on them, in fixed queries.
+
+    With a user, papers are limited to those the user may read; without one (publishing),
+    every paper is returned and the caller decides what may go out.
+    """
+    papers = Paper.objects.select_related("organisation").order_by("created_at", "id")
+    if user is not None:
+        papers = papers.filter(_paper_scope(user))
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("theme", "verdict", "verdict__recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("source").order_by(
+                    "source__title", "position", "id"
+                ),
+            ),
+            Prefetch("actions", queryset=_register_actions()),
+            Prefetch("papers", queryset=papers),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.select_related("addressed_to").prefetch_related(
+                    Prefetch(
+                        "responses",
+                        queryset=Response.objects.select_related("given_by_organisation"),
+                    )
+                ),
+            ),
+            Prefetch(
+                "meeting_actions",
+                queryset=MeetingAction.objects.select_related("owner", "owner_user").order_by("id"),
+            ),
+        )
+        .order_by("position", "id")
+    )
+
+
+def _register_actions() -> QuerySet[Action]:
+    return Action.objects.select_related("recommendation", "owner").order_by("id")
+
+
+def meeting_attendees(*, meeting: AccountabilityMeeting) -> QuerySet[Attendee]:
+    """Return the meeting's attendees with their organisations."""
+    return Attendee.objects.filter(meeting=meeting).select_related("organisation").order_by("id")
+
+
+def action_review_list(*, meeting: AccountabilityMeeting) -> QuerySet[MeetingAction]:
+    """Open meeting actions from the office's earlier meetings: the 'Review of action tracker'.
+
+    Computed live, so an action disappears from every review once it is closed.
+    """
+    return (
+        MeetingAction.objects.filter(
+            meeting__office_id=meeting.office_id,
+            meeting__starts_at__lt=meeting.starts_at,
+            status=MeetingAction.Status.OPEN,
+        )
+        .select_related("meeting", "item", "owner", "owner_user")
+        .order_by("due_on", "id")
+    )
+
+
+def meeting_actions_raised(*, meeting: AccountabilityMeeting) -> QuerySet[MeetingAction]:
+    """Return the actions raised at the meeting, in the order they were raised."""
+    return (
+        MeetingAction.objects.filter(meeting=meeting)
+        .select_related("item", "owner", "owner_user")
+        .order_by("id")
+    )
+
+
+# --- meeting actions ---------------------------------------------------------------------
+
+
+def meeting_action_list(*, user: User, include_closed: bool = False) -> QuerySet[MeetingAction]:
+    """Return meeting actions the user may see: all from their office's meetings, or their own."""
+    organisations = access_for(user).organisation_ids
+    actions = MeetingAction.objects.filter(
+        Q(meeting__office_id__in=organisations) | Q(owner_id__in=organisations)
+    ).select_related("meeting", "item", "owner", "owner_user")
+    if not include_closed:
+        actions = actions.filter(status=MeetingAction.Status.OPEN)
+    return actions.order_by("due_on", "id")
+
+
+def meeting_action_get_for_user(*, user: User, pk: int) -> MeetingAction:
+    """Return the meeting action if the user may see it; raise Http404 otherwise."""
+    try:
+        return meeting_action_list(user=user, include_closed=True).get(pk=pk)
+    except MeetingAction.DoesNotExist:
+        raise Http404("No such meeting action") from None
+
+
+# --- verdicts as assessments -------------------------------------------------------------
+
+
+def verdict_assessment_offer(*, user: User, item: AgendaItem) -> QuerySet[Recommendation]:
+    """Linked recommendations the user may assess with the item's verdict; none if it cannot be.
+
+    "Further information required" is not an assurance decision, so it offers nothing.
+    """
+    verdict = getattr(item, "verdict", None)
+    if verdict is None or verdict.verdict not in VERDICT_TO_ASSESSMENT:
+        return Recommendation.objects.none()
+    offices = access_for(user).organisations_with_role(Role.SCRUTINY_OFFICER)
+    return (
+        item.recommendations.filter(source__owner_id__in=offices, is_archived=False)
+        .select_related("source")
+        .order_by("source__title", "position", "id")
+    )
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+def public_meeting_list() -> QuerySet[AccountabilityMeeting]:
+    """Meetings their office has made public, with only their non-sensitive items."""
+    return (
+        AccountabilityMeeting.objects.filter(is_public=True)
+        .select_related("office", "chair")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.filter(is_sensitive=False)
+                .select_related("theme")
+                .order_by("position", "id"),
+            )
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def paper_get_public(*, pk: int) -> Paper:
+    """Return a paper that may be read by anyone: published, OFFICIAL, on a non-sensitive item."""
+    try:
+        return Paper.objects.select_related("item").get(
+            pk=pk, is_published=True, marking=Marking.OFFICIAL, item__is_sensitive=False
+        )
+    except Paper.DoesNotExist:
+        raise Http404("No such paper") from None

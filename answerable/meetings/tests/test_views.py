@@ -1,0 +1,195 @@
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.meetings import services
+from answerable.meetings.models import (
+    AccountabilityMeeting,
+    AgendaItem,
+    ItemVerdict,
+    MeetingAction,
+    Paper,
+)
+from answerable.meetings.tests.factories import PDF_BYTES, MeetingActionFactory, QuestionFactory
+from answerable.recommendations.models import AssuranceStatus
+
+
+def _h1_count(response) -> int:
+    return response.content.decode().count("<h1")
+
+
+def test_every_meeting_page_renders_with_one_heading_for_a_scrutiny_officer(
+    client, scrutiny_officer, item, force
+):
+    question = QuestionFactory(item=item, addressed_to=force)
+    action = MeetingActionFactory(meeting=item.meeting, item=item, owner=force)
+    services.item_verdict_record(
+        actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
+    )
+    sign_in(client, scrutiny_officer)
+    meeting = item.meeting
+    for name, args in [
+        ("meetings:forward_plan", []),
+        ("meetings:meeting_create", []),
+        ("meetings:meeting_detail", [meeting.pk]),
+        ("meetings:meeting_status", [meeting.pk]),
+        ("meetings:attendee_add", [meeting.pk]),
+        ("meetings:agenda_item_add", [meeting.pk]),
+        ("meetings:agenda_item_update", [item.pk]),
+        ("meetings:paper_upload", [item.pk]),
+        ("meetings:question_add", [item.pk]),
+        ("meetings:response_record", [question.pk]),
+        ("meetings:item_verdict_record", [item.pk]),
+        ("meetings:verdict_assessments", [item.pk]),
+        ("meetings:meeting_action_raise", [item.pk]),
+        ("meetings:action_tracker", []),
+        ("meetings:meeting_action_close", [action.pk]),
+        ("meetings:publication:review", [meeting.pk]),
+    ]:
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        assert _h1_count(response) == 1, name
+    assert client.get(reverse("meetings:forward_plan") + "?show=past").status_code == 200
+
+
+def test_planning_a_meeting_through_the_form(client, scrutiny_officer, office):
+    sign_in(client, scrutiny_officer)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {
+            "title": "Scrutiny panel: training",
+            "kind": "scrutiny_panel",
+            "starts_on-day": "3",
+            "starts_on-month": "4",
+            "starts_on-year": "2030",
+            "starts_time": "10:30",
+            "venue": "Hindlip Hall",
+            "chair_name": "PCC",
+            "is_public": "on",
+        },
+    )
+    meeting = AccountabilityMeeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == meeting.get_absolute_url()
+    assert meeting.office == office
+    assert meeting.is_public
+    assert meeting.local_starts_at.strftime("%Y-%m-%d %H:%M") == "2030-04-03 10:30"
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Review of action tracker" in page
+
+
+def test_form_errors_show_the_error_summary_and_write_nothing(client, scrutiny_officer):
+    sign_in(client, scrutiny_officer)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {"title": "", "starts_time": "25:00", "starts_on-day": "31", "starts_on-month": "2"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "<title>Error: " in page
+    assert "Enter the title of the meeting" in page
+    assert "The date must include a year" in page
+    assert "Enter the start time as hours and minutes" in page
+    assert "Enter the venue or the link to join online" in page
+    assert not AccountabilityMeeting.objects.exists()
+
+
+def test_a_verdict_on_linked_recommendations_leads_to_the_confirm_page(
+    client, scrutiny_officer, item, recommendation
+):
+    sign_in(client, scrutiny_officer)
+    response = client.post(
+        reverse("meetings:item_verdict_record", args=[item.pk]),
+        {"verdict": "not_assured", "rationale": "Training numbers too low"},
+    )
+    assert response["Location"] == reverse("meetings:verdict_assessments", args=[item.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert recommendation.reference in page
+    response = client.post(response["Location"], {"recommendations": [recommendation.pk]})
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.assurance_status == AssuranceStatus.NOT_ASSURED
+
+
+def test_further_information_required_goes_straight_back_to_the_item(
+    client, scrutiny_officer, item
+):
+    sign_in(client, scrutiny_officer)
+    response = client.post(
+        reverse("meetings:item_verdict_record", args=[item.pk]),
+        {"verdict": "further_information", "rationale": "Send figures"},
+    )
+    assert response["Location"] == item.get_absolute_url()
+    assert ItemVerdict.objects.get().verdict == "further_information"
+
+
+def test_the_confirm_page_needs_a_tick(client, scrutiny_officer, item, recommendation):
+    services.item_verdict_record(
+        actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
+    )
+    sign_in(client, scrutiny_officer)
+    response = client.post(reverse("meetings:verdict_assessments", args=[item.pk]), {})
+    assert "Select the recommendations to assess" in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.assurance_status == AssuranceStatus.NOT_ASSESSED
+
+
+def test_a_lead_officer_tables_a_paper_through_the_form(client, force_lead, item):
+    sign_in(client, force_lead)
+    response = client.post(
+        reverse("meetings:paper_upload", args=[item.pk]),
+        {
+            "title": "Chief Constable's report",
+            "file": SimpleUploadedFile("report.pdf", PDF_BYTES),
+            "marking": "official",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    paper = Paper.objects.get()
+    assert paper.is_published
+    download = client.get(reverse("meetings:paper_download", args=[paper.pk]))
+    assert b"".join(download.streaming_content) == PDF_BYTES
+
+
+def test_a_paper_that_is_not_what_it_claims_is_refused(client, force_lead, item):
+    sign_in(client, force_lead)
+    response = client.post(
+        reverse("meetings:paper_upload", args=[item.pk]),
+        {"file": SimpleUploadedFile("report.pdf", b"MZ\x90\x00binary"), "marking": "official"},
+    )
+    assert "its content is not" in response.content.decode()
+    assert not Paper.objects.exists()
+
+
+def test_moving_items_from_the_meeting_page(client, scrutiny_officer, item):
+    second = services.agenda_item_add(actor=scrutiny_officer, meeting=item.meeting, title="Two")
+    sign_in(client, scrutiny_officer)
+    response = client.post(
+        reverse("meetings:agenda_item_move", args=[second.pk]), {"direction": "up"}
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.position == 2
+    response = client.post(
+        reverse("meetings:agenda_item_move", args=[second.pk]), {"direction": "up"}, follow=True
+    )
+    assert "already at the top" in response.content.decode()
+    assert AgendaItem.objects.get(pk=second.pk).position == 2
+
+
+def test_closing_an_action_from_the_tracker(client, scrutiny_officer, meeting, force):
+    action = MeetingActionFactory(meeting=meeting, owner=force, due_on=datetime.date(2020, 1, 1))
+    sign_in(client, scrutiny_officer)
+    page = client.get(reverse("meetings:action_tracker")).content.decode()
+    assert action.reference in page
+    assert "Overdue" in page
+    response = client.post(reverse("meetings:meeting_action_close", args=[action.pk]), {"note": ""})
+    assert "Enter a note saying how the action was completed" in response.content.decode()
+    client.post(reverse("meetings:meeting_action_close", args=[action.pk]), {"note": "Done"})
+    assert MeetingAction.objects.get().status == "closed"
+    page = client.get(reverse("meetings:action_tracker")).content.decode()
+    assert f'id="meeting-action-{action.pk}"' not in page

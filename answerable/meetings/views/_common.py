@@ -1,0 +1,53 @@
+"""Helpers the meeting views share."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from answerable.core.forms_render import field_params
+from answerable.core.views_helpers import form_add_service_error
+
+
+def render_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(
+        request,
+        f"meetings/{template}",
+        {"active_nav": "meetings", "checkbox_params": checkbox_params, **context},
+    )
+
+
+def run_service(form: Any, service: Any, **kwargs: Any) -> Any:
+    """Call a service; return its result, or None after putting its errors on the form."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def post_data(request: HttpRequest) -> Any:
+    """The submitted form, or None on GET. An empty POST is still a submission (unticked boxes)."""
+    return request.POST if request.method == "POST" else None
+
+
+def checkbox_params(bf: forms.BoundField, options: dict[str, Any] | None = None) -> Any:
+    """govukCheckboxes parameters for a multiple-choice checkbox field; None for other fields.
+
+    core.forms_render tests RadioSelect before CheckboxSelectMultiple (a RadioSelect subclass
+    since Django 4), so it would draw these as radios with nothing ticked.
+    """
+    if not isinstance(bf.field.widget, forms.CheckboxSelectMultiple):
+        return None
+    _, params = field_params(bf, options)
+    selected = {str(value) for value in (bf.value() or [])}
+    for item in params["items"]:
+        item["checked"] = item["value"] in selected
+    return params

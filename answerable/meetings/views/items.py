@@ -1,0 +1,264 @@
+"""Pages for what is recorded on an agenda item: papers, questions, responses, verdicts, actions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from answerable.meetings import selectors, services
+from answerable.meetings.forms import (
+    AgendaItemForm,
+    AssessmentOfferForm,
+    MeetingActionForm,
+    PaperForm,
+    QuestionForm,
+    ResponseForm,
+    VerdictForm,
+)
+from answerable.meetings.models import AccountabilityMeeting, AgendaItem
+from answerable.meetings.views._common import post_data, render_page, require, run_service
+from answerable.recommendations import selectors as register_selectors
+
+
+def _item_form(
+    request: HttpRequest, meeting: AccountabilityMeeting, **kwargs: Any
+) -> AgendaItemForm:
+    recommendations = register_selectors.recommendation_list(user=request.user).filter(
+        source__owner_id=meeting.office_id
+    )
+    actions = register_selectors.action_list(user=request.user).filter(
+        recommendation__source__owner_id=meeting.office_id
+    )
+    return AgendaItemForm(
+        post_data(request),
+        recommendations=recommendations.order_by("source__title", "position", "id"),
+        actions=actions.order_by("recommendation__source__title", "recommendation__position", "id"),
+        **kwargs,
+    )
+
+
+def _form_page(
+    request: HttpRequest, title: str, form: Any, item: AgendaItem, **extra: Any
+) -> HttpResponse:
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": title,
+            "caption": f"{item.meeting.title}, item {item.position}: {item.title}",
+            "form": form,
+            "page_forms": [form],
+            "back": item.get_absolute_url(),
+            **extra,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
+    form = _item_form(request, meeting)
+    if form.is_valid():
+        item = run_service(
+            form, services.agenda_item_add, actor=request.user, meeting=meeting, **form.cleaned_data
+        )
+        if item:
+            messages.success(request, f"Item {item.position} added: {item.title}")
+            return redirect(item.get_absolute_url())
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": "Add an agenda item",
+            "caption": meeting.title,
+            "form": form,
+            "page_forms": [form],
+            "back": meeting.get_absolute_url(),
+            "button": "Add item",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_update(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    form = _item_form(
+        request,
+        item.meeting,
+        initial={
+            "title": item.title,
+            "theme": item.theme.name if item.theme else "",
+            "description": item.description,
+            "is_sensitive": item.is_sensitive,
+            "recommendations": [r.pk for r in item.recommendations.all()],
+            "actions": [a.pk for a in item.actions.all()],
+        },
+    )
+    if form.is_valid() and run_service(
+        form, services.agenda_item_update, actor=request.user, item=item, **form.cleaned_data
+    ):
+        messages.success(request, f"Item {item.position} updated")
+        return redirect(item.get_absolute_url())
+    return _form_page(request, "Change the agenda item", form, item, button="Save changes")
+
+
+@login_required
+@require_POST
+def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    try:
+        services.agenda_item_move(
+            actor=request.user, item=item, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(item.meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_upload_paper(user=request.user, meeting=item.meeting))
+    form = PaperForm(post_data(request), request.FILES or None)
+    if form.is_valid():
+        paper = run_service(
+            form, services.paper_upload, actor=request.user, item=item, **form.cleaned_data
+        )
+        if paper:
+            messages.success(request, f"Paper tabled: {paper.title}")
+            return redirect(item.get_absolute_url())
+    return _form_page(request, "Table a paper", form, item, button="Upload paper", multipart=True)
+
+
+@login_required
+@require_GET
+def paper_download(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = selectors.paper_get_for_user(user=request.user, pk=pk)
+    response = FileResponse(
+        paper.file.open("rb"), as_attachment=True, filename=f"{paper.title[:80]}.{paper.file_kind}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    form = QuestionForm(post_data(request))
+    if form.is_valid() and run_service(
+        form, services.question_add, actor=request.user, item=item, **form.service_kwargs()
+    ):
+        messages.success(request, "Question added")
+        return redirect(item.get_absolute_url())
+    return _form_page(request, "Add a question", form, item, button="Add question")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_record(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.question_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_respond(user=request.user, question=question))
+    in_meeting = selectors.can_plan_meetings(
+        user=request.user, office_id=question.item.meeting.office_id
+    )
+    form = ResponseForm(post_data(request), for_organisation=in_meeting)
+    if form.is_valid() and run_service(
+        form, services.response_record, actor=request.user, question=question, **form.cleaned_data
+    ):
+        messages.success(request, "Response recorded")
+        return redirect(question.item.get_absolute_url())
+    title = "Record the response" if in_meeting else "Prepare a response"
+    if not in_meeting and question.addressed_to:
+        title += f" for {question.addressed_to.name}"
+    return _form_page(
+        request, title, form, question.item, button="Save response", subject_text=question.text
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_verdict_record(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    current = getattr(item, "verdict", None)
+    form = VerdictForm(
+        post_data(request),
+        initial={"verdict": current.verdict, "rationale": current.rationale} if current else None,
+    )
+    if form.is_valid() and run_service(
+        form, services.item_verdict_record, actor=request.user, item=item, **form.cleaned_data
+    ):
+        messages.success(request, "Verdict recorded")
+        item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+        if selectors.verdict_assessment_offer(user=request.user, item=item).exists():
+            return redirect("meetings:verdict_assessments", pk=item.pk)
+        return redirect(item.get_absolute_url())
+    return _form_page(request, "Record the verdict", form, item, button="Record verdict")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verdict_assessments(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    offered = selectors.verdict_assessment_offer(user=request.user, item=item)
+    form = AssessmentOfferForm(
+        post_data(request), offered=offered, initial={"recommendations": list(offered)}
+    )
+    if form.is_valid() and run_service(
+        form,
+        services.item_verdict_assessments_confirm,
+        actor=request.user,
+        item=item,
+        **form.cleaned_data,
+    ):
+        count = len(form.cleaned_data["recommendations"])
+        messages.success(
+            request, f"Assessment recorded for {count} recommendation{'s' if count != 1 else ''}"
+        )
+        return redirect(item.get_absolute_url())
+    return render_page(
+        request,
+        "verdict_assessments.html",
+        {
+            "title": "Record the verdict as an assessment",
+            "item": item,
+            "verdict": getattr(item, "verdict", None),
+            "offered": list(offered),
+            "form": form,
+            "page_forms": [form],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_action_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
+    form = MeetingActionForm(post_data(request))
+    if form.is_valid():
+        action = run_service(
+            form,
+            services.meeting_action_raise,
+            actor=request.user,
+            meeting=item.meeting,
+            item=item,
+            **form.cleaned_data,
+        )
+        if action:
+            messages.success(request, f"Action {action.reference} raised for {action.owner.name}")
+            return redirect(item.get_absolute_url())
+    return _form_page(request, "Raise an action", form, item, button="Raise action")

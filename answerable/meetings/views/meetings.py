@@ -1,0 +1,209 @@
+"""Pages for meetings as a whole: forward plan, planning, the meeting record, action tracker."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from answerable.core.views_helpers import paginate, pagination_params
+from answerable.meetings import selectors, services
+from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
+from answerable.meetings.models import AccountabilityMeeting
+from answerable.meetings.views._common import post_data, render_page, require, run_service
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for
+
+
+@login_required
+@require_GET
+def forward_plan(request: HttpRequest) -> HttpResponse:
+    past = request.GET.get("show") == "past"
+    page = paginate(request, selectors.forward_plan(user=request.user, past=past), per_page=25)
+    return render_page(
+        request,
+        "forward_plan.html",
+        {
+            "title": "Past meetings" if past else "Forward plan",
+            "past": past,
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "can_plan": selectors.can_plan_meetings(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
+    require(bool(offices))
+    form = MeetingForm(post_data(request))
+    if form.is_valid():
+        meeting = run_service(
+            form,
+            services.meeting_create,
+            actor=request.user,
+            office=Organisation.objects.get(pk=min(offices)),
+            **form.service_kwargs(),
+        )
+        if meeting:
+            messages.success(request, f"Meeting planned: {meeting.title}")
+            return redirect(meeting)
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": "Plan a meeting",
+            "form": form,
+            "page_forms": [form],
+            "back": reverse("meetings:forward_plan"),
+            "button": "Plan meeting",
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    access = access_for(request.user)
+    can_plan = selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id)
+    before_meeting = meeting.status in (
+        AccountabilityMeeting.Status.PLANNED,
+        AccountabilityMeeting.Status.PAPERS_RECEIVED,
+    )
+    return render_page(
+        request,
+        "meeting_detail.html",
+        {
+            "title": meeting.title,
+            "meeting": meeting,
+            "items": selectors.meeting_agenda(meeting=meeting, user=request.user),
+            "review": list(selectors.action_review_list(meeting=meeting)),
+            "attendees": list(selectors.meeting_attendees(meeting=meeting)),
+            "raised": list(selectors.meeting_actions_raised(meeting=meeting)),
+            "can_plan": can_plan,
+            "can_upload": selectors.can_upload_paper(user=request.user, meeting=meeting),
+            "respond_org_ids": (
+                access.organisations_with_role(Membership.Role.LEAD_OFFICER)
+                if before_meeting
+                else frozenset()
+            ),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
+    allowed = [
+        (status.value, status.label)
+        for status in AccountabilityMeeting.Status
+        if status in services.ALLOWED_TRANSITIONS[meeting.status]
+        and status != AccountabilityMeeting.Status.SUMMARY_PUBLISHED
+    ]
+    form = StatusForm(post_data(request), allowed=allowed)
+    if form.is_valid() and run_service(
+        form,
+        services.meeting_status_change,
+        actor=request.user,
+        meeting=meeting,
+        **form.cleaned_data,
+    ):
+        messages.success(request, "Meeting status updated")
+        return redirect(meeting)
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": f"Update the status of {meeting.title}",
+            "caption": f"Currently: {meeting.get_status_display()}",
+            "form": form,
+            "page_forms": [form],
+            "back": meeting.get_absolute_url(),
+            "button": "Update status",
+            "allowed": allowed,
+            "empty_text": "This meeting's status can only change by publishing its summary."
+            if not allowed
+            else "",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
+    form = AttendeeForm(post_data(request))
+    if form.is_valid() and run_service(
+        form, services.attendee_add, actor=request.user, meeting=meeting, **form.cleaned_data
+    ):
+        messages.success(request, f"{form.cleaned_data['name']} added to the attendees")
+        return redirect(meeting)
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": "Add an attendee",
+            "caption": meeting.title,
+            "form": form,
+            "page_forms": [form],
+            "back": meeting.get_absolute_url(),
+            "button": "Add attendee",
+        },
+    )
+
+
+@login_required
+@require_GET
+def action_tracker(request: HttpRequest) -> HttpResponse:
+    include_closed = request.GET.get("show") == "all"
+    actions = selectors.meeting_action_list(user=request.user, include_closed=include_closed)
+    page = paginate(request, actions)
+    return render_page(
+        request,
+        "action_tracker.html",
+        {
+            "title": "Action tracker",
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "include_closed": include_closed,
+            "today": timezone.localdate(),
+            "planner_office_ids": access_for(request.user).organisations_with_role(
+                Membership.Role.SCRUTINY_OFFICER
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.meeting_action_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=action.meeting.office_id))
+    form = CloseActionForm(post_data(request))
+    if form.is_valid() and run_service(
+        form, services.meeting_action_close, actor=request.user, action=action, **form.cleaned_data
+    ):
+        messages.success(request, f"Action {action.reference} closed")
+        return redirect("meetings:action_tracker")
+    return render_page(
+        request,
+        "form.html",
+        {
+            "title": f"Close action {action.reference}",
+            "caption": f"{action.owner.name}, from {action.meeting.title}",
+            "subject_text": action.description,
+            "form": form,
+            "page_forms": [form],
+            "back": action.meeting.get_absolute_url(),
+            "button": "Close action",
+        },
+    )

@@ -1,0 +1,121 @@
+"""Render a publication's snapshot as HTML, Word (DOCX) and PDF minutes.
+
+All three read only the snapshot, so they carry exactly what the redaction review showed.
+"""
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.template.loader import render_to_string
+from docx import Document
+from docx.shared import Pt
+
+
+def summary_html(*, content: dict[str, Any], paper_url: Callable[[int], str] | None = None) -> str:
+    """The summary body as HTML, for the public page and the redaction review."""
+    return render_to_string(
+        "publishing/includes/summary_body.html", {"content": content, "paper_url": paper_url}
+    )
+
+
+def minutes_pdf(*, content: dict[str, Any]) -> bytes:
+    """The minutes as a PDF (WeasyPrint), tagged for accessibility."""
+    from weasyprint import HTML  # imported here: loading Pango takes a moment
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string("publishing/minutes_pdf.html", {"content": content})
+    # The template is standalone: allow no protocol, so no text in it can make us fetch a URL.
+    fetcher = URLFetcher(allowed_protocols=frozenset())
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
+
+
+def _add_action_table(document: Any, actions: list[dict[str, Any]]) -> None:
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Action", "Owner", "Due"), strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for action in actions:
+        owner = action["owner"] + (f" ({action['owner_person']})" if action["owner_person"] else "")
+        row = table.add_row().cells
+        row[0].text = f"{action['reference']}: {action['description']}"
+        row[1].text = owner
+        row[2].text = action["due_text"]
+
+
+def _labelled(document: Any, label: str, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"{label} ").bold = True
+    paragraph.add_run(text)
+
+
+def minutes_docx(*, content: dict[str, Any]) -> bytes:
+    """The minutes as a Word document (python-docx), with real headings and tables."""
+    meeting = content["meeting"]
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+    document.core_properties.title = f"{meeting['title']}: minutes"
+    document.core_properties.author = meeting["office"]
+    document.add_heading(meeting["title"], level=0)
+    details = document.add_table(rows=0, cols=2)
+    details.style = "Table Grid"
+    for key, value in (
+        ("Meeting", meeting["kind"]),
+        ("Date and time", meeting["when"]),
+        ("Venue", meeting["venue"] or "Online"),
+        ("Chair", meeting["chair"]),
+        ("Held by", meeting["office"]),
+    ):
+        row = details.add_row().cells
+        row[0].text, row[1].text = key, value
+    if content["attendees"]:
+        document.add_heading("Attendees", level=1)
+        for attendee in content["attendees"]:
+            text = attendee["name"]
+            if attendee["role"]:
+                text += f", {attendee['role']}"
+            if attendee["organisation"]:
+                text += f" ({attendee['organisation']})"
+            document.add_paragraph(text, style="List Bullet")
+    document.add_heading("Agenda items", level=1)
+    for item in content["items"]:
+        document.add_heading(f"{item['number']}. {item['title']}", level=2)
+        if item["theme"]:
+            document.add_paragraph(f"Theme: {item['theme']}")
+        if item["description"]:
+            document.add_paragraph(item["description"])
+        if item["is_action_review"]:
+            if item["review"]:
+                for action in item["review"]:
+                    overdue = "; overdue" if action["is_overdue"] else ""
+                    due = f"due {action['due_text']}" if action["due_on"] else "no due date"
+                    document.add_paragraph(
+                        f"{action['reference']}: {action['description']} ({action['owner']}; "
+                        f"{due}{overdue})",
+                        style="List Bullet",
+                    )
+            else:
+                document.add_paragraph("There were no open actions from earlier meetings.")
+        if item["recommendations"]:
+            refs = "; ".join(f"{r['reference']} ({r['source']})" for r in item["recommendations"])
+            _labelled(document, "Recommendations considered:", refs)
+        if item["papers"]:
+            _labelled(document, "Papers:", "; ".join(p["title"] for p in item["papers"]))
+        for question in item["questions"]:
+            _labelled(document, f"Question ({question['asked_by']}):", question["text"])
+            for response in question["responses"]:
+                _labelled(document, f"Response ({response['given_by']}):", response["text"])
+        if item["verdict"]:
+            _labelled(
+                document, f"Verdict: {item['verdict']['label']}.", item["verdict"]["rationale"]
+            )
+    document.add_heading("Actions", level=1)
+    if content["actions"]:
+        _add_action_table(document, content["actions"])
+    else:
+        document.add_paragraph("No actions were raised.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

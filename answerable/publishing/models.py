@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from answerable.core.models import BaseModel
+from answerable.meetings.models import AccountabilityMeeting
+
+
+class Publication(BaseModel):
+    """A meeting's public summary: a snapshot drafted from the record, reviewed, then published.
+
+    `content` is the structured snapshot the scrutiny officer reviews; `html` is rendered from it
+    at publish time. Neither is ever rebuilt once published, so the public sees what was approved.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In redaction review"
+        PUBLISHED = "published", "Published"
+
+    meeting = models.OneToOneField(
+        AccountabilityMeeting, on_delete=models.PROTECT, related_name="publication"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(max_length=400)
+    content = models.JSONField(default=dict)
+    html = models.TextField(blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="publication_published_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:summary_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED

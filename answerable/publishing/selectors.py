@@ -1,0 +1,199 @@
+"""Reads for publishing: the snapshot of what may go out, and what has gone out.
+
+The snapshot is built here and nowhere else. It leaves out every item marked sensitive (with its
+questions, papers, verdict and actions), every paper that is OFFICIAL-SENSITIVE or not marked for
+publication, and renumbers what is left so gaps do not show where something was withheld.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from answerable.meetings import selectors as meeting_selectors
+from answerable.meetings.models import (
+    AccountabilityMeeting,
+    AgendaItem,
+    Marking,
+    MeetingAction,
+    Paper,
+)
+from answerable.publishing.models import Publication
+
+
+def _when(value: Any) -> str:
+    """GOV.UK style: '31 March 2023 at 10am', '11 December 2023 at 10:30am'."""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{date_format(local, 'j F Y')} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "j F Y") if value else ""
+
+
+def _action(action: MeetingAction, today: Any) -> dict[str, Any]:
+    return {
+        "reference": action.reference,
+        "description": action.description,
+        "owner": action.owner.name,
+        "owner_person": action.owner_person,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "due_text": _day(action.due_on) or "No date set",
+        "status": action.get_status_display(),
+        "is_overdue": action.is_overdue_on(today),
+        "meeting": action.meeting.title,
+    }
+
+
+def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
+    """Build the public snapshot of the meeting from its structured record."""
+    today = timezone.localdate()
+    sensitive_ids: set[int] = set()
+    items: list[dict[str, Any]] = []
+    for item in meeting_selectors.meeting_agenda(meeting=meeting):
+        if item.is_sensitive:
+            sensitive_ids.add(item.pk)
+            continue
+        verdict = getattr(item, "verdict", None)
+        entry: dict[str, Any] = {
+            "id": item.pk,
+            "number": len(items) + 1,
+            "title": item.title,
+            "theme": item.theme.name if item.theme else "",
+            "description": item.description,
+            "is_action_review": item.is_action_review,
+            "recommendations": [
+                {"reference": r.reference, "source": r.source.title, "text": r.text}
+                for r in item.recommendations.all()
+            ],
+            "papers": [
+                {"id": p.pk, "title": p.title, "kind": p.file_kind, "size": p.size}
+                for p in item.papers.all()
+                if p.is_published and p.marking == Marking.OFFICIAL
+            ],
+            "questions": [
+                {
+                    "text": q.text,
+                    "asked_by": q.asked_by,
+                    "is_prepared": q.is_prepared,
+                    "responses": [
+                        {
+                            "text": r.text,
+                            "given_by": r.given_by_name
+                            + (
+                                f", {r.given_by_organisation.name}"
+                                if r.given_by_organisation
+                                else ""
+                            ),
+                        }
+                        for r in q.responses.all()
+                    ],
+                }
+                for q in item.questions.all()
+            ],
+            "verdict": (
+                {
+                    "verdict": verdict.verdict,
+                    "label": verdict.get_verdict_display(),
+                    "rationale": verdict.rationale,
+                }
+                if verdict
+                else None
+            ),
+            "actions": [_action(a, today) for a in item.meeting_actions.all()],
+            "review": [],
+        }
+        if item.is_action_review:
+            entry["review"] = [
+                _action(a, today)
+                for a in meeting_selectors.action_review_list(meeting=meeting)
+                if a.item_id is None or not a.item.is_sensitive
+            ]
+        items.append(entry)
+    actions = [
+        _action(a, today)
+        for a in meeting_selectors.meeting_actions_raised(meeting=meeting)
+        if a.item_id not in sensitive_ids
+    ]
+    return {
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "kind": meeting.get_kind_display(),
+            "starts_at": meeting.starts_at.isoformat(),
+            "when": _when(meeting.starts_at),
+            "venue": meeting.venue,
+            "online_url": meeting.online_url,
+            "chair": meeting.chair_display,
+            "office": meeting.office.name,
+        },
+        "attendees": [
+            {
+                "name": a.name,
+                "organisation": a.organisation.name if a.organisation else "",
+                "role": a.role,
+            }
+            for a in meeting_selectors.meeting_attendees(meeting=meeting)
+        ],
+        "items": items,
+        "actions": actions,
+        "built_at": timezone.now().isoformat(),
+    }
+
+
+def snapshot_problems(*, content: dict[str, Any]) -> list[str]:
+    """What in a reviewed snapshot has since become unpublishable, in words for the officer."""
+    item_ids = [item["id"] for item in content.get("items", [])]
+    paper_ids = [p["id"] for item in content.get("items", []) for p in item["papers"]]
+    problems = [
+        f"Agenda item '{title}' is now marked sensitive"
+        for title in AgendaItem.objects.filter(pk__in=item_ids, is_sensitive=True).values_list(
+            "title", flat=True
+        )
+    ]
+    problems += [
+        f"Paper '{title}' is no longer publishable"
+        for title in Paper.objects.filter(pk__in=paper_ids)
+        .exclude(is_published=True, marking=Marking.OFFICIAL)
+        .values_list("title", flat=True)
+    ]
+    return problems
+
+
+# --- publications --------------------------------------------------------------------------
+
+
+def publication_for_meeting(*, meeting: AccountabilityMeeting) -> Publication | None:
+    """Return the meeting's publication in whatever state, or None if none was drafted."""
+    return Publication.objects.filter(meeting=meeting).first()
+
+
+def published_list() -> QuerySet[Publication]:
+    """Published summaries, newest first: everything the public may read."""
+    return (
+        Publication.objects.filter(status=Publication.Status.PUBLISHED)
+        .select_related("meeting", "meeting__office")
+        .order_by("-published_at", "-id")
+    )
+
+
+def publication_get_public(*, pk: int) -> Publication:
+    """Return a published summary; drafts and summaries in review are 404 to everyone."""
+    try:
+        return published_list().get(pk=pk)
+    except Publication.DoesNotExist:
+        raise Http404("No such summary") from None
+
+
+def published_paper_ids(*, publication: Publication) -> set[int]:
+    """The papers listed in a published snapshot."""
+    return {p["id"] for item in publication.content.get("items", []) for p in item["papers"]}
+
+
+def published_by_meeting(*, meeting_ids: list[int]) -> dict[int, Publication]:
+    """Published summaries keyed by meeting, for linking to them from the calendar."""
+    return {p.meeting_id: p for p in published_list().filter(meeting_id__in=meeting_ids)}

@@ -1,0 +1,97 @@
+"""Public pages need no sign-in, show only what was published and cost fixed queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.meetings.tests.factories import MeetingFactory
+from answerable.publishing import services
+from answerable.publishing.models import Publication
+
+
+def _public_urls(publication):
+    return [
+        reverse("publishing:summary_detail", args=[publication.pk]),
+        reverse("publishing:summary_docx", args=[publication.pk]),
+        reverse("publishing:summary_pdf", args=[publication.pk]),
+    ]
+
+
+def test_every_public_page_opens_without_signing_in(client, published):
+    for url in [
+        reverse("publishing:summary_list"),
+        reverse("publishing:meetings_calendar"),
+        reverse("publishing:summaries_feed"),
+        *_public_urls(published),
+    ]:
+        assert client.get(url).status_code == 200, url
+    page = client.get(reverse("publishing:summary_list")).content.decode()
+    assert published.get_absolute_url() in page
+
+
+@pytest.mark.parametrize("stage", ["draft", "in_review"])
+def test_drafts_are_never_public(client, held_meeting, scrutiny_officer, force_lead, stage):
+    publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
+    if stage == "in_review":
+        services.publication_submit(actor=scrutiny_officer, publication=publication)
+    paper = held_meeting.items.get(title="Training for officers").papers.get(
+        title="Force progress report"
+    )
+    urls = [
+        *_public_urls(publication),
+        reverse("publishing:summary_paper", args=[publication.pk, paper.pk]),
+    ]
+    for user in (None, force_lead, scrutiny_officer):
+        client.logout()
+        if user:
+            sign_in(client, user)
+        for url in urls:
+            assert client.get(url).status_code == 404, (user, url)
+        assert (
+            publication.title not in client.get(reverse("publishing:summary_list")).content.decode()
+        )
+        assert (
+            publication.title
+            not in client.get(reverse("publishing:summaries_feed")).content.decode()
+        )
+
+
+def test_the_review_steps_run_from_the_page(client, scrutiny_officer, held_meeting):
+    sign_in(client, scrutiny_officer)
+    for step in ("draft", "submit", "publish"):
+        response = client.post(reverse(f"meetings:publication:{step}", args=[held_meeting.pk]))
+        assert response.status_code == 302
+    publication = Publication.objects.get()
+    assert publication.is_published
+    response = client.post(
+        reverse("meetings:publication:draft", args=[held_meeting.pk]), follow=True
+    )
+    assert "already published" in response.content.decode()
+
+
+def test_public_lists_cost_the_same_queries_for_one_or_many_summaries(
+    client, office, scrutiny_officer
+):
+    def publish_one():
+        meeting = MeetingFactory(office=office, is_public=True, status="held")
+        publication = services.publication_draft(actor=scrutiny_officer, meeting=meeting)
+        services.publication_submit(actor=scrutiny_officer, publication=publication)
+        services.publication_publish(actor=scrutiny_officer, publication=publication)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    urls = [
+        reverse("publishing:summary_list"),
+        reverse("publishing:meetings_calendar"),
+        reverse("publishing:summaries_feed"),
+    ]
+    publish_one()
+    one = [count(url) for url in urls]
+    for _ in range(4):
+        publish_one()
+    assert [count(url) for url in urls] == one

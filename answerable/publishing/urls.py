@@ -1,0 +1,20 @@
+"""Public pages: no sign-in. Only published summaries and public meetings appear here."""
+
+from django.urls import path
+
+from answerable.publishing import views
+
+app_name = "publishing"
+urlpatterns = [
+    path("", views.summary_list, name="summary_list"),
+    path("summaries/<int:pk>/", views.summary_detail, name="summary_detail"),
+    path("summaries/<int:pk>/minutes.docx", views.summary_docx, name="summary_docx"),
+    path("summaries/<int:pk>/minutes.pdf", views.summary_pdf, name="summary_pdf"),
+    path(
+        "summaries/<int:pk>/papers/<int:paper_pk>/",
+        views.summary_paper,
+        name="summary_paper",
+    ),
+    path("meetings.ics", views.meetings_calendar, name="meetings_calendar"),
+    path("summaries.atom", views.summaries_feed, name="summaries_feed"),
+]

@@ -1,0 +1,123 @@
+"""Public pages (no sign-in): published summaries, their minutes and papers, calendar and feed."""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from answerable.core.files import CONTENT_TYPES, DOCX, PDF
+from answerable.core.views_helpers import paginate, pagination_params
+from answerable.meetings import selectors as meeting_selectors
+from answerable.publishing import feeds, selectors
+from answerable.publishing.documents import minutes_docx, minutes_pdf
+from answerable.publishing.models import Publication
+
+
+def download_response(content: bytes, kind: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def minutes_filename(publication: Publication, kind: str) -> str:
+    return f"{slugify(publication.meeting.title)[:80] or 'meeting'}-minutes.{kind}"
+
+
+def published_document(publication: Publication, kind: str) -> bytes:
+    """The minutes of a published summary, made once: a published snapshot never changes."""
+    build: Callable[..., bytes] = minutes_pdf if kind == PDF else minutes_docx
+    if not publication.is_published:
+        return build(content=publication.content)
+    key = f"publishing:{publication.pk}:{int(publication.published_at.timestamp())}:{kind}"  # type: ignore[union-attr]
+    return cache.get_or_set(key, lambda: build(content=publication.content), timeout=None)
+
+
+@require_GET
+def summary_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.published_list(), per_page=20)
+    upcoming = meeting_selectors.public_meeting_list().filter(starts_at__gte=timezone.now())
+    return render(
+        request,
+        "publishing/summary_list.html",
+        {
+            "title": "Accountability meetings",
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "upcoming": list(upcoming[:20]),
+        },
+    )
+
+
+@require_GET
+def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_public(pk=pk)
+    return render(
+        request,
+        "publishing/summary_detail.html",
+        {
+            "title": publication.content["meeting"]["title"],
+            "publication": publication,
+            # Rendered by our own autoescaping template at publish time, from the snapshot.
+            "body": mark_safe(publication.html),  # noqa: S308
+        },
+    )
+
+
+@require_GET
+def summary_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_public(pk=pk)
+    return download_response(
+        published_document(publication, DOCX), DOCX, minutes_filename(publication, DOCX)
+    )
+
+
+@require_GET
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = selectors.publication_get_public(pk=pk)
+    return download_response(
+        published_document(publication, PDF), PDF, minutes_filename(publication, PDF)
+    )
+
+
+@require_GET
+def summary_paper(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+    publication = selectors.publication_get_public(pk=pk)
+    if paper_pk not in selectors.published_paper_ids(publication=publication):
+        raise Http404("No such paper")
+    paper = meeting_selectors.paper_get_public(pk=paper_pk)
+    if paper.item.meeting_id != publication.meeting_id:
+        raise Http404("No such paper")
+    response = FileResponse(
+        paper.file.open("rb"), as_attachment=True, filename=f"{paper.title[:80]}.{paper.file_kind}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def meetings_calendar(request: HttpRequest) -> HttpResponse:
+    meetings = list(meeting_selectors.public_meeting_list())
+    summaries = selectors.published_by_meeting(meeting_ids=[m.pk for m in meetings])
+    body = feeds.meetings_calendar(
+        meetings=meetings, summaries=summaries, absolute=request.build_absolute_uri
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+    return response
+
+
+@require_GET
+def summaries_feed(request: HttpRequest) -> HttpResponse:
+    body = feeds.summaries_atom(
+        publications=selectors.published_list()[:50],
+        absolute=request.build_absolute_uri,
+        feed_url=request.build_absolute_uri(reverse("publishing:summaries_feed")),
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")

@@ -1,0 +1,134 @@
+"""Signed-in pages: draft a meeting's summary, review exactly what will go out, publish it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from answerable.accounts.models import User
+from answerable.core.files import DOCX, PDF
+from answerable.meetings import selectors as meeting_selectors
+from answerable.meetings.models import AccountabilityMeeting, Marking
+from answerable.publishing import selectors, services
+from answerable.publishing.documents import summary_html
+from answerable.publishing.models import Publication
+from answerable.publishing.views import download_response, minutes_filename, published_document
+
+
+def _meeting_for_planner(user: User, meeting_pk: int) -> AccountabilityMeeting:
+    meeting = meeting_selectors.meeting_get_for_user(user=user, pk=meeting_pk)
+    if not meeting_selectors.can_plan_meetings(user=user, office_id=meeting.office_id):
+        raise PermissionDenied
+    return meeting
+
+
+def _withheld(meeting: AccountabilityMeeting) -> list[str]:
+    """What the record holds that the summary leaves out, so the reviewer can check it."""
+    withheld = []
+    for item in meeting_selectors.meeting_agenda(meeting=meeting):
+        if item.is_sensitive:
+            withheld.append(f"Agenda item '{item.title}' (marked sensitive), with everything on it")
+            continue
+        for paper in item.papers.all():
+            if paper.marking == Marking.OFFICIAL_SENSITIVE:
+                withheld.append(f"Paper '{paper.title}' (OFFICIAL-SENSITIVE)")
+            elif not paper.is_published:
+                withheld.append(f"Paper '{paper.title}' (not marked for publication)")
+    return withheld
+
+
+@login_required
+@require_GET
+def publication_review(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = _meeting_for_planner(request.user, meeting_pk)
+    publication = selectors.publication_for_meeting(meeting=meeting)
+    preview = None
+    if publication is not None:
+        preview = mark_safe(  # noqa: S308 - our own autoescaping template
+            summary_html(
+                content=publication.content,
+                paper_url=lambda pk: reverse("meetings:paper_download", args=[pk]),
+            )
+        )
+    return render(
+        request,
+        "publishing/publication_review.html",
+        {
+            "title": f"Public summary of {meeting.title}",
+            "meeting": meeting,
+            "publication": publication,
+            "preview": preview,
+            "withheld": _withheld(meeting),
+            "can_draft": meeting.status == AccountabilityMeeting.Status.HELD
+            and (publication is None or not publication.is_published),
+            "active_nav": "meetings",
+        },
+    )
+
+
+def _step(request: HttpRequest, meeting_pk: int, step: str) -> HttpResponse:
+    meeting = _meeting_for_planner(request.user, meeting_pk)
+    publication = selectors.publication_for_meeting(meeting=meeting)
+    try:
+        if step == "draft":
+            services.publication_draft(actor=request.user, meeting=meeting)
+            messages.success(request, "Summary drafted from the meeting record")
+        elif publication is None:
+            raise ValidationError("Draft the summary first")
+        elif step == "submit":
+            services.publication_submit(actor=request.user, publication=publication)
+            messages.success(request, "Summary sent for redaction review")
+        else:
+            services.publication_publish(actor=request.user, publication=publication)
+            messages.success(request, "Summary published")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meetings:publication:review", meeting_pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def publication_draft(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    return _step(request, meeting_pk, "draft")
+
+
+@login_required
+@require_POST
+def publication_submit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    return _step(request, meeting_pk, "submit")
+
+
+@login_required
+@require_POST
+def publication_publish(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    return _step(request, meeting_pk, "publish")
+
+
+def _publication(user: User, meeting_pk: int) -> Publication:
+    meeting = _meeting_for_planner(user, meeting_pk)
+    publication = selectors.publication_for_meeting(meeting=meeting)
+    if publication is None:
+        raise Http404("No summary has been drafted")
+    return publication
+
+
+@login_required
+@require_GET
+def publication_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    publication = _publication(request.user, meeting_pk)
+    return download_response(
+        published_document(publication, DOCX), DOCX, minutes_filename(publication, DOCX)
+    )
+
+
+@login_required
+@require_GET
+def publication_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    publication = _publication(request.user, meeting_pk)
+    return download_response(
+        published_document(publication, PDF), PDF, minutes_filename(publication, PDF)
+    )
