@@ -8,6 +8,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<int:pk>/document/", views.source_document, name="source_document"),
     path(
         "sources/<int:pk>/recommendations/new/",
         views.recommendation_create,

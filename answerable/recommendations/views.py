@@ -615,6 +615,19 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def source_document(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    if not source.document:
+        raise Http404("This source has no uploaded document")
+    response = FileResponse(
+        source.document.open("rb"), as_attachment=True, filename=f"{source.title[:80]}.pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence: Evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     if not evidence.file:

@@ -417,3 +417,28 @@ def test_linking_recommendations_through_the_page(client, recommendation, scruti
     assert f'Supersedes <a class="govuk-link" href="{other.get_absolute_url()}"' in page
     again = client.post(url, {"kind": "supersedes", "to_recommendation": other.pk})
     assert "These recommendations are already linked" in again.content.decode()
+
+
+def test_a_source_document_is_stored_with_its_hash_and_downloads_for_its_readers(
+    client, office, scrutiny_officer, council_lead
+):
+    from django.urls import reverse
+
+    from answerable.core.testing import sign_in
+
+    source = services.source_create(
+        actor=scrutiny_officer,
+        owner=office,
+        title="Telford inquiry",
+        kind=Source.Kind.INQUIRY,
+        publisher="IITCSE",
+        document=_pdf(),
+    )
+    assert source.document_sha256 == _pdf().sha256
+    url = reverse("recommendations:source_document", args=[source.pk])
+    sign_in(client, scrutiny_officer)
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    client.logout()
+    sign_in(client, council_lead)
+    assert client.get(url).status_code == 404
