@@ -14,6 +14,7 @@ install: $(VENV)/.installed  ## Create .venv and install the app with its dev to
 run: $(VENV)/.installed  ## Run the app on SQLite with demo data at http://127.0.0.1:8000
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo_workforce
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed  ## Run the test suite (browser tests skip with a reason when chromium is missing)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "answerable.recommendations",
     "answerable.meetings",
     "answerable.publishing",
+    "answerable.workforce",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,8 @@ MEDIA_URL = "/media/"  # never served directly: evidence downloads go through a 
 # Evidence and imports: refuse anything larger before reading it into memory.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Workforce rosters and completions: a force of 250,000 staff exports tens of megabytes.
+WORKFORCE_IMPORT_MAX_BYTES = env.int("WORKFORCE_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

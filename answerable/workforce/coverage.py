@@ -1,0 +1,323 @@
+"""Coverage selectors: how much of a course's required audience is in date, by cohort.
+
+Every figure is counted by the database, in a fixed number of queries whatever the size of the
+workforce. The rules, on a snapshot's date D:
+
+- Required audience: staff whose workforce type (and command, if the audience names one)
+  the course requires, who had started on or before D and had not left (a leaving date of D
+  or earlier means they have left).
+- In date: the person's latest completion of the course is in date on D: its expiry date is
+  after D or, with no expiry date, it was completed after D minus the refresh period (that
+  is, completed on + refresh months is after D). A course with no refresh period never lapses.
+- Length of service is counted in whole years to D: "under 2" is under two years, "2 to 5"
+  is two years or more but under five, and so on. Bands compare the start date with cut-off
+  dates worked out here, so no database date functions are needed (SQLite and PostgreSQL
+  give the same answer).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from answerable.workforce.models import (
+    Completion,
+    Course,
+    CoverageFigure,
+    Snapshot,
+    StaffRecord,
+    WorkforceType,
+)
+
+TREND_MONTHS = 24
+# (key, label, at least this many years of service, under this many).
+SERVICE_BANDS = (
+    ("under_2", "Under 2 years", 0, 2),
+    ("2_to_5", "2 to 5 years", 2, 5),
+    ("5_to_10", "5 to 10 years", 5, 10),
+    ("10_to_20", "10 to 20 years", 10, 20),
+    ("20_plus", "20 years or more", 20, None),
+)
+DIMENSIONS = (
+    ("workforce_type", "Workforce type"),
+    ("rank_or_grade", "Rank or grade"),
+    ("command", "Command or department"),
+    ("service_band", "Length of service"),
+)
+DIMENSION_LABELS = dict(DIMENSIONS)
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    dimension: str
+    key: str
+    label: str
+    required: int
+    in_date: int
+
+    @property
+    def not_in_date(self) -> int:
+        return self.required - self.in_date
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.in_date / self.required if self.required else None
+
+    def below_target_by(self, target: int) -> float:
+        """Percentage points short of the target; zero or less when the target is met."""
+        return target - (self.percent if self.percent is not None else 100)
+
+    @property
+    def dimension_label(self) -> str:
+        return DIMENSION_LABELS.get(self.dimension, "")
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    course: Course
+    snapshot: Snapshot
+    overall: Cohort
+    by_dimension: dict[str, list[Cohort]]
+
+    @property
+    def target(self) -> int:
+        return self.course.target_percent
+
+    @property
+    def below_target(self) -> list[Cohort]:
+        """Cohorts under the target, furthest below first; bigger cohorts first on a tie."""
+        cohorts = [
+            cohort
+            for dimension, _ in DIMENSIONS
+            for cohort in self.by_dimension.get(dimension, [])
+            if cohort.required and cohort.below_target_by(self.target) > 0
+        ]
+        return sorted(cohorts, key=lambda c: (-c.below_target_by(self.target), -c.required))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: datetime.date
+    snapshot_id: int
+    taken_on: datetime.date
+    required: int
+    in_date: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.in_date / self.required if self.required else None
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def _service_band(on: datetime.date) -> Case:
+    # Someone who started exactly two years before D has two years' service: "2 to 5".
+    whens = [
+        When(started_on__gt=on - relativedelta(years=high), then=Value(key))
+        for key, _, _, high in SERVICE_BANDS
+        if high is not None
+    ]
+    return Case(*whens, default=Value(SERVICE_BANDS[-1][0]), output_field=CharField())
+
+
+def _active(on: datetime.date) -> Q:
+    return Q(started_on__lte=on) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+def _audience(course: Course) -> Q:
+    condition = Q(pk__in=[])
+    for audience in course.audiences.all():
+        part = Q(workforce_type=audience.workforce_type)
+        if audience.command:
+            part &= Q(command__iexact=audience.command)
+        condition |= part
+    return condition
+
+
+def _in_date(course: Course, on: datetime.date) -> Q:
+    condition = Q(expires_on__gt=on)
+    if course.refresh_months:
+        cutoff = on - relativedelta(months=course.refresh_months)
+        return condition | Q(expires_on__isnull=True, completed_on__gt=cutoff)
+    return condition | Q(expires_on__isnull=True)
+
+
+def _as_of(snapshots: Iterable[Snapshot], build: Callable[[datetime.date], Q]) -> Q:
+    """OR together one condition per snapshot, each worked out for that snapshot's date."""
+    condition = Q(pk__in=[])
+    for snapshot in snapshots:
+        condition |= Q(snapshot_id=snapshot.pk) & build(snapshot.taken_on)
+    return condition
+
+
+def _required(course: Course, snapshots: list[Snapshot]) -> QuerySet[StaffRecord]:
+    """Staff in the course's required audience on each snapshot's date."""
+    return StaffRecord.objects.filter(_as_of(snapshots, _active)).filter(_audience(course))
+
+
+def _in_date_staff(course: Course, snapshots: list[Snapshot]) -> QuerySet[Completion]:
+    """IDs of staff records whose latest completion of the course is in date on their date."""
+    return (
+        Completion.objects.filter(course_id=course.pk, is_latest=True)
+        .filter(_as_of(snapshots, lambda on: _in_date(course, on)))
+        .values("staff_record_id")
+    )
+
+
+def _labels(dimension: str, key: str) -> str:
+    if dimension == "workforce_type":
+        return WorkforceType(key).label if key in WorkforceType.values else key
+    if dimension == "service_band":
+        return next(label for band, label, _, _ in SERVICE_BANDS if band == key)
+    return key or NOT_RECORDED
+
+
+def _order(dimension: str, cohorts: list[Cohort]) -> list[Cohort]:
+    if dimension == "workforce_type":
+        order = {value: index for index, value in enumerate(WorkforceType.values)}
+    elif dimension == "service_band":
+        order = {band[0]: index for index, band in enumerate(SERVICE_BANDS)}
+    else:
+        return sorted(cohorts, key=lambda c: (c.key == "", c.key.casefold()))
+    return sorted(cohorts, key=lambda c: order.get(c.key, len(order)))
+
+
+# --- selectors -------------------------------------------------------------------------------
+
+
+def coverage_summary(*, course: Course, snapshot: Snapshot) -> CoverageSummary:
+    """Count the required audience and those in date, overall and by each cohort, in one query.
+
+    The database counts people in one grouped query, by workforce type, rank, command and
+    length-of-service band together. The figures for each dimension are then sums of those
+    subtotals: at most a few thousand rows, never one per person, so the page costs the
+    same for 50 staff or 250,000.
+    """
+    in_date = Q(pk__in=_in_date_staff(course, [snapshot]))
+    rows = (
+        _required(course, [snapshot])
+        .annotate(service_band=_service_band(snapshot.taken_on))
+        .values("workforce_type", "rank_or_grade", "command", "service_band")
+        .annotate(required=Count("pk"), in_date=Count("pk", filter=in_date))
+        .order_by()
+    )
+    totals: dict[str, dict[str, list[int]]] = {dimension: {} for dimension, _ in DIMENSIONS}
+    overall = [0, 0]
+    for row in rows:
+        overall[0] += row["required"]
+        overall[1] += row["in_date"]
+        for dimension in totals:
+            figures = totals[dimension].setdefault(row[dimension] or "", [0, 0])
+            figures[0] += row["required"]
+            figures[1] += row["in_date"]
+    by_dimension = {
+        dimension: _order(
+            dimension,
+            [
+                Cohort(dimension, key, _labels(dimension, key), required, count)
+                for key, (required, count) in totals[dimension].items()
+            ],
+        )
+        for dimension in totals
+    }
+    return CoverageSummary(
+        course=course,
+        snapshot=snapshot,
+        overall=Cohort("all", "all", "All required staff", overall[0], overall[1]),
+        by_dimension=by_dimension,
+    )
+
+
+def coverage_count(*, course: Course, snapshots: list[Snapshot]) -> dict[int, tuple[int, int]]:
+    """Each snapshot's (required, in date) for the course, in one query grouped by snapshot."""
+    if not snapshots:
+        return {}
+    rows = (
+        _required(course, snapshots)
+        .values("snapshot_id")
+        .annotate(
+            required=Count("pk"),
+            in_date=Count("pk", filter=Q(pk__in=_in_date_staff(course, snapshots))),
+        )
+        .order_by()
+    )
+    counted = {row["snapshot_id"]: (row["required"], row["in_date"]) for row in rows}
+    return {snapshot.pk: counted.get(snapshot.pk, (0, 0)) for snapshot in snapshots}
+
+
+def monthly_snapshots(*, organisation_id: int, months: int = TREND_MONTHS) -> list[Snapshot]:
+    """The last snapshot of each month, for the latest `months` months that have one."""
+    by_month: dict[tuple[int, int], Snapshot] = {}
+    snapshots = Snapshot.objects.filter(organisation_id=organisation_id).order_by("taken_on", "id")
+    for snapshot in snapshots.only("pk", "taken_on"):
+        by_month[(snapshot.taken_on.year, snapshot.taken_on.month)] = snapshot
+    return [by_month[month] for month in sorted(by_month)[-months:]]
+
+
+def coverage_trend(*, course: Course, months: int = TREND_MONTHS) -> list[TrendPoint]:
+    """Overall coverage at the last snapshot of each month, oldest first, in two queries.
+
+    Reads the figures counted when each snapshot (or the course) was saved, so the trend
+    costs the same however many people each snapshot holds.
+    """
+    snapshots = monthly_snapshots(organisation_id=course.owner_id, months=months)
+    figures = {
+        figure.snapshot_id: figure
+        for figure in CoverageFigure.objects.filter(
+            course=course, snapshot_id__in=[s.pk for s in snapshots]
+        )
+    }
+    return [
+        TrendPoint(
+            month=snapshot.taken_on.replace(day=1),
+            snapshot_id=snapshot.pk,
+            taken_on=snapshot.taken_on,
+            required=figures[snapshot.pk].required,
+            in_date=figures[snapshot.pk].in_date,
+        )
+        for snapshot in snapshots
+        if snapshot.pk in figures
+    ]
+
+
+def coverage_gap_list(*, course: Course, snapshot: Snapshot) -> QuerySet[StaffRecord]:
+    """Required staff not in date, by command then staff ID, with their latest completion.
+
+    Names pseudonymised staff: show it only where `selectors.can_see_gaps` allows.
+    """
+    latest = Completion.objects.filter(
+        snapshot_id=snapshot.pk, course_id=course.pk, staff_record_id=OuterRef("pk"), is_latest=True
+    ).values("completed_on")
+    return (
+        _required(course, [snapshot])
+        .exclude(pk__in=_in_date_staff(course, [snapshot]))
+        .annotate(last_completed_on=Subquery(latest))
+        .order_by("command", "staff_id")
+    )
+
+
+def gap_rows(gaps: QuerySet[StaffRecord]) -> Iterator[list[object]]:
+    """Rows for the gap list export, read in chunks so a large force does not fill memory."""
+    for staff in gaps.iterator(chunk_size=2000):
+        yield [
+            staff.staff_id,
+            staff.command,
+            WorkforceType(staff.workforce_type).label,
+            staff.rank_or_grade,
+            staff.started_on,
+            staff.last_completed_on or "Never",  # type: ignore[attr-defined]
+        ]

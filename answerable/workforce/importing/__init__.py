@@ -1,0 +1,53 @@
+"""Read and check a force's staff roster and training completions before they are imported.
+
+Both files are read row by row. Every problem is named by file, row and field; nothing is
+written here. `services.snapshot_import` uses the same readers to write, all or nothing.
+"""
+
+from answerable.workforce.importing.columns import (
+    COMPLETION_FIELDS,
+    COMPLETIONS,
+    FIELDS,
+    FILE_LABELS,
+    ROSTER,
+    ROSTER_FIELDS,
+    ImportField,
+    guess_mapping,
+    identifying_column_errors,
+    mapping_errors,
+)
+from answerable.workforce.importing.rows import (
+    CompletionRow,
+    ErrorLog,
+    ImportInvalid,
+    ImportPlan,
+    RosterRow,
+    RowError,
+    completion_rows,
+    import_plan,
+    parse_date,
+    roster_rows,
+)
+
+__all__ = [
+    "COMPLETIONS",
+    "COMPLETION_FIELDS",
+    "FIELDS",
+    "FILE_LABELS",
+    "ROSTER",
+    "ROSTER_FIELDS",
+    "CompletionRow",
+    "ErrorLog",
+    "ImportField",
+    "ImportInvalid",
+    "ImportPlan",
+    "RosterRow",
+    "RowError",
+    "completion_rows",
+    "guess_mapping",
+    "identifying_column_errors",
+    "import_plan",
+    "mapping_errors",
+    "parse_date",
+    "roster_rows",
+]

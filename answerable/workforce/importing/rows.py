@@ -1,0 +1,289 @@
+"""Read each row of a roster and a completions file, naming every problem by row and field."""
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+
+from answerable.workforce.importing.columns import COMPLETIONS, ROSTER, WORKFORCE_TYPE_ALIASES
+from answerable.workforce.tables import Cell, StoredTable, cell_text, open_table
+
+MAX_LISTED_ERRORS = 500
+PREVIEW_ROWS = 10
+DATE_HELP = "Enter a real date, like 31/12/2024"
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ErrorLog:
+    """Every problem counted; the first few hundred kept to list, so a bad file stays cheap."""
+
+    listed: list[RowError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, error: RowError) -> None:
+        self.count += 1
+        if len(self.listed) < MAX_LISTED_ERRORS:
+            self.listed.append(error)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    number: int
+    staff_id: str
+    workforce_type: str
+    rank_or_grade: str
+    command: str
+    location: str
+    started_on: datetime.date
+    left_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    number: int
+    staff_id: str
+    course_id: int
+    course_code: str
+    completed_on: datetime.date
+    expires_on: datetime.date | None
+
+
+def parse_date(cell: Cell) -> datetime.date | None:
+    """Read ISO (2024-12-31), UK (31/12/2024) or an Excel date cell; raise ValueError if none."""
+    if isinstance(cell, datetime.date):
+        return cell
+    text = cell_text(cell)
+    if not text:
+        return None
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO, as most exports write it
+        try:
+            value = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(text) from None
+        if not 1900 <= value.year <= 2200:
+            raise ValueError(text)
+        return value
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(text)
+    if not 1900 <= year <= 2200:
+        raise ValueError(text)
+    return datetime.date(year, month, day)
+
+
+class _Row:
+    """One row's cells under field names, reporting problems to the log."""
+
+    def __init__(self, file: str, number: int, cells: dict[str, Cell], log: ErrorLog) -> None:
+        self.file, self.number, self.cells, self.log = file, number, cells, log
+        self.ok = True
+
+    def error(self, label: str, message: str) -> None:
+        self.ok = False
+        self.log.add(RowError(self.file, self.number, label, message))
+
+    def text(self, name: str, label: str, *, max_length: int, required: str = "") -> str:
+        value = cell_text(self.cells.get(name))
+        if required and not value:
+            self.error(label, required)
+        elif len(value) > max_length:
+            self.error(label, f"{label} must be {max_length} characters or fewer")
+        return value
+
+    def date(self, name: str, label: str, *, required: str = "") -> datetime.date | None:
+        try:
+            value = parse_date(self.cells.get(name))
+        except ValueError:
+            self.error(label, DATE_HELP)
+            return None
+        if value is None and required:
+            self.error(label, required)
+        return value
+
+
+def _columns(headers: list[str], mapping: dict[str, str]) -> dict[str, int]:
+    return {name: headers.index(column) for name, column in mapping.items() if column in headers}
+
+
+def roster_rows(
+    table: StoredTable, mapping: dict[str, str], log: ErrorLog, known_ids: set[str]
+) -> Iterator[RosterRow]:
+    """Yield the roster's good rows; log the bad ones and add every staff ID to `known_ids`.
+
+    IDs on bad rows are still "known", so the completions file is not blamed for them too.
+    """
+    headers, rows = open_table(table)
+    columns = _columns(headers, mapping)
+    first_seen: dict[str, int] = {}
+    for number, cells in rows:
+        row = _Row(table.name, number, {n: cells[i] for n, i in columns.items()}, log)
+        staff_id = row.text("staff_id", "Staff ID", max_length=64, required="Enter the staff ID")
+        if staff_id:
+            if staff_id in first_seen:
+                row.error("Staff ID", f"Staff ID {staff_id} is also on row {first_seen[staff_id]}")
+            else:
+                first_seen[staff_id] = number
+            known_ids.add(staff_id)
+        type_text = row.text("workforce_type", "Workforce type", max_length=100)
+        workforce_type = WORKFORCE_TYPE_ALIASES.get(" ".join(type_text.split()).casefold())
+        if workforce_type is None:
+            row.error(
+                "Workforce type",
+                (f"{type_text} is not a workforce type. " if type_text else "")
+                + "Enter officer, staff, PCSO, special or volunteer",
+            )
+        rank = row.text("rank_or_grade", "Rank or grade", max_length=100)
+        command = row.text("command", "Command or department", max_length=100)
+        location = row.text("location", "Location", max_length=100)
+        started_on = row.date("started_on", "Start date", required="Enter the start date")
+        left_on = row.date("left_on", "Leaving date")
+        if started_on and left_on and left_on < started_on:
+            row.error(
+                "Leaving date", "The leaving date must be the same as or after the start date"
+            )
+        if row.ok and started_on and workforce_type:
+            yield RosterRow(
+                number, staff_id, workforce_type, rank, command, location, started_on, left_on
+            )
+
+
+def completion_rows(
+    table: StoredTable,
+    mapping: dict[str, str],
+    log: ErrorLog,
+    *,
+    known_ids: set[str] | dict[str, int],
+    courses: dict[str, int],
+    taken_on: datetime.date,
+    skipped: Counter[str],
+) -> Iterator[CompletionRow]:
+    """Yield the good completion rows of known courses; log bad rows, count other courses.
+
+    Completions of courses the force has not set up in Answerable are left out, not refused:
+    learning systems export every course, and only some are tracked here.
+    """
+    headers, rows = open_table(table)
+    columns = _columns(headers, mapping)
+    seen: set[int] = set()
+    for number, cells in rows:
+        row = _Row(table.name, number, {n: cells[i] for n, i in columns.items()}, log)
+        staff_id = row.text("staff_id", "Staff ID", max_length=64, required="Enter the staff ID")
+        code = row.text(
+            "course_code", "Course code", max_length=100, required="Enter the course code"
+        )
+        completed_on = row.date(
+            "completed_on", "Completion date", required="Enter the completion date"
+        )
+        expires_on = row.date("expires_on", "Expiry date")
+        course_id = courses.get(code.casefold()) if code else None
+        if code and course_id is None:
+            skipped[code] += 1
+            continue
+        if staff_id and staff_id not in known_ids:
+            row.error("Staff ID", f"Staff ID {staff_id} is not in the staff roster")
+        if completed_on and completed_on > taken_on:
+            row.error(
+                "Completion date",
+                f"The completion date must be on or before the date of the snapshot, "
+                f"{taken_on:%-d %B %Y}",
+            )
+        if completed_on and expires_on and expires_on < completed_on:
+            row.error(
+                "Expiry date", "The expiry date must be the same as or after the completion date"
+            )
+        if not row.ok or course_id is None or completed_on is None:
+            continue
+        key = hash((staff_id, course_id, completed_on.toordinal()))
+        if key in seen:
+            row.error(
+                "",
+                f"This row repeats an earlier one: staff ID {staff_id} completed {code} on "
+                f"{completed_on:%-d %B %Y} already",
+            )
+            continue
+        seen.add(key)
+        yield CompletionRow(number, staff_id, course_id, code, completed_on, expires_on)
+
+
+# --- the preview ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    staff_count: int = 0
+    completion_count: int = 0
+    by_type: Counter[str] = field(default_factory=Counter)
+    skipped_courses: Counter[str] = field(default_factory=Counter)
+    errors: ErrorLog = field(default_factory=ErrorLog)
+    roster_preview: list[RosterRow] = field(default_factory=list)
+    completion_preview: list[CompletionRow] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return self.errors.count == 0
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(self.skipped_courses.values())
+
+
+def import_plan(
+    *,
+    roster: StoredTable,
+    completions: StoredTable,
+    mapping: dict[str, dict[str, str]],
+    courses: dict[str, int],
+    taken_on: datetime.date,
+) -> ImportPlan:
+    """Read both files through and say what an import would write, or what is wrong."""
+    plan = ImportPlan()
+    known_ids: set[str] = set()
+    for staff in roster_rows(roster, mapping[ROSTER], plan.errors, known_ids):
+        plan.staff_count += 1
+        plan.by_type[staff.workforce_type] += 1
+        if len(plan.roster_preview) < PREVIEW_ROWS:
+            plan.roster_preview.append(staff)
+    for completion in completion_rows(
+        completions,
+        mapping[COMPLETIONS],
+        plan.errors,
+        known_ids=known_ids,
+        courses=courses,
+        taken_on=taken_on,
+        skipped=plan.skipped_courses,
+    ):
+        plan.completion_count += 1
+        if len(plan.completion_preview) < PREVIEW_ROWS:
+            plan.completion_preview.append(completion)
+    return plan
+
+
+class ImportInvalid(ValidationError):
+    """The files failed the checks; `errors` holds the log naming each row and field."""
+
+    def __init__(self, errors: ErrorLog) -> None:
+        self.log = errors
+        super().__init__([str(e) for e in errors.listed[:20]] or ["The files could not be read"])

@@ -1,0 +1,316 @@
+"""Every change to workforce data: each service checks its rule, writes and audits atomically."""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from answerable.accounts.models import User
+from answerable.audit.services import audit_record
+from answerable.organisations.models import Organisation
+from answerable.recommendations.models import Recommendation
+from answerable.workforce import coverage, importing, selectors
+from answerable.workforce.models import (
+    Completion,
+    Course,
+    CourseAudience,
+    CoverageFigure,
+    CoverageLink,
+    Snapshot,
+    StaffRecord,
+    WorkforceType,
+)
+from answerable.workforce.tables import StoredTable
+
+BATCH_SIZE = 5000
+T = TypeVar("T")
+
+
+def _batches(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def course_codes(*, organisation: Organisation) -> dict[str, int]:
+    """The organisation's current course codes, ignoring case, with each course's ID."""
+    return {
+        code.casefold(): pk
+        for code, pk in Course.objects.filter(owner=organisation, is_archived=False).values_list(
+            "code", "pk"
+        )
+    }
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def snapshot_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    taken_on: datetime.date,
+    roster: StoredTable,
+    completions: StoredTable,
+    roster_sha256: str,
+    completions_sha256: str,
+    mapping: dict[str, dict[str, str]],
+) -> Snapshot:
+    """Write a dated snapshot of the force's roster and completions, or raise and write nothing.
+
+    Both files are checked again as they are written, in batches inside one transaction: any
+    bad row raises `ImportInvalid` naming every bad row, and the transaction is rolled back.
+    `workforce.snapshot_imported` records the files' names, SHA-256s and the counts.
+    """
+    if not selectors.can_upload(user=actor, organisation=organisation):
+        raise PermissionDenied("Only a lead officer of the force can upload workforce data")
+    if taken_on > timezone.localdate():
+        raise ValidationError({"taken_on": "The date of the snapshot must be today or earlier"})
+    problems = importing.mapping_errors(
+        mapping.get(importing.ROSTER, {}), roster.headers(), importing.ROSTER
+    ) + importing.mapping_errors(
+        mapping.get(importing.COMPLETIONS, {}), completions.headers(), importing.COMPLETIONS
+    )
+    if problems:
+        raise ValidationError(problems)
+    snapshot = Snapshot.objects.create(
+        organisation=organisation,
+        taken_on=taken_on,
+        roster_file_name=roster.name[:255],
+        roster_sha256=roster_sha256,
+        completions_file_name=completions.name[:255],
+        completions_sha256=completions_sha256,
+        imported_by=actor,
+    )
+    errors = importing.ErrorLog()
+    known: set[str] = set()
+    by_type: Counter[str] = Counter()
+    rows = importing.roster_rows(roster, mapping[importing.ROSTER], errors, known)
+    for batch in _batches(rows):
+        by_type.update(row.workforce_type for row in batch)
+        if not errors.count:
+            StaffRecord.objects.bulk_create(
+                StaffRecord(
+                    snapshot_id=snapshot.pk,
+                    staff_id=row.staff_id,
+                    workforce_type=row.workforce_type,
+                    rank_or_grade=row.rank_or_grade,
+                    command=row.command,
+                    location=row.location,
+                    started_on=row.started_on,
+                    left_on=row.left_on,
+                )
+                for row in batch
+            )
+    if errors.count:
+        raise importing.ImportInvalid(errors)
+    staff_pks = dict(snapshot.staff.values_list("staff_id", "pk"))
+    skipped: Counter[str] = Counter()
+    completion_count = 0
+    rows_c = importing.completion_rows(
+        completions,
+        mapping[importing.COMPLETIONS],
+        errors,
+        known_ids=staff_pks,
+        courses=course_codes(organisation=organisation),
+        taken_on=taken_on,
+        skipped=skipped,
+    )
+    for batch_c in _batches(rows_c):
+        completion_count += len(batch_c)
+        if not errors.count:
+            Completion.objects.bulk_create(
+                Completion(
+                    snapshot_id=snapshot.pk,
+                    staff_record_id=staff_pks[row.staff_id],
+                    course_id=row.course_id,
+                    completed_on=row.completed_on,
+                    expires_on=row.expires_on,
+                )
+                for row in batch_c
+            )
+    if errors.count:
+        raise importing.ImportInvalid(errors)
+    _refresh_planner_statistics()
+    completions_mark_latest(snapshot=snapshot)
+    courses = list(Course.objects.filter(owner=organisation).prefetch_related("audiences"))
+    for course in courses:
+        coverage_figures_record(course=course, snapshots=[snapshot])
+    snapshot.staff_count = len(staff_pks)
+    snapshot.completion_count = completion_count
+    snapshot.save(update_fields=["staff_count", "completion_count", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="workforce.snapshot_imported",
+        target=snapshot,
+        organisation=organisation,
+        note=f"{roster.name}; {completions.name}",
+        changes={
+            "taken_on": [None, taken_on],
+            "roster_file": [None, roster.name],
+            "roster_sha256": [None, roster_sha256],
+            "completions_file": [None, completions.name],
+            "completions_sha256": [None, completions_sha256],
+            "staff": [None, snapshot.staff_count],
+            "staff_by_type": [None, dict(sorted(by_type.items()))],
+            "completions": [None, completion_count],
+            "completions_left_out": [None, sum(skipped.values())],
+        },
+    )
+    return snapshot
+
+
+def _refresh_planner_statistics() -> None:
+    """Let PostgreSQL see the rows just written before querying them in the same transaction.
+
+    Without fresh statistics the planner takes the new tables for empty and chooses nested
+    loops that take minutes over a few hundred thousand rows. ANALYZE counts the current
+    transaction's own inserts, and may run inside a transaction. SQLite needs nothing.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE workforce_staffrecord, workforce_completion")
+
+
+def completions_mark_latest(*, snapshot: Snapshot) -> int:
+    """Mark each person's latest completion of each course in the snapshot, in one statement.
+
+    Coverage judges only the latest completion, so marking it once at import keeps every
+    coverage query to an index range scan. Returns how many completions were marked.
+    """
+    later = Completion.objects.filter(
+        snapshot_id=snapshot.pk,
+        course_id=OuterRef("course_id"),
+        staff_record_id=OuterRef("staff_record_id"),
+        completed_on__gt=OuterRef("completed_on"),
+    )
+    return (
+        Completion.objects.filter(snapshot_id=snapshot.pk, is_latest=False)
+        .filter(~Exists(later))
+        .update(is_latest=True)
+    )
+
+
+def coverage_figures_record(*, course: Course, snapshots: list[Snapshot]) -> None:
+    """Count and keep the course's overall coverage at each snapshot, for the trend."""
+    counts = coverage.coverage_count(course=course, snapshots=snapshots)
+    CoverageFigure.objects.filter(course=course, snapshot__in=snapshots).delete()
+    CoverageFigure.objects.bulk_create(
+        CoverageFigure(snapshot_id=pk, course=course, required=required, in_date=in_date)
+        for pk, (required, in_date) in counts.items()
+    )
+
+
+# --- courses --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor: User,
+    owner: Organisation,
+    code: str,
+    title: str,
+    target_percent: int,
+    refresh_months: int | None,
+    workforce_types: list[str],
+    commands: list[str],
+) -> Course:
+    """Set up a course the force requires of some of its workforce.
+
+    The audience is every chosen workforce type in each listed command, or in every command
+    if none is listed.
+    """
+    if not selectors.can_manage_courses(user=actor, organisation=owner):
+        raise PermissionDenied("Only a lead officer of the force can set up its courses")
+    code = code.strip()
+    if Course.objects.filter(owner=owner, code__iexact=code).exists():
+        raise ValidationError({"code": f"{owner.display_name} already has a course {code}"})
+    if not workforce_types:
+        raise ValidationError({"workforce_types": "Select who must complete the course"})
+    unknown = set(workforce_types) - set(WorkforceType.values)
+    if unknown:
+        raise ValidationError({"workforce_types": "Select who must complete the course"})
+    course = Course(
+        owner=owner,
+        code=code,
+        title=title.strip(),
+        target_percent=target_percent,
+        refresh_months=refresh_months or None,
+    )
+    course.full_clean()
+    course.save()
+    commands = list(dict.fromkeys(c.strip() for c in commands if c.strip())) or [""]
+    audiences = [
+        CourseAudience(course=course, workforce_type=workforce_type, command=command)
+        for workforce_type in workforce_types
+        for command in commands
+    ]
+    for audience in audiences:
+        audience.full_clean(exclude=["course"])
+    CourseAudience.objects.bulk_create(audiences)
+    # Count coverage at the force's earlier snapshots too, so the trend starts at once.
+    coverage_figures_record(
+        course=course,
+        snapshots=coverage.monthly_snapshots(organisation_id=owner.pk),
+    )
+    audit_record(
+        actor=actor,
+        action="course.created",
+        target=course,
+        organisation=owner,
+        changes={
+            "code": [None, course.code],
+            "title": [None, course.title],
+            "target_percent": [None, course.target_percent],
+            "refresh_months": [None, course.refresh_months],
+            "audience": [None, [str(a) for a in audiences]],
+        },
+    )
+    return course
+
+
+# --- coverage as evidence -------------------------------------------------------------------
+
+
+@transaction.atomic
+def coverage_link_create(
+    *, actor: User, course: Course, recommendation: Recommendation, note: str = ""
+) -> CoverageLink:
+    """Offer a course's coverage as evidence of progress on a recommendation."""
+    if not selectors.course_list(user=actor).filter(pk=course.pk).exists():
+        raise PermissionDenied("You cannot see this course")
+    allowed = selectors.linkable_recommendation_list(user=actor, course=course, unlinked=False)
+    if (
+        not selectors.can_link_coverage(user=actor, course=course)
+        or not allowed.filter(pk=recommendation.pk).exists()
+    ):
+        raise PermissionDenied("You cannot link this coverage to that recommendation")
+    if CoverageLink.objects.filter(course=course, recommendation=recommendation).exists():
+        raise ValidationError(
+            {"recommendation": "This coverage is already linked to that recommendation"}
+        )
+    link = CoverageLink(
+        course=course, recommendation=recommendation, note=note.strip(), created_by=actor
+    )
+    link.full_clean()
+    link.save()
+    audit_record(
+        actor=actor,
+        action="coverage_link.created",
+        target=link,
+        organisation=course.owner,
+        changes={
+            "course": [None, str(course)],
+            "recommendation": [None, recommendation.reference],
+            "note": [None, link.note],
+        },
+    )
+    return link

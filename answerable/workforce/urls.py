@@ -1,0 +1,16 @@
+from django.urls import path
+
+from answerable.workforce import views, views_import
+
+app_name = "workforce"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:pk>/", views.course_coverage, name="course_coverage"),
+    path("courses/<int:pk>/not-in-date.csv", views.course_gaps_csv, name="course_gaps_csv"),
+    path("courses/<int:pk>/link/", views.coverage_link_create, name="coverage_link_create"),
+    path("upload/", views_import.import_upload, name="import_upload"),
+    path("upload/columns/", views_import.import_mapping, name="import_mapping"),
+    path("upload/check/", views_import.import_preview, name="import_preview"),
+    path("upload/confirm/", views_import.import_confirm, name="import_confirm"),
+]

@@ -1,0 +1,191 @@
+"""Pages for workforce training coverage: the index, a course's coverage, the gap list."""
+
+from functools import cached_property
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from answerable.core.views_helpers import form_add_service_error, pagination_params
+from answerable.workforce import charts, coverage, selectors, services
+from answerable.workforce.forms import CourseForm, CoverageLinkForm
+from answerable.workforce.tables import csv_stream
+
+GAPS_PER_PAGE = 50
+GAP_HEADERS = [
+    "Staff ID",
+    "Command or department",
+    "Workforce type",
+    "Rank or grade",
+    "Start date",
+    "Last completed",
+]
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told its count, for lists whose length is already known."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(
+        request,
+        f"workforce/{template}",
+        {"active_nav": "workforce", "percent": charts.percent_text, **context},
+    )
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    courses = selectors.course_list(user=request.user)
+    upload_forces = selectors.upload_force_list(user=request.user)
+    snapshots = selectors.visible_snapshot_list(user=request.user)[:10]
+    return _render(
+        request,
+        "index.html",
+        {
+            "title": "Workforce training",
+            "courses": courses,
+            "snapshots": snapshots,
+            "can_upload": upload_forces.exists(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    snapshot = selectors.snapshot_latest(organisation=course.owner)
+    summary = coverage.coverage_summary(course=course, snapshot=snapshot) if snapshot else None
+    trend = coverage.coverage_trend(course=course) if snapshot else []
+    dimensions = []
+    if summary is not None:
+        for dimension, label in coverage.DIMENSIONS:
+            cohorts = summary.by_dimension[dimension]
+            svg = charts.cohort_chart(
+                course_title=course.title,
+                dimension_label=label,
+                cohorts=cohorts,
+                target=course.target_percent,
+            )
+            dimensions.append({"key": dimension, "label": label, "cohorts": cohorts, "svg": svg})
+    gaps = None
+    if summary is not None and selectors.can_see_gaps(user=request.user, course=course):
+        # The summary has counted the gap already; counting it again costs a second scan.
+        paginator = _CountedPaginator(
+            coverage.coverage_gap_list(course=course, snapshot=summary.snapshot),
+            GAPS_PER_PAGE,
+            count=summary.overall.not_in_date,
+        )
+        gaps = paginator.get_page(request.GET.get("page"))
+    return _render(
+        request,
+        "course_coverage.html",
+        {
+            "title": f"{course.title} coverage",
+            "course": course,
+            "snapshot": snapshot,
+            "summary": summary,
+            "trend": trend,
+            "trend_svg": charts.trend_chart(
+                course_title=course.title, points=trend, target=course.target_percent
+            )
+            if trend
+            else "",
+            "dimensions": dimensions,
+            "gaps": gaps,
+            "pagination": pagination_params(request, gaps) if gaps is not None else None,
+            "links": selectors.coverage_link_list(user=request.user, course=course),
+            "can_link": selectors.can_link_coverage(user=request.user, course=course),
+        },
+    )
+
+
+@login_required
+@require_GET
+def course_gaps_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    snapshot = selectors.snapshot_latest(organisation=course.owner)
+    if snapshot is None or not selectors.can_see_gaps(user=request.user, course=course):
+        raise Http404("No gap list")
+    gaps = coverage.coverage_gap_list(course=course, snapshot=snapshot)
+    response = StreamingHttpResponse(
+        csv_stream(GAP_HEADERS, coverage.gap_rows(gaps)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{course.code}-not-in-date-{snapshot.taken_on:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(filename)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_filename(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coverage_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_link_coverage(user=request.user, course=course):
+        raise PermissionDenied
+    recommendations = selectors.linkable_recommendation_list(
+        user=request.user, course=course
+    ).select_related("source")
+    form = CoverageLinkForm(request.POST or None, recommendations=recommendations)
+    if form.is_valid():
+        try:
+            services.coverage_link_create(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            reference = form.cleaned_data["recommendation"].reference
+            messages.success(request, f"{course.title} coverage linked to {reference}")
+            return redirect(course)
+    return _render(
+        request,
+        "coverage_link_create.html",
+        {
+            "title": f"Link {course.title} coverage to a recommendation",
+            "form": form,
+            "page_forms": [form],
+            "course": course,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    forces = list(selectors.upload_force_list(user=request.user))
+    if not forces:
+        raise PermissionDenied
+    form = CourseForm(request.POST or None)
+    if form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user, owner=forces[0], **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Course added: {course.title}")
+            return redirect(course)
+    return _render(
+        request,
+        "course_create.html",
+        {"title": "Add a course", "form": form, "page_forms": [form], "owner": forces[0]},
+    )
