@@ -151,7 +151,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
-    page = paginate(request, recommendations)
+    page = paginate(request, selectors.PageRows(recommendations))
     return _render(
         request,
         "recommendation_list.html",
@@ -171,6 +171,10 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     actions = selectors.action_list(user=request.user).filter(recommendation=recommendation)
     links = recommendation.links_out.select_related("to_recommendation").all()
+    # Imported here: workforce builds on the register, so the register reaches back lazily.
+    from answerable.workforce.selectors import coverage_link_list
+
+    coverage_links = coverage_link_list(user=request.user, recommendation=recommendation)
     return _render(
         request,
         "recommendation_detail.html",
@@ -179,6 +183,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendation": recommendation,
             "actions": actions,
             "links": links,
+            "coverage_links": coverage_links,
             "timeline": selectors.recommendation_timeline(recommendation=recommendation),
             "can_manage": selectors.can_manage_register(
                 user=request.user, source=recommendation.source
@@ -388,7 +393,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    page = paginate(request, actions)
+    page = paginate(request, selectors.PageRows(actions))
     return _render(
         request,
         "action_list.html",

@@ -100,3 +100,22 @@ def test_a_lead_officer_links_to_recommendations_with_its_actions_only(
     assert list(selectors.linkable_recommendation_list(user=force_lead, course=course)) == [
         force_action.recommendation
     ]
+
+
+def test_the_recommendation_page_shows_its_coverage_evidence(
+    client, course, force_action, force_lead, council_lead
+):
+    from answerable.core.testing import sign_in
+
+    recommendation = force_action.recommendation
+    CoverageLink.objects.create(
+        course=course, recommendation=recommendation, created_by=force_lead, note="Spring cohort"
+    )
+    sign_in(client, force_lead)
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Training coverage offered as evidence" in page
+    assert f"{course.title} ({course.owner.name})</a>: Spring cohort" in page
+    client.logout()
+    sign_in(client, council_lead)
+    page = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "Training coverage offered as evidence" not in page
