@@ -151,7 +151,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
-    page = paginate(request, selectors.PageRows(recommendations))
+    page = paginate(request, recommendations)
     return _render(
         request,
         "recommendation_list.html",
@@ -393,7 +393,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    page = paginate(request, selectors.PageRows(actions))
+    page = paginate(request, actions)
     return _render(
         request,
         "action_list.html",
