@@ -32,6 +32,9 @@ def _report(url: str, violations: list[dict]) -> str:
 
 def check_page(page: Page) -> None:
     """The page has exactly one <h1> and no serious or critical accessibility violations."""
+    # A click only starts a navigation: wait until the new page has loaded before counting.
+    page.wait_for_load_state("load")
+    page.locator("h1").first.wait_for(state="attached", timeout=10_000)
     headings = page.locator("h1").all_inner_texts()
     assert len(headings) == 1, f"{page.url} has {len(headings)} <h1> elements: {headings}"
     blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
