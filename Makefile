@@ -25,6 +25,10 @@ lint: $(VENV)/.installed  ## Lint and format check
 
 check: lint test  ## Lint and test (what CI runs, on SQLite)
 
+bench: $(VENV)/.installed  ## Benchmark a small generated data set on SQLite (national scale: bench/README.md)
+	$(PY) bench/generate.py --scale small --replace
+	$(PY) bench/run.py --requests 30 --json bench/results/small-sqlite.json
+
 frontend:  ## Rebuild static/ from GOV.UK Frontend (needs Node; output is committed)
 	npm install --no-save --ignore-scripts
 	node_modules/.bin/sass --quiet --no-source-map --style=compressed --load-path=node_modules assets/scss/app.scss answerable/static/css/app.css
@@ -32,4 +36,4 @@ frontend:  ## Rebuild static/ from GOV.UK Frontend (needs Node; output is commit
 	cp -r node_modules/govuk-frontend/dist/govuk/assets answerable/static/govuk/assets && rm -rf answerable/static/govuk/assets/fonts
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js answerable/static/govuk/
 
-.PHONY: help install run test lint check frontend
+.PHONY: help install run test lint check bench frontend

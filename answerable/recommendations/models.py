@@ -216,6 +216,13 @@ class Action(BaseModel):
         indexes = [
             models.Index(fields=["owner", "delivery_status"]),
             models.Index(fields=["target_on"]),
+            # Cover "recommendations with this organisation's actions" (what a partner sees)
+            # and "recommendations with an action in this status" (the register's filter),
+            # so neither reads the actions table itself (issue #5).
+            models.Index(fields=["owner", "recommendation"], name="action_owner_recommendation"),
+            models.Index(
+                fields=["delivery_status", "recommendation"], name="action_status_recommendation"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -147,11 +147,11 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     visible = selectors.recommendation_list(user=request.user)
     form = RecommendationFilterForm(
         request.GET or None,
-        sources=selectors.source_list(user=request.user).order_by("title"),
+        sources=selectors.source_choice_list(user=request.user),
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
-    page = paginate(request, recommendations)
+    page = paginate(request, selectors.PageRows(recommendations))
     return _render(
         request,
         "recommendation_list.html",
@@ -393,7 +393,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    page = paginate(request, actions)
+    page = paginate(request, selectors.PageRows(actions))
     return _render(
         request,
         "action_list.html",
