@@ -41,7 +41,7 @@ HOST = "127.0.0.1"  # the only address this script ever sends anything to
 WARMUP = 5
 PAGE_TIME_LIMIT = 60.0  # seconds per page and concurrency, whatever --requests says
 TARGET_P95_MS = 30.0
-API_LIST = "/api/recommendations/"
+API_LIST = "/api/v1/recommendations/"
 # Recommendations with an off-track action, of one finding type, by deadline.
 FILTERED = {"delivery_status": "off_track", "finding_type": "recommendation", "sort": "deadline"}
 SEARCH = "missing children"

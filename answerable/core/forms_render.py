@@ -7,6 +7,8 @@ GOV.UK component renders the widget and passes label, hint, value and error thro
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from answerable.core.forms import GovukDateInput
 
@@ -37,6 +39,18 @@ def _choices(bf: forms.BoundField, selected: set[str]) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+_SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
+
+
+def _options_html(items: list[dict[str, Any]]) -> SafeString:
+    """A select's options as markup: the govukSelect macro spends ~10 ms on 2,500 options."""
+    return format_html_join(
+        "\n",
+        '<option value="{}"{}>{}</option>',
+        ((item["value"], _SELECTED if item["selected"] else "", item["text"]) for item in items),
+    )
 
 
 def field_params(
@@ -99,6 +113,7 @@ def field_params(
         params["label"] = _label(bf, size, is_page_heading)
         value = bf.value()
         params["items"] = _choices(bf, {"" if value is None else str(value)})
+        params["options_html"] = _options_html(params["items"])
     elif isinstance(widget, forms.Textarea):
         component = "textarea"
         params["label"] = _label(bf, size, is_page_heading)

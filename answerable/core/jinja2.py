@@ -1,23 +1,71 @@
 """The Jinja2 environment for every page: Django helpers plus the govuk-frontend-jinja macros."""
 
+import functools
 from typing import Any
 
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.formats import date_format
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from answerable.core import forms_render
 
+_SENTINEL = 987654321  # an id no URL pattern would produce on its own
+
+
+@functools.cache
+def _url_parts(name: str, arity: int, prefix: str) -> tuple[str, ...] | None:
+    """The reversed URL split around its integer arguments, or None if it cannot be."""
+    try:
+        path = reverse(name, args=[_SENTINEL + i for i in range(arity)])
+    except NoReverseMatch:  # a converter that refuses such a number: reverse() every time
+        return None
+    parts = []
+    for i in range(arity):
+        before, marker, path = path.partition(str(_SENTINEL + i))
+        if not marker or str(_SENTINEL + i) in path:
+            return None
+        parts.append(before)
+    return (*parts, path)
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse()`; with only integer arguments, from a cached template of the URL.
+
+    A list page reverses a URL or two a row, and reverse() costs ~0.1 ms each time.
+    """
+    if args and not kwargs and all(type(arg) is int for arg in args):
+        parts = _url_parts(name, len(args), get_script_prefix())
+        if parts is not None:
+            pieces = (part + str(arg) for part, arg in zip(parts, args, strict=False))
+            return "".join(pieces) + parts[-1]
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def govuk_date(value: Any, fmt: str = "j F Y") -> str:
     """Format a date as GOV.UK style prefers (`8 December 2023`); empty for None."""
-    return date_format(value, fmt) if value else ""
+    if not value:
+        return ""
+    if fmt == "j F Y":  # the usual case, without date_format's per-call set-up
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return date_format(value, fmt)
 
 
 def environment(**options: Any) -> Environment:

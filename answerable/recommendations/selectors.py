@@ -21,6 +21,7 @@ from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
     Action,
     Assessment,
+    AssuranceStatus,
     DeliveryStatus,
     Evidence,
     Recommendation,
@@ -345,22 +346,32 @@ def recommendation_timeline(*, recommendation: Recommendation) -> list[TimelineE
 # --- dashboard -------------------------------------------------------------------------
 
 
+DASHBOARD_ROWS = 10  # rows in each of the dashboard's "most urgent" tables
+
+
 @dataclass(frozen=True)
 class Dashboard:
     by_status: list[dict[str, object]]
     by_assurance: list[dict[str, object]]
     owner_matrix: list[tuple[str, dict[str, int]]]
-    source_matrix: list[tuple[str, dict[str, int]]]
+    source_matrix: list[tuple[int, str, dict[str, int]]]
+    source_count: int
     overdue: list[Action]
     overdue_count: int
     due_soon: list[Action]
     due_soon_count: int
     statutory: list[Source]
+    statutory_count: int
     queue_count: int
 
 
 def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dashboard:
-    """Counts of the user's visible actions by status, owner and source, with what is due."""
+    """Counts of the user's visible actions by status, owner and source, with what is due.
+
+    Every table is bounded: the owners (a few dozen at most), and the ten most urgent
+    sources, overdue actions and statutory responses, each with its total, so the page
+    costs the same for an office with 250 sources as for a national viewer with 2,500.
+    """
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=30)
     actions = action_list(user=user)
@@ -392,39 +403,23 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         if status in OPEN_STATUSES:
             overdue_count += overdue_here
             due_soon_count += due_soon_here
-    # Rows labelled and ordered by name and title in the database's collation, as before.
+    # Rows labelled and ordered by name in the database's collation.
     owner_matrix = [
         (name, owner_counts[pk])
         for pk, name in Organisation.objects.filter(pk__in=list(owner_counts))
         .order_by("name")
         .values_list("pk", "name")
     ]
-    source_matrix: dict[str, dict[str, int]] = {}
-    for pk, title in (
-        Source.objects.filter(pk__in=list(source_counts))
-        .order_by("title")
-        .values_list("pk", "title")
-    ):
-        for assurance, count in source_counts[pk].items():
-            source_matrix.setdefault(title, {})[assurance] = count
     by_assurance = list(
         recommendation_list(user=user)
         .values("assurance_status")
         .annotate(count=Count("id"))
         .order_by("assurance_status")
     )
-    # Only the columns the table shows; response_due_on needs published_on and the rule.
-    statutory = list(
-        Source.objects.filter(_visible_sources(access_for(user).organisation_ids))
-        .filter(is_archived=False, published_on__isnull=False)
-        .exclude(deadline_rule=Source.DeadlineRule.NONE)
-        .only("pk", "title", "deadline_rule", "published_on", "responded_on")
-        .order_by("-published_on", "title")
-    )
-    statutory.sort(key=lambda source: source.response_due_on or today)
+    statutory, statutory_count = _statutory_due(user, today)
     # The two short lists' rows come back in one query.
-    overdue_ids = PageRows(overdue).ids(slice(0, 10))
-    due_soon_ids = PageRows(due_soon).ids(slice(0, 10))
+    overdue_ids = PageRows(overdue).ids(slice(0, DASHBOARD_ROWS))
+    due_soon_ids = PageRows(due_soon).ids(slice(0, DASHBOARD_ROWS))
     due_rows = PageRows(actions).rows(overdue_ids + due_soon_ids)
     return Dashboard(
         by_status=[
@@ -433,14 +428,42 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         ],
         by_assurance=by_assurance,
         owner_matrix=owner_matrix,
-        source_matrix=list(source_matrix.items()),
+        source_matrix=_least_assured_sources(source_counts),
+        source_count=len(source_counts),
         overdue=due_rows[: len(overdue_ids)],
         overdue_count=overdue_count,
         due_soon=due_rows[len(overdue_ids) :],
         due_soon_count=due_soon_count,
         statutory=statutory,
+        statutory_count=statutory_count,
         queue_count=assessment_queue(user=user).count(),
     )
+
+
+def _least_assured_sources(
+    source_counts: dict[int, dict[str, int]],
+) -> list[tuple[int, str, dict[str, int]]]:
+    """The sources with the most actions not yet assured, most first, then by title."""
+
+    def not_assured(pk: int) -> int:
+        counts = source_counts[pk]
+        return sum(counts.values()) - counts.get(AssuranceStatus.ASSURED, 0)
+
+    titles = dict(Source.objects.filter(pk__in=list(source_counts)).values_list("pk", "title"))
+    ranked = sorted(source_counts, key=lambda pk: (-not_assured(pk), titles[pk], pk))
+    return [(pk, titles[pk], source_counts[pk]) for pk in ranked[:DASHBOARD_ROWS]]
+
+
+def _statutory_due(user: User, today: datetime.date) -> tuple[list[Source], int]:
+    """Sources still awaiting the statutory response, soonest due first, and how many."""
+    awaiting = list(
+        Source.objects.filter(_visible_sources(access_for(user).organisation_ids))
+        .filter(is_archived=False, published_on__isnull=False, responded_on__isnull=True)
+        .exclude(deadline_rule=Source.DeadlineRule.NONE)
+        .only("pk", "title", "deadline_rule", "published_on", "responded_on")
+    )
+    awaiting.sort(key=lambda source: (source.response_due_on or today, source.title, source.pk))
+    return awaiting[:DASHBOARD_ROWS], len(awaiting)
 
 
 # --- pages -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.core.views_helpers import form_add_service_error, paginate, pagination_params
@@ -60,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "delivery_labels": dict(DeliveryStatus.choices),
             "assurance_labels": dict(AssuranceStatus.choices),
             "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER),
+            "today": timezone.localdate(),
         },
     )
 

@@ -7,8 +7,12 @@ from django.urls import reverse
 
 from answerable.core.testing import sign_in
 from answerable.recommendations import selectors
-from answerable.recommendations.models import DeliveryStatus
-from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, Source
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 def test_partners_see_only_recommendations_they_have_an_action_on(
@@ -59,6 +63,49 @@ def test_the_dashboard_counts_overdue_and_due_soon_actions(recommendation, force
     assert summary.overdue_count == 1
     assert summary.due_soon_count == 1
     assert dict(summary.owner_matrix)[force.name] == {"not_started": 3, "completed": 1}
+
+
+def test_the_dashboard_shows_the_ten_sources_with_most_actions_not_yet_assured(
+    office, force, scrutiny_officer
+):
+    # Source i has i actions awaiting assurance and one assured: 12 sources, 10 shown.
+    for i in range(1, 13):
+        recommendation = RecommendationFactory(source=SourceFactory(owner=office, title=f"S{i:02}"))
+        ActionFactory(recommendation=recommendation, owner=force, assurance_status="assured")
+        for _ in range(i):
+            ActionFactory(recommendation=recommendation, owner=force)
+    summary = selectors.dashboard_summary(user=scrutiny_officer)
+    assert summary.source_count == 12
+    assert [title for _pk, title, _counts in summary.source_matrix] == [
+        f"S{i:02}" for i in range(12, 2, -1)
+    ]
+    _pk, _title, counts = summary.source_matrix[0]
+    assert counts == {AssuranceStatus.NOT_ASSESSED: 12, AssuranceStatus.ASSURED: 1}
+
+
+def test_the_dashboard_lists_statutory_responses_still_due_soonest_first(
+    office, force_action, scrutiny_officer
+):
+    def source(title, published_on, rule=Source.DeadlineRule.S55, responded_on=None):
+        return SourceFactory(
+            owner=office,
+            title=title,
+            published_on=published_on,
+            deadline_rule=rule,
+            responded_on=responded_on,
+        )
+
+    late = source("Late", datetime.date(2025, 1, 1))  # due 26 February 2025
+    later = source("Later", datetime.date(2025, 3, 1), rule=Source.DeadlineRule.IICSA)
+    source("Answered", datetime.date(2024, 1, 1), responded_on=datetime.date(2024, 2, 1))
+    source("No rule", datetime.date(2024, 1, 1), rule=Source.DeadlineRule.NONE)
+    for day in range(1, 12):
+        source(f"Upcoming {day:02}", datetime.date(2025, 4, day))
+    summary = selectors.dashboard_summary(user=scrutiny_officer, today=datetime.date(2025, 5, 1))
+    assert summary.statutory_count == 13
+    assert [s.title for s in summary.statutory][:3] == ["Late", "Upcoming 01", "Upcoming 02"]
+    assert later not in summary.statutory  # due 1 September, after the ten shown
+    assert late.response_due_on == datetime.date(2025, 2, 26)
 
 
 def test_filters_combine(recommendation, force, council, scrutiny_officer):
