@@ -1,11 +1,11 @@
 """Full-text search over recommendations, one service whatever the database (ADR 0005).
 
-SQLite uses the FTS5 index `recommendations_recommendation_fts`; PostgreSQL uses its own text
-search over an expression with a GIN index. Both are created by migration
-0002_recommendation_search.
+SQLite uses the FTS5 index `recommendations_recommendation_fts` (migration
+0002_recommendation_search); PostgreSQL uses its own text search over the stored column
+`search_document`, with a GIN index (migration 0004_recommendation_search_column). Neither
+is a model field: each exists on one database only.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -13,13 +13,8 @@ from django.db.models.expressions import RawSQL
 from answerable.recommendations.models import Recommendation
 
 FTS_TABLE = "recommendations_recommendation_fts"
-# Keep in step with the GIN index in migration 0002_recommendation_search.
+# The column's configuration, in migration 0004; websearch_to_tsquery must use the same one.
 SEARCH_CONFIG = "english"
-SEARCH_VECTOR = (
-    SearchVector("reference", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("text", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("addressees", weight="C", config=SEARCH_CONFIG)
-)
 
 
 def search_words(query: str) -> list[str]:
@@ -60,11 +55,13 @@ def recommendation_search(
         )
         return queryset.filter(pk__in=matches)
     if vendor == "postgresql":
-        return queryset.alias(search_document=SEARCH_VECTOR).filter(
-            search_document=SearchQuery(
-                " ".join(words), search_type="websearch", config=SEARCH_CONFIG
-            )
+        table = Recommendation._meta.db_table
+        matches = RawSQL(  # noqa: S611 - constants; the user's words travel as a parameter
+            f"SELECT id FROM {table} "  # noqa: S608
+            f"WHERE search_document @@ websearch_to_tsquery('{SEARCH_CONFIG}', %s)",
+            [" ".join(words)],
         )
+        return queryset.filter(pk__in=matches)
     for word in words:
         queryset = queryset.filter(
             Q(reference__icontains=word) | Q(text__icontains=word) | Q(addressees__icontains=word)
