@@ -51,6 +51,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(request, page),
             "upcoming": list(upcoming[:20]),
+            "active_nav": "public",
         },
     )
 
@@ -66,6 +67,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publication": publication,
             # Rendered by our own autoescaping template at publish time, from the snapshot.
             "body": mark_safe(publication.html),  # noqa: S308
+            "active_nav": "public",
         },
     )
 

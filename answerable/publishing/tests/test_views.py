@@ -31,6 +31,12 @@ def test_every_public_page_opens_without_signing_in(client, published):
     assert published.get_absolute_url() in page
 
 
+def test_signed_out_visitors_are_shown_the_way_to_the_published_summaries(client, published):
+    sign_in_page = client.get(reverse("home"), follow=True).content.decode()
+    assert f'href="{reverse("publishing:summary_list")}"' in sign_in_page
+    assert "Accountability meetings" in sign_in_page
+
+
 @pytest.mark.parametrize("stage", ["draft", "in_review"])
 def test_drafts_are_never_public(client, held_meeting, scrutiny_officer, force_lead, stage):
     publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
