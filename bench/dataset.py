@@ -611,6 +611,7 @@ class Dataset:
         action = Action(
             id=action_id,
             recommendation_id=recommendation.id,
+            source_id=recommendation.source_id,
             owner_id=owner_id,
             lead_id=rng.choice(leads) if leads and rng.random() < 0.8 else None,
             description=f"{self.names[owner_id]} to {verb} {rng.choice(OBJECTS)}.",

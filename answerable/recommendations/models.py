@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -189,6 +190,12 @@ class Action(BaseModel):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="actions"
     )
+    # The recommendation's source, copied when the action is saved (a recommendation never
+    # moves between sources), so visibility ("actions under the office's sources") and the
+    # dashboard's counts by source read the actions alone, without a join (issue #5).
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="actions", editable=False
+    )
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -223,10 +230,17 @@ class Action(BaseModel):
             models.Index(
                 fields=["delivery_status", "recommendation"], name="action_status_recommendation"
             ),
+            # "Sources this organisation has actions under", read from the index alone.
+            models.Index(fields=["owner", "source"], name="action_owner_source"),
         ]
 
     def __str__(self) -> str:
         return f"{self.recommendation.reference} – {self.owner.display_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.source_id is None and self.recommendation_id is not None:
+            self.source_id = self.recommendation.source_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:action_detail", args=[self.pk])

@@ -114,16 +114,11 @@ def _actions_owned(organisations: frozenset[int]) -> QuerySet[Action]:
     return Action.objects.filter(owner_id__in=organisations)
 
 
-def _recommendations_under(sources: QuerySet[Source]) -> QuerySet[Recommendation]:
-    return Recommendation.objects.filter(_in("source_id", sources)).values("pk")
-
-
 def _visible_sources(organisations: frozenset[int]) -> Q:
     """Sources the organisations own, or have an action under."""
-    with_their_actions = Recommendation.objects.filter(
-        _in("pk", _actions_owned(organisations).values("recommendation_id"))
-    ).values("source_id")
-    return Q(owner_id__in=organisations) | _in("pk", with_their_actions)
+    return Q(owner_id__in=organisations) | _in(
+        "pk", _actions_owned(organisations).values("source_id").distinct()
+    )
 
 
 def _visible_recommendations(organisations: frozenset[int]) -> Q:
@@ -135,8 +130,7 @@ def _visible_recommendations(organisations: frozenset[int]) -> Q:
 
 def _visible_actions(organisations: frozenset[int]) -> Q:
     """Actions under the organisations' sources, or their own."""
-    under_their_sources = _recommendations_under(_owned_sources(organisations))
-    return _in("recommendation_id", under_their_sources) | Q(owner_id__in=organisations)
+    return _in("source_id", _owned_sources(organisations)) | Q(owner_id__in=organisations)
 
 
 # --- sources ---------------------------------------------------------------------------
@@ -215,7 +209,7 @@ def assessment_queue(*, user: User) -> QuerySet[Action]:
     offices = access_for(user).organisations_with_role(Role.SCRUTINY_OFFICER)
     return (
         Action.objects.filter(
-            _in("recommendation_id", _recommendations_under(_owned_sources(offices))),
+            _in("source_id", _owned_sources(offices)),
             delivery_status=DeliveryStatus.READY_FOR_ASSESSMENT,
             is_archived=False,
         )
@@ -383,7 +377,7 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     # One grouped pass over the visible actions gives the owner and source matrices, the
     # status totals and both due counts: each used to be a query over every visible action.
     groups = actions.values_list(
-        "owner_id", "delivery_status", "recommendation__source_id", "assurance_status"
+        "owner_id", "delivery_status", "source_id", "assurance_status"
     ).annotate(
         count=Count("id"),
         overdue=Count("id", filter=Q(target_on__lt=today)),

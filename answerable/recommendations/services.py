@@ -269,6 +269,7 @@ def action_create(
         raise ValidationError({"lead": f"The lead must be a lead officer of {owner.name}"})
     action = Action(
         recommendation=recommendation,
+        source_id=recommendation.source_id,
         owner=owner,
         description=description.strip(),
         target_on=target_on or recommendation.deadline_on,
