@@ -17,6 +17,10 @@ class RegisterPagination(pagination.PageNumberPagination):
     max_page_size = 100
     page_size_query_param = "page_size"
 
+    def paginate_queryset(self, queryset, request, view=None):  # type: ignore[no-untyped-def]
+        # As the list pages do: sort and skip narrow id rows, then read only the page's rows.
+        return super().paginate_queryset(selectors.PageRows(queryset), request, view)
+
 
 class RecommendationSerializer(serializers.ModelSerializer):
     source = serializers.CharField(source="source.title")
@@ -73,7 +77,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         request: Request = self.request
         form = RecommendationFilterForm(
             request.query_params or None,
-            sources=selectors.source_list(user=request.user),
+            sources=selectors.source_choice_list(user=request.user),
             owners=organisation_list(),
         )
         visible = selectors.recommendation_list(user=request.user)

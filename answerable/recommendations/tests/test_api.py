@@ -36,6 +36,25 @@ def test_the_api_honours_the_list_filters(client, recommendation, force, scrutin
     assert other.pk not in [r["id"] for r in body["results"]]
 
 
+def test_api_pages_follow_one_another_in_the_list_order(client, source, force, scrutiny_officer):
+    made = [
+        ActionFactory(recommendation=RecommendationFactory(source=source, position=n), owner=force)
+        for n in range(5)
+    ]
+    sign_in(client, scrutiny_officer)
+    pages, path = [], "/api/v1/recommendations/?page_size=2"
+    while path:
+        body = client.get(path).json()
+        assert body["count"] == 5
+        pages.append([r["id"] for r in body["results"]])
+        path = body["next"]
+    assert pages == [
+        [made[0].recommendation_id, made[1].recommendation_id],
+        [made[2].recommendation_id, made[3].recommendation_id],
+        [made[4].recommendation_id],
+    ]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/recommendations/", "/api/v1/actions/"])
 def test_api_lists_make_the_same_number_of_queries_for_3_or_30_rows(
     client, source, force, scrutiny_officer, path
