@@ -11,10 +11,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed  ## Create .venv and install the app with its dev tools
 
-run: $(VENV)/.installed  ## Run the app on SQLite with demo data at http://127.0.0.1:8000
+# `run` starts the background worker (imports) beside the web server and stops it with it.
+run: $(VENV)/.installed  ## Run the app and its worker on SQLite with demo data at http://127.0.0.1:8000
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo_workforce
+	DJANGO_DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed  ## Run the test suite (browser tests skip with a reason when chromium is missing)

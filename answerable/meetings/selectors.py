@@ -143,6 +143,27 @@ def agenda_item_get_for_user(*, user: User, pk: int) -> AgendaItem:
         raise Http404("No such agenda item") from None
 
 
+def evidence_agenda_item_list(*, user: User, organisation_id: int) -> QuerySet[AgendaItem]:
+    """Return agenda items the user may put the organisation's evidence on, such as its training.
+
+    The rule for tabling papers: a scrutiny officer on their own office's meetings, and a lead
+    officer of the organisation on the meetings it attends. The action tracker review is left
+    out: it reviews meeting actions only.
+    """
+    access = access_for(user)
+    condition = Q(meeting__office_id__in=access.organisations_with_role(Role.SCRUTINY_OFFICER))
+    if access.has_role(Role.LEAD_OFFICER, organisation_id):
+        attends = Attendee.objects.filter(
+            meeting=OuterRef("meeting_id"), organisation_id=organisation_id
+        )
+        condition |= Q(Exists(attends))
+    return (
+        AgendaItem.objects.filter(condition, is_action_review=False)
+        .filter(meeting__in=meeting_list(user=user).values("pk"))
+        .select_related("meeting")
+    )
+
+
 def question_get_for_user(*, user: User, pk: int) -> Question:
     """Return the question if the user may see its meeting; raise Http404 otherwise."""
     try:

@@ -47,6 +47,7 @@ urlpatterns = [
     path("import/columns/", views_import.import_mapping, name="import_mapping"),
     path("import/check/", views_import.import_preview, name="import_preview"),
     path("import/confirm/", views_import.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/", views_import.import_status, name="import_status"),
     path(
         "recommendations/export.<str:file_kind>",
         views_export.recommendation_export,

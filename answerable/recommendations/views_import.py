@@ -1,31 +1,40 @@
 """Pages for importing recommendations: upload a file, match its columns, check it, confirm.
 
 Between pages the uploaded bytes stay in storage under `imports/` and the session holds where,
-with the file's name, kind, SHA-256 and column mapping. Nothing reaches the register until the
-confirm step, which writes everything or nothing.
+with the file's name, kind, SHA-256 and column mapping. The checks that answer at once (the
+file's content and size, the columns, the preview of every row) run here. Confirming queues an
+import job: a background task checks the file again and writes everything or nothing, and the
+person follows it on the job's status page.
 """
 
 import datetime
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
-from answerable.organisations.models import Organisation
+from answerable.imports.models import ImportJob
+from answerable.imports.selectors import import_job_get_for_user
+from answerable.imports.services import (
+    import_upload_delete,
+    import_upload_read,
+    import_upload_store,
+    is_import_upload,
+)
+from answerable.imports.views import import_status_render
+from answerable.organisations.models import Membership, Organisation
 from answerable.recommendations import importing, selectors
 from answerable.recommendations.forms_import import ImportMappingForm, ImportUploadForm
+from answerable.recommendations.importing.jobs import recommendations_import_queue
 from answerable.recommendations.tables import Table, csv_stream, read_table, xlsx_bytes
 
 SESSION_KEY = "recommendations_import"
-STORAGE_PREFIX = "imports/"
 SUMMARY_ERRORS = 10
 TEMPLATE_EXAMPLE: dict[str, Any] = {
     "source": "Example inspection of child sexual exploitation",
@@ -61,11 +70,10 @@ def _office(request: HttpRequest) -> Organisation:
 def _pending(request: HttpRequest) -> tuple[dict[str, Any], Table] | None:
     """The file uploaded earlier in this session, read again, or None if it has gone."""
     pending = request.session.get(SESSION_KEY)
-    if not pending or not str(pending.get("path", "")).startswith(STORAGE_PREFIX):
+    if not pending or not is_import_upload(pending.get("path", "")):
         return None
     try:
-        with default_storage.open(pending["path"], "rb") as stored:
-            content = stored.read()
+        content = import_upload_read(path=pending["path"])
         table = read_table(content, kind=pending["kind"], name=pending["name"])
     except (OSError, ValidationError):
         return None
@@ -74,8 +82,8 @@ def _pending(request: HttpRequest) -> tuple[dict[str, Any], Table] | None:
 
 def _forget(request: HttpRequest) -> None:
     pending = request.session.pop(SESSION_KEY, None)
-    if pending and str(pending.get("path", "")).startswith(STORAGE_PREFIX):
-        default_storage.delete(pending["path"])
+    if pending:
+        import_upload_delete(path=str(pending.get("path", "")))
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:
@@ -94,9 +102,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         checked = uploaded.file
         _forget(request)
-        path = default_storage.save(
-            f"{STORAGE_PREFIX}{uuid.uuid4()}.{checked.kind}", ContentFile(checked.content)
-        )
+        path = import_upload_store(content=checked.content, kind=checked.kind)
         request.session[SESSION_KEY] = {
             "path": path,
             "name": checked.name,
@@ -224,19 +230,44 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if found is None:
         return _start_again(request)
     pending, table = found
-    try:
-        result = importing.recommendations_import(
-            actor=request.user,
-            office=office,
-            table=table,
-            mapping=pending.get("mapping") or {},
-            file_name=pending["name"],
-            file_sha256=pending["sha256"],
-        )
-    except importing.ImportInvalid as invalid:
-        return _preview(request, pending=pending, plan=None, errors=invalid.row_errors)
-    except ValidationError:
+    mapping = pending.get("mapping") or {}
+    if importing.mapping_errors(mapping, table.headers):
         return redirect("recommendations:import_mapping")
-    _forget(request)
-    messages.success(request, f"Imported {pending['name']}: {result}")
-    return redirect("recommendations:source_list")
+    job = recommendations_import_queue(
+        actor=request.user,
+        office=office,
+        path=pending["path"],
+        name=pending["name"],
+        kind=pending["kind"],
+        sha256=pending["sha256"],
+        mapping=mapping,
+    )
+    # The job owns the stored file now and deletes it when it has finished.
+    request.session.pop(SESSION_KEY, None)
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = import_job_get_for_user(
+        user=request.user,
+        pk=pk,
+        kind=ImportJob.Kind.RECOMMENDATIONS,
+        role=Membership.Role.SCRUTINY_OFFICER,
+    )
+    result_text = ""
+    if job.status == ImportJob.Status.SUCCEEDED:
+        result_text = f"Imported {job.files[0]['name']}: {importing.ImportResult(**job.counts)}"
+    return import_status_render(
+        request,
+        job,
+        active_nav="sources",
+        result_text=result_text,
+        links=[
+            {"href": reverse("recommendations:source_list"), "text": "Go to the sources"},
+            {"href": reverse("recommendations:import_upload"), "text": "Import another file"},
+        ],
+        upload_url=reverse("recommendations:import_upload"),
+        upload_text="Upload a corrected file",
+    )

@@ -13,6 +13,10 @@ workforce. The rules, on a snapshot's date D:
   is two years or more but under five, and so on. Bands compare the start date with cut-off
   dates worked out here, so no database date functions are needed (SQLite and PostgreSQL
   give the same answer).
+
+The cohort figures are counted once per snapshot and course when the snapshot is imported (or
+the course changes) and stored as `CohortFigure` rows; the page reads those, and counts live
+only for a snapshot imported before they were stored.
 """
 
 import datetime
@@ -24,6 +28,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -33,6 +38,7 @@ from django.db.models import (
 )
 
 from answerable.workforce.models import (
+    CohortFigure,
     Completion,
     Course,
     CoverageFigure,
@@ -58,6 +64,11 @@ DIMENSIONS = (
 )
 DIMENSION_LABELS = dict(DIMENSIONS)
 NOT_RECORDED = "Not recorded"
+ALL = CohortFigure.Dimension.ALL.value
+# Each person's subtotal row: their workforce type, rank, command and band together.
+GROUPS = tuple(dimension for dimension, _ in DIMENSIONS)
+# {dimension: {cohort key: [required, in date]}}, with the overall figure under ALL and "".
+Totals = dict[str, dict[str, list[int]]]
 
 
 @dataclass(frozen=True)
@@ -124,13 +135,18 @@ class TrendPoint:
 # --- building blocks --------------------------------------------------------------------------
 
 
-def _service_band(on: datetime.date) -> Case:
+def _service_band(snapshots: list[Snapshot]) -> Case:
+    """Each person's length-of-service band on their own snapshot's date."""
     # Someone who started exactly two years before D has two years' service: "2 to 5".
-    whens = [
-        When(started_on__gt=on - relativedelta(years=high), then=Value(key))
-        for key, _, _, high in SERVICE_BANDS
-        if high is not None
-    ]
+    whens = []
+    for snapshot in snapshots:
+        for key, _, _, high in SERVICE_BANDS:
+            if high is None:
+                continue
+            condition = Q(started_on__gt=snapshot.taken_on - relativedelta(years=high))
+            if len(snapshots) > 1:
+                condition &= Q(snapshot_id=snapshot.pk)
+            whens.append(When(condition, then=Value(key)))
     return Case(*whens, default=Value(SERVICE_BANDS[-1][0]), output_field=CharField())
 
 
@@ -199,64 +215,95 @@ def _order(dimension: str, cohorts: list[Cohort]) -> list[Cohort]:
 # --- selectors -------------------------------------------------------------------------------
 
 
-def coverage_summary(*, course: Course, snapshot: Snapshot) -> CoverageSummary:
-    """Count the required audience and those in date, overall and by each cohort, in one query.
+def cohort_count(*, course: Course, snapshots: list[Snapshot]) -> dict[int, Totals]:
+    """Count each snapshot's required audience and those in date, by cohort, in one query.
 
-    The database counts people in one grouped query, by workforce type, rank, command and
-    length-of-service band together. The figures for each dimension are then sums of those
-    subtotals: at most a few thousand rows, never one per person, so the page costs the
-    same for 50 staff or 250,000.
+    The database counts people in one query grouped by snapshot, workforce type, rank,
+    command and length-of-service band together. The figures for each dimension are then
+    sums of those subtotals: at most a few thousand rows, never one per person. Returns every
+    snapshot asked about, with zeros where no one is required.
     """
-    in_date = Q(pk__in=_in_date_staff(course, [snapshot]))
+    totals: dict[int, Totals] = {snapshot.pk: _empty_totals() for snapshot in snapshots}
+    if not snapshots:
+        return totals
+    in_date = Q(pk__in=_in_date_staff(course, snapshots))
     rows = (
-        _required(course, [snapshot])
-        .annotate(service_band=_service_band(snapshot.taken_on))
-        .values("workforce_type", "rank_or_grade", "command", "service_band")
+        _required(course, snapshots)
+        .annotate(service_band=_service_band(snapshots))
+        .values("snapshot_id", *GROUPS)
         .annotate(required=Count("pk"), in_date=Count("pk", filter=in_date))
         .order_by()
     )
-    totals: dict[str, dict[str, list[int]]] = {dimension: {} for dimension, _ in DIMENSIONS}
-    overall = [0, 0]
     for row in rows:
-        overall[0] += row["required"]
-        overall[1] += row["in_date"]
-        for dimension in totals:
-            figures = totals[dimension].setdefault(row[dimension] or "", [0, 0])
+        snapshot_totals = totals[row["snapshot_id"]]
+        for dimension in (ALL, *GROUPS):
+            key = "" if dimension == ALL else row[dimension] or ""
+            figures = snapshot_totals[dimension].setdefault(key, [0, 0])
             figures[0] += row["required"]
             figures[1] += row["in_date"]
+    return totals
+
+
+def _empty_totals() -> Totals:
+    return {ALL: {"": [0, 0]}, **{dimension: {} for dimension in GROUPS}}
+
+
+def _summary(course: Course, snapshot: Snapshot, totals: Totals) -> CoverageSummary:
     by_dimension = {
         dimension: _order(
             dimension,
             [
                 Cohort(dimension, key, _labels(dimension, key), required, count)
-                for key, (required, count) in totals[dimension].items()
+                for key, (required, count) in totals.get(dimension, {}).items()
             ],
         )
-        for dimension in totals
+        for dimension in GROUPS
     }
+    required, in_date = totals[ALL][""]
     return CoverageSummary(
         course=course,
         snapshot=snapshot,
-        overall=Cohort("all", "all", "All required staff", overall[0], overall[1]),
+        overall=Cohort("all", "all", "All required staff", required, in_date),
         by_dimension=by_dimension,
     )
 
 
-def coverage_count(*, course: Course, snapshots: list[Snapshot]) -> dict[int, tuple[int, int]]:
-    """Each snapshot's (required, in date) for the course, in one query grouped by snapshot."""
-    if not snapshots:
-        return {}
-    rows = (
-        _required(course, snapshots)
-        .values("snapshot_id")
-        .annotate(
-            required=Count("pk"),
-            in_date=Count("pk", filter=Q(pk__in=_in_date_staff(course, snapshots))),
-        )
-        .order_by()
-    )
-    counted = {row["snapshot_id"]: (row["required"], row["in_date"]) for row in rows}
-    return {snapshot.pk: counted.get(snapshot.pk, (0, 0)) for snapshot in snapshots}
+def coverage_summary_live(*, course: Course, snapshot: Snapshot) -> CoverageSummary:
+    """Count the course's coverage at the snapshot from the staff rows, in one grouped query.
+
+    Costs a scan of the snapshot's required audience: the page uses it only for a snapshot
+    whose figures were never stored.
+    """
+    totals = cohort_count(course=course, snapshots=[snapshot])[snapshot.pk]
+    return _summary(course, snapshot, totals)
+
+
+def coverage_summary_stored(*, course: Course, snapshot: Snapshot) -> CoverageSummary | None:
+    """Read the course's coverage at the snapshot from its stored cohort figures, in one query.
+
+    Returns None when the snapshot's figures for the course were never stored.
+    """
+    totals: Totals = {dimension: {} for dimension in GROUPS}
+    for dimension, cohort, required, in_date in CohortFigure.objects.filter(
+        snapshot_id=snapshot.pk, course_id=course.pk
+    ).values_list("dimension", "cohort", "required", "in_date"):
+        totals.setdefault(dimension, {})[cohort] = [required, in_date]
+    if ALL not in totals:
+        return None
+    return _summary(course, snapshot, totals)
+
+
+def coverage_summary(*, course: Course, snapshot: Snapshot) -> CoverageSummary:
+    """The course's coverage at the snapshot, overall and by each cohort.
+
+    Reads the figures stored when the snapshot was imported, so the page costs the same for
+    50 staff or 250,000; counts live for a snapshot imported before figures were stored
+    (`manage.py workforce_refresh_figures` stores them).
+    """
+    stored = coverage_summary_stored(course=course, snapshot=snapshot)
+    if stored is not None:
+        return stored
+    return coverage_summary_live(course=course, snapshot=snapshot)
 
 
 def monthly_snapshots(*, organisation_id: int, months: int = TREND_MONTHS) -> list[Snapshot]:
@@ -301,11 +348,14 @@ def coverage_gap_list(*, course: Course, snapshot: Snapshot) -> QuerySet[StaffRe
     """
     latest = Completion.objects.filter(
         snapshot_id=snapshot.pk, course_id=course.pk, staff_record_id=OuterRef("pk"), is_latest=True
-    ).values("completed_on")
+    )
+    # NOT EXISTS rather than NOT IN: the database walks staff in list order and checks each
+    # against the completion index, so a page stops after its fifty rows.
+    in_date = latest.filter(_in_date(course, snapshot.taken_on))
     return (
         _required(course, [snapshot])
-        .exclude(pk__in=_in_date_staff(course, [snapshot]))
-        .annotate(last_completed_on=Subquery(latest))
+        .filter(~Exists(in_date))
+        .annotate(last_completed_on=Subquery(latest.values("completed_on")))
         .order_by("command", "staff_id")
     )
 

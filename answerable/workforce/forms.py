@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import GovukDateField
+from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
 from answerable.workforce import importing
-from answerable.workforce.models import WorkforceType
+from answerable.workforce.models import Course, WorkforceType
 from answerable.workforce.tables import StoredTable
 
 
@@ -190,6 +191,25 @@ class CourseForm(forms.Form):
         return [command for command in commands if command]
 
 
+class CourseUpdateForm(CourseForm):
+    """The course form without the code: completions already imported were matched by it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+
+    @staticmethod
+    def initial_from(course: Course) -> dict[str, Any]:
+        audiences = list(course.audiences.all())
+        return {
+            "title": course.title,
+            "workforce_types": list(dict.fromkeys(a.workforce_type for a in audiences)),
+            "commands": "\n".join(dict.fromkeys(a.command for a in audiences if a.command)),
+            "refresh_months": course.refresh_months,
+            "target_percent": course.target_percent,
+        }
+
+
 class CoverageLinkForm(forms.Form):
     recommendation = forms.ModelChoiceField(
         label="Recommendation",
@@ -216,4 +236,32 @@ class CoverageLinkForm(forms.Form):
             lambda r: (  # type: ignore[attr-defined]
                 f"{r.reference}: {r.source.title}"[:150]
             )
+        )
+
+
+class CoverageLinkAgendaItemForm(forms.Form):
+    agenda_item = forms.ModelChoiceField(
+        label="Agenda item",
+        queryset=AgendaItem.objects.none(),
+        empty_label="Select an agenda item",
+        error_messages={
+            "required": "Select the agenda item this coverage is evidence for",
+            "invalid_choice": "Select the agenda item this coverage is evidence for",
+        },
+    )
+    note = forms.CharField(
+        label="Why this coverage is evidence (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, agenda_items: QuerySet[AgendaItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agenda_item"]
+        field.queryset = agenda_items  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda item: (
+                f"{item.meeting.title}, {item.meeting.local_starts_at:%-d %B %Y}: "
+                f"item {item.position}, {item.title}"
+            )[:200]
         )

@@ -75,7 +75,10 @@ class StaffRecord(models.Model):
         indexes = [
             models.Index(
                 fields=["snapshot", "workforce_type", "command"], name="staff_audience_idx"
-            )
+            ),
+            # The gap list's order: a page of it reads its rows in order and stops, rather
+            # than sorting every required member of staff (issue #5).
+            models.Index(fields=["snapshot", "command", "staff_id"], name="staff_gap_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -198,12 +201,70 @@ class CoverageFigure(models.Model):
         return f"{self.course_id} at {self.snapshot_id}: {self.in_date} of {self.required}"
 
 
+class CohortFigure(models.Model):
+    """A course's required audience and those in date in one cohort at one snapshot.
+
+    Counted once by `services.coverage_figures_record`, in the transaction that writes the
+    snapshot (or changes the course), so the coverage page reads a few hundred rows rather
+    than grouping every member of staff. Each dimension's cohorts add up to the "all" row,
+    which is always written, even when no one is required: it marks the snapshot as counted.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all", "All required staff"
+        WORKFORCE_TYPE = "workforce_type", "Workforce type"
+        RANK_OR_GRADE = "rank_or_grade", "Rank or grade"
+        COMMAND = "command", "Command or department"
+        SERVICE_BAND = "service_band", "Length of service"
+
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="cohort_figures", db_index=False
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="cohort_figures")
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    # The workforce type, rank, command or band key as grouped; blank is "Not recorded".
+    cohort = models.CharField(max_length=100, blank=True)
+    required = models.PositiveIntegerField()
+    in_date = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index the coverage page reads by: one snapshot's figures for one course.
+            models.UniqueConstraint(
+                fields=["snapshot", "course", "dimension", "cohort"], name="cohort_figure_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(in_date__lte=models.F("required")),
+                name="cohort_figure_in_date_within_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.course_id} at {self.snapshot_id}, {self.dimension} {self.cohort!r}: "
+            f"{self.in_date} of {self.required}"
+        )
+
+
 class CoverageLink(BaseModel):
-    """A course's coverage offered as evidence of progress on a recommendation."""
+    """A course's coverage offered as evidence: on a recommendation or on a meeting agenda item.
+
+    Exactly one of the two is set. Links to agenda items are shown on the meeting page to those
+    who may see the force's coverage, and never go into a published meeting summary.
+    """
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="coverage_links")
     recommendation = models.ForeignKey(
         "recommendations.Recommendation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="workforce_coverage_links",
+    )
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="workforce_coverage_links",
     )
@@ -217,8 +278,20 @@ class CoverageLink(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "recommendation"], name="coverage_link_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["course", "agenda_item"], name="coverage_link_unique_agenda_item"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(recommendation__isnull=False, agenda_item__isnull=True)
+                    | models.Q(recommendation__isnull=True, agenda_item__isnull=False)
+                ),
+                name="coverage_link_one_target",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.agenda_item_id is not None:
+            return f"{self.course} for agenda item {self.agenda_item}"
         return f"{self.course} for {self.recommendation.reference}"

@@ -4,19 +4,29 @@ The rule: a force's own members (any role) see its courses and coverage, and onl
 gap list of pseudonymised IDs. A PCC's office sees the coverage of every force that has an
 action under a source the office owns: the force it holds to account. Everyone else sees
 nothing. Lead officers of a police force upload its snapshots.
+
+Coverage offered as evidence on a recommendation or a meeting agenda item shows only to those
+who may see both the coverage and the recommendation or meeting.
 """
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.meetings import selectors as meeting_selectors
+from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import Recommendation
 from answerable.recommendations.selectors import action_list, recommendation_list
-from answerable.workforce.models import Course, CoverageLink, Snapshot
+from answerable.workforce.models import Course, CoverageFigure, CoverageLink, Snapshot
 
 Role = Membership.Role
+# Meetings that started this many days ago or later are offered for linking coverage.
+RECENT_MEETING_DAYS = 90
 
 
 # --- permissions -------------------------------------------------------------------------
@@ -49,7 +59,11 @@ def can_see_gaps(*, user: User, course: Course) -> bool:
 
 
 def can_link_coverage(*, user: User, course: Course) -> bool:
-    """A scrutiny officer, or a lead officer of the owning force, offers coverage as evidence."""
+    """A scrutiny officer, or a lead officer of the owning force, offers coverage as evidence.
+
+    Which recommendations and agenda items each may link to is decided by
+    `linkable_recommendation_list` and `linkable_agenda_item_list`.
+    """
     access = access_for(user)
     return access.has_role(Role.SCRUTINY_OFFICER) or access.has_role(
         Role.LEAD_OFFICER, course.owner_id
@@ -141,13 +155,43 @@ def linkable_recommendation_list(
     return recommendations.order_by("source__title", "position", "id")
 
 
+def linkable_agenda_item_list(
+    *,
+    user: User,
+    course: Course,
+    unlinked: bool = True,
+    since: datetime.datetime | None = None,
+) -> QuerySet[AgendaItem]:
+    """Return agenda items the user may offer the course's coverage on, in meeting order.
+
+    Those who may link coverage at all, where the meetings app lets them table the force's
+    evidence: a scrutiny officer on their own office's meetings; a lead officer of the owning
+    force on meetings the force attends. With `unlinked`, items the course is already linked
+    to are left out; with `since`, meetings that started before then.
+    """
+    if not can_link_coverage(user=user, course=course):
+        return AgendaItem.objects.none()
+    items = meeting_selectors.evidence_agenda_item_list(user=user, organisation_id=course.owner_id)
+    if unlinked:
+        items = items.exclude(workforce_coverage_links__course=course)
+    if since is not None:
+        items = items.filter(meeting__starts_at__gte=since)
+    return items.order_by("meeting__starts_at", "meeting_id", "position", "id")
+
+
+def recent_meetings_since(*, days: int = RECENT_MEETING_DAYS) -> datetime.datetime:
+    """The start of the day `days` ago: meetings since then are offered for linking."""
+    start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return start_of_today - datetime.timedelta(days=days)
+
+
 def coverage_link_list(
     *, user: User, recommendation: Recommendation | None = None, course: Course | None = None
 ) -> QuerySet[CoverageLink]:
-    """Return coverage offered as evidence where the user may see both course and recommendation.
+    """Return coverage offered on recommendations where the user may see course and recommendation.
 
-    The recommendation page lists a recommendation's links with `recommendation=`; the
-    coverage page lists a course's with `course=`.
+    The recommendation page lists a recommendation's links with `recommendation=`. Links on
+    meeting agenda items are listed by `course_evidence_list` and `agenda_coverage_list`.
     """
     links = CoverageLink.objects.filter(
         course__in=course_list(user=user).values("pk"),
@@ -160,3 +204,130 @@ def coverage_link_list(
     return links.select_related(
         "course", "course__owner", "recommendation", "recommendation__source", "created_by"
     ).order_by("-created_at", "-id")
+
+
+def _links_with_targets() -> QuerySet[CoverageLink]:
+    return CoverageLink.objects.select_related(
+        "course",
+        "course__owner",
+        "recommendation",
+        "recommendation__source",
+        "agenda_item",
+        "agenda_item__meeting",
+        "created_by",
+    )
+
+
+def _visible_targets(user: User, links: list[CoverageLink]) -> list[CoverageLink]:
+    """The links whose recommendation or meeting the user may see, in at most two queries.
+
+    Each query runs only when there are links of its kind, so a course with no evidence costs
+    nothing here.
+    """
+    recommendation_ids = {link.recommendation_id for link in links if link.recommendation_id}
+    meeting_ids = {link.agenda_item.meeting_id for link in links if link.agenda_item_id}
+    recommendations = (
+        set(
+            recommendation_list(user=user)
+            .filter(pk__in=recommendation_ids)
+            .values_list("pk", flat=True)
+        )
+        if recommendation_ids
+        else set()
+    )
+    meetings = (
+        set(
+            meeting_selectors.meeting_list(user=user)
+            .filter(pk__in=meeting_ids)
+            .values_list("pk", flat=True)
+        )
+        if meeting_ids
+        else set()
+    )
+    return [
+        link
+        for link in links
+        if link.recommendation_id in recommendations
+        or (link.agenda_item_id is not None and link.agenda_item.meeting_id in meetings)
+    ]
+
+
+def course_evidence_list(*, user: User, course: Course) -> list[CoverageLink]:
+    """Return the course's coverage links, on recommendations and agenda items, newest first.
+
+    Only links whose recommendation or meeting the user may see; the caller has checked the
+    user may see the course. A fixed number of queries however many links.
+    """
+    links = list(_links_with_targets().filter(course=course).order_by("-created_at", "-id"))
+    return _visible_targets(user, links)
+
+
+def coverage_link_get_for_user(*, user: User, pk: int) -> CoverageLink:
+    """Return the link if the user may see its coverage and its target; raise Http404 otherwise."""
+    link = _links_with_targets().filter(pk=pk).first()
+    if (
+        link is None
+        or not course_list(user=user).filter(pk=link.course_id).exists()
+        or not _visible_targets(user, [link])
+    ):
+        raise Http404("No such coverage link")
+    return link
+
+
+def coverage_link_removable_ids(
+    *, user: User, course: Course, links: list[CoverageLink]
+) -> set[int]:
+    """Return the IDs of those of the course's links the user may remove.
+
+    Whoever may make a link may remove it: the rule of `linkable_recommendation_list` and
+    `linkable_agenda_item_list`. One query for each kind of link present, none without links.
+    """
+    if not links or not can_link_coverage(user=user, course=course):
+        return set()
+    removable: set[int] = set()
+    recommendation_ids = {link.recommendation_id for link in links if link.recommendation_id}
+    if recommendation_ids:
+        allowed = linkable_recommendation_list(user=user, course=course, unlinked=False)
+        ids = set(allowed.filter(pk__in=recommendation_ids).values_list("pk", flat=True))
+        removable |= {link.pk for link in links if link.recommendation_id in ids}
+    item_ids = {link.agenda_item_id for link in links if link.agenda_item_id}
+    if item_ids:
+        allowed_items = linkable_agenda_item_list(user=user, course=course, unlinked=False)
+        ids = set(allowed_items.filter(pk__in=item_ids).values_list("pk", flat=True))
+        removable |= {link.pk for link in links if link.agenda_item_id in ids}
+    return removable
+
+
+def agenda_coverage_list(*, user: User, meeting_id: int) -> list[CoverageLink]:
+    """Coverage offered on the meeting's agenda items, each with its latest overall figure.
+
+    Only courses whose coverage the user may see: anyone else gets nothing. The caller has
+    checked the user may see the meeting. One query, and a second only if there are links,
+    however many: `latest_taken_on`, `latest_required` and `latest_in_date` come from the
+    figure stored at the force's latest snapshot (None if there is none).
+    """
+    latest = Snapshot.objects.filter(organisation_id=OuterRef("course__owner_id")).order_by(
+        "-taken_on", "-id"
+    )
+    figure = CoverageFigure.objects.filter(
+        course_id=OuterRef("course_id"), snapshot_id=OuterRef("latest_snapshot_id")
+    )
+    links = list(
+        CoverageLink.objects.filter(agenda_item__meeting_id=meeting_id)
+        .annotate(
+            latest_snapshot_id=Subquery(latest.values("pk")[:1]),
+            latest_taken_on=Subquery(latest.values("taken_on")[:1]),
+            latest_required=Subquery(figure.values("required")[:1]),
+            latest_in_date=Subquery(figure.values("in_date")[:1]),
+        )
+        .select_related("course", "course__owner", "created_by")
+        .order_by("agenda_item_id", "course__title", "id")
+    )
+    if not links:
+        return []
+    visible = set(
+        course_list(user=user)
+        .filter(pk__in={link.course_id for link in links})
+        .values_list("pk", flat=True)
+    )
+    return [link for link in links if link.course_id in visible]

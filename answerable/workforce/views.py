@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.core.views_helpers import form_add_service_error, pagination_params
 from answerable.workforce import charts, coverage, selectors, services
-from answerable.workforce.forms import CourseForm, CoverageLinkForm
+from answerable.workforce.forms import (
+    CourseForm,
+    CourseUpdateForm,
+    CoverageLinkAgendaItemForm,
+    CoverageLinkForm,
+)
 from answerable.workforce.tables import csv_stream
 
 GAPS_PER_PAGE = 50
@@ -92,6 +97,7 @@ def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
             count=summary.overall.not_in_date,
         )
         gaps = paginator.get_page(request.GET.get("page"))
+    links = selectors.course_evidence_list(user=request.user, course=course)
     return _render(
         request,
         "course_coverage.html",
@@ -109,8 +115,14 @@ def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": dimensions,
             "gaps": gaps,
             "pagination": pagination_params(request, gaps) if gaps is not None else None,
-            "links": selectors.coverage_link_list(user=request.user, course=course),
+            "links": links,
+            "removable": selectors.coverage_link_removable_ids(
+                user=request.user, course=course, links=links
+            ),
             "can_link": selectors.can_link_coverage(user=request.user, course=course),
+            "can_manage": selectors.can_manage_courses(
+                user=request.user, organisation=course.owner
+            ),
         },
     )
 
@@ -164,6 +176,78 @@ def coverage_link_create(request: HttpRequest, pk: int) -> HttpResponse:
             "page_forms": [form],
             "course": course,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coverage_link_agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_link_coverage(user=request.user, course=course):
+        raise PermissionDenied
+    agenda_items = selectors.linkable_agenda_item_list(
+        user=request.user, course=course, since=selectors.recent_meetings_since()
+    )
+    form = CoverageLinkAgendaItemForm(request.POST or None, agenda_items=agenda_items)
+    if form.is_valid():
+        try:
+            services.coverage_link_create(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            meeting = form.cleaned_data["agenda_item"].meeting
+            messages.success(request, f"{course.title} coverage linked to {meeting.title}")
+            return redirect(course)
+    return _render(
+        request,
+        "coverage_link_agenda_item_create.html",
+        {
+            "title": f"Link {course.title} coverage to a meeting agenda item",
+            "form": form,
+            "page_forms": [form],
+            "course": course,
+            "recent_days": selectors.RECENT_MEETING_DAYS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coverage_link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.coverage_link_get_for_user(user=request.user, pk=pk)
+    course = link.course
+    if not selectors.coverage_link_removable_ids(user=request.user, course=course, links=[link]):
+        raise PermissionDenied
+    if request.method == "POST":
+        services.coverage_link_delete(actor=request.user, link=link)
+        messages.success(request, f"{course.title} coverage is no longer linked there")
+        return redirect(course)
+    return _render(
+        request,
+        "coverage_link_delete.html",
+        {"title": f"Remove {course.title} coverage as evidence", "link": link, "course": course},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_update(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
+        raise PermissionDenied
+    form = CourseUpdateForm(request.POST or None, initial=CourseUpdateForm.initial_from(course))
+    if form.is_valid():
+        try:
+            course = services.course_update(actor=request.user, course=course, **form.cleaned_data)
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(request, f"Course updated: {course.title}")
+            return redirect(course)
+    return _render(
+        request,
+        "course_update.html",
+        {"title": f"Change {course.title}", "form": form, "page_forms": [form], "course": course},
     )
 
 

@@ -2,30 +2,39 @@
 
 Between pages both files' bytes stay in storage under `imports/` and the session holds where,
 with each file's name, kind and SHA-256, the force, the snapshot date and the column mapping.
-Nothing is written to the workforce tables until the confirm step, which writes all or nothing.
+The checks here answer at once (content, size, columns, every row in the preview). Confirming
+queues an import job: a background task checks both files again as it writes them, all or
+nothing, and the person follows it on the job's status page.
 """
 
 import datetime
-import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from answerable.organisations.models import Organisation
+from answerable.imports.models import ImportJob
+from answerable.imports.selectors import import_job_get_for_user
+from answerable.imports.services import (
+    import_upload_delete,
+    import_upload_read,
+    import_upload_store,
+    is_import_upload,
+)
+from answerable.imports.views import import_status_render
+from answerable.organisations.models import Membership, Organisation
 from answerable.workforce import importing, selectors, services
 from answerable.workforce.forms import MappingForm, SnapshotUploadForm
+from answerable.workforce.importing.jobs import snapshot_import_queue
 from answerable.workforce.models import WorkforceType
 from answerable.workforce.tables import StoredTable
 
 SESSION_KEY = "workforce_import"
-STORAGE_PREFIX = "imports/"
 SUMMARY_ERRORS = 10
 KINDS = (importing.ROSTER, importing.COMPLETIONS)
 
@@ -67,11 +76,10 @@ def _pending(request: HttpRequest, forces: list[Organisation]) -> _Pending | Non
     tables = {}
     for kind in KINDS:
         stored = data["files"][kind]
-        if not str(stored.get("path", "")).startswith(STORAGE_PREFIX):
+        if not is_import_upload(stored.get("path", "")):
             return None
         try:
-            with default_storage.open(stored["path"], "rb") as handle:
-                content = handle.read()
+            content = import_upload_read(path=stored["path"])
         except OSError:
             return None
         tables[kind] = StoredTable(content=content, kind=stored["kind"], name=stored["name"])
@@ -81,8 +89,7 @@ def _pending(request: HttpRequest, forces: list[Organisation]) -> _Pending | Non
 def _forget(request: HttpRequest) -> None:
     data = request.session.pop(SESSION_KEY, None)
     for stored in (data or {}).get("files", {}).values():
-        if str(stored.get("path", "")).startswith(STORAGE_PREFIX):
-            default_storage.delete(stored["path"])
+        import_upload_delete(path=str(stored.get("path", "")))
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:
@@ -100,9 +107,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         files, mapping = {}, {}
         for kind in KINDS:
             checked = form.cleaned_data[kind]
-            path = default_storage.save(
-                f"{STORAGE_PREFIX}{uuid.uuid4()}.{checked.kind}", ContentFile(checked.content)
-            )
+            path = import_upload_store(content=checked.content, kind=checked.kind)
             files[kind] = {
                 "path": path,
                 "name": checked.name,
@@ -220,29 +225,53 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     pending = _pending(request, _forces(request))
     if pending is None:
         return _start_again(request)
+    for kind in KINDS:
+        if importing.mapping_errors(
+            pending.mapping.get(kind, {}), pending.tables[kind].headers(), kind
+        ):
+            return redirect("workforce:import_mapping")
     files = pending.data["files"]
-    try:
-        snapshot = services.snapshot_import(
-            actor=request.user,
-            organisation=pending.force,
-            taken_on=pending.taken_on,
-            roster=pending.tables[importing.ROSTER],
-            completions=pending.tables[importing.COMPLETIONS],
-            roster_sha256=files[importing.ROSTER]["sha256"],
-            completions_sha256=files[importing.COMPLETIONS]["sha256"],
-            mapping=pending.mapping,
-        )
-    except importing.ImportInvalid as invalid:
-        return _preview(request, pending, None, invalid.log)
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "taken_on" in error.error_dict:
-            messages.info(request, " ".join(error.messages))
-            return redirect("workforce:import_upload")
-        return redirect("workforce:import_mapping")
-    _forget(request)
-    messages.success(
-        request,
-        f"Snapshot of {snapshot.taken_on:%-d %B %Y} imported: {snapshot.staff_count:,} staff "
-        f"and {snapshot.completion_count:,} completions",
+    job = snapshot_import_queue(
+        actor=request.user,
+        organisation=pending.force,
+        taken_on=pending.taken_on,
+        files={
+            kind: {key: files[kind][key] for key in ("path", "name", "kind", "sha256")}
+            for kind in KINDS
+        },
+        mapping=pending.mapping,
     )
-    return redirect("workforce:index")
+    # The job owns the stored files now and deletes them when it has finished.
+    request.session.pop(SESSION_KEY, None)
+    return redirect(job)
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = import_job_get_for_user(
+        user=request.user, pk=pk, kind=ImportJob.Kind.WORKFORCE, role=Membership.Role.LEAD_OFFICER
+    )
+    taken_on = datetime.date.fromisoformat(job.options["taken_on"])
+    result_text = ""
+    if job.status == ImportJob.Status.SUCCEEDED:
+        result_text = (
+            f"Snapshot of {taken_on:%-d %B %Y} imported: {job.counts['staff']:,} staff "
+            f"and {job.counts['completions']:,} completions"
+        )
+    return import_status_render(
+        request,
+        job,
+        active_nav="workforce",
+        result_text=result_text,
+        links=[
+            {"href": reverse("workforce:index"), "text": "See training coverage"},
+            {"href": reverse("workforce:import_upload"), "text": "Upload another snapshot"},
+        ],
+        upload_url=reverse("workforce:import_upload"),
+        upload_text="Upload corrected files",
+        details=[
+            ("Force", job.organisation.name),
+            ("Date of the snapshot", f"{taken_on:%-d %B %Y}"),
+        ],
+    )

@@ -29,10 +29,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "answerable.core",
     "answerable.accounts",
     "answerable.organisations",
     "answerable.audit",
+    "answerable.imports",
     "answerable.recommendations",
     "answerable.meetings",
     "answerable.publishing",
@@ -100,6 +103,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports): tasks are stored in the database and run by `manage.py db_worker`
+# (`make run` starts one beside the web server). The web request only queues the work.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 # Tests talk plain HTTP to the test client and the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Tasks run at once, inside the request that queues them, so tests need no worker. The
+# database backend and its worker are exercised by answerable/imports/tests/test_worker.py.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,5 +1,7 @@
 """Pages for meetings as a whole: forward plan, planning, the meeting record, action tracker."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -75,6 +77,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         AccountabilityMeeting.Status.PLANNED,
         AccountabilityMeeting.Status.PAPERS_RECEIVED,
     )
+    # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
+    from answerable.workforce.selectors import agenda_coverage_list
+
+    coverage: dict[int, list[Any]] = {}
+    for link in agenda_coverage_list(user=request.user, meeting_id=meeting.pk):
+        coverage.setdefault(link.agenda_item_id, []).append(link)
     return render_page(
         request,
         "meeting_detail.html",
@@ -93,6 +101,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else frozenset()
             ),
             "today": timezone.localdate(),
+            "coverage": coverage,
         },
     )
 

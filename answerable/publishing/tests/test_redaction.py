@@ -118,3 +118,41 @@ def test_withheld_papers_cannot_be_fetched_from_the_public_site(client, publishe
     for title in ("Intelligence assessment", "Working notes"):
         url = reverse("publishing:summary_paper", args=[published.pk, papers[title].pk])
         assert client.get(url).status_code == 404, title
+
+
+def test_training_coverage_offered_on_an_item_is_never_published(
+    client, scrutiny_officer, held_meeting, force, force_action
+):
+    """Coverage on an agenda item is for those who may see the force's coverage, not the public."""
+    from answerable.publishing import services
+    from answerable.workforce import services as workforce_services
+    from answerable.workforce.models import CoverageFigure
+    from answerable.workforce.tests.factories import CourseFactory, SnapshotFactory
+
+    course = CourseFactory(owner=force, title="Kestrel safeguarding course")
+    snapshot = SnapshotFactory(organisation=force)
+    CoverageFigure.objects.create(snapshot=snapshot, course=course, required=40, in_date=37)
+    item = held_meeting.items.get(title="Training for officers")
+    workforce_services.coverage_link_create(
+        actor=scrutiny_officer, course=course, agenda_item=item, note="Lapwing cohort figures"
+    )
+    hidden = ["Kestrel safeguarding course", "Lapwing cohort figures", "92.5% in date"]
+    sign_in(client, scrutiny_officer)
+    meeting_page = client.get(held_meeting.get_absolute_url()).content.decode()
+    assert all(text in meeting_page for text in hidden)  # the office sees it in the record
+    publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
+    review = client.get(reverse("meetings:publication:review", args=[held_meeting.pk]))
+    preview = review.content.decode().split('id="publication-preview"')[1]
+    services.publication_submit(actor=scrutiny_officer, publication=publication)
+    services.publication_publish(actor=scrutiny_officer, publication=publication)
+    client.logout()
+    public = client.get(reverse("publishing:summary_detail", args=[publication.pk]))
+    docx = client.get(reverse("publishing:summary_docx", args=[publication.pk])).content
+    pdf = client.get(reverse("publishing:summary_pdf", args=[publication.pk])).content
+    feed = client.get(reverse("publishing:summaries_feed")).content.decode()
+    texts = [preview, public.content.decode(), _docx_text(docx), _pdf_text(pdf), feed]
+    assert "Training for officers" in texts[1]
+    for text in texts:
+        for secret in hidden:
+            assert secret not in text
+    assert "Kestrel" not in str(publication.content)

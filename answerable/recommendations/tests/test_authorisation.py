@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
+from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.models import Action, Evidence, Update
@@ -64,6 +65,9 @@ SCRUTINY_ANYWHERE = {
     "other_scrutiny": 200,
 }
 AUDIT = {**SCRUTINY_ANYWHERE, "office_admin": 200}
+IMPORT_STATUS_OTHER = {**dict.fromkeys(USERS, 404), "other_scrutiny": 200}
+# An import's status: whoever started it, and the scrutiny officers of its office.
+IMPORT_STATUS = {**dict.fromkeys(USERS, 404), "office_scrutiny": 200}
 EVERYONE = dict.fromkeys(USERS, 200)
 
 # (url name, object key, expected status per user)
@@ -90,6 +94,8 @@ MATRIX = [
     ("recommendations:action_assess", "action", MANAGE),
     ("recommendations:action_reopen", "action", MANAGE),
     ("recommendations:evidence_download", "evidence", SEE_ALL),
+    ("recommendations:import_status", "import_job", IMPORT_STATUS),
+    ("recommendations:import_status", "other_import_job", IMPORT_STATUS_OTHER),
 ]
 
 
@@ -128,12 +134,21 @@ def world(db):
         marking=Evidence.Marking.OFFICIAL_SENSITIVE,
     )
     evidence.file.save("plan.pdf", ContentFile(content))
+    # Imports started by another scrutiny officer of each office.
+    import_jobs = {
+        key: ImportJobFactory(
+            organisation=organisations[org],
+            started_by=member(organisations[org], Role.SCRUTINY_OFFICER),
+        )
+        for key, org in (("import_job", "office"), ("other_import_job", "other_office"))
+    }
     objects = {
         "source": recommendation.source,
         "recommendation": recommendation,
         "action": action,
         "evidence": evidence,
         "council_action": council_action,
+        **import_jobs,
     }
     return users, objects
 

@@ -4,7 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from answerable.audit.models import AuditEvent
+from answerable.imports.models import ImportJob
 from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.tasks import recommendations_import_run
 
 SHARED_CSV = "/work/shared/data/recommendations.csv"
 GOOD_CSV = (
@@ -134,3 +136,25 @@ def test_the_shared_file_is_refused_for_its_18_unnumbered_rows(scrutiny_officer)
         )
     assert "Row 41, reference: Enter the reference as published, like R3" in run.stderr
     assert counts() == before
+
+
+def test_without_a_running_worker_the_import_is_queued_and_written_later(
+    good_file, scrutiny_officer, force, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    out, _ = run(str(good_file), "--as", scrutiny_officer.email)
+    job = ImportJob.objects.get()
+    assert f"Queued import {job.pk} of register.csv" in out
+    assert f"/register/import/{job.pk}/" in out
+    assert (job.status, job.started_by) == ("queued", scrutiny_officer)
+    assert counts()[:3] == (0, 0, 0)
+    recommendations_import_run.call(job_id=job.pk)
+    assert counts()[:3] == (1, 2, 1)
+
+
+def test_now_runs_the_queued_import_in_the_command(good_file, scrutiny_officer, force, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    out, _ = run(str(good_file), "--as", scrutiny_officer.email, "--now")
+    assert "Imported register.csv: 2 recommendations and 1 action" in out
+    assert ImportJob.objects.get().status == "succeeded"
+    assert counts()[:3] == (1, 2, 1)

@@ -1,4 +1,5 @@
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -11,9 +12,12 @@ from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
+from answerable.imports.models import ImportJob
+from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
 from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.tasks import recommendations_import_run
 from answerable.recommendations.views_import import SESSION_KEY
 
 UPLOAD = reverse("recommendations:import_upload")
@@ -232,15 +236,30 @@ def test_upload_match_check_and_confirm_imports_everything(officer_client, scrut
     assert "Do Y." in page
     assert counts()[:3] == (0, 0, 0)
 
-    response = officer_client.post(CONFIRM, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("recommendations:source_list")
-    assert "Imported recommendations.csv: 2 recommendations and 3 actions" in (
-        response.content.decode()
-    )
+    # The tests run tasks at once, so the queued import has finished by the redirect.
+    response = officer_client.post(CONFIRM)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recommendations:import_status", args=[job.pk])
+    response = officer_client.get(response["Location"])
+    assert h1_count(response) == 1
+    page = response.content.decode()
+    assert "Import complete" in page
+    assert "Imported recommendations.csv: 2 recommendations and 3 actions" in page
+    assert reverse("recommendations:source_list") in page
+    assert "Check again" not in page
     assert counts()[:3] == (1, 2, 3)
+    assert (job.status, job.started_by, job.organisation.name) == (
+        "succeeded",
+        scrutiny_officer,
+        "Office of the PCC",
+    )
+    assert job.counts["actions_created"] == 3
+    assert job.files[0]["sha256"] == hashlib.sha256(GOOD_CSV).hexdigest()
     event = AuditEvent.objects.get(action="import.completed")
     assert event.actor == scrutiny_officer
     assert event.changes["file"] == [None, "recommendations.csv"]
+    assert AuditEvent.objects.filter(action="import.queued", target_id=str(job.pk)).exists()
     assert SESSION_KEY not in officer_client.session
     assert not default_storage.exists(pending["path"])
 
@@ -273,10 +292,22 @@ def test_a_file_with_bad_rows_shows_each_row_and_field_and_cannot_be_confirmed(o
     assert "Confirm import" not in page
     assert h1_count(response) == 1
 
-    response = officer_client.post(CONFIRM)
-    assert response.status_code == 200
-    assert "Row 2, target_on: Enter a real date, like 31/12/2024" in response.content.decode()
-    assert counts() == before
+    # Confirming anyway queues the import, which fails on the same rows and writes nothing.
+    path = officer_client.session[SESSION_KEY]["path"]
+    response = officer_client.post(CONFIRM, follow=True)
+    page = response.content.decode()
+    assert "<title>Error: Import failed" in page
+    assert "There is a problem" in page
+    assert "Row 2, target_on: Enter a real date, like 31/12/2024" in page
+    assert "Row 3, owner: Nowhere Council is not an organisation in Answerable" in page
+    assert "Nothing has been imported" in page
+    assert h1_count(response) == 1
+    assert counts()[:3] == before[:3]
+    assert not AuditEvent.objects.filter(action="import.completed").exists()
+    job = ImportJob.objects.get()
+    assert (job.status, job.error_count) == ("failed", 2)
+    assert AuditEvent.objects.get(action="import.failed").note.startswith("Row 2, target_on")
+    assert not default_storage.exists(path)
 
 
 def test_a_clash_arising_after_the_preview_is_caught_at_confirmation(officer_client, office):
@@ -289,10 +320,11 @@ def test_a_clash_arising_after_the_preview_is_caught_at_confirmation(officer_cli
     Recommendation.objects.create(source=source, reference="R2", text="Added meanwhile")
     before = counts()
 
-    response = officer_client.post(CONFIRM)
+    response = officer_client.post(CONFIRM, follow=True)
 
     assert "Row 3, reference: R2 already exists in Telford inquiry" in response.content.decode()
-    assert counts() == before
+    assert counts()[:3] == before[:3]
+    assert ImportJob.objects.get().status == "failed"
 
 
 def test_the_later_steps_without_an_upload_send_the_user_back_to_upload(officer_client):
@@ -311,3 +343,108 @@ def test_a_new_upload_replaces_the_stored_file(officer_client):
     upload(officer_client, GOOD_CSV)
     assert officer_client.session[SESSION_KEY]["path"] != first
     assert not default_storage.exists(first)
+
+
+# --- the status page --------------------------------------------------------------------
+
+
+def _queue_without_running(officer_client, settings) -> ImportJob:
+    """Confirm an import with a backend that only stores tasks, as before a worker takes it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    upload(officer_client, GOOD_CSV)
+    officer_client.post(MAPPING, officer_client.session[SESSION_KEY]["mapping"])
+    officer_client.post(CONFIRM)
+    return ImportJob.objects.get()
+
+
+def test_a_queued_import_offers_check_again_and_never_refreshes_itself(officer_client, settings):
+    job = _queue_without_running(officer_client, settings)
+    url = reverse("recommendations:import_status", args=[job.pk])
+    response = officer_client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert h1_count(response) == 1
+    assert "<title>Import queued" in page
+    assert "Nothing has been imported yet" in page
+    assert f'href="{url}"' in page
+    assert "Check again" in page
+    assert "http-equiv" not in page.lower()
+    assert counts()[:3] == (0, 0, 0)
+    assert default_storage.exists(job.files[0]["path"])
+
+    recommendations_import_run.call(job_id=job.pk)
+
+    page = officer_client.get(url).content.decode()
+    assert "Import complete" in page
+    assert "Check again" not in page
+    assert counts()[:3] == (1, 2, 3)
+    assert not default_storage.exists(job.files[0]["path"])
+
+
+def test_a_running_import_says_so(officer_client, settings):
+    job = _queue_without_running(officer_client, settings)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    page = officer_client.get(job.get_absolute_url()).content.decode()
+    assert "<title>Import running" in page
+    assert "Check again" in page
+
+
+def test_a_job_runs_once_even_if_its_task_runs_twice(officer_client, settings):
+    job = _queue_without_running(officer_client, settings)
+    recommendations_import_run.call(job_id=job.pk)
+    recommendations_import_run.call(job_id=job.pk)
+    assert counts()[:3] == (1, 2, 3)
+    assert AuditEvent.objects.filter(action="import.completed").count() == 1
+
+
+def test_an_import_whose_file_has_gone_fails_and_writes_nothing(officer_client, settings):
+    job = _queue_without_running(officer_client, settings)
+    default_storage.delete(job.files[0]["path"])
+    recommendations_import_run.call(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "Upload it again" in job.errors[0]["message"]
+    assert counts()[:3] == (0, 0, 0)
+
+
+def test_an_import_fails_if_the_person_is_no_longer_a_scrutiny_officer(
+    officer_client, settings, scrutiny_officer
+):
+    job = _queue_without_running(officer_client, settings)
+    scrutiny_officer.memberships.update(role=Membership.Role.VIEWER)
+    recommendations_import_run.call(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors == [
+        {"message": "Only a scrutiny officer of the office can import recommendations"}
+    ]
+    assert counts()[:3] == (0, 0, 0)
+
+
+def test_the_status_page_is_for_the_starter_and_the_offices_scrutiny_officers(
+    client, office, force, scrutiny_officer
+):
+    job = ImportJobFactory(started_by=scrutiny_officer, organisation=office)
+    url = reverse("recommendations:import_status", args=[job.pk])
+    allowed = [scrutiny_officer, member(office, Membership.Role.SCRUTINY_OFFICER)]
+    refused = [
+        member(office, Membership.Role.VIEWER),
+        member(office, Membership.Role.ADMINISTRATOR),
+        member(force, Membership.Role.LEAD_OFFICER),
+        member(ImportJobFactory().organisation, Membership.Role.SCRUTINY_OFFICER),
+    ]
+    for user in allowed + refused:
+        client.logout()
+        sign_in(client, user)
+        assert client.get(url).status_code == (200 if user in allowed else 404)
+    # The person who started it still sees it after leaving the role.
+    scrutiny_officer.memberships.update(role=Membership.Role.VIEWER)
+    client.logout()
+    sign_in(client, scrutiny_officer)
+    assert client.get(url).status_code == 200
+
+
+def test_another_kinds_job_is_not_found_on_the_register_status_page(officer_client, office):
+    job = ImportJobFactory(kind=ImportJob.Kind.WORKFORCE, organisation=office)
+    response = officer_client.get(reverse("recommendations:import_status", args=[job.pk]))
+    assert response.status_code == 404

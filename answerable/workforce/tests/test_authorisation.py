@@ -5,7 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
+from answerable.imports.models import ImportJob
+from answerable.imports.tests.factories import ImportJobFactory
+from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
@@ -51,9 +55,12 @@ EVERYONE = dict.fromkeys(USERS, 200)
 SEE_COVERAGE = _expect(force=200, office=200)
 SEE_GAPS = _expect(force=200)
 LINK = _expect(force=403, office=403, force_lead=200, office_scrutiny=200)
+MANAGE_COURSE = _expect(force=403, office=403, force_lead=200)
 UPLOAD = {**dict.fromkeys(USERS, 403), "force_lead": 200, "other_force_lead": 200}
 UPLOAD_STEP = {**UPLOAD, "force_lead": 302, "other_force_lead": 302}
 OTHER_COURSE = _expect(other_force_lead=200)
+# An import's status: whoever started it, and the lead officers of its force.
+IMPORT_STATUS = _expect(force_lead=200)
 
 # (url name, object key, method, expected status per user)
 MATRIX = [
@@ -64,11 +71,19 @@ MATRIX = [
     ("workforce:course_coverage", "other_course", "get", OTHER_COURSE),
     ("workforce:course_gaps_csv", "other_course", "get", OTHER_COURSE),
     ("workforce:coverage_link_create", "other_course", "get", OTHER_COURSE),
+    ("workforce:coverage_link_agenda_item_create", "course", "get", LINK),
+    ("workforce:coverage_link_agenda_item_create", "other_course", "get", OTHER_COURSE),
+    ("workforce:coverage_link_delete", "item_link", "get", LINK),
+    ("workforce:coverage_link_delete", "recommendation_link", "get", LINK),
+    ("workforce:course_update", "course", "get", MANAGE_COURSE),
+    ("workforce:course_update", "other_course", "get", OTHER_COURSE),
     ("workforce:course_create", None, "get", UPLOAD),
     ("workforce:import_upload", None, "get", UPLOAD),
     ("workforce:import_mapping", None, "get", UPLOAD_STEP),
     ("workforce:import_preview", None, "get", UPLOAD_STEP),
     ("workforce:import_confirm", None, "post", UPLOAD_STEP),
+    ("workforce:import_status", "import_job", "get", IMPORT_STATUS),
+    ("workforce:import_status", "other_import_job", "get", OTHER_COURSE),
 ]
 
 
@@ -80,6 +95,27 @@ def _course_with_snapshot(force: Organisation, code: str):
     CompletionFactory(staff_record=trained, course=course, completed_on=datetime.date(2024, 1, 1))
     StaffRecordFactory(snapshot=snapshot, staff_id=f"{code}-GAP")
     return course
+
+
+def _import_job(force: Organisation) -> ImportJob:
+    return ImportJobFactory(
+        kind=ImportJob.Kind.WORKFORCE,
+        organisation=force,
+        started_by=member(force, Role.LEAD_OFFICER),
+        files=[
+            {
+                "role": role,
+                "label": role,
+                "name": f"{role}.csv",
+                "kind": "csv",
+                "path": "",
+                "sha256": "0" * 64,
+            }
+            for role in ("roster", "completions")
+        ],
+        options={"taken_on": "2025-03-31", "mapping": {}},
+        counts={"staff": 2, "completions": 1},
+    )
 
 
 @pytest.fixture
@@ -95,10 +131,29 @@ def world(db):
     recommendation = RecommendationFactory(source__owner=organisations["office"])
     ActionFactory(recommendation=recommendation, owner=organisations["force"])
     ActionFactory(recommendation=recommendation, owner=organisations["council"])
+    course = _course_with_snapshot(organisations["force"], "CSE")
+    # A meeting the office runs and the force attends; its coverage is on one item.
+    meeting = MeetingFactory(office=organisations["office"], title="Holding to account")
+    AttendeeFactory(meeting=meeting, organisation=organisations["force"])
+    scrutiny = users["office_scrutiny"]
     objects = {
-        "course": _course_with_snapshot(organisations["force"], "CSE"),
+        "course": course,
         "other_course": _course_with_snapshot(organisations["other_force"], "OTHER"),
         "recommendation": recommendation,
+        "item": AgendaItemFactory(meeting=meeting, title="Unlinked"),
+        "item_link": CoverageLink.objects.create(
+            course=course,
+            agenda_item=AgendaItemFactory(meeting=meeting, title="Training"),
+            created_by=scrutiny,
+        ),
+        "recommendation_link": CoverageLink.objects.create(
+            course=course, recommendation=recommendation, created_by=scrutiny
+        ),
+        # Imports started by another lead officer of each force.
+        **{
+            key: _import_job(organisations[org])
+            for key, org in (("import_job", "force"), ("other_import_job", "other_force"))
+        },
     }
     return users, objects
 
@@ -146,15 +201,61 @@ def test_the_index_lists_only_courses_the_user_may_see(client, world, user_key):
     assert (other_url in page) == (user_key == "other_force_lead")
 
 
-@pytest.mark.parametrize("user_key", ["force_viewer", "office_viewer", "council_lead"])
+REFUSED = [
+    "force_viewer",
+    "force_admin",
+    "office_viewer",
+    "office_admin",
+    "council_lead",
+    "other_force_lead",
+    "other_scrutiny",
+]
+
+
+@pytest.mark.parametrize("user_key", REFUSED)
 def test_refused_links_write_nothing(client, world, user_key):
     users, objects = world
+    links = set(CoverageLink.objects.values_list("pk", flat=True))
     sign_in(client, users[user_key])
+    course = objects["course"]
     client.post(
-        reverse("workforce:coverage_link_create", args=[objects["course"].pk]),
+        reverse("workforce:coverage_link_create", args=[course.pk]),
         {"recommendation": objects["recommendation"].pk},
     )
-    assert not CoverageLink.objects.exists()
+    client.post(
+        reverse("workforce:coverage_link_agenda_item_create", args=[course.pk]),
+        {"agenda_item": objects["item"].pk},
+    )
+    for key in ("item_link", "recommendation_link"):
+        response = client.post(reverse("workforce:coverage_link_delete", args=[objects[key].pk]))
+        assert response.status_code in (403, 404)
+    assert set(CoverageLink.objects.values_list("pk", flat=True)) == links
+    assert not AuditEvent.objects.filter(action__startswith="coverage_link.").exists()
+
+
+@pytest.mark.parametrize("user_key", REFUSED)
+def test_refused_course_changes_write_nothing(client, world, user_key):
+    users, objects = world
+    sign_in(client, users[user_key])
+    course = objects["course"]
+    response = client.post(
+        reverse("workforce:course_update", args=[course.pk]),
+        {"title": "Changed", "workforce_types": ["staff"], "target_percent": "5"},
+    )
+    assert response.status_code in (403, 404)
+    course.refresh_from_db()
+    assert (course.title, course.target_percent) != ("Changed", 5)
+    assert not AuditEvent.objects.filter(action="course.updated").exists()
+
+
+@pytest.mark.parametrize("user_key", ["force_lead", "office_scrutiny"])
+def test_those_who_may_link_remove_links(client, world, user_key):
+    users, objects = world
+    sign_in(client, users[user_key])
+    link = objects["item_link"]
+    response = client.post(reverse("workforce:coverage_link_delete", args=[link.pk]))
+    assert response.status_code == 302
+    assert not CoverageLink.objects.filter(pk=link.pk).exists()
 
 
 def test_a_scrutiny_officer_cannot_link_another_offices_recommendation(client, world):
@@ -167,4 +268,17 @@ def test_a_scrutiny_officer_cannot_link_another_offices_recommendation(client, w
     )
     assert response.status_code == 200
     assert "Select the recommendation this coverage is evidence for" in response.content.decode()
-    assert not CoverageLink.objects.exists()
+    assert not CoverageLink.objects.filter(recommendation=foreign).exists()
+
+
+def test_a_lead_officer_cannot_link_an_item_of_a_meeting_the_force_does_not_attend(client, world):
+    users, objects = world
+    elsewhere = AgendaItemFactory(meeting=MeetingFactory(office=objects["item"].meeting.office))
+    sign_in(client, users["force_lead"])
+    response = client.post(
+        reverse("workforce:coverage_link_agenda_item_create", args=[objects["course"].pk]),
+        {"agenda_item": elsewhere.pk},
+    )
+    assert response.status_code == 200
+    assert "Select the agenda item this coverage is evidence for" in response.content.decode()
+    assert not CoverageLink.objects.filter(agenda_item=elsewhere).exists()

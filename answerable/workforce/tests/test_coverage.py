@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from answerable.workforce import coverage, services
-from answerable.workforce.models import WorkforceType
+from answerable.workforce.models import CohortFigure, CoverageFigure, WorkforceType
 from answerable.workforce.tests.factories import (
     CompletionFactory,
     CourseAudienceFactory,
@@ -98,14 +98,31 @@ def _figures(cohorts):
     return {c.key: (c.in_date, c.required) for c in cohorts}
 
 
-def test_overall_coverage_counts_only_the_required_audience_on_the_date(course, snapshot):
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+@pytest.fixture(params=["live", "stored"])
+def summarise(request):
+    """Count live from the staff rows, or store the figures as an import does and read them."""
+
+    def summarise(course, snapshot):
+        if request.param == "live":
+            return coverage.coverage_summary_live(course=course, snapshot=snapshot)
+        services.coverage_figures_record(course=course, snapshots=[snapshot])
+        summary = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+        assert summary is not None
+        return summary
+
+    return summarise
+
+
+def test_overall_coverage_counts_only_the_required_audience_on_the_date(
+    course, snapshot, summarise
+):
+    summary = summarise(course, snapshot)
     assert (summary.overall.in_date, summary.overall.required) == (4, 8)
     assert summary.overall.percent == 50
 
 
-def test_coverage_by_workforce_type_rank_and_command(course, snapshot):
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+def test_coverage_by_workforce_type_rank_and_command(course, snapshot, summarise):
+    summary = summarise(course, snapshot)
     assert _figures(summary.by_dimension["workforce_type"]) == {"officer": (3, 7), "pcso": (1, 1)}
     assert _figures(summary.by_dimension["rank_or_grade"]) == {
         "Constable": (2, 6),
@@ -119,8 +136,10 @@ def test_coverage_by_workforce_type_rank_and_command(course, snapshot):
     }
 
 
-def test_length_of_service_bands_put_each_anniversary_in_the_higher_band(course, snapshot):
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+def test_length_of_service_bands_put_each_anniversary_in_the_higher_band(
+    course, snapshot, summarise
+):
+    summary = summarise(course, snapshot)
     bands = summary.by_dimension["service_band"]
     assert [c.key for c in bands] == ["under_2", "2_to_5", "5_to_10", "10_to_20", "20_plus"]
     assert _figures(bands) == {
@@ -132,8 +151,8 @@ def test_length_of_service_bands_put_each_anniversary_in_the_higher_band(course,
     }
 
 
-def test_cohorts_furthest_below_target_come_first(course, snapshot):
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+def test_cohorts_furthest_below_target_come_first(course, snapshot, summarise):
+    summary = summarise(course, snapshot)
     below = [(c.dimension, c.key) for c in summary.below_target]
     assert below[:3] == [
         ("service_band", "10_to_20"),
@@ -145,13 +164,13 @@ def test_cohorts_furthest_below_target_come_first(course, snapshot):
     assert below.index(("rank_or_grade", "Constable")) < below.index(("command", "CID"))
 
 
-def test_a_course_without_a_refresh_period_never_lapses(force, snapshot):
+def test_a_course_without_a_refresh_period_never_lapses(force, snapshot, summarise):
     course = CourseFactory(owner=force, code="ONCE", refresh_months=None)
     CourseAudienceFactory(course=course, workforce_type=OFFICER)
     b = snapshot.staff.get(staff_id="B")
     _completed(b, course, "1999-01-01")
     services.completions_mark_latest(snapshot=snapshot)
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+    summary = summarise(course, snapshot)
     assert (summary.overall.in_date, summary.overall.required) == (1, 7)
 
 
@@ -201,11 +220,64 @@ def test_coverage_costs_the_same_queries_whatever_the_size(
         if n % 2:
             _completed(person, course, "2024-01-01")
     services.completions_mark_latest(snapshot=snapshot)
-    services.coverage_figures_record(course=course, snapshots=[snapshot])
     course = type(course).objects.prefetch_related("audiences").get(pk=course.pk)
     with django_assert_num_queries(1):
+        coverage.coverage_summary_live(course=course, snapshot=snapshot)
+    # A snapshot without stored figures: one read finds none, then the live count.
+    with django_assert_num_queries(2):
         coverage.coverage_summary(course=course, snapshot=snapshot)
+    services.coverage_figures_record(course=course, snapshots=[snapshot])
+    with django_assert_num_queries(1):
+        summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+    assert summary.overall.required == 8 + extra
     with django_assert_num_queries(2):
         coverage.coverage_trend(course=course)
     with django_assert_num_queries(1):
         list(coverage.coverage_gap_list(course=course, snapshot=snapshot)[:50])
+
+
+def test_stored_figures_are_the_live_count_exactly(course, snapshot):
+    services.coverage_figures_record(course=course, snapshots=[snapshot])
+    stored = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+    assert stored == coverage.coverage_summary_live(course=course, snapshot=snapshot)
+    assert coverage.coverage_summary(course=course, snapshot=snapshot) == stored
+    [figure] = CoverageFigure.objects.filter(course=course, snapshot=snapshot)
+    assert (figure.in_date, figure.required) == (4, 8)
+    assert CohortFigure.objects.filter(course=course, snapshot=snapshot).count() == (
+        1 + 2 + 3 + 3 + 5  # all, types, ranks, commands, bands
+    )
+
+
+def test_a_snapshot_without_stored_figures_is_counted_live(course, snapshot):
+    assert coverage.coverage_summary_stored(course=course, snapshot=snapshot) is None
+    summary = coverage.coverage_summary(course=course, snapshot=snapshot)
+    assert (summary.overall.in_date, summary.overall.required) == (4, 8)
+
+
+def test_figures_are_stored_even_when_no_one_is_required(force, snapshot):
+    nobody = CourseFactory(owner=force, code="NOBODY")
+    CourseAudienceFactory(course=nobody, workforce_type=WorkforceType.VOLUNTEER)
+    services.coverage_figures_record(course=nobody, snapshots=[snapshot])
+    summary = coverage.coverage_summary_stored(course=nobody, snapshot=snapshot)
+    assert summary is not None
+    assert (summary.overall.required, summary.below_target) == (0, [])
+    assert all(cohorts == [] for cohorts in summary.by_dimension.values())
+
+
+def test_counting_several_snapshots_at_once_bands_each_by_its_own_date(force, course, snapshot):
+    """One query over several snapshots gives each the figures it gets on its own."""
+    earlier = SnapshotFactory(organisation=force, taken_on=_date("2023-03-31"))
+    # On 31 March 2023, X has exactly two years' service and Y a day less; both trained.
+    for staff_id, started in (("X", "2021-03-31"), ("Y", "2021-04-01")):
+        person = _person(earlier, staff_id, OFFICER, "CID", started)
+        _completed(person, course, "2022-06-01")
+    _person(earlier, "Z", PCSO, "Local Policing", "2003-03-31")
+    services.completions_mark_latest(snapshot=earlier)
+    together = coverage.cohort_count(course=course, snapshots=[earlier, snapshot])
+    for each in (earlier, snapshot):
+        assert together[each.pk] == coverage.cohort_count(course=course, snapshots=[each])[each.pk]
+    assert together[earlier.pk]["service_band"] == {
+        "2_to_5": [1, 1],
+        "under_2": [1, 1],
+        "20_plus": [1, 0],
+    }

@@ -1,12 +1,16 @@
+import datetime
+
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
+from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.workforce import selectors
-from answerable.workforce.models import CoverageLink
-from answerable.workforce.tests.factories import CourseFactory
+from answerable.workforce.models import CoverageFigure, CoverageLink
+from answerable.workforce.tests.factories import CourseFactory, SnapshotFactory
 
 
 @pytest.fixture
@@ -119,3 +123,136 @@ def test_the_recommendation_page_shows_its_coverage_evidence(
     sign_in(client, council_lead)
     page = client.get(recommendation.get_absolute_url()).content.decode()
     assert "Training coverage offered as evidence" not in page
+
+
+# --- coverage on meeting agenda items ---------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(office, force):
+    """A meeting the office runs and the force attends, with its action tracker review."""
+    meeting = MeetingFactory(office=office, title="Holding to account")
+    AttendeeFactory(meeting=meeting, organisation=force)
+    return meeting
+
+
+def test_a_scrutiny_officer_offers_coverage_on_items_of_the_offices_meetings(
+    course, office, meeting, scrutiny_officer, force_action
+):
+    first = AgendaItemFactory(meeting=meeting)
+    second = AgendaItemFactory(meeting=meeting)
+    AgendaItemFactory(meeting=MeetingFactory())  # another office's meeting
+    assert list(selectors.linkable_agenda_item_list(user=scrutiny_officer, course=course)) == [
+        first,
+        second,
+    ]
+    CoverageLink.objects.create(course=course, agenda_item=first, created_by=scrutiny_officer)
+    assert list(selectors.linkable_agenda_item_list(user=scrutiny_officer, course=course)) == [
+        second
+    ]
+
+
+def test_a_lead_officer_offers_coverage_only_on_meetings_the_force_attends(
+    course, office, meeting, force_lead
+):
+    attended = AgendaItemFactory(meeting=meeting)
+    AgendaItemFactory(meeting=MeetingFactory(office=office))
+    assert list(selectors.linkable_agenda_item_list(user=force_lead, course=course)) == [attended]
+
+
+def test_only_upcoming_and_recent_meetings_are_offered(
+    course, office, meeting, scrutiny_officer, force_action
+):
+    upcoming = AgendaItemFactory(meeting=meeting)
+    long_ago = timezone.now() - datetime.timedelta(days=selectors.RECENT_MEETING_DAYS + 2)
+    AgendaItemFactory(meeting=MeetingFactory(office=office, starts_at=long_ago))
+    since = selectors.recent_meetings_since()
+    offered = selectors.linkable_agenda_item_list(user=scrutiny_officer, course=course, since=since)
+    assert list(offered) == [upcoming]
+
+
+def test_agenda_coverage_shows_only_courses_the_user_may_see_with_the_latest_figure(
+    course, meeting, force, force_lead, scrutiny_officer, council_lead, force_action
+):
+    item = AgendaItemFactory(meeting=meeting)
+    CoverageLink.objects.create(course=course, agenda_item=item, created_by=force_lead)
+    older = SnapshotFactory(organisation=force, taken_on=datetime.date(2025, 2, 28))
+    latest = SnapshotFactory(organisation=force, taken_on=datetime.date(2025, 3, 31))
+    CoverageFigure.objects.create(snapshot=older, course=course, required=10, in_date=1)
+    CoverageFigure.objects.create(snapshot=latest, course=course, required=8, in_date=6)
+    for user in (force_lead, scrutiny_officer):
+        [link] = selectors.agenda_coverage_list(user=user, meeting_id=meeting.pk)
+        assert (link.latest_taken_on, link.latest_required, link.latest_in_date) == (
+            latest.taken_on,
+            8,
+            6,
+        )
+    assert selectors.agenda_coverage_list(user=council_lead, meeting_id=meeting.pk) == []
+
+
+def test_agenda_coverage_costs_two_queries_however_many_links(
+    course, meeting, force, force_lead, django_assert_num_queries
+):
+    item = AgendaItemFactory(meeting=meeting)
+    snapshot = SnapshotFactory(organisation=force)
+    for n in range(5):
+        other = CourseFactory(owner=force, code=f"M{n}")
+        CoverageLink.objects.create(course=other, agenda_item=item, created_by=force_lead)
+        CoverageFigure.objects.create(snapshot=snapshot, course=other, required=4, in_date=n)
+    selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
+    with django_assert_num_queries(2):
+        links = selectors.agenda_coverage_list(user=force_lead, meeting_id=meeting.pk)
+        assert [link.latest_in_date for link in links] == [0, 1, 2, 3, 4]
+        assert {link.course.owner.name for link in links} == {force.name}
+
+
+def test_the_coverage_page_lists_item_links_only_where_the_meeting_may_be_seen(
+    course, meeting, force, force_lead, scrutiny_officer, force_action
+):
+    item = AgendaItemFactory(meeting=meeting)
+    link = CoverageLink.objects.create(course=course, agenda_item=item, created_by=force_lead)
+    hidden = AgendaItemFactory(meeting=MeetingFactory())  # neither may see this meeting
+    CoverageLink.objects.create(course=course, agenda_item=hidden, created_by=force_lead)
+    on_recommendation = CoverageLink.objects.create(
+        course=course, recommendation=force_action.recommendation, created_by=force_lead
+    )
+    for user in (force_lead, scrutiny_officer):
+        links = selectors.course_evidence_list(user=user, course=course)
+        assert links == [on_recommendation, link]
+        removable = selectors.coverage_link_removable_ids(user=user, course=course, links=links)
+        assert removable == {link.pk, on_recommendation.pk}
+    viewer = member(force, Membership.Role.VIEWER)
+    links = selectors.course_evidence_list(user=viewer, course=course)
+    assert links == [on_recommendation, link]
+    assert selectors.coverage_link_removable_ids(user=viewer, course=course, links=links) == set()
+    # The recommendation page lists only links on recommendations.
+    assert list(selectors.coverage_link_list(user=force_lead, course=course)) == [on_recommendation]
+
+
+def test_the_coverage_pages_evidence_costs_the_same_queries_however_many_links(
+    course, meeting, force_lead, force_action, django_assert_num_queries
+):
+    selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
+    with django_assert_num_queries(1):
+        links = selectors.course_evidence_list(user=force_lead, course=course)
+    with django_assert_num_queries(0):
+        selectors.coverage_link_removable_ids(user=force_lead, course=course, links=links)
+    for n in range(4):
+        CoverageLink.objects.create(
+            course=course, agenda_item=AgendaItemFactory(meeting=meeting), created_by=force_lead
+        )
+        CoverageLink.objects.create(
+            course=course,
+            recommendation=ActionFactory(
+                recommendation__source=force_action.recommendation.source, owner=course.owner
+            ).recommendation,
+            created_by=force_lead,
+        )
+        with django_assert_num_queries(3):
+            links = selectors.course_evidence_list(user=force_lead, course=course)
+        assert len(links) == 2 * (n + 1)
+        with django_assert_num_queries(2):
+            removable = selectors.coverage_link_removable_ids(
+                user=force_lead, course=course, links=links
+            )
+        assert len(removable) == 2 * (n + 1)

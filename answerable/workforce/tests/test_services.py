@@ -5,10 +5,13 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from answerable.audit.models import AuditEvent
-from answerable.organisations.models import Membership
-from answerable.organisations.tests.factories import member
+from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.tests.factories import OrganisationFactory, member
+from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.workforce import importing, services
 from answerable.workforce.models import Completion, Course, CoverageLink, Snapshot, StaffRecord
 from answerable.workforce.tests.factories import CourseAudienceFactory, CourseFactory
@@ -383,3 +386,271 @@ def test_a_new_course_is_counted_at_the_forces_earlier_snapshots(force, force_le
     assert (point.required, point.in_date, point.taken_on) == (1, 0, TAKEN_ON)
     [point] = coverage.coverage_trend(course=course)
     assert (point.required, point.in_date) == (2, 1)  # officers P001 and P002; P005 has left
+
+
+# --- coverage on meeting agenda items ---------------------------------------------------------
+
+
+@pytest.fixture
+def agenda_item(office, force):
+    """An item on a meeting the office runs and the force attends."""
+    meeting = MeetingFactory(office=office, title="Holding to account: training")
+    AttendeeFactory(meeting=meeting, organisation=force)
+    return AgendaItemFactory(meeting=meeting, title="Training to spot exploitation")
+
+
+def _link_events():
+    return AuditEvent.objects.filter(action__startswith="coverage_link.")
+
+
+def test_the_offices_scrutiny_officer_links_coverage_to_an_agenda_item(
+    scrutiny_officer, course, force_action, agenda_item
+):
+    link = services.coverage_link_create(
+        actor=scrutiny_officer, course=course, agenda_item=agenda_item, note=" For item 2 "
+    )
+    assert (link.agenda_item, link.recommendation, link.note) == (agenda_item, None, "For item 2")
+    [event] = _link_events()
+    assert event.action == "coverage_link.created"
+    assert (event.actor, event.organisation, event.target_id) == (
+        scrutiny_officer,
+        course.owner,
+        str(link.pk),
+    )
+    assert event.changes["agenda_item"] == [
+        None,
+        f"{agenda_item.meeting}: 2. Training to spot exploitation",
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.coverage_link_create(
+            actor=scrutiny_officer, course=course, agenda_item=agenda_item
+        )
+    assert error.value.message_dict == {
+        "agenda_item": ["This coverage is already linked to that agenda item"]
+    }
+    assert CoverageLink.objects.count() == 1
+    assert _link_events().count() == 1
+
+
+def test_the_forces_lead_links_coverage_to_an_item_of_a_meeting_the_force_attends(
+    force_lead, course, agenda_item
+):
+    link = services.coverage_link_create(actor=force_lead, course=course, agenda_item=agenda_item)
+    assert link.created_by == force_lead
+
+
+def test_coverage_is_not_linked_to_an_agenda_item_by_those_who_may_not(
+    force, office, course, force_action, agenda_item, scrutiny_officer, council_lead, force_lead
+):
+    not_attended = AgendaItemFactory(meeting=MeetingFactory(office=office))
+    other_office = OrganisationFactory(kind=Organisation.Kind.PCC_OFFICE)
+    other_offices_meeting = MeetingFactory(office=other_office)
+    AttendeeFactory(meeting=other_offices_meeting, organisation=force)
+    other_offices_item = AgendaItemFactory(meeting=other_offices_meeting)
+    # The other office also oversees the force, so its officer sees the coverage.
+    ActionFactory(recommendation=RecommendationFactory(source__owner=other_office), owner=force)
+    other_scrutiny = member(other_office, Membership.Role.SCRUTINY_OFFICER)
+    refused = [
+        (member(force, Membership.Role.VIEWER), agenda_item),  # a viewer links nothing
+        (member(office, Membership.Role.VIEWER), agenda_item),
+        (council_lead, agenda_item),  # cannot see the force's coverage
+        (force_lead, not_attended),  # the force does not attend that meeting
+        (scrutiny_officer, other_offices_item),  # another office's meeting
+        (other_scrutiny, agenda_item),  # sees the coverage, not this office's meeting
+        (scrutiny_officer, agenda_item.meeting.items.get(is_action_review=True)),
+    ]
+    for actor, item in refused:
+        with pytest.raises(PermissionDenied):
+            services.coverage_link_create(actor=actor, course=course, agenda_item=item)
+    assert not CoverageLink.objects.exists()
+    assert not _link_events().exists()
+
+
+@pytest.mark.parametrize("targets", ["both", "neither"])
+def test_a_link_has_exactly_one_target(
+    scrutiny_officer, course, force_action, agenda_item, targets
+):
+    both = targets == "both"
+    with pytest.raises(ValidationError) as error:
+        services.coverage_link_create(
+            actor=scrutiny_officer,
+            course=course,
+            recommendation=force_action.recommendation if both else None,
+            agenda_item=agenda_item if both else None,
+        )
+    assert error.value.messages == [
+        "Link the coverage to either a recommendation or an agenda item"
+    ]
+    assert not CoverageLink.objects.exists()
+    assert not _link_events().exists()
+
+
+@pytest.mark.parametrize("targets", ["both", "neither"])
+def test_the_database_refuses_a_link_without_exactly_one_target(
+    scrutiny_officer, course, force_action, agenda_item, targets
+):
+    both = targets == "both"
+    link = CoverageLink(
+        course=course,
+        recommendation=force_action.recommendation if both else None,
+        agenda_item=agenda_item if both else None,
+        created_by=scrutiny_officer,
+    )
+    with pytest.raises(ValidationError):
+        link.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        link.save()
+    assert not CoverageLink.objects.exists()
+
+
+def test_the_same_course_links_once_to_each_item_and_each_recommendation(
+    scrutiny_officer, course, force_action, agenda_item
+):
+    recommendation = force_action.recommendation
+    CoverageLink.objects.create(course=course, agenda_item=agenda_item, created_by=scrutiny_officer)
+    CoverageLink.objects.create(
+        course=course, recommendation=recommendation, created_by=scrutiny_officer
+    )
+    for target in ({"agenda_item": agenda_item}, {"recommendation": recommendation}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CoverageLink.objects.create(course=course, created_by=scrutiny_officer, **target)
+
+
+def test_whoever_may_link_may_remove_the_link_with_an_audit_event(
+    scrutiny_officer, force_lead, course, force_action, agenda_item
+):
+    link = services.coverage_link_create(
+        actor=scrutiny_officer, course=course, agenda_item=agenda_item, note="Spring"
+    )
+    pk = link.pk
+    services.coverage_link_delete(actor=force_lead, link=link)
+    assert not CoverageLink.objects.exists()
+    event = AuditEvent.objects.get(action="coverage_link.deleted")
+    assert (event.actor, event.target_id) == (force_lead, str(pk))
+    assert event.changes["note"] == ["Spring", None]
+    assert event.changes["agenda_item"][1] is None
+
+
+def test_a_link_is_not_removed_by_those_who_may_not(
+    scrutiny_officer, force, council_lead, course, force_action, agenda_item
+):
+    link = services.coverage_link_create(
+        actor=scrutiny_officer, course=course, agenda_item=agenda_item
+    )
+    for actor in (member(force, Membership.Role.VIEWER), council_lead):
+        with pytest.raises(PermissionDenied):
+            services.coverage_link_delete(actor=actor, link=link)
+    assert CoverageLink.objects.filter(pk=link.pk).exists()
+    assert not AuditEvent.objects.filter(action="coverage_link.deleted").exists()
+
+
+# --- changing a course recounts its stored figures --------------------------------------------
+
+
+def _update(actor, course, **changes):
+    fields = {
+        "title": course.title,
+        "target_percent": course.target_percent,
+        "refresh_months": course.refresh_months,
+        "workforce_types": sorted({a.workforce_type for a in course.audiences.all()}),
+        "commands": sorted({a.command for a in course.audiences.all() if a.command}),
+    }
+    return services.course_update(actor=actor, course=course, **{**fields, **changes})
+
+
+def test_a_new_audience_recounts_the_stored_figures(force, force_lead, course):
+    from answerable.workforce import coverage
+
+    snapshot = _import(force_lead, force)
+    before = coverage.coverage_summary(course=course, snapshot=snapshot)
+    assert (before.overall.required, before.overall.in_date) == (2, 1)
+    course = _update(force_lead, course, workforce_types=["officer", "pcso"])
+    stored = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+    assert stored == coverage.coverage_summary_live(course=course, snapshot=snapshot)
+    # P003, a PCSO trained in January 2024 with an expiry in 2027, joins the audience.
+    assert (stored.overall.required, stored.overall.in_date) == (3, 2)
+    assert _figures_by_type(stored) == {"officer": (2, 1), "pcso": (1, 1)}
+    [point] = coverage.coverage_trend(course=course)
+    assert (point.required, point.in_date) == (3, 2)
+    [event] = AuditEvent.objects.filter(action="course.updated")
+    assert event.changes == {
+        "audience": [
+            ["Police officer in every command"],
+            ["PCSO in every command", "Police officer in every command"],
+        ]
+    }
+
+
+def test_a_shorter_refresh_period_recounts_who_is_in_date(force, force_lead, course):
+    from answerable.workforce import coverage
+
+    snapshot = _import(force_lead, force)
+    # P001 completed on 1 May 2024: in date for 36 months, not for 6.
+    course = _update(force_lead, course, refresh_months=6)
+    stored = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+    assert (stored.overall.required, stored.overall.in_date) == (2, 0)
+    assert stored == coverage.coverage_summary_live(course=course, snapshot=snapshot)
+
+
+def test_a_new_target_or_title_needs_no_recount(force, force_lead, course):
+    from answerable.workforce.models import CohortFigure
+
+    _import(force_lead, force)
+    stored = set(CohortFigure.objects.values_list("pk", flat=True))
+    course = _update(force_lead, course, target_percent=75, title="CSE awareness (2025)")
+    assert (course.target_percent, course.title) == (75, "CSE awareness (2025)")
+    assert set(CohortFigure.objects.values_list("pk", flat=True)) == stored
+    [event] = AuditEvent.objects.filter(action="course.updated")
+    assert event.changes["target_percent"] == [90, 75]
+    _update(force_lead, course)  # nothing changed: nothing recorded
+    assert AuditEvent.objects.filter(action="course.updated").count() == 1
+
+
+def test_only_the_forces_lead_officer_changes_a_course(force, force_lead, course, scrutiny_officer):
+    from answerable.workforce.models import CohortFigure
+
+    _import(force_lead, force)
+    stored = list(CohortFigure.objects.values_list("pk", "required", "in_date"))
+    for actor in (scrutiny_officer, member(force, Membership.Role.VIEWER)):
+        with pytest.raises(PermissionDenied):
+            _update(actor, course, workforce_types=["staff"], target_percent=10)
+    course.refresh_from_db()
+    assert course.target_percent == 90
+    assert [str(a) for a in course.audiences.all()] == ["Police officer in every command"]
+    assert list(CohortFigure.objects.values_list("pk", "required", "in_date")) == stored
+    assert not AuditEvent.objects.filter(action="course.updated").exists()
+
+
+def test_a_course_change_without_an_audience_is_refused(force, force_lead, course):
+    with pytest.raises(ValidationError):
+        _update(force_lead, course, workforce_types=[])
+    assert [str(a) for a in course.audiences.all()] == ["Police officer in every command"]
+    assert not AuditEvent.objects.filter(action="course.updated").exists()
+
+
+def _figures_by_type(summary):
+    return {c.key: (c.required, c.in_date) for c in summary.by_dimension["workforce_type"]}
+
+
+def test_the_import_stores_cohort_figures_for_every_course(force, force_lead, course):
+    from answerable.workforce import coverage
+    from answerable.workforce.models import CohortFigure
+
+    snapshot = _import(force_lead, force)
+    assert CohortFigure.objects.filter(snapshot=snapshot, course=course).exists()
+    stored = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+    assert stored == coverage.coverage_summary_live(course=course, snapshot=snapshot)
+    assert _figures_by_type(stored) == {"officer": (2, 1)}
+
+
+def test_a_failed_import_stores_no_figures(force, force_lead, course):
+    from answerable.workforce.models import CohortFigure, CoverageFigure
+
+    with pytest.raises(importing.ImportInvalid):
+        _import(
+            force_lead,
+            force,
+            completions_table=completions([*COMPLETION_ROWS, ["P777", "CSE", "", ""]]),
+        )
+    assert not CohortFigure.objects.exists()
+    assert not CoverageFigure.objects.exists()

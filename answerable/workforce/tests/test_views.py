@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
+from answerable.imports.models import ImportJob
 from answerable.workforce.models import Completion, CoverageLink, Snapshot, StaffRecord
 from answerable.workforce.tests.factories import CourseAudienceFactory, CourseFactory
 from answerable.workforce.tests.helpers import (
@@ -78,7 +79,15 @@ def test_a_lead_officer_uploads_checks_and_saves_a_snapshot(client, force_lead, 
     assert "FIRSTAID" in page
     assert not Snapshot.objects.exists()
     response = client.post(reverse("workforce:import_confirm"))
-    assert response["Location"] == reverse("workforce:index")
+    # The tests run tasks at once, so the queued import has finished by the redirect.
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("workforce:import_status", args=[job.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Snapshot of 31 March 2025 imported: 5 staff and 3 completions" in page
+    assert page.count("<h1") == 1
+    assert reverse("workforce:index") in page
+    assert (job.status, job.started_by, job.organisation) == ("succeeded", force_lead, force)
+    assert job.counts == {"staff": 5, "completions": 3}
     snapshot = Snapshot.objects.get()
     assert (snapshot.taken_on, snapshot.staff_count, snapshot.completion_count) == (TAKEN_ON, 5, 3)
     assert not any(default_storage.exists(path) for path in stored)
@@ -136,8 +145,12 @@ def test_bad_rows_are_listed_on_the_check_page_and_nothing_is_saved(client, forc
     assert "roster.csv, row 7, Start date: Enter a real date, like 31/12/2024" in page
     assert "completions.csv, row 6, Staff ID: Staff ID P404 is not in the staff roster" in page
     assert "Save the snapshot" not in page
-    response = client.post(reverse("workforce:import_confirm"))
-    assert response.status_code == 200
+    # Confirming anyway queues the import, which fails on the same rows and saves nothing.
+    response = client.post(reverse("workforce:import_confirm"), follow=True)
+    page = response.content.decode()
+    assert "<title>Error: Import failed" in page
+    assert "roster.csv, row 7, Workforce type: Wizard is not a workforce type" in page
+    assert ImportJob.objects.get().status == "failed"
     assert not Snapshot.objects.exists()
     assert not StaffRecord.objects.exists()
     assert not AuditEvent.objects.filter(action="workforce.snapshot_imported").exists()

@@ -8,14 +8,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from answerable.accounts.models import User
 from answerable.core.files import TABLE_KINDS, check_upload
+from answerable.imports.models import ImportJob
+from answerable.imports.services import import_error_text, import_upload_store
 from answerable.recommendations import importing
+from answerable.recommendations.importing.jobs import recommendations_import_queue
 from answerable.recommendations.tables import read_table
+from answerable.recommendations.tasks import recommendations_import_run
 
 
 class Command(BaseCommand):
     help = (
         "Import sources, recommendations and actions from a CSV or XLSX file, all or nothing, "
-        "as a scrutiny officer. Columns are matched by name unless --map says otherwise."
+        "as a scrutiny officer. Columns are matched by name unless --map says otherwise. The "
+        "file is checked here, then queued as an import job for the background worker "
+        "(manage.py db_worker), as the web pages do."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,6 +40,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and print the counts only."
+        )
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="Run the queued import in this process instead of waiting for the worker.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -69,19 +80,33 @@ class Command(BaseCommand):
             )
             return
         try:
-            result = importing.recommendations_import(
+            job = recommendations_import_queue(
                 actor=actor,
                 office=office,
-                table=table,
+                path=import_upload_store(content=checked.content, kind=checked.kind),
+                name=checked.name,
+                kind=checked.kind,
+                sha256=checked.sha256,
                 mapping=mapping,
-                file_name=checked.name,
-                file_sha256=checked.sha256,
             )
-        except importing.ImportInvalid as invalid:
-            self._fail(invalid.row_errors)
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(self.style.SUCCESS(f"Imported {checked.name}: {result}."))
+        if options["now"] and job.status == ImportJob.Status.QUEUED:
+            # The job runs once: a worker that takes its task later finds it done and skips it.
+            recommendations_import_run.call(job_id=job.pk)
+            job.refresh_from_db()
+        if job.status == ImportJob.Status.SUCCEEDED:
+            result = importing.ImportResult(**job.counts)
+            self.stdout.write(self.style.SUCCESS(f"Imported {checked.name}: {result}."))
+        elif job.status == ImportJob.Status.FAILED:
+            for error in job.errors:
+                self.stderr.write(import_error_text(error))
+            self._fail_count(job.error_count)
+        else:
+            self.stdout.write(
+                f"Queued import {job.pk} of {checked.name}: the background worker "
+                f"(manage.py db_worker) runs it. Follow it at {job.get_absolute_url()}"
+            )
 
     def _mapping(self, headers: list[str], overrides: list[str]) -> dict[str, str]:
         guessed = importing.guess_mapping(headers)
@@ -106,5 +131,8 @@ class Command(BaseCommand):
     def _fail(self, errors: list[importing.RowError]) -> NoReturn:
         for error in errors:
             self.stderr.write(str(error))
-        problems = "1 problem" if len(errors) == 1 else f"{len(errors)} problems"
+        self._fail_count(len(errors))
+
+    def _fail_count(self, count: int) -> NoReturn:
+        problems = "1 problem" if count == 1 else f"{count} problems"
         raise CommandError(f"Nothing was imported: {problems} found.")

@@ -1,4 +1,4 @@
-"""Every change to workforce data: each service checks its rule, writes and audits atomically."""
+"""Snapshots: import a force's roster and completions, and count the figures coverage reads."""
 
 import datetime
 from collections import Counter
@@ -14,17 +14,14 @@ from django.utils import timezone
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Organisation
-from answerable.recommendations.models import Recommendation
 from answerable.workforce import coverage, importing, selectors
 from answerable.workforce.models import (
+    CohortFigure,
     Completion,
     Course,
-    CourseAudience,
     CoverageFigure,
-    CoverageLink,
     Snapshot,
     StaffRecord,
-    WorkforceType,
 )
 from answerable.workforce.tables import StoredTable
 
@@ -46,9 +43,6 @@ def course_codes(*, organisation: Organisation) -> dict[str, int]:
             "code", "pk"
         )
     }
-
-
-# --- snapshots ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -199,118 +193,58 @@ def completions_mark_latest(*, snapshot: Snapshot) -> int:
 
 
 def coverage_figures_record(*, course: Course, snapshots: list[Snapshot]) -> None:
-    """Count and keep the course's overall coverage at each snapshot, for the trend."""
-    counts = coverage.coverage_count(course=course, snapshots=snapshots)
-    CoverageFigure.objects.filter(course=course, snapshot__in=snapshots).delete()
-    CoverageFigure.objects.bulk_create(
-        CoverageFigure(snapshot_id=pk, course=course, required=required, in_date=in_date)
-        for pk, (required, in_date) in counts.items()
-    )
+    """Count and keep the course's coverage at each snapshot: overall, and by each cohort.
 
-
-# --- courses --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def course_create(
-    *,
-    actor: User,
-    owner: Organisation,
-    code: str,
-    title: str,
-    target_percent: int,
-    refresh_months: int | None,
-    workforce_types: list[str],
-    commands: list[str],
-) -> Course:
-    """Set up a course the force requires of some of its workforce.
-
-    The audience is every chosen workforce type in each listed command, or in every command
-    if none is listed.
+    One grouped query counts every snapshot; the overall figure feeds the trend by month and
+    the cohort figures the coverage page. Whatever was stored before for these snapshots is
+    replaced, so a changed course is counted afresh.
     """
-    if not selectors.can_manage_courses(user=actor, organisation=owner):
-        raise PermissionDenied("Only a lead officer of the force can set up its courses")
-    code = code.strip()
-    if Course.objects.filter(owner=owner, code__iexact=code).exists():
-        raise ValidationError({"code": f"{owner.display_name} already has a course {code}"})
-    if not workforce_types:
-        raise ValidationError({"workforce_types": "Select who must complete the course"})
-    unknown = set(workforce_types) - set(WorkforceType.values)
-    if unknown:
-        raise ValidationError({"workforce_types": "Select who must complete the course"})
-    course = Course(
-        owner=owner,
-        code=code,
-        title=title.strip(),
-        target_percent=target_percent,
-        refresh_months=refresh_months or None,
+    counted = coverage.cohort_count(course=course, snapshots=snapshots)
+    CoverageFigure.objects.filter(course=course, snapshot__in=snapshots).delete()
+    CohortFigure.objects.filter(course=course, snapshot__in=snapshots).delete()
+    CoverageFigure.objects.bulk_create(
+        CoverageFigure(
+            snapshot_id=pk,
+            course=course,
+            required=totals[coverage.ALL][""][0],
+            in_date=totals[coverage.ALL][""][1],
+        )
+        for pk, totals in counted.items()
     )
-    course.full_clean()
-    course.save()
-    commands = list(dict.fromkeys(c.strip() for c in commands if c.strip())) or [""]
-    audiences = [
-        CourseAudience(course=course, workforce_type=workforce_type, command=command)
-        for workforce_type in workforce_types
-        for command in commands
-    ]
-    for audience in audiences:
-        audience.full_clean(exclude=["course"])
-    CourseAudience.objects.bulk_create(audiences)
-    # Count coverage at the force's earlier snapshots too, so the trend starts at once.
-    coverage_figures_record(
-        course=course,
-        snapshots=coverage.monthly_snapshots(organisation_id=owner.pk),
+    CohortFigure.objects.bulk_create(
+        CohortFigure(
+            snapshot_id=pk,
+            course=course,
+            dimension=dimension,
+            cohort=cohort,
+            required=required,
+            in_date=in_date,
+        )
+        for pk, totals in counted.items()
+        for dimension, cohorts in totals.items()
+        for cohort, (required, in_date) in cohorts.items()
     )
-    audit_record(
-        actor=actor,
-        action="course.created",
-        target=course,
-        organisation=owner,
-        changes={
-            "code": [None, course.code],
-            "title": [None, course.title],
-            "target_percent": [None, course.target_percent],
-            "refresh_months": [None, course.refresh_months],
-            "audience": [None, [str(a) for a in audiences]],
-        },
-    )
-    return course
-
-
-# --- coverage as evidence -------------------------------------------------------------------
 
 
 @transaction.atomic
-def coverage_link_create(
-    *, actor: User, course: Course, recommendation: Recommendation, note: str = ""
-) -> CoverageLink:
-    """Offer a course's coverage as evidence of progress on a recommendation."""
-    if not selectors.course_list(user=actor).filter(pk=course.pk).exists():
-        raise PermissionDenied("You cannot see this course")
-    allowed = selectors.linkable_recommendation_list(user=actor, course=course, unlinked=False)
-    if (
-        not selectors.can_link_coverage(user=actor, course=course)
-        or not allowed.filter(pk=recommendation.pk).exists()
-    ):
-        raise PermissionDenied("You cannot link this coverage to that recommendation")
-    if CoverageLink.objects.filter(course=course, recommendation=recommendation).exists():
-        raise ValidationError(
-            {"recommendation": "This coverage is already linked to that recommendation"}
-        )
-    link = CoverageLink(
-        course=course, recommendation=recommendation, note=note.strip(), created_by=actor
+def snapshot_figures_refresh(*, snapshot: Snapshot, actor: User | None = None) -> int:
+    """Count and store every course's figures at the snapshot again; return how many courses.
+
+    For snapshots imported before cohort figures were stored, and after any change to how
+    coverage is counted. Recorded as `workforce.figures_refreshed`.
+    """
+    courses = list(
+        Course.objects.filter(owner_id=snapshot.organisation_id)
+        .prefetch_related("audiences")
+        .order_by("pk")
     )
-    link.full_clean()
-    link.save()
+    for course in courses:
+        coverage_figures_record(course=course, snapshots=[snapshot])
     audit_record(
         actor=actor,
-        action="coverage_link.created",
-        target=link,
-        organisation=course.owner,
-        changes={
-            "course": [None, str(course)],
-            "recommendation": [None, recommendation.reference],
-            "note": [None, link.note],
-        },
+        action="workforce.figures_refreshed",
+        target=snapshot,
+        organisation=snapshot.organisation,
+        changes={"courses": [None, [course.code for course in courses]]},
     )
-    return link
+    return len(courses)

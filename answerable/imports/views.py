@@ -1,0 +1,89 @@
+"""The import status page, which every kind of import shares; each app serves it at its URL.
+
+The page never refreshes itself (WCAG 2.2.1): while the job waits or runs, it offers a
+"Check again" button, which works without JavaScript.
+"""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from answerable.imports.models import ImportJob
+from answerable.imports.services import import_error_text
+
+SUMMARY_ERRORS = 10
+TITLES = {
+    ImportJob.Status.QUEUED: "Import queued",
+    ImportJob.Status.RUNNING: "Import running",
+    ImportJob.Status.SUCCEEDED: "Import complete",
+    ImportJob.Status.FAILED: "Import failed",
+}
+TAG_CLASSES = {
+    ImportJob.Status.QUEUED: "govuk-tag--grey",
+    ImportJob.Status.RUNNING: "govuk-tag--blue",
+    ImportJob.Status.SUCCEEDED: "govuk-tag--green",
+    ImportJob.Status.FAILED: "govuk-tag--red",
+}
+
+
+def _when(value: datetime.datetime | None) -> str:
+    """`8 December 2023 at 1:30pm`, in the site's time zone."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    meridiem = "am" if local.hour < 12 else "pm"
+    return f"{date_format(local, 'j F Y')} at {date_format(local, 'g:i')}{meridiem}"
+
+
+def import_status_render(
+    request: HttpRequest,
+    job: ImportJob,
+    *,
+    active_nav: str,
+    result_text: str,
+    links: list[dict[str, str]],
+    upload_url: str,
+    upload_text: str,
+    details: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    """Render the job's status with what happened so far and what the person can do next."""
+    rows: list[tuple[str, str]] = [
+        *((stored.get("label") or "File", stored["name"]) for stored in job.files),
+        *(details or []),
+        ("Started by", str(job.started_by)),
+        ("Queued", _when(job.created_at)),
+    ]
+    if job.started_at:
+        rows.append(("Started", _when(job.started_at)))
+    if job.finished_at:
+        rows.append(("Finished", _when(job.finished_at)))
+    errors = [
+        {"text": import_error_text(error), "href": f"#import-error-{index}"}
+        for index, error in enumerate(job.errors[:SUMMARY_ERRORS], start=1)
+    ]
+    if job.error_count > SUMMARY_ERRORS:
+        errors.append(
+            {
+                "text": f"And {job.error_count - SUMMARY_ERRORS:,} more problems, listed below",
+                "href": "#import-errors",
+            }
+        )
+    context: dict[str, Any] = {
+        "active_nav": active_nav,
+        "title": TITLES[job.status],
+        "job": job,
+        "tag_classes": TAG_CLASSES[job.status],
+        "summary_rows": [{"key": {"text": key}, "value": {"text": value}} for key, value in rows],
+        "error_summary": errors,
+        "has_file_column": any(error.get("file") for error in job.errors),
+        "result_text": result_text,
+        "links": links,
+        "upload_url": upload_url,
+        "upload_text": upload_text,
+        "check_again_url": request.path,
+    }
+    return render(request, "imports/import_status.html", context)

@@ -1,0 +1,155 @@
+"""Courses: what a force requires of its workforce; a change recounts the stored figures."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from answerable.accounts.models import User
+from answerable.audit.services import audit_record
+from answerable.organisations.models import Organisation
+from answerable.workforce import coverage, selectors
+from answerable.workforce.models import (
+    CohortFigure,
+    Course,
+    CourseAudience,
+    CoverageFigure,
+    WorkforceType,
+)
+from answerable.workforce.services.snapshots import coverage_figures_record
+
+
+def _check_workforce_types(workforce_types: list[str]) -> None:
+    if not workforce_types or set(workforce_types) - set(WorkforceType.values):
+        raise ValidationError({"workforce_types": "Select who must complete the course"})
+
+
+def _audiences(
+    course: Course, workforce_types: list[str], commands: list[str]
+) -> list[CourseAudience]:
+    """Every chosen workforce type in each listed command, or in every command if none."""
+    commands = list(dict.fromkeys(c.strip() for c in commands if c.strip())) or [""]
+    audiences = [
+        CourseAudience(course=course, workforce_type=workforce_type, command=command)
+        for workforce_type in dict.fromkeys(workforce_types)
+        for command in commands
+    ]
+    for audience in audiences:
+        audience.full_clean(exclude=["course"])
+    return audiences
+
+
+@transaction.atomic
+def course_create(
+    *,
+    actor: User,
+    owner: Organisation,
+    code: str,
+    title: str,
+    target_percent: int,
+    refresh_months: int | None,
+    workforce_types: list[str],
+    commands: list[str],
+) -> Course:
+    """Set up a course the force requires of some of its workforce.
+
+    The audience is every chosen workforce type in each listed command, or in every command
+    if none is listed.
+    """
+    if not selectors.can_manage_courses(user=actor, organisation=owner):
+        raise PermissionDenied("Only a lead officer of the force can set up its courses")
+    code = code.strip()
+    if Course.objects.filter(owner=owner, code__iexact=code).exists():
+        raise ValidationError({"code": f"{owner.display_name} already has a course {code}"})
+    _check_workforce_types(workforce_types)
+    course = Course(
+        owner=owner,
+        code=code,
+        title=title.strip(),
+        target_percent=target_percent,
+        refresh_months=refresh_months or None,
+    )
+    course.full_clean()
+    course.save()
+    audiences = _audiences(course, workforce_types, commands)
+    CourseAudience.objects.bulk_create(audiences)
+    # Count coverage at the force's earlier snapshots too, so the trend starts at once.
+    coverage_figures_record(
+        course=course,
+        snapshots=coverage.monthly_snapshots(organisation_id=owner.pk),
+    )
+    audit_record(
+        actor=actor,
+        action="course.created",
+        target=course,
+        organisation=owner,
+        changes={
+            "code": [None, course.code],
+            "title": [None, course.title],
+            "target_percent": [None, course.target_percent],
+            "refresh_months": [None, course.refresh_months],
+            "audience": [None, [str(a) for a in audiences]],
+        },
+    )
+    return course
+
+
+@transaction.atomic
+def course_update(
+    *,
+    actor: User,
+    course: Course,
+    title: str,
+    target_percent: int,
+    refresh_months: int | None,
+    workforce_types: list[str],
+    commands: list[str],
+) -> Course:
+    """Change a course's title, target, refresh period or audience; the code stays as it is.
+
+    A new audience or refresh period changes who is required and who is in date, so the
+    figures stored at the force's snapshots are counted again in the same transaction: at
+    the last snapshot of each month (the page and the trend read those), while figures at
+    any other snapshot are dropped so they are counted live if ever shown. The target is
+    compared when the page is drawn, so changing it needs no recount.
+    """
+    if not selectors.can_manage_courses(user=actor, organisation=course.owner):
+        raise PermissionDenied("Only a lead officer of the force can change its courses")
+    _check_workforce_types(workforce_types)
+    before = {
+        "title": course.title,
+        "target_percent": course.target_percent,
+        "refresh_months": course.refresh_months,
+        "audience": sorted(str(a) for a in course.audiences.all()),
+    }
+    course.title = title.strip()
+    course.target_percent = target_percent
+    course.refresh_months = refresh_months or None
+    course.full_clean()
+    course.save(update_fields=["title", "target_percent", "refresh_months", "updated_at"])
+    audiences = _audiences(course, workforce_types, commands)
+    after_audience = sorted(str(a) for a in audiences)
+    if after_audience != before["audience"]:
+        course.audiences.all().delete()
+        CourseAudience.objects.bulk_create(audiences)
+    after = {
+        "title": course.title,
+        "target_percent": course.target_percent,
+        "refresh_months": course.refresh_months,
+        "audience": after_audience,
+    }
+    changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+    if not changes:
+        return course
+    if "audience" in changes or "refresh_months" in changes:
+        course = Course.objects.prefetch_related("audiences").get(pk=course.pk)
+        monthly = coverage.monthly_snapshots(organisation_id=course.owner_id)
+        CoverageFigure.objects.filter(course=course).exclude(snapshot__in=monthly).delete()
+        CohortFigure.objects.filter(course=course).exclude(snapshot__in=monthly).delete()
+        coverage_figures_record(course=course, snapshots=monthly)
+    audit_record(
+        actor=actor,
+        action="course.updated",
+        target=course,
+        organisation=course.owner,
+        changes=changes,
+    )
+    return course
