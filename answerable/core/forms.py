@@ -55,3 +55,24 @@ class GovukDateField(forms.Field):
                 else f"Enter the {str(self.label or 'date').lower()}",
                 code="required",
             )
+
+
+class _ValuesChoiceIterator(forms.models.ModelChoiceIterator):
+    """Options from `(pk, label column)` pairs, without building a model instance for each."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_column)
+
+
+class ValuesModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ModelChoiceField whose options are read as plain values: a filter offering 2,500
+    sources spent more time building Source objects than the rest of the page (issue #5).
+    The chosen value still comes back as a model instance."""
+
+    iterator = _ValuesChoiceIterator
+
+    def __init__(self, *args: Any, label_column: str, **kwargs: Any) -> None:
+        self.label_column = label_column
+        super().__init__(*args, **kwargs)

@@ -7,8 +7,8 @@ GOV.UK component renders the widget and passes label, hint, value and error thro
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from markupsafe import escape
 
 from answerable.core.forms import GovukDateInput
 
@@ -41,16 +41,17 @@ def _choices(bf: forms.BoundField, selected: set[str]) -> list[dict[str, Any]]:
     return items
 
 
-_SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
-
-
 def _options_html(items: list[dict[str, Any]]) -> SafeString:
-    """A select's options as markup: the govukSelect macro spends ~10 ms on 2,500 options."""
-    return format_html_join(
-        "\n",
-        '<option value="{}"{}>{}</option>',
-        ((item["value"], _SELECTED if item["selected"] else "", item["text"]) for item in items),
+    """A select's options as markup: the govukSelect macro spends ~10 ms on 2,500 options.
+
+    Escaped with markupsafe's C escape rather than format_html, which costs ~25 µs an option.
+    """
+    options = (
+        f'<option value="{escape(item["value"])}"{" selected" if item["selected"] else ""}>'
+        f"{escape(item['text'])}</option>"
+        for item in items
     )
+    return mark_safe("\n".join(options))  # noqa: S308 - every value and text is escaped
 
 
 def field_params(

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField
+from answerable.core.forms import GovukDateField, ValuesModelChoiceField
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import (
     Assessment,
@@ -267,8 +267,12 @@ class ReopenForm(forms.Form):
 
 class RecommendationFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    source = forms.ModelChoiceField(
-        label="Source", queryset=Source.objects.none(), required=False, empty_label="All sources"
+    source = ValuesModelChoiceField(
+        label="Source",
+        queryset=Source.objects.none(),
+        label_column="title",
+        required=False,
+        empty_label="All sources",
     )
     owner = forms.ModelChoiceField(
         label="Action owner",

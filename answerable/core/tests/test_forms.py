@@ -51,3 +51,22 @@ def test_a_date_is_read_from_three_boxes():
 )
 def test_deadlines_written_in_the_text_are_found(text, deadline):
     assert deadline_from_text(text) == deadline
+
+
+def test_a_select_renders_every_option_escaped_with_the_chosen_one_selected():
+    from django.template import engines
+
+    class PickForm(forms.Form):
+        pick = forms.ChoiceField(
+            label="Source",
+            choices=[("", "All"), ("1", "Review <script>x</script>"), ('2"', "Audit & co")],
+        )
+
+    template = engines["jinja2"].from_string(
+        '{% from "forms/field.html" import field %}{{ field(form["pick"]) }}'
+    )
+    html = template.render({"form": PickForm({"pick": "1"})})
+    assert '<label class="govuk-label" for="id_pick">' in html
+    assert '<option value="1" selected>Review &lt;script&gt;x&lt;/script&gt;</option>' in html
+    assert '<option value="2&#34;">Audit &amp; co</option>' in html
+    assert "<script>" not in html

@@ -1,6 +1,11 @@
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 def test_every_register_page_renders_for_a_scrutiny_officer(
@@ -36,3 +41,24 @@ def test_every_register_page_renders_for_a_scrutiny_officer(
     )
     assert r.status_code == 200
     assert b"There is a problem" in r.content
+
+
+def test_the_register_filters_by_a_visible_source_and_offers_only_visible_sources(
+    client, office, force, force_lead, force_action
+):
+    other_source = SourceFactory(owner=office, title="Inspection of custody")
+    other = ActionFactory(recommendation=RecommendationFactory(source=other_source), owner=force)
+    hidden = SourceFactory(owner=office, title="Review the force has no action under")
+    sign_in(client, force_lead)
+    url = reverse("recommendations:recommendation_list")
+
+    page = client.get(url, {"source": other_source.pk}).content.decode()
+    assert f'<option value="{other_source.pk}" selected>Inspection of custody</option>' in page
+    assert hidden.title not in page
+    assert other.recommendation.get_absolute_url() in page
+    assert force_action.recommendation.get_absolute_url() not in page
+
+    # A source the user may not see is not a valid choice: nothing about it is shown.
+    refused = client.get(url, {"source": hidden.pk}).content.decode()
+    assert "Select a valid choice" in refused
+    assert hidden.title not in refused
