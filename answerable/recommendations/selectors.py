@@ -433,7 +433,12 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         due_soon_count=due_soon_count,
         statutory=statutory,
         statutory_count=statutory_count,
-        queue_count=assessment_queue(user=user).count(),
+        # Only scrutiny officers have a queue; everyone else is spared the query.
+        queue_count=(
+            assessment_queue(user=user).count()
+            if access_for(user).has_role(Role.SCRUTINY_OFFICER)
+            else 0
+        ),
     )
 
 

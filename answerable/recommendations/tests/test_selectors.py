@@ -35,6 +35,22 @@ def test_partners_see_their_own_actions_only(force_action, council_action, force
     assert list(selectors.action_list(user=force_lead)) == [force_action]
 
 
+def test_only_scrutiny_officers_dashboards_count_the_assessment_queue(
+    force_action, scrutiny_officer, force_lead
+):
+    force_action.delivery_status = DeliveryStatus.READY_FOR_ASSESSMENT
+    force_action.ready_at = datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC)
+    force_action.save()
+    assert selectors.dashboard_summary(user=scrutiny_officer).queue_count == 1
+    selectors.dashboard_summary(user=force_lead)  # each user's roles are read once, then kept
+    with CaptureQueriesContext(connection) as officer:
+        selectors.dashboard_summary(user=scrutiny_officer)
+    with CaptureQueriesContext(connection) as lead:
+        summary = selectors.dashboard_summary(user=force_lead)
+    assert summary.queue_count == 0
+    assert len(lead.captured_queries) == len(officer.captured_queries) - 1
+
+
 def test_the_queue_holds_ready_actions_not_assessed_since(force_action, scrutiny_officer):
     force_action.delivery_status = DeliveryStatus.READY_FOR_ASSESSMENT
     force_action.ready_at = datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC)
