@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -27,12 +29,18 @@ STORAGE_PREFIX = "imports/"
 # A failed job keeps this many problems to list; `error_count` still counts every one.
 MAX_STORED_ERRORS = 200
 ABANDONED_AFTER = datetime.timedelta(days=1)
+# Far longer than the largest import takes, so only a job whose worker has died is this old.
+STALE_AFTER = datetime.timedelta(hours=6)
 UNEXPECTED_ERROR = (
     "The import stopped because of a problem in Answerable, not in your file. Nothing was "
     "imported. Try again later, or ask an administrator to look at the logs"
 )
 UNREADABLE_UPLOAD = (
     "The uploaded file could not be read again. Nothing was imported. Upload it again"
+)
+INTERRUPTED = (
+    "The import stopped before it finished: the worker was interrupted. Nothing was imported; "
+    "upload the file again"
 )
 
 logger = logging.getLogger(__name__)
@@ -82,7 +90,8 @@ def import_uploads_clean_up(
     """Delete stored uploads older than `older_than` that no queued or running job needs.
 
     These are uploads never confirmed: someone stopped at the column or check page. A job's
-    own files are deleted by `import_job_run` when it finishes. Returns the paths deleted
+    own files are deleted by `import_job_run` when it finishes, or by `import_jobs_stale_fail`
+    when its worker has died. Returns the paths deleted
     (or, with `delete=False`, the paths that would be).
     """
     cutoff = timezone.now() - older_than
@@ -172,6 +181,13 @@ def _import_job_start(*, job_id: int) -> ImportJob | None:
 @transaction.atomic
 def import_job_fail(*, job: ImportJob, errors: list[dict[str, Any]], count: int) -> ImportJob:
     """Record that the job failed and why; the import itself has written nothing."""
+    return _import_job_failed_save(job=job, errors=errors, count=count, actor=job.started_by)
+
+
+def _import_job_failed_save(
+    *, job: ImportJob, errors: list[dict[str, Any]], count: int, actor: User | None
+) -> ImportJob:
+    """Save the failed status and its audit event, in the caller's transaction."""
     previous = job.status
     job.status = ImportJob.Status.FAILED
     job.errors = errors[:MAX_STORED_ERRORS]
@@ -182,7 +198,7 @@ def import_job_fail(*, job: ImportJob, errors: list[dict[str, Any]], count: int)
         update_fields=["status", "errors", "error_count", "counts", "finished_at", "updated_at"]
     )
     audit_record(
-        actor=job.started_by,
+        actor=actor,
         action="import.failed",
         target=job,
         organisation=job.organisation,
@@ -214,6 +230,9 @@ def import_job_run(*, job_id: int, work: Callable[[ImportJob], dict[str, int]]) 
         return ""
     try:
         with transaction.atomic():
+            # Held until the import commits or rolls back, so the clean-up of stale jobs can
+            # tell a job whose worker is still importing from one whose worker has died.
+            ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
             counts = work(job)
             job.status = ImportJob.Status.SUCCEEDED
             job.counts = counts
@@ -236,6 +255,49 @@ def import_job_run(*, job_id: int, work: Callable[[ImportJob], dict[str, int]]) 
     finally:
         import_job_files_delete(job=job)
     return job.status
+
+
+def _import_jobs_stale(*, cutoff: datetime.datetime) -> QuerySet[ImportJob]:
+    return (
+        ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+        .alias(since=Coalesce("started_at", "created_at"))
+        .filter(since__lt=cutoff)
+        .select_related("started_by", "organisation")
+        .order_by("pk")
+    )
+
+
+def import_jobs_stale_fail(
+    *, stale_after: datetime.timedelta = STALE_AFTER, fail: bool = True
+) -> list[ImportJob]:
+    """Fail every job queued or running for longer than `stale_after`; delete its uploads.
+
+    A worker killed mid-import (out of memory, a restart) rolls the import back but never
+    records how it ended, so its job would stay "running", keeping its uploads, for ever. A job
+    whose worker is still importing holds a lock on its row (`import_job_run`) and is skipped
+    on PostgreSQL however long it has run. The audit event has no actor: no person ended the
+    job. Returns the jobs failed (or, with `fail=False`, the jobs that would be).
+    """
+    cutoff = timezone.now() - stale_after
+    jobs = []
+    for pk in list(_import_jobs_stale(cutoff=cutoff).values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = (
+                _import_jobs_stale(cutoff=cutoff)
+                .select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=pk)
+                .first()
+            )
+            if job is None:
+                continue  # finished meanwhile, or its worker is alive and holds the lock
+            if fail:
+                _import_job_failed_save(
+                    job=job, errors=[{"message": INTERRUPTED}], count=1, actor=None
+                )
+        if fail:
+            import_job_files_delete(job=job)
+        jobs.append(job)
+    return jobs
 
 
 def import_error_text(error: dict[str, Any]) -> str:

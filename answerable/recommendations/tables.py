@@ -1,33 +1,17 @@
-"""Read and write spreadsheet tables (CSV and XLSX) for imports and exports.
+"""Read a recommendations file whole: it is checked, previewed and imported as one table.
 
-Reading turns a file into a header row and data rows, raising a ValidationError that names the
-file for anything malformed. Writing escapes every text cell that a spreadsheet would run as a
-formula (OWASP "CSV injection").
+Reading the file row by row, and writing exports, live in `answerable.core.tables`.
 """
 
-import csv
-import datetime
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
-from typing import Any
 
-import openpyxl
 from django.core.exceptions import ValidationError
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from answerable.core.files import CSV
+from answerable.core.tables import Cell, open_table
 
 # A 5MB upload could hold far more rows than one request should write; split bigger files.
 MAX_ROWS = 10_000
-MAX_COLUMNS = 100
-# Cells a spreadsheet would treat as a formula or a command when they start with one of these.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-Cell = str | datetime.date | None
 
 
 @dataclass(frozen=True)
@@ -40,201 +24,17 @@ class Table:
 
 def read_table(content: bytes, *, kind: str, name: str) -> Table:
     """Read CSV or XLSX bytes into a Table; raise a ValidationError naming the file if malformed."""
-    raw_rows = _csv_rows(content, name) if kind == CSV else _xlsx_rows(content, name)
-    return _table(raw_rows, name)
-
-
-def _table(raw_rows: Iterable[tuple[int, list[Cell]]], name: str) -> Table:
-    iterator = iter(raw_rows)
-    first = next(iterator, None)
-    while first is not None and not any(_present(cell) for cell in first[1]):
-        first = next(iterator, None)
-    if first is None:
-        raise ValidationError(
-            f"The file {name} has no header row. The first row must name the columns",
-            code="no_header",
-        )
-    headers = _headers(first[1], name)
+    headers, data_rows = open_table(content, kind=kind, name=name)
     rows: list[tuple[int, list[Cell]]] = []
-    for number, cells in iterator:
-        if not any(_present(cell) for cell in cells):
-            continue
-        if any(_present(cell) for cell in cells[len(headers) :]):
-            raise ValidationError(
-                f"Row {number} of {name} has more cells than the header row. "
-                "Check the quotation marks and commas in that row",
-                code="extra_cells",
-            )
-        if len(rows) >= MAX_ROWS:
-            raise ValidationError(
-                f"The file {name} must have no more than {MAX_ROWS:,} rows. "
-                "Split it into smaller files",
-                code="too_many_rows",
-            )
-        cells = list(cells[: len(headers)])
-        rows.append((number, cells + [None] * (len(headers) - len(cells))))
+    with closing(data_rows):
+        for row in data_rows:
+            if len(rows) >= MAX_ROWS:
+                raise ValidationError(
+                    f"The file {name} must have no more than {MAX_ROWS:,} rows. "
+                    "Split it into smaller files",
+                    code="too_many_rows",
+                )
+            rows.append(row)
     if not rows:
         raise ValidationError(f"The file {name} has no rows under its header row", code="no_rows")
     return Table(headers=headers, rows=rows)
-
-
-def _headers(cells: list[Cell], name: str) -> list[str]:
-    while cells and not _present(cells[-1]):
-        cells = cells[:-1]
-    if len(cells) > MAX_COLUMNS:
-        raise ValidationError(
-            f"The file {name} must have no more than {MAX_COLUMNS} columns", code="too_many_columns"
-        )
-    headers = [
-        cell_text(cell) or f"Column {get_column_letter(index)}"
-        for index, cell in enumerate(cells, start=1)
-    ]
-    seen: set[str] = set()
-    for header in headers:
-        if header.casefold() in seen:
-            raise ValidationError(
-                f"The file {name} has more than one column called {header}. "
-                "Give each column a different name",
-                code="duplicate_header",
-            )
-        seen.add(header.casefold())
-    return headers
-
-
-def _present(cell: Cell) -> bool:
-    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
-
-
-def cell_text(cell: Cell) -> str:
-    """A cell as trimmed text; a date as ISO. Undoes the quote that export puts before formulas."""
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.date):
-        return cell.isoformat()
-    text = cell.strip()
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
-
-
-def _csv_rows(content: bytes, name: str) -> Iterator[tuple[int, list[Cell]]]:
-    text = None
-    # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" as Windows-1252.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ValidationError(
-            f"The file {name} could not be read. Save it as CSV UTF-8 and upload it again",
-            code="encoding",
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
-    try:
-        for number, row in enumerate(reader, start=1):
-            rows.append((number, list[Cell](row)))
-    except csv.Error as error:
-        raise ValidationError(
-            f"The file {name} is not a well-formed CSV file: {error} near line {reader.line_num}. "
-            "Check the quotation marks in that row",
-            code="malformed",
-        ) from None
-    return iter(rows)
-
-
-def _xlsx_rows(content: bytes, name: str) -> Iterator[tuple[int, list[Cell]]]:
-    rows = []
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_xlsx_cell(value) for value in values]
-                if not any(_present(cell) for cell in cells):
-                    continue  # formatted but empty rows: Excel often leaves thousands
-                if len(rows) > MAX_ROWS:
-                    break  # _table reports the file as too long; stop reading it
-                rows.append((number, cells))
-        finally:
-            workbook.close()
-    # A damaged workbook fails inside zipfile, lxml or openpyxl with many kinds of exception;
-    # each one means the same to the user.
-    except Exception:
-        raise ValidationError(
-            f"The file {name} could not be read as an Excel (XLSX) file. "
-            "Open it in Excel, save it again and upload it",
-            code="corrupt",
-        ) from None
-    return iter(rows)
-
-
-def _xlsx_cell(value: Any) -> Cell:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-# --- writing --------------------------------------------------------------------------------
-
-
-def safe_cell(value: Any) -> Any:
-    """Return the value with a leading quote if a spreadsheet would run it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Yield a CSV file line by line, starting with a byte-order mark so Excel reads UTF-8."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        yield writer.writerow(
-            [
-                value.isoformat() if isinstance(value, datetime.date) else safe_cell(value)
-                for value in row
-            ]
-        )
-
-
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str) -> bytes:
-    """Build an XLSX workbook of one sheet, header row in bold, dates as real date cells."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_cell(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_value(value: Any) -> Any:
-    if isinstance(value, str):
-        # XLSX cannot hold most control characters; openpyxl refuses them rather than dropping.
-        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value

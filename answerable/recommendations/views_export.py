@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
+from answerable.core.tables import csv_stream, xlsx_bytes
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import exporting, selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
-from answerable.recommendations.tables import csv_stream, xlsx_bytes
 
 
 def _download(

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
+from answerable.core.tables import csv_stream, xlsx_bytes
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
@@ -32,7 +33,7 @@ from answerable.organisations.models import Membership, Organisation
 from answerable.recommendations import importing, selectors
 from answerable.recommendations.forms_import import ImportMappingForm, ImportUploadForm
 from answerable.recommendations.importing.jobs import recommendations_import_queue
-from answerable.recommendations.tables import Table, csv_stream, read_table, xlsx_bytes
+from answerable.recommendations.tables import Table, read_table
 
 SESSION_KEY = "recommendations_import"
 SUMMARY_ERRORS = 10

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import form_add_service_error, pagination_params
 from answerable.workforce import charts, coverage, selectors, services
 from answerable.workforce.forms import (
@@ -19,7 +20,6 @@ from answerable.workforce.forms import (
     CoverageLinkAgendaItemForm,
     CoverageLinkForm,
 )
-from answerable.workforce.tables import csv_stream
 
 GAPS_PER_PAGE = 50
 GAP_HEADERS = [

@@ -1,21 +1,26 @@
 import datetime
 import io
 import os
+import threading
 import time
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
 from django_tasks import task
 
 from answerable.audit.models import AuditEvent
 from answerable.imports.models import ImportJob
 from answerable.imports.services import (
+    INTERRUPTED,
     ImportFailed,
     import_error_text,
     import_job_queue,
     import_job_run,
+    import_jobs_stale_fail,
     import_upload_store,
 )
 from answerable.imports.tests.factories import ImportJobFactory
@@ -167,3 +172,118 @@ def test_clean_up_keeps_a_finished_jobs_leftover_file_only_until_it_is_a_day_old
 
 def test_clean_up_with_no_uploads_yet_deletes_nothing(db):
     assert "Deleted 0 abandoned uploads." in _clean_up()
+
+
+# --- failing jobs whose worker died ---------------------------------------------------------
+
+
+def _stale_job(status: str, hours_ago: float) -> ImportJob:
+    """A job left `status` since `hours_ago`, with its upload still stored."""
+    path = import_upload_store(content=b"a,b\n1,2\n", kind="csv")
+    since = timezone.now() - datetime.timedelta(hours=hours_ago)
+    job = ImportJobFactory(
+        status=status,
+        started_at=since if status == ImportJob.Status.RUNNING else None,
+        counts={},
+        files=[{"role": "register", "name": "a.csv", "kind": "csv", "path": path, "sha256": "0"}],
+    )
+    ImportJob.objects.filter(pk=job.pk).update(created_at=since)
+    return job
+
+
+@pytest.mark.parametrize("status", [ImportJob.Status.RUNNING, ImportJob.Status.QUEUED])
+def test_clean_up_fails_a_job_left_unfinished_for_hours_and_deletes_its_upload(db, status):
+    job = _stale_job(status, hours_ago=7)
+
+    out = _clean_up()
+
+    assert f"{job} ({job.organisation}), unfinished since" in out
+    assert "Failed 1 stale import." in out
+    job.refresh_from_db()
+    assert (job.status, job.error_count) == ("failed", 1)
+    assert job.errors == [
+        {
+            "message": "The import stopped before it finished: the worker was interrupted. "
+            "Nothing was imported; upload the file again"
+        }
+    ]
+    assert job.finished_at is not None
+    assert not default_storage.exists(job.files[0]["path"])
+    event = AuditEvent.objects.get(action="import.failed", target_id=str(job.pk))
+    assert (event.actor, event.organisation, event.note) == (None, job.organisation, INTERRUPTED)
+    assert event.changes["status"] == [status, "failed"]
+
+
+def test_clean_up_leaves_a_job_running_for_less_than_the_limit(db):
+    job = _stale_job(ImportJob.Status.RUNNING, hours_ago=5)
+
+    assert "Failed 0 stale imports." in _clean_up()
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert default_storage.exists(job.files[0]["path"])
+    assert not AuditEvent.objects.filter(action="import.failed").exists()
+
+    assert "Failed 1 stale import." in _clean_up("--stale-after-hours", "4")
+    job.refresh_from_db()
+    assert job.status == "failed"
+
+
+def test_clean_up_leaves_finished_jobs_as_they_ended(db):
+    old = timezone.now() - datetime.timedelta(days=3)
+    job = ImportJobFactory(status=ImportJob.Status.SUCCEEDED, started_at=old, finished_at=old)
+    assert "Failed 0 stale imports." in _clean_up()
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+
+
+def test_clean_up_dry_run_says_which_jobs_it_would_fail_and_changes_nothing(db):
+    job = _stale_job(ImportJob.Status.RUNNING, hours_ago=7)
+    events = AuditEvent.objects.count()
+
+    out = _clean_up("--dry-run")
+
+    assert f"{job} ({job.organisation}), unfinished since" in out
+    assert "Would fail 1 stale import." in out
+    job.refresh_from_db()
+    assert (job.status, job.errors, job.finished_at) == ("running", [], None)
+    assert default_storage.exists(job.files[0]["path"])
+    assert AuditEvent.objects.count() == events
+
+
+def test_clean_up_refuses_a_limit_of_no_time_at_all(db):
+    with pytest.raises(CommandError, match="must be more than 0"):
+        _clean_up("--stale-after-hours", "0")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_worker_is_still_importing_is_never_failed_as_stale(scrutiny_officer, office):
+    """However long it has run, a job whose worker holds its row lock is left to finish."""
+    importing, finish = threading.Event(), threading.Event()
+
+    def slow_work(job: ImportJob) -> dict[str, int]:
+        importing.set()
+        finish.wait(timeout=10)
+        return {"rows": 2}
+
+    def worker(job_id: int) -> None:
+        try:
+            import_job_run(job_id=job_id, work=slow_work)
+        finally:
+            connection.close()
+
+    job = ImportJobFactory(
+        status=ImportJob.Status.QUEUED, started_by=scrutiny_officer, organisation=office
+    )
+    thread = threading.Thread(target=worker, args=[job.pk])
+    thread.start()
+    try:
+        assert importing.wait(timeout=10)
+        assert import_jobs_stale_fail(stale_after=datetime.timedelta(0)) == []
+    finally:
+        finish.set()
+        thread.join(timeout=10)
+
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+    assert not AuditEvent.objects.filter(action="import.failed").exists()

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from answerable.core.tables import Cell, cell_text
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation, Source
-from answerable.recommendations.tables import Cell, Table, cell_text
+from answerable.recommendations.tables import Table
 
 PREVIEW_ROWS = 20
 SOURCE_FIELDS = {

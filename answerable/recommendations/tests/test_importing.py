@@ -16,7 +16,7 @@ from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import importing
 from answerable.recommendations.models import Action, Recommendation, Source
-from answerable.recommendations.tables import read_table
+from answerable.recommendations.tables import MAX_ROWS, read_table
 from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
 
 SHARED_CSV = Path("/work/shared/data/recommendations.csv")
@@ -133,6 +133,13 @@ def test_an_xlsx_gives_dates_as_dates_and_whole_numbers_as_text():
     )
     table = read_table(content, kind="xlsx", name="a.xlsx")
     assert table.rows == [(2, ["A", "3", datetime.date(2025, 1, 2)])]
+
+
+def test_an_xlsx_over_the_row_limit_is_refused_rather_than_cut_short():
+    rows = [["source", "reference"]] + [["A", f"R{n}"] for n in range(MAX_ROWS + 1)]
+    with pytest.raises(ValidationError) as caught:
+        read_table(xlsx_bytes_of(rows), kind="xlsx", name="a.xlsx")
+    assert "The file a.xlsx must have no more than 10,000 rows" in caught.value.messages[0]
 
 
 # --- mapping ------------------------------------------------------------------------------

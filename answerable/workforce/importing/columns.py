@@ -4,8 +4,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from answerable.core.tables import cell_text
 from answerable.workforce.models import WorkforceType
-from answerable.workforce.tables import StoredTable, cell_text, open_table
+from answerable.workforce.tables import StoredTable
 
 ROSTER, COMPLETIONS = "roster", "completions"
 FILE_LABELS = {ROSTER: "staff roster", COMPLETIONS: "completions file"}
@@ -184,7 +185,7 @@ IDENTIFYING_HELP = "the system holds no directly identifying data. Remove it and
 
 def identifying_column_errors(table: StoredTable) -> list[str]:
     """Name every column whose header or sample values look like directly identifying data."""
-    headers, rows = open_table(table)
+    headers, rows = table.open()
     problems: dict[int, str] = {}
     for index, header in enumerate(headers):
         key = _normalise(header)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from answerable.core.tables import Cell, cell_text
 from answerable.workforce.importing.columns import COMPLETIONS, ROSTER, WORKFORCE_TYPE_ALIASES
-from answerable.workforce.tables import Cell, StoredTable, cell_text, open_table
+from answerable.workforce.tables import StoredTable
 
 MAX_LISTED_ERRORS = 500
 PREVIEW_ROWS = 10
@@ -135,7 +136,7 @@ def roster_rows(
 
     IDs on bad rows are still "known", so the completions file is not blamed for them too.
     """
-    headers, rows = open_table(table)
+    headers, rows = table.open()
     columns = _columns(headers, mapping)
     first_seen: dict[str, int] = {}
     for number, cells in rows:
@@ -185,7 +186,7 @@ def completion_rows(
     Completions of courses the force has not set up in Answerable are left out, not refused:
     learning systems export every course, and only some are tracked here.
     """
-    headers, rows = open_table(table)
+    headers, rows = table.open()
     columns = _columns(headers, mapping)
     seen: set[int] = set()
     for number, cells in rows:

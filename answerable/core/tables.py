@@ -1,0 +1,237 @@
+"""Read uploaded spreadsheet tables (CSV and XLSX) row by row, and write them back safely.
+
+Reading checks the header row up front and then streams the data rows, so a file of hundreds
+of thousands of rows is never held in memory; each app decides how many rows it accepts.
+Anything malformed raises a ValidationError that names the file. Writing escapes every text
+cell that a spreadsheet would run as a formula (OWASP "CSV injection").
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
+from typing import Any
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from answerable.core.files import CSV
+
+MAX_COLUMNS = 100
+# Cells a spreadsheet would treat as a formula or a command when they start with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | datetime.date | None
+# (row number in the file, cells); numbered as the spreadsheet numbers them, header row 1.
+Rows = Generator[tuple[int, list[Cell]], None, None]
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def open_table(content: bytes, *, kind: str, name: str) -> tuple[list[str], Rows]:
+    """Return the header row and a generator of the non-blank data rows; raise if malformed.
+
+    Each data row is padded to the header's width. Problems in a later row are raised as that
+    row is reached, so read the generator to its end before trusting the file.
+    """
+    raw = _csv_rows(content, name) if kind == CSV else _xlsx_rows(content, name)
+    first = next(raw, None)
+    while first is not None and not any(_present(cell) for cell in first[1]):
+        first = next(raw, None)
+    if first is None:
+        raise ValidationError(
+            f"The file {name} has no header row. The first row must name the columns",
+            code="no_header",
+        )
+    headers = _headers(first[1], name)
+    return headers, _data_rows(raw, len(headers), name)
+
+
+def _data_rows(raw: Rows, width: int, name: str) -> Rows:
+    with closing(raw):  # closes the workbook as soon as the caller stops reading
+        for number, cells in raw:
+            if not any(_present(cell) for cell in cells):
+                continue  # blank or formatted-but-empty rows: Excel often leaves thousands
+            if any(_present(cell) for cell in cells[width:]):
+                raise ValidationError(
+                    f"Row {number} of {name} has more cells than the header row. "
+                    "Check the quotation marks and commas in that row",
+                    code="extra_cells",
+                )
+            cells = cells[:width]
+            yield number, cells + [None] * (width - len(cells))
+
+
+def _headers(cells: list[Cell], name: str) -> list[str]:
+    while cells and not _present(cells[-1]):
+        cells = cells[:-1]
+    if len(cells) > MAX_COLUMNS:
+        raise ValidationError(
+            f"The file {name} must have no more than {MAX_COLUMNS} columns",
+            code="too_many_columns",
+        )
+    headers = [
+        cell_text(cell) or f"Column {get_column_letter(index)}"
+        for index, cell in enumerate(cells, start=1)
+    ]
+    seen: set[str] = set()
+    for header in headers:
+        if header.casefold() in seen:
+            raise ValidationError(
+                f"The file {name} has more than one column called {header}. "
+                "Give each column a different name",
+                code="duplicate_header",
+            )
+        seen.add(header.casefold())
+    return headers
+
+
+def _present(cell: Cell) -> bool:
+    return cell is not None and (not isinstance(cell, str) or bool(cell.strip()))
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as trimmed text, a date as ISO; undoes the quote export puts before formulas."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    text = cell.strip()
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+def _csv_rows(content: bytes, name: str) -> Rows:
+    text = None
+    # Excel saves "CSV UTF-8" with a byte-order mark and plain "CSV" as Windows-1252.
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise ValidationError(
+            f"The file {name} could not be read. Save it as CSV UTF-8 and upload it again",
+            code="encoding",
+        )
+    return _csv_iter(text, name)
+
+
+def _csv_iter(text: str, name: str) -> Rows:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        # One number per record, as a spreadsheet numbers rows, even if a cell holds lines.
+        for number, row in enumerate(reader, start=1):
+            yield number, list[Cell](row)
+    except csv.Error as error:
+        raise ValidationError(
+            f"The file {name} is not a well-formed CSV file: {error} near line "
+            f"{reader.line_num}. Check the quotation marks in that row",
+            code="malformed",
+        ) from None
+
+
+# A damaged workbook fails inside zipfile, zlib, lxml or openpyxl with many kinds of exception,
+# on opening or on any later row; each one means the same to the user.
+def _xlsx_rows(content: bytes, name: str) -> Rows:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        raise _unreadable(name) from None
+    return _xlsx_iter(workbook, name)
+
+
+def _xlsx_iter(workbook: Any, name: str) -> Rows:
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_xlsx_cell(value) for value in values]
+    except Exception:
+        raise _unreadable(name) from None
+    finally:
+        workbook.close()
+
+
+def _unreadable(name: str) -> ValidationError:
+    return ValidationError(
+        f"The file {name} could not be read as an Excel (XLSX) file. "
+        "Open it in Excel, save it again and upload it",
+        code="corrupt",
+    )
+
+
+def _xlsx_cell(value: Any) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """Return the value with a leading quote if a spreadsheet would run it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Yield a CSV file line by line, starting with a byte-order mark so Excel reads UTF-8."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        yield writer.writerow(
+            [
+                value.isoformat() if isinstance(value, datetime.date) else safe_cell(value)
+                for value in row
+            ]
+        )
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title: str) -> bytes:
+    """Build an XLSX workbook of one sheet, header row in bold, dates as real date cells."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=safe_cell(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_value(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    if isinstance(value, str):
+        # XLSX cannot hold most control characters; openpyxl refuses them rather than dropping.
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
