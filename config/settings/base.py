@@ -178,6 +178,8 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="answerable@localhost")
+# Links in emails sent outside a request (the reminder job) start with this address.
+ANSWERABLE_SITE_URL = env("ANSWERABLE_SITE_URL", default="http://127.0.0.1:8000")
 
 # Security headers. HTTPS settings follow DEBUG so `check --deploy` passes in production.
 SESSION_COOKIE_HTTPONLY = True

@@ -135,7 +135,11 @@ def test_a_failed_send_logs_nothing_so_the_next_run_tries_again(due, monkeypatch
     assert not AuditEvent.objects.filter(action="reminder.sent").exists()
 
 
-def test_the_daily_command_sends_the_reminders(due, capsys):
+def test_the_daily_command_sends_the_reminders(due, capsys, settings):
+    settings.ANSWERABLE_SITE_URL = "https://answerable.example.org"
     call_command("send_reminders", "--date", TODAY.isoformat())
     assert "Sent 3 reminder emails" in capsys.readouterr().out
     assert len(mail.outbox) == 3
+    # Links start with the site's configured address, not the development server's.
+    assert all("https://answerable.example.org/" in email.body for email in mail.outbox)
+    assert not any("127.0.0.1" in email.body for email in mail.outbox)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "ANSWERABLE_SITE_URL", "http://127.0.0.1:8000"),
+            default=settings.ANSWERABLE_SITE_URL,
             help="Start of the links in the emails, such as https://answerable.example.org",
         )
         parser.add_argument(
