@@ -118,6 +118,21 @@ def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
         raise Http404("No such meeting") from None
 
 
+def _item_scope(user: User) -> Q:
+    """Agenda items the user may see on meetings they may see.
+
+    A sensitive item (discussed in closed session, never published) is for the office that
+    holds the meeting and the organisations questioned on it, not every partner attending.
+    """
+    organisations = access_for(user).organisation_ids
+    questioned = Question.objects.filter(item=OuterRef("pk"), addressed_to_id__in=organisations)
+    return Q(is_sensitive=False) | Q(meeting__office_id__in=organisations) | Exists(questioned)
+
+
+def _visible_items(user: User) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(_item_scope(user)).values("pk")
+
+
 def forward_plan(
     *, user: User, past: bool = False, now: datetime.datetime | None = None
 ) -> QuerySet[AccountabilityMeeting]:
@@ -136,8 +151,10 @@ def forward_plan(
 def agenda_item_get_for_user(*, user: User, pk: int) -> AgendaItem:
     """Return the agenda item if the user may see its meeting; raise Http404 otherwise."""
     try:
-        return AgendaItem.objects.select_related("meeting", "meeting__office", "theme").get(
-            pk=pk, meeting__in=meeting_list(user=user).values("pk")
+        return (
+            AgendaItem.objects.select_related("meeting", "meeting__office", "theme")
+            .filter(_item_scope(user))
+            .get(pk=pk, meeting__in=meeting_list(user=user).values("pk"))
         )
     except AgendaItem.DoesNotExist:
         raise Http404("No such agenda item") from None
@@ -169,7 +186,11 @@ def question_get_for_user(*, user: User, pk: int) -> Question:
     try:
         return Question.objects.select_related(
             "item", "item__meeting", "item__meeting__office", "addressed_to"
-        ).get(pk=pk, item__meeting__in=meeting_list(user=user).values("pk"))
+        ).get(
+            pk=pk,
+            item__meeting__in=meeting_list(user=user).values("pk"),
+            item__in=_visible_items(user),
+        )
     except Question.DoesNotExist:
         raise Http404("No such question") from None
 
@@ -189,7 +210,7 @@ def paper_get_for_user(*, user: User, pk: int) -> Paper:
     try:
         return (
             Paper.objects.select_related("item", "item__meeting")
-            .filter(_paper_scope(user))
+            .filter(_paper_scope(user), item__in=_visible_items(user))
             .get(pk=pk, item__meeting__in=meeting_list(user=user).values("pk"))
         )
     except Paper.DoesNotExist:
@@ -199,15 +220,16 @@ def paper_get_for_user(*, user: User, pk: int) -> Paper:
 def meeting_agenda(*, meeting: AccountabilityMeeting, user: User | None = None) -> list[AgendaItem]:
     """Return the meeting's items in order with everything recorded on them, in fixed queries.
 
-    With a user, papers are limited to those the user may read; without one (publishing),
-    every paper is returned and the caller decides what may go out.
+    With a user, items and papers are limited to those the user may see; without one
+    (publishing), everything is returned and the caller decides what may go out.
     """
     papers = Paper.objects.select_related("organisation").order_by("created_at", "id")
+    items = AgendaItem.objects.filter(meeting=meeting)
     if user is not None:
         papers = papers.filter(_paper_scope(user))
+        items = items.filter(_item_scope(user))
     return list(
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("theme", "verdict", "verdict__recorded_by")
+        items.select_related("theme", "verdict", "verdict__recorded_by")
         .prefetch_related(
             Prefetch(
                 "recommendations",
@@ -244,28 +266,39 @@ def meeting_attendees(*, meeting: AccountabilityMeeting) -> QuerySet[Attendee]:
     return Attendee.objects.filter(meeting=meeting).select_related("organisation").order_by("id")
 
 
-def action_review_list(*, meeting: AccountabilityMeeting) -> QuerySet[MeetingAction]:
+def action_review_list(
+    *, meeting: AccountabilityMeeting, user: User | None = None
+) -> QuerySet[MeetingAction]:
     """Open meeting actions from the office's earlier meetings: the 'Review of action tracker'.
 
-    Computed live, so an action disappears from every review once it is closed.
+    Computed live, so an action disappears from every review once it is closed. With a user,
+    actions raised on items they may not see are left out, unless their organisation owns them.
     """
-    return (
-        MeetingAction.objects.filter(
-            meeting__office_id=meeting.office_id,
-            meeting__starts_at__lt=meeting.starts_at,
-            status=MeetingAction.Status.OPEN,
-        )
-        .select_related("meeting", "item", "owner", "owner_user")
-        .order_by("due_on", "id")
+    actions = MeetingAction.objects.filter(
+        meeting__office_id=meeting.office_id,
+        meeting__starts_at__lt=meeting.starts_at,
+        status=MeetingAction.Status.OPEN,
     )
+    if user is not None:
+        actions = actions.filter(_action_scope(user))
+    return actions.select_related("meeting", "item", "owner", "owner_user").order_by("due_on", "id")
 
 
-def meeting_actions_raised(*, meeting: AccountabilityMeeting) -> QuerySet[MeetingAction]:
-    """Return the actions raised at the meeting, in the order they were raised."""
+def meeting_actions_raised(
+    *, meeting: AccountabilityMeeting, user: User | None = None
+) -> QuerySet[MeetingAction]:
+    """Return the actions raised at the meeting, in the order they were raised (scoped as above)."""
+    actions = MeetingAction.objects.filter(meeting=meeting)
+    if user is not None:
+        actions = actions.filter(_action_scope(user))
+    return actions.select_related("item", "owner", "owner_user").order_by("id")
+
+
+def _action_scope(user: User) -> Q:
     return (
-        MeetingAction.objects.filter(meeting=meeting)
-        .select_related("item", "owner", "owner_user")
-        .order_by("id")
+        Q(item__isnull=True)
+        | Q(item__in=_visible_items(user))
+        | Q(owner_id__in=access_for(user).organisation_ids)
     )
 
 

@@ -90,9 +90,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": meeting.title,
             "meeting": meeting,
             "items": selectors.meeting_agenda(meeting=meeting, user=request.user),
-            "review": list(selectors.action_review_list(meeting=meeting)),
+            "review": list(selectors.action_review_list(meeting=meeting, user=request.user)),
             "attendees": list(selectors.meeting_attendees(meeting=meeting)),
-            "raised": list(selectors.meeting_actions_raised(meeting=meeting)),
+            "raised": list(selectors.meeting_actions_raised(meeting=meeting, user=request.user)),
             "can_plan": can_plan,
             "can_upload": selectors.can_upload_paper(user=request.user, meeting=meeting),
             "respond_org_ids": (

@@ -1,0 +1,91 @@
+"""A sensitive agenda item is for the office and the organisations questioned on it.
+
+Partners attending the meeting see the rest of the agenda, not what was taken in closed
+session: not the item, its questions, papers or the actions raised on it (unless theirs).
+"""
+
+import pytest
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.meetings import services
+
+
+@pytest.fixture
+def closed_session(meeting, scrutiny_officer, force, council):
+    """The force and the council attend; two sensitive items, the force questioned on one."""
+    services.attendee_add(
+        actor=scrutiny_officer, meeting=meeting, name="Director", organisation=council, role=""
+    )
+
+    def add(title, *, sensitive):
+        return services.agenda_item_add(
+            actor=scrutiny_officer, meeting=meeting, title=title, is_sensitive=sensitive
+        )
+
+    open_item = add("Missing children: the return home interviews", sensitive=False)
+    questioned = add("Operation Willow: suspects under investigation", sensitive=True)
+    unquestioned = add("Covert tactics review", sensitive=True)
+    question = services.question_add(
+        actor=scrutiny_officer,
+        item=questioned,
+        text="How many suspects were charged?",
+        asked_by="Commissioner",
+        addressed_to=force,
+    )
+    mine = services.meeting_action_raise(
+        actor=scrutiny_officer,
+        meeting=meeting,
+        owner=force,
+        description="Brief the commissioner on covert tactics",
+        item=unquestioned,
+    )
+    return {
+        "open": open_item,
+        "questioned": questioned,
+        "unquestioned": unquestioned,
+        "question": question,
+        "action": mine,
+    }
+
+
+def _meeting_page(client, user, meeting):
+    sign_in(client, user)
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_office_sees_every_item(client, meeting, scrutiny_officer, closed_session):
+    page = _meeting_page(client, scrutiny_officer, meeting)
+    for key in ("open", "questioned", "unquestioned"):
+        assert closed_session[key].title in page
+
+
+def test_an_attending_partner_sees_only_the_open_items(
+    client, meeting, council_lead, closed_session
+):
+    page = _meeting_page(client, council_lead, meeting)
+    assert closed_session["open"].title in page
+    assert closed_session["questioned"].title not in page
+    assert closed_session["unquestioned"].title not in page
+    assert closed_session["question"].text not in page
+    assert closed_session["action"].description not in page
+    for name, pk in [
+        ("meetings:response_record", closed_session["question"].pk),
+        ("meetings:paper_upload", closed_session["questioned"].pk),
+    ]:
+        assert client.get(reverse(name, args=[pk])).status_code == 404, name
+
+
+def test_the_questioned_partner_sees_its_item_and_its_own_actions(
+    client, meeting, force_lead, closed_session
+):
+    page = _meeting_page(client, force_lead, meeting)
+    assert closed_session["questioned"].title in page
+    assert closed_session["question"].text in page
+    assert closed_session["unquestioned"].title not in page
+    # Raised on an item the force may not see, but the force must deliver it.
+    assert closed_session["action"].description in page
+    response = client.get(reverse("meetings:response_record", args=[closed_session["question"].pk]))
+    assert response.status_code == 200
