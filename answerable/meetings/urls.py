@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("items/<int:pk>/actions/new/", views.meeting_action_raise, name="meeting_action_raise"),
     path("papers/<int:pk>/", views.paper_download, name="paper_download"),
+    path("papers/<int:pk>/publication/", views.paper_publication, name="paper_publication"),
     path("questions/<int:pk>/responses/new/", views.response_record, name="response_record"),
     path("actions/", views.action_tracker, name="action_tracker"),
     path("actions/<int:pk>/close/", views.meeting_action_close, name="meeting_action_close"),

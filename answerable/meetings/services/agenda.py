@@ -231,6 +231,31 @@ def paper_upload(
 
 
 @transaction.atomic
+def paper_publication_set(*, actor: User, paper: Paper, is_published: bool) -> Paper:
+    """Mark a paper for publication with the meeting's summary, or withhold it.
+
+    The office's planners decide, usually while reviewing the summary; a summary drafted
+    before the change must be redrafted (publishing refuses a withheld paper it still holds).
+    """
+    require_planner(actor, paper.item.meeting)
+    if is_published and paper.marking == Marking.OFFICIAL_SENSITIVE:
+        raise ValidationError("OFFICIAL-SENSITIVE papers cannot be published")
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.is_published == is_published:
+        return paper
+    paper.is_published = is_published
+    paper.save(update_fields=["is_published", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="paper.publication_changed",
+        target=paper,
+        organisation=paper.item.meeting.office,
+        changes={"is_published": [not is_published, is_published]},
+    )
+    return paper
+
+
+@transaction.atomic
 def question_add(
     *,
     actor: User,

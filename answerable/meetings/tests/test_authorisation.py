@@ -73,6 +73,7 @@ MATRIX = [
     ("post", "meetings:agenda_item_move", "item", MANAGE_POST),
     ("get", "meetings:paper_upload", "item", TABLE_PAPERS),
     ("get", "meetings:paper_download", "paper", SEE_ALL),
+    ("post", "meetings:paper_publication", "paper", MANAGE_POST),
     ("get", "meetings:question_add", "item", MANAGE),
     ("get", "meetings:response_record", "question", RESPOND),
     ("get", "meetings:item_verdict_record", "item", MANAGE),

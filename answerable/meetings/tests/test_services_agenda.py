@@ -148,6 +148,49 @@ def test_the_database_refuses_a_published_official_sensitive_paper(item, force):
 # --- questions and responses ----------------------------------------------------------------
 
 
+def test_the_office_marks_a_paper_for_publication_and_withholds_it_again(
+    item, force_lead, scrutiny_officer
+):
+    paper = services.paper_upload(actor=force_lead, item=item, title="Report", file=checked_pdf())
+    services.paper_publication_set(actor=scrutiny_officer, paper=paper, is_published=True)
+    paper.refresh_from_db()
+    assert paper.is_published
+    services.paper_publication_set(actor=scrutiny_officer, paper=paper, is_published=False)
+    paper.refresh_from_db()
+    assert not paper.is_published
+    changes = [
+        event.changes["is_published"]
+        for event in AuditEvent.objects.filter(action="paper.publication_changed").order_by("id")
+    ]
+    assert changes == [[False, True], [True, False]]
+
+
+def test_only_the_office_decides_what_papers_are_published(item, force_lead):
+    paper = services.paper_upload(actor=force_lead, item=item, title="Report", file=checked_pdf())
+    with pytest.raises(PermissionDenied):
+        services.paper_publication_set(actor=force_lead, paper=paper, is_published=True)
+    paper.refresh_from_db()
+    assert not paper.is_published
+    assert not AuditEvent.objects.filter(action="paper.publication_changed").exists()
+
+
+def test_an_official_sensitive_paper_can_never_be_marked_for_publication(
+    item, force_lead, scrutiny_officer
+):
+    paper = services.paper_upload(
+        actor=force_lead,
+        item=item,
+        title="Covert tactics",
+        file=checked_pdf(),
+        marking=Marking.OFFICIAL_SENSITIVE,
+    )
+    with pytest.raises(ValidationError, match="OFFICIAL-SENSITIVE"):
+        services.paper_publication_set(actor=scrutiny_officer, paper=paper, is_published=True)
+    paper.refresh_from_db()
+    assert not paper.is_published
+    assert not AuditEvent.objects.filter(action="paper.publication_changed").exists()
+
+
 def test_a_question_is_recorded_with_who_asked_it_and_audited(item, scrutiny_officer, force):
     question = services.question_add(
         actor=scrutiny_officer,

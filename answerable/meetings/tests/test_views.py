@@ -12,6 +12,7 @@ from answerable.meetings.models import (
     MeetingAction,
     Paper,
 )
+from answerable.meetings.tests.conftest import checked_pdf
 from answerable.meetings.tests.factories import PDF_BYTES, MeetingActionFactory, QuestionFactory
 from answerable.recommendations.models import AssuranceStatus
 
@@ -193,3 +194,24 @@ def test_closing_an_action_from_the_tracker(client, scrutiny_officer, meeting, f
     assert MeetingAction.objects.get().status == "closed"
     page = client.get(reverse("meetings:action_tracker")).content.decode()
     assert f'id="meeting-action-{action.pk}"' not in page
+
+
+def test_the_office_marks_a_paper_for_publication_from_the_meeting_page(
+    client, item, force_lead, scrutiny_officer
+):
+    paper = services.paper_upload(actor=force_lead, item=item, title="Report", file=checked_pdf())
+    button = 'Mark for publication<span class="govuk-visually-hidden">: Report</span>'
+
+    sign_in(client, force_lead)
+    assert button not in client.get(item.meeting.get_absolute_url()).content.decode()
+
+    sign_in(client, scrutiny_officer)
+    assert button in client.get(item.meeting.get_absolute_url()).content.decode()
+    url = reverse("meetings:paper_publication", args=[paper.pk])
+    response = client.post(url, {"publish": "yes"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"#item-{item.pk}")
+    page = response.content.decode()
+    assert "Paper marked for publication: Report" in page
+    assert "Withhold from publication<span" in page
+    paper.refresh_from_db()
+    assert paper.is_published

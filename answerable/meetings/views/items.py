@@ -141,6 +141,22 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def paper_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    paper = selectors.paper_get_for_user(user=request.user, pk=pk)
+    require(selectors.can_plan_meetings(user=request.user, office_id=paper.item.meeting.office_id))
+    publish = request.POST.get("publish") == "yes"
+    try:
+        services.paper_publication_set(actor=request.user, paper=paper, is_published=publish)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = "marked for publication" if publish else "withheld from publication"
+        messages.success(request, f"Paper {verb}: {paper.title}")
+    return redirect(paper.item.get_absolute_url())
+
+
+@login_required
 @require_GET
 def paper_download(request: HttpRequest, pk: int) -> HttpResponse:
     paper = selectors.paper_get_for_user(user=request.user, pk=pk)
