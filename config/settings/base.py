@@ -11,7 +11,10 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure" if DEBUG else environ.Env.NOTSET)
+# Outside DEBUG there is no default: Django refuses anything that signs (sessions, CSRF,
+# invitation links) while the key is empty, and config/wsgi.py refuses to start the site
+# without one. Commands that sign nothing (makemigrations, check) run without it.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure" if DEBUG else "")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
