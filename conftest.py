@@ -16,6 +16,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rows of an earlier test, rolled back, may have
+    had the same ids and audit sequence (answerable.audit.caching)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def office(db) -> Organisation:
     return OrganisationFactory(name="Office of the PCC", kind=Organisation.Kind.PCC_OFFICE)

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from answerable.audit.models import AuditEvent
+from answerable.audit.models import AuditChainHead, AuditEvent
 from answerable.audit.services import GENESIS_HASH, audit_event_digest
 
 
@@ -58,3 +58,8 @@ def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> Q
         .select_related("actor", "organisation")
         .order_by("-sequence")
     )
+
+
+def audit_sequence() -> int:
+    """The audit chain's length: it grows with every state change, so it versions the data."""
+    return AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0

@@ -38,6 +38,12 @@ class Access:
         return frozenset(org for org, roles in self.roles.items() if role in roles)
 
     @property
+    def key(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """The memberships as a hashable value: what a result shared by the same access is
+        cached under."""
+        return tuple((org, tuple(sorted(roles))) for org, roles in sorted(self.roles.items()))
+
+    @property
     def needs_two_factor(self) -> bool:
         return any(roles & TWO_FACTOR_ROLES for roles in self.roles.values())
 

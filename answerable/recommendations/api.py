@@ -19,7 +19,12 @@ class RegisterPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):  # type: ignore[no-untyped-def]
         # As the list pages do: sort and skip narrow id rows, then read only the page's rows.
-        return super().paginate_queryset(selectors.PageRows(queryset), request, view)
+        rows = (
+            selectors.recommendation_page_rows(queryset)
+            if queryset.model is Recommendation
+            else selectors.PageRows(queryset)
+        )
+        return super().paginate_queryset(rows, request, view)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):

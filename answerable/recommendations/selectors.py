@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.audit.caching import cached_until_next_change
 from answerable.audit.selectors import audit_event_list_for
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
@@ -442,6 +443,18 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     )
 
 
+def dashboard_summary_cached(*, user: User) -> Dashboard:
+    """dashboard_summary for today, computed again after any change to the data (ADR 0007).
+
+    Everyone with the same memberships sees the same dashboard, so they share one.
+    """
+    today = timezone.localdate()
+    return cached_until_next_change(
+        ("dashboard", access_for(user).key, today),
+        lambda: dashboard_summary(user=user, today=today),
+    )
+
+
 def _least_assured_sources(
     source_counts: dict[int, dict[str, int]],
 ) -> list[tuple[int, str, dict[str, int]]]:
@@ -488,8 +501,11 @@ class PageRows:
         self._count: int | None = None
 
     def count(self) -> int:
+        """The number of rows, counted again only after the data changes (ADR 0007)."""
         if self._count is None:
-            self._count = self.queryset.count()
+            self._count = cached_until_next_change(
+                ("count", *self.queryset.query.sql_with_params()), self.queryset.count
+            )
         return self._count
 
     def __len__(self) -> int:
@@ -517,10 +533,74 @@ class PageRows:
         return [by_id[pk] for pk in ids]
 
 
+class SourcePageRows(PageRows):
+    """PageRows for a recommendation list sorted by source, paged from per-source counts.
+
+    One grouped query gives each source's number of rows, in the list's order: the total
+    is their sum, and a page's rows lie in the few sources its slice covers, so the
+    database sorts and skips only those sources' rows, never the whole register's (issue
+    #5: page 1,000 for a national viewer sorted 50,000 rows by source title).
+    """
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        super().__init__(queryset)
+        self._sources: list[tuple[int, int]] | None = None
+
+    def source_counts(self) -> list[tuple[int, int]]:
+        """Each source's id and number of rows, in the list's order."""
+        if self._sources is None:
+            # Count by source id alone, then join the few thousand groups to their titles:
+            # grouping by title as well made PostgreSQL sort every row by its title first.
+            counts = self.queryset.order_by().values("source_id").annotate(rows=Count("pk"))
+            sql, params = counts.query.sql_with_params()
+            source_table = Source._meta.db_table
+            sql = (
+                f"SELECT counts.source_id, counts.rows FROM ({sql}) counts "  # noqa: S608
+                f"JOIN {source_table} ON {source_table}.id = counts.source_id "
+                f"ORDER BY {source_table}.title, {source_table}.id"
+            )
+
+            def read() -> list[tuple[int, int]]:
+                with connections[self.queryset.db].cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return [tuple(row) for row in cursor.fetchall()]
+
+            self._sources = cached_until_next_change(("source counts", sql, params), read)
+            self._count = sum(rows for _source_id, rows in self._sources)
+        return self._sources
+
+    def count(self) -> int:
+        self.source_counts()
+        return self._count or 0
+
+    def ids(self, index: slice) -> list[Any]:
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        covered, first_row, seen = [], 0, 0
+        for source_id, rows in self.source_counts():
+            if seen + rows > start and seen < stop:
+                if not covered:
+                    first_row = seen
+                covered.append(source_id)
+            seen += rows
+        if not covered:
+            return []
+        ids_query = self.queryset.filter(source_id__in=covered).values_list("pk", flat=True)
+        return list(ids_query[start - first_row : stop - first_row])
+
+
+def recommendation_page_rows(recommendations: QuerySet[Recommendation]) -> PageRows:
+    """A recommendation list's rows for Paginator, paged by source when sorted by source."""
+    if tuple(recommendations.query.order_by) == RECOMMENDATION_SORTS["source"]:
+        return SourcePageRows(recommendations)
+    return PageRows(recommendations)
+
+
 # --- filtering and sorting ---------------------------------------------------------------
 
 RECOMMENDATION_SORTS = {
-    "source": ("source__title", "position", "id"),
+    # By source, each source's rows together even where two sources share a title.
+    "source": ("source__title", "source_id", "position", "id"),
     "reference": ("reference", "id"),
     "deadline": ("deadline_on", "id"),
     "assurance": ("assurance_status", "id"),

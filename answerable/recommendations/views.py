@@ -48,7 +48,7 @@ def _run_service(form: Any, service: Any, **kwargs: Any) -> Any:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = selectors.dashboard_summary(user=request.user)
+    summary = selectors.dashboard_summary_cached(user=request.user)
     return _render(
         request,
         "dashboard.html",
@@ -153,7 +153,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
-    page = paginate(request, selectors.PageRows(recommendations))
+    page = paginate(request, selectors.recommendation_page_rows(recommendations))
     return _render(
         request,
         "recommendation_list.html",

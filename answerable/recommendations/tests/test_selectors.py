@@ -1,13 +1,18 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
 from answerable.recommendations import selectors
-from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, Source
+from answerable.recommendations.models import (
+    AssuranceStatus,
+    DeliveryStatus,
+    Source,
+)
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -143,7 +148,63 @@ def test_filters_combine(recommendation, force, council, scrutiny_officer):
     assert list(recommendations) == [recommendation]
 
 
+@pytest.mark.parametrize("sort", ["source", "reference", "updated"])
+def test_every_page_of_a_sorted_list_holds_the_rows_the_whole_sort_puts_there(
+    office, force, scrutiny_officer, sort
+):
+    from django.core.paginator import Paginator
+
+    # Sources of 0 to 7 rows, two sharing a title, positions out of step with creation.
+    sizes = [("Beta review", 4), ("Alpha inquiry", 7), ("Gamma audit", 0), ("Delta report", 1)]
+    for title, size in sizes:
+        source = SourceFactory(owner=office, title=title)
+        for position in reversed(range(size)):
+            RecommendationFactory(source=source, position=position)
+    # Another office's source of the same title, visible through the office's own actions.
+    twin = SourceFactory(title="Alpha inquiry")
+    for position in (2, 1):
+        ActionFactory(
+            recommendation=RecommendationFactory(source=twin, position=position), owner=office
+        )
+    RecommendationFactory(source=SourceFactory(owner=force), position=1)  # not visible
+
+    recommendations = selectors.recommendation_filter(
+        selectors.recommendation_list(user=scrutiny_officer), sort=sort
+    )
+    expected = list(recommendations)
+    assert len(expected) == 14
+    if sort == "source":
+        titles = [r.source.title for r in expected]
+        assert titles == sorted(titles)
+        # The two sources called "Alpha inquiry" are not interleaved.
+        assert [r.source_id for r in expected[:9]] == sorted(r.source_id for r in expected[:9])
+    for per_page in (1, 3, 5, 14, 50):
+        paginator = Paginator(selectors.recommendation_page_rows(recommendations), per_page)
+        assert paginator.count == 14
+        pages = [list(paginator.page(n).object_list) for n in paginator.page_range]
+        assert [r.pk for page in pages for r in page] == [r.pk for r in expected], per_page
+
+
+def test_a_list_sorted_by_source_pages_by_source_without_sorting_every_row(
+    source, scrutiny_officer
+):
+    for position in range(3):
+        RecommendationFactory(source=source, position=position)
+    recommendations = selectors.recommendation_filter(
+        selectors.recommendation_list(user=scrutiny_officer)
+    )
+    rows = selectors.recommendation_page_rows(recommendations)
+    assert isinstance(rows, selectors.SourcePageRows)
+    assert rows.source_counts() == [(source.pk, 3)]
+    filtered = selectors.recommendation_filter(
+        selectors.recommendation_list(user=scrutiny_officer), q="nothing matches this"
+    )
+    assert list(selectors.recommendation_page_rows(filtered)[0:50]) == []
+
+
 def _queries_for(client, url: str) -> int:
+    # Counted cold: factories write without an audit event, so the cache cannot tell.
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)

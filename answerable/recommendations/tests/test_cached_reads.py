@@ -1,0 +1,87 @@
+"""The dashboard and list totals are cached until the next audited write (ADR 0007)."""
+
+import datetime
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.recommendations import services
+from answerable.recommendations.models import DeliveryStatus
+from answerable.recommendations.tests.factories import RecommendationFactory
+
+
+def _count(client, element_id: str) -> int:
+    page = client.get(reverse("recommendations:dashboard")).content.decode()
+    return int(re.search(rf'id="{element_id}">(\d+)<', page).group(1))
+
+
+def _status_rows(client) -> dict[str, int]:
+    page = client.get(reverse("recommendations:dashboard")).content.decode()
+    table = page[page.index('id="by-status"') : page.index('id="by-assurance"')]
+    cells = re.findall(r"delivery_status=(\w+)\">[^<]+</a></td>\s*<td[^>]*>(\d+)</td>", table)
+    return {status: int(count) for status, count in cells}
+
+
+def test_the_dashboard_shows_a_change_as_soon_as_it_is_saved(client, force_action, force_lead):
+    sign_in(client, force_lead)
+    assert _status_rows(client) == {DeliveryStatus.NOT_STARTED: 1}
+    services.update_post(
+        actor=force_lead, action=force_action, narrative="Begun", status=DeliveryStatus.ON_TRACK
+    )
+    assert _status_rows(client) == {DeliveryStatus.ON_TRACK: 1}
+    services.action_target_date_change(
+        actor=force_lead,
+        action=force_action,
+        new_on=datetime.date(2000, 1, 1),
+        reason="Agreed at the board",
+    )
+    assert _count(client, "count-overdue") == 1
+
+
+def test_a_second_view_reads_the_kept_figures_not_the_register(client, force_action, force_lead):
+    sign_in(client, force_lead)
+    url = reverse("recommendations:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(url)
+    register_tables = ("recommendations_action", "recommendations_recommendation")
+
+    def register_reads(context) -> int:
+        return sum(any(t in q["sql"] for t in register_tables) for q in context.captured_queries)
+
+    assert register_reads(first) >= 3
+    assert register_reads(second) == 0
+
+
+def test_people_in_other_organisations_never_get_each_others_dashboard(
+    client, force_action, council_action, force_lead, council_lead, scrutiny_officer
+):
+    services.update_post(
+        actor=council_lead, action=council_action, narrative="Late", status=DeliveryStatus.OFF_TRACK
+    )
+    sign_in(client, force_lead)
+    assert _status_rows(client) == {DeliveryStatus.NOT_STARTED: 1}
+    sign_in(client, council_lead)
+    assert _status_rows(client) == {DeliveryStatus.OFF_TRACK: 1}
+    sign_in(client, scrutiny_officer)
+    assert _status_rows(client) == {DeliveryStatus.NOT_STARTED: 1, DeliveryStatus.OFF_TRACK: 1}
+
+
+def test_a_list_total_counts_a_recommendation_as_soon_as_it_is_recorded(
+    client, source, scrutiny_officer
+):
+    for position in range(51):
+        RecommendationFactory(source=source, position=position)
+    sign_in(client, scrutiny_officer)
+    url = reverse("recommendations:recommendation_list")
+    assert 'id="result-count">51 recommendations<' in client.get(url).content.decode()
+    services.recommendation_create(
+        actor=scrutiny_officer, source=source, reference="R99", text="Review the policy."
+    )
+    page = client.get(url).content.decode()
+    assert 'id="result-count">52 recommendations<' in page
+    assert "R99" in client.get(url, {"page": 2}).content.decode()  # the 52nd, by position
