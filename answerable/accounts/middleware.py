@@ -2,8 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django_otp import user_has_device
 
+from answerable.accounts.selectors import user_has_confirmed_device
 from answerable.organisations.selectors import access_for
 
 EXEMPT_PREFIXES = ("/account/", "/static/", "/public/")
@@ -26,7 +26,7 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and not user.is_verified()  # type: ignore[union-attr]
         ):
-            if user_has_device(user):
+            if user_has_confirmed_device(user):  # type: ignore[arg-type]
                 return self._refuse(request) or redirect("accounts:two_factor_verify")
             if access_for(user).needs_two_factor:  # type: ignore[arg-type]
                 return self._refuse(request) or redirect("accounts:two_factor_setup")

@@ -91,6 +91,27 @@ def test_two_factor_is_optional_for_other_roles(client, force, role):
     assert client.get(reverse("recommendations:dashboard")).status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["totp", "backup codes"])
+def test_a_lead_officer_with_any_confirmed_device_must_use_it(client, force_lead, kind):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    _sign_in(client, force_lead.email)
+    TOTPDevice.objects.create(user=force_lead, name="Unfinished set-up", confirmed=False)
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+    model = TOTPDevice if kind == "totp" else StaticDevice
+    model.objects.create(user=force_lead, name=kind, confirmed=True)
+    assert client.get(reverse("recommendations:dashboard"))["Location"] == reverse(
+        "accounts:two_factor_verify"
+    )
+
+
+def test_checking_for_a_device_costs_one_query(force_lead, django_assert_num_queries):
+    from answerable.accounts.selectors import user_has_confirmed_device
+
+    with django_assert_num_queries(1):
+        assert not user_has_confirmed_device(force_lead)
+
+
 def test_signing_out_ends_the_session(client, force_lead):
     _sign_in(client, force_lead.email)
     client.get(reverse("accounts:sign_out"))
