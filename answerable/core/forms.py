@@ -63,15 +63,22 @@ class _ValuesChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", self.field.label_column)
+        if self.field.options is not None:
+            yield from self.field.options
+        else:
+            yield from self.queryset.values_list("pk", self.field.label_column)
 
 
 class ValuesModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A ModelChoiceField whose options are read as plain values: a filter offering 2,500
     sources spent more time building Source objects than the rest of the page (issue #5).
-    The chosen value still comes back as a model instance."""
+    The chosen value still comes back as a model instance, checked against the queryset.
+
+    Set `options` to (pk, label) pairs already read to draw them without a query.
+    """
 
     iterator = _ValuesChoiceIterator
+    options: list[tuple[Any, str]] | None = None
 
     def __init__(self, *args: Any, label_column: str, **kwargs: Any) -> None:
         self.label_column = label_column

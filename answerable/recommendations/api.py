@@ -22,7 +22,7 @@ class RegisterPagination(pagination.PageNumberPagination):
         rows = (
             selectors.recommendation_page_rows(queryset)
             if queryset.model is Recommendation
-            else selectors.PageRows(queryset)
+            else selectors.action_page_rows(queryset)
         )
         return super().paginate_queryset(rows, request, view)
 

@@ -274,9 +274,10 @@ class RecommendationFilterForm(forms.Form):
         required=False,
         empty_label="All sources",
     )
-    owner = forms.ModelChoiceField(
+    owner = ValuesModelChoiceField(
         label="Action owner",
         queryset=Organisation.objects.none(),
+        label_column="name",
         required=False,
         empty_label="All owners",
     )
@@ -307,9 +308,19 @@ class RecommendationFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: object, sources: object, owners: object, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        sources: object,
+        owners: object,
+        source_options: list[tuple[int, str]] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """`source_options`, the sources' (id, title) pairs already read (from the cache, say),
+        saves reading them again to draw the filter."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+        self.fields["source"].options = source_options  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, object]:
@@ -320,9 +331,10 @@ class RecommendationFilterForm(forms.Form):
 
 class ActionFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    owner = forms.ModelChoiceField(
+    owner = ValuesModelChoiceField(
         label="Owner",
         queryset=Organisation.objects.none(),
+        label_column="name",
         required=False,
         empty_label="All owners",
     )

@@ -157,6 +157,12 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
     )
 
 
+def source_options(*, user: User) -> list[tuple[int, str]]:
+    """`source_choice_list` as (id, title) pairs, kept until the data changes (ADR 0007)."""
+    sources = source_choice_list(user=user).values_list("pk", "title")
+    return cached_until_next_change(("source options", access_for(user).key), lambda: list(sources))
+
+
 def source_get_for_user(*, user: User, pk: int) -> Source:
     """Return the source if the user may see it; raise Http404 otherwise."""
     try:
@@ -418,7 +424,7 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     # The two short lists' rows come back in one query.
     overdue_ids = PageRows(overdue).ids(slice(0, DASHBOARD_ROWS))
     due_soon_ids = PageRows(due_soon).ids(slice(0, DASHBOARD_ROWS))
-    due_rows = PageRows(actions).rows(overdue_ids + due_soon_ids)
+    due_rows = action_page_rows(actions).rows(overdue_ids + due_soon_ids)
     return Dashboard(
         by_status=[
             {"delivery_status": status, "count": status_counts[status]}
@@ -496,8 +502,10 @@ class PageRows:
 
     ordered = True
 
-    def __init__(self, queryset: QuerySet[Any]) -> None:
+    def __init__(self, queryset: QuerySet[Any], *, related: tuple[str, ...] | None = None) -> None:
+        """`related` narrows the queryset's select_related to what the page shows."""
         self.queryset = queryset
+        self.related = related
         self._count: int | None = None
 
     def count(self) -> int:
@@ -528,7 +536,10 @@ class PageRows:
         # The ids already passed the visibility rules; reading them again by primary key
         # needs only the related objects the list shows.
         rows = self.queryset.model._default_manager.filter(pk__in=ids)
-        rows.query.select_related = self.queryset.query.select_related
+        if self.related is None:
+            rows.query.select_related = self.queryset.query.select_related
+        else:
+            rows = rows.select_related(*self.related)
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids]
 
@@ -542,8 +553,8 @@ class SourcePageRows(PageRows):
     #5: page 1,000 for a national viewer sorted 50,000 rows by source title).
     """
 
-    def __init__(self, queryset: QuerySet[Any]) -> None:
-        super().__init__(queryset)
+    def __init__(self, queryset: QuerySet[Any], *, related: tuple[str, ...] | None = None) -> None:
+        super().__init__(queryset, related=related)
         self._sources: list[tuple[int, int]] | None = None
 
     def source_counts(self) -> list[tuple[int, int]]:
@@ -590,10 +601,18 @@ class SourcePageRows(PageRows):
 
 
 def recommendation_page_rows(recommendations: QuerySet[Recommendation]) -> PageRows:
-    """A recommendation list's rows for Paginator, paged by source when sorted by source."""
+    """A recommendation list's rows for Paginator, paged by source when sorted by source.
+
+    Lists show each row's source title, not the source's owner.
+    """
     if tuple(recommendations.query.order_by) == RECOMMENDATION_SORTS["source"]:
-        return SourcePageRows(recommendations)
-    return PageRows(recommendations)
+        return SourcePageRows(recommendations, related=("source",))
+    return PageRows(recommendations, related=("source",))
+
+
+def action_page_rows(actions: QuerySet[Action]) -> PageRows:
+    """An action list's rows for Paginator: lists show the reference and owner, not the lead."""
+    return PageRows(actions, related=("recommendation", "owner"))
 
 
 # --- filtering and sorting ---------------------------------------------------------------

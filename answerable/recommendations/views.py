@@ -150,6 +150,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     form = RecommendationFilterForm(
         request.GET or None,
         sources=selectors.source_choice_list(user=request.user),
+        source_options=selectors.source_options(user=request.user),
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
@@ -395,7 +396,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    page = paginate(request, selectors.PageRows(actions))
+    page = paginate(request, selectors.action_page_rows(actions))
     return _render(
         request,
         "action_list.html",

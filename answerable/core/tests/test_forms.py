@@ -70,3 +70,34 @@ def test_a_select_renders_every_option_escaped_with_the_chosen_one_selected():
     assert '<option value="1" selected>Review &lt;script&gt;x&lt;/script&gt;</option>' in html
     assert '<option value="2&#34;">Audit &amp; co</option>' in html
     assert "<script>" not in html
+
+
+def test_a_values_choice_field_draws_given_options_but_accepts_only_its_queryset(
+    office, force, django_assert_num_queries
+):
+    from django.template import engines
+
+    from answerable.core.forms import ValuesModelChoiceField
+    from answerable.organisations.models import Organisation
+
+    class OwnerForm(forms.Form):
+        owner = ValuesModelChoiceField(
+            label="Owner", queryset=Organisation.objects.none(), label_column="name"
+        )
+
+    def form(data, **kwargs):
+        built = OwnerForm(data, **kwargs)
+        built.fields["owner"].queryset = Organisation.objects.filter(pk=force.pk)
+        built.fields["owner"].options = [(force.pk, "Force <as read earlier>")]
+        return built
+
+    template = engines["jinja2"].from_string(
+        '{% from "forms/field.html" import field %}{{ field(form["owner"]) }}'
+    )
+    with django_assert_num_queries(0):  # drawing an unbound form reads nothing
+        html = template.render({"form": form(None, initial={"owner": force.pk})})
+    assert f'<option value="{force.pk}" selected>Force &lt;as read earlier&gt;</option>' in html
+    chosen = form({"owner": str(force.pk)})
+    assert chosen.is_valid()
+    assert chosen.cleaned_data["owner"] == force
+    assert not form({"owner": str(office.pk)}).is_valid()  # not in the queryset
