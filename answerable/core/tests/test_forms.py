@@ -101,3 +101,19 @@ def test_a_values_choice_field_draws_given_options_but_accepts_only_its_queryset
     assert chosen.is_valid()
     assert chosen.cleaned_data["owner"] == force
     assert not form({"owner": str(office.pk)}).is_valid()  # not in the queryset
+
+
+def test_status_tags_are_coloured_by_value_and_labelled_from_the_choices(force_action):
+    from django.template import engines
+
+    from answerable.recommendations.models import DeliveryStatus
+
+    template = engines["jinja2"].from_string(
+        '{% from "recommendations/includes/tags.html" import delivery_tag, assurance_tag %}'
+        "{{ delivery_tag(action) }}|{{ assurance_tag(action) }}"
+    )
+    force_action.delivery_status = DeliveryStatus.OFF_TRACK
+    assert template.render({"action": force_action}) == (
+        '<strong class="govuk-tag govuk-tag--red">Off track</strong>|'
+        '<strong class="govuk-tag govuk-tag--grey">Not assessed</strong>'
+    )
