@@ -70,7 +70,7 @@ def govuk_date(value: Any, fmt: str = "j F Y") -> str:
     return date_format(value, fmt)
 
 
-_TAG = Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>')  # format() escapes
+_TAG = Markup('<strong class="govuk-tag govuk-tag--%s">%s</strong>')  # % escapes, unlike f-strings
 
 
 def status_tag(colours: dict[str, str], field: str) -> Callable[[Any], Markup]:
@@ -86,7 +86,7 @@ def status_tag(colours: dict[str, str], field: str) -> Callable[[Any], Markup]:
         if model not in labels:
             labels[model] = {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
         value = getattr(obj, field)
-        return _TAG.format(colours[value], labels[model].get(value, value))
+        return _TAG % (colours[value], labels[model].get(value, value))
 
     return tag
 
