@@ -1,19 +1,18 @@
 """Pages for workforce training coverage: the index, a course's coverage, the gap list."""
 
-from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import form_add_service_error, pagination_params
-from answerable.workforce import charts, coverage, selectors, services
+from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseForm,
     CourseUpdateForm,
@@ -21,7 +20,6 @@ from answerable.workforce.forms import (
     CoverageLinkForm,
 )
 
-GAPS_PER_PAGE = 50
 GAP_HEADERS = [
     "Staff ID",
     "Command or department",
@@ -30,18 +28,6 @@ GAP_HEADERS = [
     "Start date",
     "Last completed",
 ]
-
-
-class _CountedPaginator(Paginator):
-    """A paginator told its count, for lists whose length is already known."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -74,29 +60,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
-    snapshot = selectors.snapshot_latest(organisation=course.owner)
-    summary = coverage.coverage_summary(course=course, snapshot=snapshot) if snapshot else None
-    trend = coverage.coverage_trend(course=course) if snapshot else []
-    dimensions = []
-    if summary is not None:
-        for dimension, label in coverage.DIMENSIONS:
-            cohorts = summary.by_dimension[dimension]
-            svg = charts.cohort_chart(
-                course_title=course.title,
-                dimension_label=label,
-                cohorts=cohorts,
-                target=course.target_percent,
-            )
-            dimensions.append({"key": dimension, "label": label, "cohorts": cohorts, "svg": svg})
-    gaps = None
-    if summary is not None and selectors.can_see_gaps(user=request.user, course=course):
-        # The summary has counted the gap already; counting it again costs a second scan.
-        paginator = _CountedPaginator(
-            coverage.coverage_gap_list(course=course, snapshot=summary.snapshot),
-            GAPS_PER_PAGE,
-            count=summary.overall.not_in_date,
-        )
-        gaps = paginator.get_page(request.GET.get("page"))
+    figures = coverage_page.coverage_figures_cached(
+        user=request.user, course=course, page=request.GET.get("page")
+    )
+    gaps = figures.gap_pages()
     links = selectors.course_evidence_list(user=request.user, course=course)
     return _render(
         request,
@@ -104,16 +71,24 @@ def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": f"{course.title} coverage",
             "course": course,
-            "snapshot": snapshot,
-            "summary": summary,
-            "trend": trend,
+            "figures": figures,
             "trend_svg": charts.trend_chart(
-                course_title=course.title, points=trend, target=course.target_percent
+                course_title=course.title, points=figures.trend, target=course.target_percent
             )
-            if trend
+            if figures.trend
             else "",
-            "dimensions": dimensions,
-            "gaps": gaps,
+            "dimensions": [
+                (
+                    dimension,
+                    charts.cohort_chart(
+                        course_title=course.title,
+                        dimension_label=dimension.label,
+                        cohorts=dimension.cohorts,
+                        target=course.target_percent,
+                    ),
+                )
+                for dimension in figures.dimensions
+            ],
             "pagination": pagination_params(request, gaps) if gaps is not None else None,
             "links": links,
             "removable": selectors.coverage_link_removable_ids(
@@ -235,6 +210,7 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
         raise PermissionDenied
+    prefetch_related_objects([course], "audiences")  # the form and the service both read them
     form = CourseUpdateForm(request.POST or None, initial=CourseUpdateForm.initial_from(course))
     if form.is_valid():
         try:

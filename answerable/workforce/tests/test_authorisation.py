@@ -190,6 +190,19 @@ def test_only_the_owning_force_sees_staff_ids(client, world, user_key):
     assert "OTHER-GAP" not in page
 
 
+@pytest.mark.parametrize("first", ["force_lead", "office_scrutiny"])
+def test_figures_kept_for_one_user_show_staff_ids_to_the_owning_force_only(client, world, first):
+    """The page's figures are kept until the next change (ADR 0007): whoever opens it first
+    leaves nothing for the next that they may not see, and takes nothing from them."""
+    users, objects = world
+    url = reverse("workforce:course_coverage", args=[objects["course"].pk])
+    for user_key in [first, *sorted(set(USERS) - {first}), first]:
+        client.logout()
+        sign_in(client, users[user_key])
+        page = client.get(url).content.decode()
+        assert ("CSE-GAP" in page) == (user_key in FORCE), user_key
+
+
 @pytest.mark.parametrize("user_key", sorted(USERS))
 def test_the_index_lists_only_courses_the_user_may_see(client, world, user_key):
     users, objects = world

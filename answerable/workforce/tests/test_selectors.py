@@ -39,6 +39,22 @@ def test_an_archived_action_no_longer_opens_the_forces_coverage(
     assert list(selectors.course_list(user=scrutiny_officer)) == []
 
 
+def test_a_course_opens_to_its_force_in_one_query_and_to_an_office_as_course_list_says(
+    course, force_lead, scrutiny_officer, force_action, django_assert_num_queries
+):
+    for user in (force_lead, scrutiny_officer):
+        selectors.access_for(user).roles  # noqa: B018 - read the memberships once, as a request would
+    with django_assert_num_queries(1):
+        assert selectors.course_get_for_user(user=force_lead, pk=course.pk) == course
+    with django_assert_num_queries(2):
+        assert selectors.course_get_for_user(user=scrutiny_officer, pk=course.pk) == course
+    course.is_archived = True
+    course.save()
+    for user in (force_lead, scrutiny_officer):
+        with pytest.raises(Http404):
+            selectors.course_get_for_user(user=user, pk=course.pk)
+
+
 def test_a_partner_with_an_action_under_the_same_source_sees_nothing(
     course, council_lead, force_action, council_action
 ):
@@ -196,7 +212,7 @@ def test_agenda_coverage_costs_two_queries_however_many_links(
     item = AgendaItemFactory(meeting=meeting)
     snapshot = SnapshotFactory(organisation=force)
     for n in range(5):
-        other = CourseFactory(owner=force, code=f"M{n}")
+        other = CourseFactory(owner=force, code=f"M{n}", title=f"Course M{n}")  # in title order
         CoverageLink.objects.create(course=other, agenda_item=item, created_by=force_lead)
         CoverageFigure.objects.create(snapshot=snapshot, course=other, required=4, in_date=n)
     selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would

@@ -290,6 +290,13 @@ def test_the_gap_list_pages_through_everyone_not_in_date(client, force_lead, cou
 
 
 def test_the_coverage_page_costs_the_same_queries_whatever_the_size(client, force_lead, course):
+    """Worked out after each import (the audited import ends the kept figures), then kept.
+
+    Worked out: the course, the audit chain's head, the course's audiences, the snapshots with
+    their overall figures, the cohort figures, the page of the gap list and the evidence links.
+    Kept: the course, the chain's head and the links. Each time with the session, the user,
+    their second factor and their memberships.
+    """
     sign_in(client, force_lead)
     counts = []
     for size in (3, 40):
@@ -304,9 +311,10 @@ def test_the_coverage_page_costs_the_same_queries_whatever_the_size(client, forc
         )
         client.get(reverse("workforce:import_preview"))
         client.post(reverse("workforce:import_confirm"))
-        client.get(course.get_absolute_url())  # warm the chart cache and the session
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(course.get_absolute_url()).status_code == 200
-        counts.append(len(queries.captured_queries))
+        client.get(reverse("workforce:index"))  # settle the session
+        for _ in ("worked out", "kept"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(course.get_absolute_url()).status_code == 200
+            counts.append(len(queries.captured_queries))
     assert Snapshot.objects.latest("taken_on").staff_count == 40
-    assert counts[0] == counts[1]
+    assert counts == [11, 7, 11, 7]
