@@ -80,8 +80,8 @@ def test_a_list_total_counts_a_recommendation_as_soon_as_it_is_recorded(
     url = reverse("recommendations:recommendation_list")
     assert 'id="result-count">51 recommendations<' in client.get(url).content.decode()
     services.recommendation_create(
-        actor=scrutiny_officer, source=source, reference="R99", text="Review the policy."
+        actor=scrutiny_officer, source=source, reference="Added-1", text="Review the policy."
     )
     page = client.get(url).content.decode()
     assert 'id="result-count">52 recommendations<' in page
-    assert "R99" in client.get(url, {"page": 2}).content.decode()  # the 52nd, by position
+    assert "Added-1" in client.get(url, {"page": 2}).content.decode()  # the 52nd, by position
