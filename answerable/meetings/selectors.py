@@ -8,7 +8,7 @@ office and to the organisation that tabled them.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,23 +58,34 @@ def meeting_attending_organisation_ids(*, meeting: AccountabilityMeeting) -> set
     )
 
 
-def paper_upload_organisation_id(*, user: User, meeting: AccountabilityMeeting) -> int | None:
+def paper_upload_organisation_id(
+    *, user: User, meeting: AccountabilityMeeting, attendees: list[Attendee] | None = None
+) -> int | None:
     """The organisation a paper from this user is tabled for, or None if they cannot table one.
 
     The office's scrutiny officers table papers for the office; lead officers table them for an
-    organisation that attends the meeting.
+    organisation that attends the meeting. A caller holding the meeting's `attendees` passes
+    them rather than have them asked for again.
     """
     access = access_for(user)
     if access.has_role(Role.SCRUTINY_OFFICER, meeting.office_id):
         return meeting.office_id
     leads = access.organisations_with_role(Role.LEAD_OFFICER)
-    attending = sorted(leads & meeting_attending_organisation_ids(meeting=meeting))
+    if not leads:
+        return None
+    if attendees is None:
+        attending_ids = meeting_attending_organisation_ids(meeting=meeting)
+    else:
+        attending_ids = {a.organisation_id for a in attendees if a.organisation_id is not None}
+    attending = sorted(leads & attending_ids)
     return attending[0] if attending else None
 
 
-def can_upload_paper(*, user: User, meeting: AccountabilityMeeting) -> bool:
+def can_upload_paper(
+    *, user: User, meeting: AccountabilityMeeting, attendees: list[Attendee] | None = None
+) -> bool:
     """The office's scrutiny officers and attending organisations' lead officers table papers."""
-    return paper_upload_organisation_id(user=user, meeting=meeting) is not None
+    return paper_upload_organisation_id(user=user, meeting=meeting, attendees=attendees) is not None
 
 
 def can_respond(*, user: User, question: Question) -> bool:
@@ -111,22 +122,38 @@ def meeting_list(*, user: User) -> QuerySet[AccountabilityMeeting]:
 
 
 def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
-    """Return the meeting if the user may see it; raise Http404 otherwise."""
+    """Return the meeting if the user may see it; raise Http404 otherwise.
+
+    The office's own meetings, most of what is asked for, are told without building and
+    running `meeting_list`'s subqueries for partners; a partner's access is asked as before.
+    """
     try:
-        return meeting_list(user=user).get(pk=pk)
+        meeting = AccountabilityMeeting.objects.select_related("office", "chair").get(pk=pk)
     except AccountabilityMeeting.DoesNotExist:
         raise Http404("No such meeting") from None
+    if meeting.office_id in access_for(user).organisation_ids:
+        return meeting
+    if meeting_list(user=user).filter(pk=pk).exists():
+        return meeting
+    raise Http404("No such meeting")
 
 
-def _item_scope(user: User) -> Q:
+def _item_scope(user: User, path: str = "") -> Q:
     """Agenda items the user may see on meetings they may see.
 
     A sensitive item (discussed in closed session, never published) is for the office that
     holds the meeting and the organisations questioned on it, not every partner attending.
+    `path` applies the rule to the item of something else ("item__"), through its join.
     """
     organisations = access_for(user).organisation_ids
-    questioned = Question.objects.filter(item=OuterRef("pk"), addressed_to_id__in=organisations)
-    return Q(is_sensitive=False) | Q(meeting__office_id__in=organisations) | Exists(questioned)
+    questioned = Question.objects.filter(
+        item=OuterRef(f"{path}pk"), addressed_to_id__in=organisations
+    )
+    return (
+        Q(**{f"{path}is_sensitive": False})
+        | Q(**{f"{path}meeting__office_id__in": organisations})
+        | Exists(questioned)
+    )
 
 
 def _visible_items(user: User) -> QuerySet[AgendaItem]:
@@ -217,19 +244,15 @@ def paper_get_for_user(*, user: User, pk: int) -> Paper:
         raise Http404("No such paper") from None
 
 
-def meeting_agenda(*, meeting: AccountabilityMeeting, user: User | None = None) -> list[AgendaItem]:
+def meeting_agenda(*, meeting: AccountabilityMeeting) -> list[AgendaItem]:
     """Return the meeting's items in order with everything recorded on them, in fixed queries.
 
-    With a user, items and papers are limited to those the user may see; without one
-    (publishing), everything is returned and the caller decides what may go out.
+    Everything, for publishing: the caller decides what may go out. The meeting page asks
+    `meeting_agenda_for_user`.
     """
-    papers = Paper.objects.select_related("organisation").order_by("created_at", "id")
-    items = AgendaItem.objects.filter(meeting=meeting)
-    if user is not None:
-        papers = papers.filter(_paper_scope(user))
-        items = items.filter(_item_scope(user))
     return list(
-        items.select_related("theme", "verdict", "verdict__recorded_by")
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("theme", "verdict", "verdict__recorded_by")
         .prefetch_related(
             Prefetch(
                 "recommendations",
@@ -237,8 +260,14 @@ def meeting_agenda(*, meeting: AccountabilityMeeting, user: User | None = None) 
                     "source__title", "position", "id"
                 ),
             ),
-            Prefetch("actions", queryset=_register_actions()),
-            Prefetch("papers", queryset=papers),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("recommendation", "owner").order_by("id"),
+            ),
+            Prefetch(
+                "papers",
+                queryset=Paper.objects.select_related("organisation").order_by("created_at", "id"),
+            ),
             Prefetch(
                 "questions",
                 queryset=Question.objects.select_related("addressed_to").prefetch_related(
@@ -257,8 +286,109 @@ def meeting_agenda(*, meeting: AccountabilityMeeting, user: User | None = None) 
     )
 
 
-def _register_actions() -> QuerySet[Action]:
-    return Action.objects.select_related("recommendation", "owner").order_by("id")
+def meeting_agenda_for_user(*, meeting: AccountabilityMeeting, user: User) -> list[AgendaItem]:
+    """The meeting page's agenda: the items the user may see, in order, in fixed queries.
+
+    On each item, lists of what the page shows: `recommendation_list` (each with its
+    `source_title`), `action_list` (register actions), `paper_list` (the papers the user may
+    read) and `question_list`, each question with its `response_list`. The meeting actions
+    raised on items come from `meeting_page_actions`. Only the columns the page shows are
+    loaded, and lists rather than related managers are filled: the timestamps and managers
+    nobody uses cost the most.
+    """
+    items = list(
+        AgendaItem.objects.filter(_item_scope(user), meeting=meeting)
+        .select_related("theme", "verdict")
+        .only(
+            "meeting",
+            "position",
+            "title",
+            "theme__name",
+            "description",
+            "is_action_review",
+            "is_sensitive",
+            "verdict__verdict",
+            "verdict__rationale",
+        )
+        .annotate(has_papers=Exists(Paper.objects.filter(item=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.annotate(source_title=F("source__title"))
+                .only("reference")
+                .order_by("source__title", "position", "id"),
+                to_attr="recommendation_list",
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("recommendation", "owner")
+                .only("description", "recommendation__reference", *_organisation_names("owner"))
+                .order_by("id"),
+                to_attr="action_list",
+            ),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.select_related("addressed_to")
+                .only(
+                    "item", "text", "asked_by", "is_prepared", *_organisation_names("addressed_to")
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "responses",
+                        queryset=Response.objects.select_related("given_by_organisation").only(
+                            "question",
+                            "text",
+                            "given_by_name",
+                            "is_prepared",
+                            *_organisation_names("given_by_organisation"),
+                        ),
+                        to_attr="response_list",
+                    )
+                ),
+                to_attr="question_list",
+            ),
+        )
+        .order_by("position", "id")
+    )
+    _add_papers(items, user)
+    return items
+
+
+def _add_papers(items: list[AgendaItem], user: User) -> None:
+    """Fill each item's `paper_list` with the papers the user may read.
+
+    Asked for only the items with a paper: until papers are tabled most items have none, and
+    a query that finds nothing costs as much as any other.
+    """
+    with_papers = []
+    for item in items:
+        if item.has_papers:  # type: ignore[attr-defined]
+            with_papers.append(item)
+        else:
+            item.paper_list = []  # type: ignore[attr-defined]
+    prefetch_related_objects(
+        with_papers,
+        Prefetch(
+            "papers",
+            queryset=Paper.objects.filter(_paper_scope(user))
+            .select_related("organisation")
+            .only(
+                "item",
+                "title",
+                "file_kind",
+                "marking",
+                "is_published",
+                *_organisation_names("organisation"),
+            )
+            .order_by("created_at", "id"),
+            to_attr="paper_list",
+        ),
+    )
+
+
+def _organisation_names(relation: str) -> tuple[str, ...]:
+    """The columns behind an organisation's `display_name`."""
+    return (f"{relation}__name", f"{relation}__short_name")
 
 
 def meeting_attendees(*, meeting: AccountabilityMeeting) -> QuerySet[Attendee]:
@@ -274,14 +404,18 @@ def action_review_list(
     Computed live, so an action disappears from every review once it is closed. With a user,
     actions raised on items they may not see are left out, unless their organisation owns them.
     """
-    actions = MeetingAction.objects.filter(
+    actions = MeetingAction.objects.filter(_in_review(meeting))
+    if user is not None:
+        actions = actions.filter(_action_scope(user))
+    return actions.select_related("meeting", "item", "owner", "owner_user").order_by("due_on", "id")
+
+
+def _in_review(meeting: AccountabilityMeeting) -> Q:
+    return Q(
         meeting__office_id=meeting.office_id,
         meeting__starts_at__lt=meeting.starts_at,
         status=MeetingAction.Status.OPEN,
     )
-    if user is not None:
-        actions = actions.filter(_action_scope(user))
-    return actions.select_related("meeting", "item", "owner", "owner_user").order_by("due_on", "id")
 
 
 def meeting_actions_raised(
@@ -294,10 +428,51 @@ def meeting_actions_raised(
     return actions.select_related("item", "owner", "owner_user").order_by("id")
 
 
+def meeting_page_actions(
+    *, meeting: AccountabilityMeeting, user: User
+) -> tuple[list[MeetingAction], list[MeetingAction]]:
+    """The meeting page's action review and the actions raised at the meeting, in one query.
+
+    The actions `action_review_list` and `meeting_actions_raised` give the user, with only the
+    columns the page shows, and the title of the meeting each was raised at as `meeting_title`
+    rather than a meeting object: the review has dozens of rows.
+    """
+    actions = (
+        MeetingAction.objects.filter(Q(meeting=meeting) | _in_review(meeting))
+        .filter(_action_scope(user))
+        .select_related("owner", "owner_user")
+        .annotate(meeting_title=F("meeting__title"))
+        .only(
+            "meeting",
+            "item",
+            "owner_name",
+            "description",
+            "due_on",
+            "status",
+            "closed_note",
+            *_organisation_names("owner"),
+            "owner_user__full_name",
+            "owner_user__email",
+        )
+        .order_by("due_on", "id")
+    )
+    review: list[MeetingAction] = []
+    raised: list[MeetingAction] = []
+    for action in actions:
+        (raised if action.meeting_id == meeting.pk else review).append(action)
+    raised.sort(key=lambda action: action.pk)
+    return review, raised
+
+
 def _action_scope(user: User) -> Q:
+    """Actions on no item or on an item the user may see, and their organisation's own.
+
+    The item rule is applied through the action's item rather than a list of every item the
+    user may see, which the database would build in full for each query.
+    """
     return (
         Q(item__isnull=True)
-        | Q(item__in=_visible_items(user))
+        | _item_scope(user, "item__")
         | Q(owner_id__in=access_for(user).organisation_ids)
     )
 

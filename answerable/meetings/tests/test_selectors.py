@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from answerable.meetings.tests.factories import (
     QuestionFactory,
 )
 from answerable.recommendations.models import Theme
+from answerable.recommendations.tests.factories import ActionFactory
 
 
 def _queries(client, url) -> int:
@@ -58,35 +60,58 @@ def test_list_pages_cost_the_same_queries_for_one_or_many_rows(
     assert [_queries(client, url) for url in urls] == one
 
 
+@pytest.mark.parametrize("viewer", ["scrutiny_officer", "force_lead"])
 def test_the_meeting_page_costs_the_same_queries_however_much_is_recorded(
-    client, scrutiny_officer, meeting, force, force_lead, recommendation
+    client, request, viewer, scrutiny_officer, meeting, force, force_lead, recommendation
 ):
+    """Items, questions, responses, papers, linked recommendations and register actions, and
+    meeting actions raised on items and reviewed from earlier meetings: none costs a query each,
+    for the office or a partner (whose papers and items are scoped differently)."""
+
     def add_item():
         item = services.agenda_item_add(
             actor=scrutiny_officer,
             meeting=meeting,
             title="Item",
             theme="Training",
+            description="What the item is about",
             recommendations=[recommendation],
+            actions=[ActionFactory(recommendation=recommendation, owner=force)],
         )
-        question = QuestionFactory(item=item, addressed_to=force)
-        services.response_record(
-            actor=scrutiny_officer, question=question, text="A", given_by_name="CC"
-        )
+        for _ in range(2):
+            question = QuestionFactory(item=item, addressed_to=force)
+            services.response_record(
+                actor=scrutiny_officer,
+                question=question,
+                text="A",
+                given_by_name="CC",
+                given_by_organisation=force,
+            )
         services.item_verdict_record(
             actor=scrutiny_officer, item=item, verdict="assured", rationale="R"
         )
         services.paper_upload(actor=force_lead, item=item, title="P", file=checked_pdf())
-        MeetingActionFactory(meeting=meeting, item=item, owner=force)
+        MeetingActionFactory(meeting=meeting, item=item, owner=force, owner_user=force_lead)
         earlier = MeetingFactory(
             office=meeting.office, starts_at=meeting.starts_at - datetime.timedelta(days=30)
         )
-        MeetingActionFactory(meeting=earlier, owner=force)
+        MeetingActionFactory(
+            meeting=earlier,
+            item=AgendaItemFactory(meeting=earlier),
+            owner=force,
+            owner_user=force_lead,
+            due_on=datetime.date(2020, 1, 1),
+        )
 
-    sign_in(client, scrutiny_officer)
+    sign_in(client, request.getfixturevalue(viewer))
     url = meeting.get_absolute_url()
     add_item()
     one = _queries(client, url)
     for _ in range(3):
         add_item()
+    page = client.get(url).content.decode()
+    assert (
+        page.count("Prepare a response" if viewer == "force_lead" else "Record the response") == 8
+    )
+    assert page.count("Overdue") == 4
     assert _queries(client, url) == one

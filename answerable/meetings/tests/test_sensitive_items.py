@@ -4,6 +4,8 @@ Partners attending the meeting see the rest of the agenda, not what was taken in
 session: not the item, its questions, papers or the actions raised on it (unless theirs).
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -89,3 +91,55 @@ def test_the_questioned_partner_sees_its_item_and_its_own_actions(
     assert closed_session["action"].description in page
     response = client.get(reverse("meetings:response_record", args=[closed_session["question"].pk]))
     assert response.status_code == 200
+
+
+@pytest.fixture
+def next_meeting(meeting, scrutiny_officer, force, council, closed_session):
+    """A later meeting the force and the council attend, reviewing the closed session's actions:
+    the force's on the unquestioned item, the council's on the item the force was asked about
+    and on the unquestioned one, and the force's on the open item."""
+
+    def raise_action(owner, item, description):
+        services.meeting_action_raise(
+            actor=scrutiny_officer, meeting=meeting, owner=owner, description=description, item=item
+        )
+
+    raise_action(council, closed_session["questioned"], "Council: share the charging figures")
+    raise_action(council, closed_session["unquestioned"], "Council: review covert tactics")
+    raise_action(force, closed_session["open"], "Force: audit return home interviews")
+    later = services.meeting_create(
+        actor=scrutiny_officer,
+        office=meeting.office,
+        title="The next meeting",
+        kind=meeting.kind,
+        starts_at=meeting.starts_at + datetime.timedelta(days=30),
+        venue="Police headquarters",
+        chair_name="Commissioner",
+    )
+    for organisation in (force, council):
+        services.attendee_add(
+            actor=scrutiny_officer, meeting=later, name="Lead", organisation=organisation
+        )
+    return later
+
+
+@pytest.mark.parametrize(
+    ("viewer", "reviewed"),
+    [
+        ("scrutiny_officer", {"Brief the", "Council: share", "Council: review", "Force: audit"}),
+        ("force_lead", {"Brief the", "Council: share", "Force: audit"}),
+        ("council_lead", {"Council: share", "Council: review", "Force: audit"}),
+    ],
+)
+def test_the_next_meetings_review_hides_actions_on_items_the_viewer_may_not_see(
+    client, request, next_meeting, viewer, reviewed
+):
+    """Unless the viewer's organisation owns them; the office sees them all."""
+    page = _meeting_page(client, request.getfixturevalue(viewer), next_meeting)
+    shown = {
+        start
+        for start in ("Brief the", "Council: share", "Council: review", "Force: audit")
+        if start in page
+    }
+    assert shown == reviewed
+    assert "No actions raised yet." in page  # all of them were raised at the earlier meeting

@@ -83,18 +83,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     coverage: dict[int, list[Any]] = {}
     for link in agenda_coverage_list(user=request.user, meeting_id=meeting.pk):
         coverage.setdefault(link.agenda_item_id, []).append(link)
+    review, raised = selectors.meeting_page_actions(meeting=meeting, user=request.user)
+    raised_on_item: dict[int | None, list[Any]] = {}
+    for action in raised:
+        raised_on_item.setdefault(action.item_id, []).append(action)
+    attendees = list(selectors.meeting_attendees(meeting=meeting))
     return render_page(
         request,
         "meeting_detail.html",
         {
             "title": meeting.title,
             "meeting": meeting,
-            "items": selectors.meeting_agenda(meeting=meeting, user=request.user),
-            "review": list(selectors.action_review_list(meeting=meeting, user=request.user)),
-            "attendees": list(selectors.meeting_attendees(meeting=meeting)),
-            "raised": list(selectors.meeting_actions_raised(meeting=meeting, user=request.user)),
+            "items": selectors.meeting_agenda_for_user(meeting=meeting, user=request.user),
+            "review": review,
+            "attendees": attendees,
+            "raised": raised,
+            "raised_on_item": raised_on_item,
             "can_plan": can_plan,
-            "can_upload": selectors.can_upload_paper(user=request.user, meeting=meeting),
+            "can_upload": selectors.can_upload_paper(
+                user=request.user, meeting=meeting, attendees=attendees
+            ),
             "respond_org_ids": (
                 access.organisations_with_role(Membership.Role.LEAD_OFFICER)
                 if before_meeting
