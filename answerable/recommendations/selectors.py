@@ -678,20 +678,27 @@ class PageRows:
         self.related = related
         self._count: int | None = None
 
+    @functools.cached_property
+    def query_key(self) -> tuple[Any, ...]:
+        """The list's SQL and parameters: its visibility rules, filters and order."""
+        return self.queryset.query.sql_with_params()
+
     def count(self) -> int:
         """The number of rows, counted again only after the data changes (ADR 0007)."""
         if self._count is None:
-            self._count = cached_until_next_change(
-                ("count", *self.queryset.query.sql_with_params()), self.queryset.count
-            )
+            self._count = cached_until_next_change(("count", *self.query_key), self.queryset.count)
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Any]:
-        """Return the rows in the slice, in the queryset's order."""
-        return self.rows(self.ids(index))
+        """Return the rows in the slice, in the queryset's order, kept until the data changes
+        (ADR 0007): paging back and forth, or coming back to a list, reads nothing again."""
+        return cached_until_next_change(
+            ("page", *self.query_key, index.start, index.stop, self.related),
+            lambda: self.rows(self.ids(index)),
+        )
 
     def ids(self, index: slice) -> list[Any]:
         """Return the primary keys in the slice, in the queryset's order."""

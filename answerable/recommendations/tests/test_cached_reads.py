@@ -85,3 +85,15 @@ def test_a_list_total_counts_a_recommendation_as_soon_as_it_is_recorded(
     page = client.get(url).content.decode()
     assert 'id="result-count">52 recommendations<' in page
     assert "Added-1" in client.get(url, {"page": 2}).content.decode()  # the 52nd, by position
+
+
+def test_a_list_page_shows_a_change_as_soon_as_it_is_saved(client, force_action, force_lead):
+    sign_in(client, force_lead)
+    url = reverse("recommendations:action_list")
+    assert 'govuk-tag--grey">Not started<' in client.get(url).content.decode()
+    services.update_post(
+        actor=force_lead, action=force_action, narrative="Late", status=DeliveryStatus.OFF_TRACK
+    )
+    page = client.get(url).content.decode()
+    assert 'govuk-tag--red">Off track<' in page
+    assert 'govuk-tag--grey">Not started<' not in page
