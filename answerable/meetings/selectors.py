@@ -7,12 +7,15 @@ office and to the organisation that tabled them.
 """
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.audit.caching import cached_until_next_change
 from answerable.meetings.models import (
     AccountabilityMeeting,
     AgendaItem,
@@ -462,6 +465,49 @@ def meeting_page_actions(
         (raised if action.meeting_id == meeting.pk else review).append(action)
     raised.sort(key=lambda action: action.pk)
     return review, raised
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """What the meeting page shows about a meeting, as the viewer may see it."""
+
+    items: list[AgendaItem]
+    review: list[MeetingAction]
+    raised: list[MeetingAction]
+    raised_on_item: dict[int | None, list[MeetingAction]]
+    attendees: list[Attendee]
+    coverage: dict[int, list[Any]]
+
+
+def meeting_page(*, meeting: AccountabilityMeeting, user: User) -> MeetingPage:
+    """The meeting page's agenda, actions, attendees and linked coverage, kept until the data
+    next changes (ADR 0007).
+
+    Keyed by the meeting and the viewer's memberships, which are all that decide what they may
+    see; recording anything at the meeting is audited, so the next view reads it afresh.
+    """
+
+    def read() -> MeetingPage:
+        # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
+        from answerable.workforce.selectors import agenda_coverage_list
+
+        coverage: dict[int, list[Any]] = {}
+        for link in agenda_coverage_list(user=user, meeting_id=meeting.pk):
+            coverage.setdefault(link.agenda_item_id, []).append(link)
+        review, raised = meeting_page_actions(meeting=meeting, user=user)
+        raised_on_item: dict[int | None, list[MeetingAction]] = {}
+        for action in raised:
+            raised_on_item.setdefault(action.item_id, []).append(action)
+        return MeetingPage(
+            items=meeting_agenda_for_user(meeting=meeting, user=user),
+            review=review,
+            raised=raised,
+            raised_on_item=raised_on_item,
+            attendees=list(meeting_attendees(meeting=meeting)),
+            coverage=coverage,
+        )
+
+    return cached_until_next_change(("meeting page", meeting.pk, access_for(user).key), read)
 
 
 def _action_scope(user: User) -> Q:

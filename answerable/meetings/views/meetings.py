@@ -1,7 +1,5 @@
 """Pages for meetings as a whole: forward plan, planning, the meeting record, action tracker."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -77,31 +75,21 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         AccountabilityMeeting.Status.PLANNED,
         AccountabilityMeeting.Status.PAPERS_RECEIVED,
     )
-    # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
-    from answerable.workforce.selectors import agenda_coverage_list
-
-    coverage: dict[int, list[Any]] = {}
-    for link in agenda_coverage_list(user=request.user, meeting_id=meeting.pk):
-        coverage.setdefault(link.agenda_item_id, []).append(link)
-    review, raised = selectors.meeting_page_actions(meeting=meeting, user=request.user)
-    raised_on_item: dict[int | None, list[Any]] = {}
-    for action in raised:
-        raised_on_item.setdefault(action.item_id, []).append(action)
-    attendees = list(selectors.meeting_attendees(meeting=meeting))
+    page = selectors.meeting_page(meeting=meeting, user=request.user)
     return render_page(
         request,
         "meeting_detail.html",
         {
             "title": meeting.title,
             "meeting": meeting,
-            "items": selectors.meeting_agenda_for_user(meeting=meeting, user=request.user),
-            "review": review,
-            "attendees": attendees,
-            "raised": raised,
-            "raised_on_item": raised_on_item,
+            "items": page.items,
+            "review": page.review,
+            "attendees": page.attendees,
+            "raised": page.raised,
+            "raised_on_item": page.raised_on_item,
             "can_plan": can_plan,
             "can_upload": selectors.can_upload_paper(
-                user=request.user, meeting=meeting, attendees=attendees
+                user=request.user, meeting=meeting, attendees=page.attendees
             ),
             "respond_org_ids": (
                 access.organisations_with_role(Membership.Role.LEAD_OFFICER)
@@ -109,7 +97,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else frozenset()
             ),
             "today": timezone.localdate(),
-            "coverage": coverage,
+            "coverage": page.coverage,
         },
     )
 
