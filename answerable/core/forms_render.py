@@ -10,7 +10,7 @@ from django import forms
 from django.utils.safestring import SafeString, mark_safe
 from markupsafe import escape
 
-from answerable.core.forms import GovukDateInput
+from answerable.core.forms import DrawnOptions, GovukDateInput
 
 
 def _error(bf: forms.BoundField) -> dict[str, str] | None:
@@ -39,6 +39,19 @@ def _choices(bf: forms.BoundField, selected: set[str]) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def _select_html(bf: forms.BoundField, selected: str) -> SafeString:
+    """A select's options as markup, from their drawn markup where the field has it."""
+    options = getattr(bf.field, "options", None)
+    if not isinstance(options, DrawnOptions):
+        return _options_html(bf, selected)
+    empty = getattr(bf.field, "empty_label", None)
+    html = options.html(selected)
+    if empty is not None:
+        mark = " selected" if selected == "" else ""
+        html = f'<option value=""{mark}>{escape(str(empty))}</option>\n{html}'
+    return mark_safe(html)  # noqa: S308 - DrawnOptions escaped every value and label
 
 
 def _options_html(bf: forms.BoundField, selected: str) -> SafeString:
@@ -114,7 +127,7 @@ def field_params(
         component = "select"
         params["label"] = _label(bf, size, is_page_heading)
         value = bf.value()
-        params["options_html"] = _options_html(bf, "" if value is None else str(value))
+        params["options_html"] = _select_html(bf, "" if value is None else str(value))
     elif isinstance(widget, forms.Textarea):
         component = "textarea"
         params["label"] = _label(bf, size, is_page_heading)

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField, ValuesModelChoiceField
+from answerable.core.forms import DrawnOptions, GovukDateField, ValuesModelChoiceField
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import (
     Assessment,
@@ -313,7 +313,7 @@ class RecommendationFilterForm(forms.Form):
         *args: object,
         sources: object,
         owners: object,
-        source_options: list[tuple[int, str]] | None = None,
+        source_options: DrawnOptions | None = None,
         **kwargs: object,
     ) -> None:
         """`source_options`, the sources' (id, title) pairs already read (from the cache, say),

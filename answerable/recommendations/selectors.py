@@ -29,6 +29,7 @@ from django.utils import timezone
 from answerable.accounts.models import User
 from answerable.audit.caching import cached_until_next_change
 from answerable.audit.models import AuditEvent
+from answerable.core.forms import DrawnOptions
 from answerable.core.jinja2 import govuk_date
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
@@ -170,10 +171,13 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
     )
 
 
-def source_options(*, user: User) -> list[tuple[int, str]]:
-    """`source_choice_list` as (id, title) pairs, kept until the data changes (ADR 0007)."""
+def source_options(*, user: User) -> DrawnOptions:
+    """`source_choice_list` as (id, title) options, drawn once and kept until the data
+    changes (ADR 0007)."""
     sources = source_choice_list(user=user).values_list("pk", "title")
-    return cached_until_next_change(("source options", access_for(user).key), lambda: list(sources))
+    return cached_until_next_change(
+        ("source options", access_for(user).key), lambda: DrawnOptions(list(sources))
+    )
 
 
 def source_get_for_user(*, user: User, pk: int) -> Source:

@@ -117,3 +117,15 @@ def test_status_tags_are_coloured_by_value_and_labelled_from_the_choices(force_a
         '<strong class="govuk-tag govuk-tag--red">Off track</strong>|'
         '<strong class="govuk-tag govuk-tag--grey">Not assessed</strong>'
     )
+
+
+def test_drawn_options_are_escaped_once_and_mark_the_chosen_one():
+    from answerable.core.forms import DrawnOptions
+
+    options = DrawnOptions([(1, "Review <b>one</b>"), (2, 'Audit "two"')])
+    assert options.html("2") == (
+        '<option value="1">Review &lt;b&gt;one&lt;/b&gt;</option>\n'
+        '<option value="2" selected>Audit &#34;two&#34;</option>'
+    )
+    assert 'value="2" selected' not in options.html("")  # nothing chosen
+    assert list(options) == [(1, "Review <b>one</b>"), (2, 'Audit "two"')]
