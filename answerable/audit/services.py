@@ -74,4 +74,8 @@ def audit_record(
     head.sequence = event.sequence
     head.last_hash = event.hash
     head.save(update_fields=["sequence", "last_hash"])
+    # Imported here: the cache reads the chain through the selectors, which use this module.
+    from answerable.audit.caching import sequence_forget
+
+    sequence_forget()
     return event
