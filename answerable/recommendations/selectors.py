@@ -171,12 +171,14 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
     )
 
 
-def source_options(*, user: User) -> DrawnOptions:
-    """`source_choice_list` as (id, title) options, drawn once and kept until the data
-    changes (ADR 0007)."""
-    sources = source_choice_list(user=user).values_list("pk", "title")
+def source_options(*, user: User, sources: QuerySet[Source] | None = None) -> DrawnOptions:
+    """`source_choice_list` (or `sources`, that list already built) as (id, title) options,
+    drawn once and kept until the data changes (ADR 0007)."""
+    if sources is None:
+        sources = source_choice_list(user=user)
+    pairs = sources.values_list("pk", "title")
     return cached_until_next_change(
-        ("source options", access_for(user).key), lambda: DrawnOptions(list(sources))
+        ("source options", access_for(user).key), lambda: DrawnOptions(list(pairs))
     )
 
 

@@ -147,10 +147,11 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     visible = selectors.recommendation_list(user=request.user)
+    sources = selectors.source_choice_list(user=request.user)
     form = RecommendationFilterForm(
         request.GET or None,
-        sources=selectors.source_choice_list(user=request.user),
-        source_options=selectors.source_options(user=request.user),
+        sources=sources,
+        source_options=selectors.source_options(user=request.user, sources=sources),
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(visible, **form.filters())
