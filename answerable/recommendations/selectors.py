@@ -222,6 +222,22 @@ def action_list(*, user: User) -> QuerySet[Action]:
     )
 
 
+def recommendation_action_list(*, user: User, recommendation: Recommendation) -> list[Action]:
+    """The recommendation's actions the user may see, with their owners, for its page.
+
+    Each action's recommendation is the one given, already read, rather than joined again.
+    """
+    actions = list(
+        action_list(user=user)
+        .filter(recommendation=recommendation)
+        .select_related(None)
+        .select_related("owner")
+    )
+    for action in actions:
+        action.recommendation = recommendation
+    return actions
+
+
 def action_get_for_user(*, user: User, pk: int) -> Action:
     """Return the action if the user may see it; raise Http404 otherwise."""
     try:

@@ -173,42 +173,25 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    # Each list reads only what the page shows: fewer joins to plan, fewer columns to load.
-    # The actions' recommendation is this one, already read.
-    actions = list(
-        selectors.action_list(user=request.user)
-        .filter(recommendation=recommendation)
-        .select_related(None)
-        .select_related("owner")
-    )
-    for action in actions:
-        action.recommendation = recommendation
     links = recommendation.links_out.select_related("to_recommendation").only(
         "kind", "to_recommendation__reference"
     )
     # Imported here: workforce builds on the register, so the register reaches back lazily.
-    from answerable.workforce.models import CoverageLink
-    from answerable.workforce.selectors import coverage_link_list
+    from answerable.workforce.selectors import recommendation_coverage_list
 
-    # Few recommendations have coverage offered: building the query of what the user may
-    # see costs ~7 ms of CPU (its visibility rules), so it is built only if there is any.
-    coverage_links: Any = []
-    if CoverageLink.objects.filter(recommendation=recommendation).exists():
-        coverage_links = (
-            coverage_link_list(user=request.user, recommendation=recommendation)
-            .select_related(None)
-            .select_related("course__owner")
-            .only("note", "course__title", "course__owner__name")
-        )
     return _render(
         request,
         "recommendation_detail.html",
         {
             "title": f"{recommendation.reference}: {recommendation.source.title}",
             "recommendation": recommendation,
-            "actions": actions,
+            "actions": selectors.recommendation_action_list(
+                user=request.user, recommendation=recommendation
+            ),
             "links": links,
-            "coverage_links": coverage_links,
+            "coverage_links": recommendation_coverage_list(
+                user=request.user, recommendation=recommendation
+            ),
             "timeline": selectors.recommendation_timeline(recommendation=recommendation),
             "can_manage": selectors.can_manage_register(
                 user=request.user, source=recommendation.source
