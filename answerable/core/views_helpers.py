@@ -19,6 +19,15 @@ def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def run_service(form: forms.Form, service: Any, **kwargs: Any) -> Any:
+    """Call a service; return its result, or None after putting its errors on the form."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None
+
+
 def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = 50) -> Page:
     """Return the requested page, falling back to the last page if the number is too high."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -2,13 +2,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from answerable.core.views_helpers import form_add_service_error, paginate, pagination_params
+from answerable.core.views_helpers import (
+    paginate,
+    pagination_params,
+    run_service,
+)
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations import selectors, services
@@ -31,15 +35,6 @@ from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, E
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, f"recommendations/{template}", context)
-
-
-def _run_service(form: Any, service: Any, **kwargs: Any) -> Any:
-    """Call a service; return its result, or None after putting its errors on the form."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        form_add_service_error(form, error)
-        return None
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -97,7 +92,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
     if form.is_valid():
         data = form.cleaned_data
-        source = _run_service(
+        source = run_service(
             form,
             services.source_create,
             actor=request.user,
@@ -210,7 +205,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = RecommendationForm(request.POST or None)
     if form.is_valid():
-        recommendation = _run_service(
+        recommendation = run_service(
             form,
             services.recommendation_create,
             actor=request.user,
@@ -240,7 +235,7 @@ def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
     form = ResponseForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.recommendation_response_record,
         actor=request.user,
@@ -270,7 +265,7 @@ def recommendation_assess(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
     form = AssessmentForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.assessment_record,
         actor=request.user,
@@ -301,7 +296,7 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
     form = ReopenForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.assurance_reopen,
         actor=request.user,
@@ -336,7 +331,7 @@ def recommendation_link(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("source__title", "position", "id")
     )
     form = LinkForm(request.POST or None, candidates=candidates)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.recommendation_link_create,
         actor=request.user,
@@ -371,7 +366,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ActionForm(request.POST or None)
     if form.is_valid():
-        action = _run_service(
+        action = run_service(
             form,
             services.action_create,
             actor=request.user,
@@ -458,7 +453,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                     link=data["evidence_link"],
                 )
             )
-        if _run_service(
+        if run_service(
             form,
             services.update_post,
             actor=request.user,
@@ -494,7 +489,7 @@ def action_lead(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"lead": action.lead_id},
         leads=selectors.lead_officer_list(organisation_id=action.owner_id),
     )
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.action_lead_assign,
         actor=request.user,
@@ -525,7 +520,7 @@ def action_target_date(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_change_target_date(user=request.user, action=action):
         raise PermissionDenied
     form = TargetDateForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.action_target_date_change,
         actor=request.user,
@@ -556,7 +551,7 @@ def action_assess(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
     form = AssessmentForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form, services.assessment_record, actor=request.user, action=action, **form.cleaned_data
     ):
         messages.success(
@@ -585,7 +580,7 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
     form = ReopenForm(request.POST or None)
-    if form.is_valid() and _run_service(
+    if form.is_valid() and run_service(
         form,
         services.assurance_reopen,
         actor=request.user,

@@ -4,14 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.core.tables import csv_stream
-from answerable.core.views_helpers import form_add_service_error, pagination_params
+from answerable.core.views_helpers import pagination_params, run_service
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseForm,
@@ -133,15 +133,16 @@ def coverage_link_create(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, course=course
     ).select_related("source")
     form = CoverageLinkForm(request.POST or None, recommendations=recommendations)
-    if form.is_valid():
-        try:
-            services.coverage_link_create(actor=request.user, course=course, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            reference = form.cleaned_data["recommendation"].reference
-            messages.success(request, f"{course.title} coverage linked to {reference}")
-            return redirect(course)
+    if form.is_valid() and run_service(
+        form,
+        services.coverage_link_create,
+        actor=request.user,
+        course=course,
+        **form.cleaned_data,
+    ):
+        reference = form.cleaned_data["recommendation"].reference
+        messages.success(request, f"{course.title} coverage linked to {reference}")
+        return redirect(course)
     return _render(
         request,
         "coverage_link_create.html",
@@ -164,15 +165,16 @@ def coverage_link_agenda_item_create(request: HttpRequest, pk: int) -> HttpRespo
         user=request.user, course=course, since=selectors.recent_meetings_since()
     )
     form = CoverageLinkAgendaItemForm(request.POST or None, agenda_items=agenda_items)
-    if form.is_valid():
-        try:
-            services.coverage_link_create(actor=request.user, course=course, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            meeting = form.cleaned_data["agenda_item"].meeting
-            messages.success(request, f"{course.title} coverage linked to {meeting.title}")
-            return redirect(course)
+    if form.is_valid() and run_service(
+        form,
+        services.coverage_link_create,
+        actor=request.user,
+        course=course,
+        **form.cleaned_data,
+    ):
+        meeting = form.cleaned_data["agenda_item"].meeting
+        messages.success(request, f"{course.title} coverage linked to {meeting.title}")
+        return redirect(course)
     return _render(
         request,
         "coverage_link_agenda_item_create.html",
@@ -212,14 +214,13 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     prefetch_related_objects([course], "audiences")  # the form and the service both read them
     form = CourseUpdateForm(request.POST or None, initial=CourseUpdateForm.initial_from(course))
-    if form.is_valid():
-        try:
-            course = services.course_update(actor=request.user, course=course, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"Course updated: {course.title}")
-            return redirect(course)
+    if form.is_valid() and (
+        updated := run_service(
+            form, services.course_update, actor=request.user, course=course, **form.cleaned_data
+        )
+    ):
+        messages.success(request, f"Course updated: {updated.title}")
+        return redirect(updated)
     return _render(
         request,
         "course_update.html",
@@ -234,16 +235,13 @@ def course_create(request: HttpRequest) -> HttpResponse:
     if not forces:
         raise PermissionDenied
     form = CourseForm(request.POST or None)
-    if form.is_valid():
-        try:
-            course = services.course_create(
-                actor=request.user, owner=forces[0], **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"Course added: {course.title}")
-            return redirect(course)
+    if form.is_valid() and (
+        course := run_service(
+            form, services.course_create, actor=request.user, owner=forces[0], **form.cleaned_data
+        )
+    ):
+        messages.success(request, f"Course added: {course.title}")
+        return redirect(course)
     return _render(
         request,
         "course_create.html",

@@ -3,12 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from answerable.core.forms_render import field_params
-from answerable.core.views_helpers import form_add_service_error
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -17,15 +16,6 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
         f"meetings/{template}",
         {"active_nav": "meetings", "checkbox_params": checkbox_params, **context},
     )
-
-
-def run_service(form: Any, service: Any, **kwargs: Any) -> Any:
-    """Call a service; return its result, or None after putting its errors on the form."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        form_add_service_error(form, error)
-        return None
 
 
 def require(allowed: bool) -> None:

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from answerable.core.views_helpers import run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
     AgendaItemForm,
@@ -20,7 +21,7 @@ from answerable.meetings.forms import (
     VerdictForm,
 )
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem
-from answerable.meetings.views._common import post_data, render_page, require, run_service
+from answerable.meetings.views._common import post_data, render_page, require
 from answerable.recommendations import selectors as register_selectors
 
 

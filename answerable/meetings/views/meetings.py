@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from answerable.core.views_helpers import paginate, pagination_params
+from answerable.core.views_helpers import paginate, pagination_params, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
 from answerable.meetings.models import AccountabilityMeeting
-from answerable.meetings.views._common import post_data, render_page, require, run_service
+from answerable.meetings.views._common import post_data, render_page, require
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 
