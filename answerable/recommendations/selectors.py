@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -701,12 +702,18 @@ class PageRows:
         self._count: int | None = None
 
     @functools.cached_property
-    def query_key(self) -> tuple[Any, ...]:
-        """The list's SQL and parameters: its visibility rules, filters and order."""
-        return self.queryset.query.sql_with_params()
+    def query_key(self) -> tuple[Any, ...] | None:
+        """The list's SQL and parameters: its visibility rules, filters and order. None when
+        Django knows it matches nothing (someone with no organisations), and has no SQL."""
+        try:
+            return self.queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return None
 
     def count(self) -> int:
         """The number of rows, counted again only after the data changes (ADR 0007)."""
+        if self.query_key is None:
+            return 0
         if self._count is None:
             self._count = cached_until_next_change(("count", *self.query_key), self.queryset.count)
         return self._count
@@ -717,6 +724,8 @@ class PageRows:
     def __getitem__(self, index: slice) -> list[Any]:
         """Return the rows in the slice, in the queryset's order, kept until the data changes
         (ADR 0007): paging back and forth, or coming back to a list, reads nothing again."""
+        if self.query_key is None:
+            return []
         return cached_until_next_change(
             ("page", *self.query_key, index.start, index.stop, self.related),
             lambda: self.rows(self.ids(index)),
@@ -758,6 +767,8 @@ class SourcePageRows(PageRows):
 
     def source_counts(self) -> list[tuple[int, int]]:
         """Each source's id and number of rows, in the list's order."""
+        if self.query_key is None:
+            return []
         if self._sources is None:
             # Count by source id alone, then join the few thousand groups to their titles:
             # grouping by title as well made PostgreSQL sort every row by its title first.

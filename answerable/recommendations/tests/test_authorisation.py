@@ -9,7 +9,7 @@ from django.urls import reverse
 from answerable.core.testing import sign_in
 from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.tests.factories import OrganisationFactory, member
+from answerable.organisations.tests.factories import OrganisationFactory, UserFactory, member
 from answerable.recommendations.models import Action, Evidence, Update
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 
@@ -197,6 +197,22 @@ def test_other_offices_see_none_of_the_register(client, world):
         page = client.get(reverse(name)).content.decode()
         assert objects["source"].title not in page
         assert objects["recommendation"].reference not in page
+
+
+def test_someone_in_no_organisation_sees_empty_lists(client, world):
+    """Before an administrator adds them anywhere: empty lists, not an error."""
+    users, objects = world
+    sign_in(client, UserFactory())
+    for name, empty in (
+        ("recommendations:recommendation_list", "0 recommendations"),
+        ("recommendations:action_list", "0 actions"),
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert empty in response.content.decode()
+        assert objects["recommendation"].reference not in response.content.decode()
+    for url in ("/api/v1/recommendations/", "/api/v1/actions/"):
+        assert client.get(url).json()["count"] == 0
 
 
 @pytest.mark.parametrize("user_key", ["council_lead", "force_viewer", "office_scrutiny"])
