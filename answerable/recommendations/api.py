@@ -5,8 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 
-from answerable.organisations.selectors import organisation_list
+from answerable.audit.caching import cached_until_next_change
+from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
 from answerable.recommendations.models import Action, Recommendation
@@ -71,7 +73,29 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+class ListUntilNextChangeMixin:
+    """Serve a list again from the data drawn last time, until an audited write (ADR 0007).
+
+    Keyed by the viewer, their memberships and the whole address: the next and previous
+    links hold the host, and the query string holds the filters and page.
+    """
+
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        parts = (
+            "api-list",
+            type(self).__name__,
+            request.user.pk,
+            access_for(request.user).key,  # type: ignore[arg-type]
+            request.build_absolute_uri(),
+        )
+        data = cached_until_next_change(
+            parts,
+            lambda: super(ListUntilNextChangeMixin, self).list(request, *args, **kwargs).data,  # type: ignore[misc]
+        )
+        return Response(data)
+
+
+class RecommendationViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelViewSet):
     """Recommendations the signed-in user may see, filtered as on the list page."""
 
     serializer_class = RecommendationSerializer
@@ -97,7 +121,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404 from None
 
 
-class ActionViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelViewSet):
     """Actions the signed-in user may see, filtered as on the list page."""
 
     serializer_class = ActionSerializer

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.core.page_cache import render_cached_page
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,
@@ -43,13 +44,10 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = selectors.dashboard_summary_cached(user=request.user)
-    return _render(
-        request,
-        "dashboard.html",
-        {
+    def build() -> dict[str, Any]:
+        return {
             "title": "Dashboard",
-            "summary": summary,
+            "summary": selectors.dashboard_summary_cached(user=request.user),
             "active_nav": "dashboard",
             "delivery_choices": DeliveryStatus.choices,
             "assurance_choices": AssuranceStatus.choices,
@@ -57,8 +55,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "assurance_labels": dict(AssuranceStatus.choices),
             "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER),
             "today": timezone.localdate(),
-        },
-    )
+        }
+
+    return render_cached_page(request, "recommendations/dashboard.html", build)
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -141,43 +140,40 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
-    visible = selectors.recommendation_list(user=request.user)
-    sources = selectors.source_choice_list(user=request.user)
-    form = RecommendationFilterForm(
-        request.GET or None,
-        sources=sources,
-        source_options=selectors.source_options(user=request.user, sources=sources),
-        owners=organisation_list(),
-    )
-    recommendations = selectors.recommendation_filter(visible, **form.filters())
-    page = paginate(request, selectors.recommendation_page_rows(recommendations))
-    return _render(
-        request,
-        "recommendation_list.html",
-        {
+    def build() -> dict[str, Any]:
+        visible = selectors.recommendation_list(user=request.user)
+        sources = selectors.source_choice_list(user=request.user)
+        form = RecommendationFilterForm(
+            request.GET or None,
+            sources=sources,
+            source_options=selectors.source_options(user=request.user, sources=sources),
+            owners=organisation_list(),
+        )
+        recommendations = selectors.recommendation_filter(visible, **form.filters())
+        page = paginate(request, selectors.recommendation_page_rows(recommendations))
+        return {
             "title": "Recommendations",
             "form": form,
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "recommendations",
-        },
-    )
+        }
+
+    return render_cached_page(request, "recommendations/recommendation_list.html", build)
 
 
 @login_required
 @require_GET
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    links = recommendation.links_out.select_related("to_recommendation").only(
-        "kind", "to_recommendation__reference"
-    )
-    # Imported here: workforce builds on the register, so the register reaches back lazily.
-    from answerable.workforce.selectors import recommendation_coverage_list
+    def build() -> dict[str, Any]:
+        recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+        links = recommendation.links_out.select_related("to_recommendation").only(
+            "kind", "to_recommendation__reference"
+        )
+        # Imported here: workforce builds on the register, so the register reaches back lazily.
+        from answerable.workforce.selectors import recommendation_coverage_list
 
-    return _render(
-        request,
-        "recommendation_detail.html",
-        {
+        return {
             "title": f"{recommendation.reference}: {recommendation.source.title}",
             "recommendation": recommendation,
             "actions": selectors.recommendation_action_list(
@@ -193,8 +189,9 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_assess": selectors.can_assess(user=request.user, recommendation=recommendation),
             "active_nav": "recommendations",
-        },
-    )
+        }
+
+    return render_cached_page(request, "recommendations/recommendation_detail.html", build)
 
 
 @login_required
@@ -394,30 +391,29 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    form = ActionFilterForm(request.GET or None, owners=organisation_list())
-    actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    page = paginate(request, selectors.action_page_rows(actions))
-    return _render(
-        request,
-        "action_list.html",
-        {
+    def build() -> dict[str, Any]:
+        form = ActionFilterForm(request.GET or None, owners=organisation_list())
+        visible = selectors.action_list(user=request.user)
+        page = paginate(
+            request, selectors.action_page_rows(selectors.action_filter(visible, **form.filters()))
+        )
+        return {
             "title": "Actions",
             "form": form,
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "actions",
-        },
-    )
+        }
+
+    return render_cached_page(request, "recommendations/action_list.html", build)
 
 
 @login_required
 @require_GET
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(user=request.user, pk=pk)
-    return _render(
-        request,
-        "action_detail.html",
-        {
+    def build() -> dict[str, Any]:
+        action = selectors.action_get_for_user(user=request.user, pk=pk)
+        return {
             "title": f"{action.recommendation.reference}: action for {action.owner.name}",
             "action": action,
             "timeline": selectors.action_timeline(action=action),
@@ -427,8 +423,9 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, recommendation=action.recommendation
             ),
             "active_nav": "actions",
-        },
-    )
+        }
+
+    return render_cached_page(request, "recommendations/action_detail.html", build)
 
 
 @login_required

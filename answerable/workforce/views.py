@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.core.page_cache import render_cached_page
 from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import pagination_params, run_service
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
@@ -31,11 +32,11 @@ GAP_HEADERS = [
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request,
-        f"workforce/{template}",
-        {"active_nav": "workforce", "percent": charts.percent_text, **context},
-    )
+    return render(request, f"workforce/{template}", _page_context(context))
+
+
+def _page_context(context: dict[str, Any]) -> dict[str, Any]:
+    return {"active_nav": "workforce", "percent": charts.percent_text, **context}
 
 
 @login_required
@@ -59,47 +60,48 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
-    course = selectors.course_get_for_user(user=request.user, pk=pk)
-    figures = coverage_page.coverage_figures_cached(
-        user=request.user, course=course, page=request.GET.get("page")
-    )
-    gaps = figures.gap_pages()
-    links = selectors.course_evidence_list(user=request.user, course=course)
-    return _render(
-        request,
-        "course_coverage.html",
-        {
-            "title": f"{course.title} coverage",
-            "course": course,
-            "figures": figures,
-            "trend_svg": charts.trend_chart(
-                course_title=course.title, points=figures.trend, target=course.target_percent
-            )
-            if figures.trend
-            else "",
-            "dimensions": [
-                (
-                    dimension,
-                    charts.cohort_chart(
-                        course_title=course.title,
-                        dimension_label=dimension.label,
-                        cohorts=dimension.cohorts,
-                        target=course.target_percent,
-                    ),
+    def build() -> dict[str, Any]:
+        course = selectors.course_get_for_user(user=request.user, pk=pk)
+        figures = coverage_page.coverage_figures_cached(
+            user=request.user, course=course, page=request.GET.get("page")
+        )
+        gaps = figures.gap_pages()
+        links = selectors.course_evidence_list(user=request.user, course=course)
+        return _page_context(
+            {
+                "title": f"{course.title} coverage",
+                "course": course,
+                "figures": figures,
+                "trend_svg": charts.trend_chart(
+                    course_title=course.title, points=figures.trend, target=course.target_percent
                 )
-                for dimension in figures.dimensions
-            ],
-            "pagination": pagination_params(request, gaps) if gaps is not None else None,
-            "links": links,
-            "removable": selectors.coverage_link_removable_ids(
-                user=request.user, course=course, links=links
-            ),
-            "can_link": selectors.can_link_coverage(user=request.user, course=course),
-            "can_manage": selectors.can_manage_courses(
-                user=request.user, organisation=course.owner
-            ),
-        },
-    )
+                if figures.trend
+                else "",
+                "dimensions": [
+                    (
+                        dimension,
+                        charts.cohort_chart(
+                            course_title=course.title,
+                            dimension_label=dimension.label,
+                            cohorts=dimension.cohorts,
+                            target=course.target_percent,
+                        ),
+                    )
+                    for dimension in figures.dimensions
+                ],
+                "pagination": pagination_params(request, gaps) if gaps is not None else None,
+                "links": links,
+                "removable": selectors.coverage_link_removable_ids(
+                    user=request.user, course=course, links=links
+                ),
+                "can_link": selectors.can_link_coverage(user=request.user, course=course),
+                "can_manage": selectors.can_manage_courses(
+                    user=request.user, organisation=course.owner
+                ),
+            }
+        )
+
+    return render_cached_page(request, "workforce/course_coverage.html", build)
 
 
 @login_required

@@ -11,11 +11,12 @@ from answerable.core.forms_render import field_params
 
 
 def render_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(
-        request,
-        f"meetings/{template}",
-        {"active_nav": "meetings", "checkbox_params": checkbox_params, **context},
-    )
+    return render(request, f"meetings/{template}", page_context(context))
+
+
+def page_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A meeting page's context with what every meeting template uses."""
+    return {"active_nav": "meetings", "checkbox_params": checkbox_params, **context}
 
 
 def require(allowed: bool) -> None:

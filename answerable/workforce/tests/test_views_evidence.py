@@ -132,7 +132,6 @@ def test_the_coverage_page_costs_the_same_queries_however_many_links(
     source = force_action.recommendation.source
     held_on = govuk_date(timezone.localtime(item.meeting.starts_at))
     sign_in(client, force_lead)
-    client.get(course.get_absolute_url())  # work out and keep the figures, which links skip
     counts = []
     for n in range(3):
         CoverageLink.objects.create(
@@ -151,6 +150,7 @@ def test_the_coverage_page_costs_the_same_queries_however_many_links(
             note=f"Recommendation note {n}",
             created_by=force_lead,
         )
+        cache.clear()  # the factories write no audit event, so the kept page would not move
         with CaptureQueriesContext(connection) as queries:
             page = client.get(course.get_absolute_url()).content.decode()
         counts.append(len(queries.captured_queries))
