@@ -1,6 +1,10 @@
 import datetime
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
@@ -180,6 +184,26 @@ def test_moving_items_from_the_meeting_page(client, scrutiny_officer, item):
     )
     assert "already at the top" in response.content.decode()
     assert AgendaItem.objects.get(pk=second.pk).position == 2
+
+
+def test_the_meeting_pages_forms_post_from_each_session_with_csrf_checks(scrutiny_officer, item):
+    """The page is drawn once for both sessions (ADR 0008), each with its own CSRF field."""
+    services.agenda_item_add(actor=scrutiny_officer, meeting=item.meeting, title="Two")
+    url = reverse("meetings:meeting_detail", args=[item.meeting.pk])
+    one, two = (sign_in(Client(enforce_csrf_checks=True), scrutiny_officer) for _ in range(2))
+    with CaptureQueriesContext(connection) as drawn:
+        pages = [one.get(url).content.decode()]
+    with CaptureQueriesContext(connection) as served:
+        pages.append(two.get(url).content.decode())
+    assert len(served) < len(drawn)  # the second session's page came from the cache
+    for client, page in zip((one, two), pages, strict=True):
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token, "the agenda item's forms have no CSRF field"
+        response = client.post(
+            reverse("meetings:agenda_item_move", args=[item.pk]),
+            {"direction": "down", "csrfmiddlewaretoken": token.group(1)},
+        )
+        assert response.status_code == 302
 
 
 def test_closing_an_action_from_the_tracker(client, scrutiny_officer, meeting, force):
