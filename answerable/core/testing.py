@@ -1,4 +1,7 @@
-"""Helpers for tests: sign a user in, past two-factor where their role needs it."""
+"""Helpers for tests: sign a user in, past two-factor where their role needs it; check a page's
+forms."""
+
+import re
 
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -17,3 +20,12 @@ def sign_in(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+_POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.IGNORECASE | re.DOTALL)
+
+
+def post_forms_without_csrf(page: str) -> int:
+    """How many of the page's POST forms a browser could not submit: those with no CSRF field
+    (a macro imported without context draws `csrf_input` as nothing)."""
+    return sum("csrfmiddlewaretoken" not in form for form in _POST_FORM.findall(page))

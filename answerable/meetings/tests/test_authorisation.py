@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from answerable.core.testing import sign_in
+from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.meetings import services
 from answerable.meetings.models import AccountabilityMeeting, Marking, MeetingAction, Question
 from answerable.meetings.tests.conftest import checked_pdf
@@ -150,6 +150,8 @@ def test_every_meeting_page_answers_each_role_as_the_matrix_says(
         sign_in(client, users[user_key])
         response = getattr(client, method)(url)
         assert response.status_code == status, f"{user_key} {method.upper()} {url}"
+        if status == 200 and response["Content-Type"].startswith("text/html"):
+            assert post_forms_without_csrf(response.content.decode()) == 0, f"{user_key} {url}"
 
 
 @pytest.mark.parametrize(("method", "name", "object_key", "expected"), MATRIX)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from answerable.core.testing import sign_in
+from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.meetings import services
 from answerable.meetings.models import (
     AccountabilityMeeting,
@@ -33,6 +33,7 @@ def test_every_meeting_page_renders_with_one_heading_for_a_scrutiny_officer(
     services.item_verdict_record(
         actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
     )
+    services.agenda_item_add(actor=scrutiny_officer, meeting=item.meeting, title="Two")  # moves
     sign_in(client, scrutiny_officer)
     meeting = item.meeting
     for name, args in [
@@ -56,6 +57,7 @@ def test_every_meeting_page_renders_with_one_heading_for_a_scrutiny_officer(
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
         assert _h1_count(response) == 1, name
+        assert post_forms_without_csrf(response.content.decode()) == 0, name
     assert client.get(reverse("meetings:forward_plan") + "?show=past").status_code == 200
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from answerable.core.testing import sign_in
+from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, UserFactory, member
@@ -164,6 +164,8 @@ def test_every_register_page_answers_each_role_as_the_matrix_says(
         sign_in(client, users[user_key])
         response = client.get(url)
         assert response.status_code == status, f"{user_key} GET {url}"
+        if status == 200 and response["Content-Type"].startswith("text/html"):
+            assert post_forms_without_csrf(response.content.decode()) == 0, f"{user_key} {url}"
 
 
 @pytest.mark.parametrize(("name", "object_key", "expected"), MATRIX)

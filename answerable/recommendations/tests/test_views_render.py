@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from answerable.core.testing import sign_in
+from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -32,6 +32,7 @@ def test_every_register_page_renders_for_a_scrutiny_officer(
     ]:
         r = client.get(reverse(name, args=args))
         assert r.status_code == 200, (name, r.status_code)
+        assert post_forms_without_csrf(r.content.decode()) == 0, name
     sign_in(client, force_lead)
     r = client.get(reverse("recommendations:action_update", args=[force_action.pk]))
     assert r.status_code == 200

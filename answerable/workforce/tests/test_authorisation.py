@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in
+from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.imports.models import ImportJob
 from answerable.imports.tests.factories import ImportJobFactory
 from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
@@ -169,6 +169,8 @@ def test_every_workforce_page_answers_each_role_as_the_matrix_says(
         sign_in(client, users[user_key])
         response = getattr(client, method)(url)
         assert response.status_code == status, f"{user_key} {method.upper()} {url}"
+        if status == 200 and response["Content-Type"].startswith("text/html"):
+            assert post_forms_without_csrf(response.content.decode()) == 0, f"{user_key} {url}"
 
 
 @pytest.mark.parametrize(("name", "object_key", "method", "expected"), MATRIX)
