@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from answerable.core.page_cache import render_cached_page
+from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from answerable.core.page_cache import render_cached_page
+from answerable.audit.page_cache import render_cached_page
 from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import pagination_params, run_service
 from answerable.workforce import charts, coverage, coverage_page, selectors, services

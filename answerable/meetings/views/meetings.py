@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from answerable.core.page_cache import render_cached_page
+from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import paginate, pagination_params, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
