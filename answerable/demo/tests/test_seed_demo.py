@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
-from answerable.core.demo import ACCOUNTS, BACKUP_CODES
+from answerable.demo.accounts import ACCOUNTS, BACKUP_CODES
 from answerable.organisations.models import Membership, Organisation
 from answerable.recommendations.models import (
     Action,

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from answerable.core.demo.register import Row
+from answerable.demo.register import Row
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.models import Assessment, DeliveryStatus, Recommendation
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from answerable.accounts.models import User
 from answerable.accounts.services import user_create
-from answerable.core.demo.accounts import (
+from answerable.demo.accounts import (
     ACCOUNTS,
     BACKUP_CODES,
     DEMO_PASSWORD,
@@ -21,7 +21,7 @@ from answerable.core.demo.accounts import (
     TOTP_DEVICE_NAME,
     AccountSpec,
 )
-from answerable.core.demo.register import (
+from answerable.demo.register import (
     SOURCES,
     Row,
     finding_type,
@@ -30,7 +30,7 @@ from answerable.core.demo.register import (
     response_history,
     themes_for,
 )
-from answerable.core.demo.stories import (
+from answerable.demo.stories import (
     RECOMMENDATION_VERDICTS,
     Status,
     Story,

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from answerable.core.demo import ACCOUNTS_BY_EMAIL, TOTP_DEVICE_NAME
+from answerable.demo.accounts import ACCOUNTS_BY_EMAIL, TOTP_DEVICE_NAME
 
 
 class Command(BaseCommand):

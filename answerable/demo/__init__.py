@@ -1,5 +1,8 @@
 """Demo data for `manage.py seed_demo`: the West Mercia partnership and real recommendations.
 
+An app of its own, on top of the others, so `core` depends on none (`seed.seed_demo`; the
+accounts it prints are in `accounts`).
+
 Recommendation texts, owners, reported statuses and dated responses come from
 `data/recommendations.csv` and `data/recommendation_responses.json` (public sources:
 OGL text or summaries of cited pages). Progress narratives not drawn from those files are
@@ -10,24 +13,3 @@ first administrator role); everything else goes through the services.
 Safe to run twice: each object is looked up by its natural key first, and a recommendation's
 response or an action's story is only written when that object is created.
 """
-
-from answerable.core.demo.accounts import (
-    ACCOUNTS,
-    ACCOUNTS_BY_EMAIL,
-    BACKUP_CODES,
-    DEMO_PASSWORD,
-    TOTP_DEVICE_NAME,
-    sign_in_lines,
-)
-from answerable.core.demo.seed import SeedResult, seed_demo
-
-__all__ = [
-    "ACCOUNTS",
-    "ACCOUNTS_BY_EMAIL",
-    "BACKUP_CODES",
-    "DEMO_PASSWORD",
-    "TOTP_DEVICE_NAME",
-    "SeedResult",
-    "seed_demo",
-    "sign_in_lines",
-]

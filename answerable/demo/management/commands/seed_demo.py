@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from answerable.core.demo import seed_demo, sign_in_lines
+from answerable.demo.accounts import sign_in_lines
+from answerable.demo.seed import seed_demo
 
 
 class Command(BaseCommand):
