@@ -21,6 +21,7 @@ from answerable.demo.accounts import (
     TOTP_DEVICE_NAME,
     AccountSpec,
 )
+from answerable.demo.meetings import seed_meetings
 from answerable.demo.register import (
     SOURCES,
     Row,
@@ -37,7 +38,6 @@ from answerable.demo.stories import (
     story_for,
     target_for,
 )
-from answerable.meetings.demo import seed_meetings
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.services import membership_grant, organisation_create
 from answerable.recommendations import services

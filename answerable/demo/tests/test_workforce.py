@@ -5,10 +5,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from answerable.audit.models import AuditEvent
+from answerable.demo.workforce import COURSE_CODE, seed_workforce
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.workforce import coverage
-from answerable.workforce.demo import COURSE_CODE, seed_workforce
 from answerable.workforce.models import Snapshot, StaffRecord
 
 LATEST = datetime.date(2025, 6, 30)

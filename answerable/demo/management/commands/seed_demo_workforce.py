@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from answerable.demo.workforce import seed_workforce
 from answerable.organisations.models import Organisation
-from answerable.workforce.demo import seed_workforce
 
 DEMO_FORCE = "West Mercia Police"
 

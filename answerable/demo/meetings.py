@@ -1,7 +1,7 @@
 """Demo meetings: West Mercia's real holding-to-account meetings, recorded through the services.
 
 The structures (titles, dates, chairs, attendees, agenda items, questions, responses, actions
-arising and outcomes) come from `demo_data/west_mercia_accountability_meetings.json`, which
+arising and outcomes) come from `data/west_mercia_accountability_meetings.json`, which
 summarises public pages. Interpretation added here, and only here:
 - a meeting's time defaults to 10:00 and its venue to "Venue not recorded" when not published;
 - an item is linked to the demo register's recommendations by the report it names (IITCSE:
@@ -36,7 +36,7 @@ from answerable.organisations.models import Organisation
 from answerable.recommendations import selectors as register_selectors
 from answerable.recommendations.models import Recommendation
 
-DATA = Path(__file__).parent / "demo_data" / "west_mercia_accountability_meetings.json"
+DATA = Path(__file__).parent / "data" / "west_mercia_accountability_meetings.json"
 GENERATED_ITEMS = ("review of action tracker", "outstanding matters")
 FORCE_ROLES = re.compile(r"chief constable|chief superintendent|\bACC\b|\bDCC\b", re.IGNORECASE)
 UPCOMING_TITLE = "Assurance & Accountability: embedding CSE training (illustrative)"

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from answerable.meetings.demo import seed_meetings
+from answerable.demo.meetings import seed_meetings
 from answerable.organisations.models import Membership, Organisation
 
 

@@ -1,7 +1,7 @@
 import datetime
 
 from answerable.audit.models import AuditEvent
-from answerable.meetings.demo import UPCOMING_TITLE, load_meetings, seed_meetings
+from answerable.demo.meetings import UPCOMING_TITLE, load_meetings, seed_meetings
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, MeetingAction
 from answerable.meetings.selectors import action_review_list
 from answerable.publishing.models import Publication
