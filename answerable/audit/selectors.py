@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import connection
 from django.db.models import QuerySet
 
 from answerable.audit.models import AuditChainHead, AuditEvent
@@ -39,16 +38,6 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
         expected_sequence += 1
         checked += 1
     return ChainReport(checked, None)
-
-
-def audit_event_list_for(*, targets: list[models.Model]) -> QuerySet[AuditEvent]:
-    """Return the events about any of the given objects, oldest first, with their actors."""
-    conditions = models.Q(pk__in=[])
-    for target in targets:
-        conditions |= models.Q(
-            target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
-        )
-    return AuditEvent.objects.filter(conditions).select_related("actor").order_by("sequence")
 
 
 def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> QuerySet[AuditEvent]:
