@@ -23,8 +23,8 @@ run: $(VENV)/.installed  ## Run the app and its worker on SQLite with demo data 
 test: $(VENV)/.installed  ## Run the test suite (browser tests skip with a reason when chromium is missing)
 	$(VENV)/bin/pytest
 
-lint: $(VENV)/.installed  ## Lint and format check
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+lint: $(VENV)/.installed  ## Lint, format check and type check
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 
 check: lint test  ## Lint and test (what CI runs, on SQLite)
 

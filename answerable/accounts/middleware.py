@@ -24,11 +24,11 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
         ):
-            if user_has_confirmed_device(user):  # type: ignore[arg-type]
+            if user_has_confirmed_device(user):
                 return self._refuse(request) or redirect("accounts:two_factor_verify")
-            if access_for(user).needs_two_factor:  # type: ignore[arg-type]
+            if access_for(user).needs_two_factor:
                 return self._refuse(request) or redirect("accounts:two_factor_setup")
         return self.get_response(request)
 

@@ -10,6 +10,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
 from answerable.accounts.forms import PasswordSetForm, SignInForm, TokenForm
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
 from answerable.accounts.services import (
     totp_device_confirm,
@@ -63,7 +64,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
@@ -81,7 +82,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if any(devices_for_user(request.user)):
         return redirect("accounts:two_factor_verify")
     device = totp_device_pending(user=request.user)

@@ -71,4 +71,4 @@ def cached_until_next_change(parts: tuple[object, ...], compute: Callable[[], T]
     if found is _MISSING:
         found = compute()
         cache.set(key, found, CACHE_SECONDS)
-    return found  # type: ignore[return-value]
+    return found

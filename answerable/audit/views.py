@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.audit.selectors import audit_event_list_for_organisations
 from answerable.core.views_helpers import paginate, pagination_params
 from answerable.organisations.models import Membership
@@ -12,7 +13,7 @@ from answerable.organisations.selectors import access_for
 
 @login_required
 @require_GET
-def audit_event_list(request: HttpRequest) -> HttpResponse:
+def audit_event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     access = access_for(request.user)
     offices = access.organisations_with_role(Membership.Role.ADMINISTRATOR) | (
         access.organisations_with_role(Membership.Role.SCRUTINY_OFFICER)

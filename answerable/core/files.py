@@ -6,7 +6,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 
 PDF, DOCX, XLSX, PNG, JPEG, CSV = "pdf", "docx", "xlsx", "png", "jpeg", "csv"
@@ -74,7 +74,7 @@ def sniff(content: bytes) -> str | None:
     return CSV
 
 
-def check_upload(upload: UploadedFile, *, allowed: frozenset[str], max_bytes: int) -> CheckedFile:
+def check_upload(upload: File, *, allowed: frozenset[str], max_bytes: int) -> CheckedFile:
     """Read an upload, refusing it if it is too large or its content is not an allowed kind."""
     name = upload.name or "file"
     if upload.size is not None and upload.size > max_bytes:

@@ -50,7 +50,7 @@ class GovukDateField(forms.Field):
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise forms.ValidationError(
-                self.error_messages.get("required")
+                self.error_messages["required"]
                 if self.error_messages.get("required")
                 != forms.Field.default_error_messages["required"]
                 else f"Enter the {str(self.label or 'date').lower()}",
@@ -90,6 +90,8 @@ class DrawnOptions:
 class _ValuesChoiceIterator(forms.models.ModelChoiceIterator):
     """Options from `(pk, label column)` pairs, without building a model instance for each."""
 
+    field: "ValuesModelChoiceField"
+
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
@@ -99,7 +101,7 @@ class _ValuesChoiceIterator(forms.models.ModelChoiceIterator):
             yield from self.queryset.values_list("pk", self.field.label_column)
 
 
-class ValuesModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ValuesModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField whose options are read as plain values: a filter offering 2,500
     sources spent more time building Source objects than the rest of the page (issue #5).
     The chosen value still comes back as a model instance, checked against the queryset.

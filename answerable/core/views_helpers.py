@@ -1,12 +1,11 @@
 """Small helpers every app's views share."""
 
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
 
@@ -28,9 +27,18 @@ def run_service(form: forms.Form, service: Any, **kwargs: Any) -> Any:
         return None
 
 
-def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = 50) -> Page:
+class Rows(Protocol):
+    """What Paginator reads of a list: its length and slices (a QuerySet, or PageRows)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: slice) -> Any: ...
+
+
+def paginate(request: HttpRequest, items: Rows, per_page: int = 50) -> Page:
     """Return the requested page, falling back to the last page if the number is too high."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    # The stubs ask for iteration and integer indexes too, which Paginator never uses.
+    return Paginator(items, per_page).get_page(request.GET.get("page"))  # type: ignore[arg-type]
 
 
 def pagination_params(request: HttpRequest, page: Page) -> dict[str, Any] | None:
@@ -39,7 +47,7 @@ def pagination_params(request: HttpRequest, page: Page) -> dict[str, Any] | None
         return None
     query = request.GET.copy()
 
-    def href(number: int) -> str:
+    def href(number: int | str) -> str:
         query["page"] = str(number)
         return "?" + urlencode(sorted(query.items()))
 

@@ -94,18 +94,18 @@ def _partnership(result: SeedResult) -> tuple[dict[str, Organisation], dict[str,
         organisations[spec.key] = organisation
 
     users = {admin.email: admin}
-    for spec in ACCOUNTS[1:]:
-        user = _user(result, spec)
-        organisation = organisations[spec.organisation]
+    for account in ACCOUNTS[1:]:
+        user = _user(result, account)
+        organisation = organisations[account.organisation]
         if not Membership.objects.filter(
-            user=user, organisation=organisation, role=spec.role
+            user=user, organisation=organisation, role=account.role
         ).exists():
-            membership_grant(actor=admin, user=user, organisation=organisation, role=spec.role)
+            membership_grant(actor=admin, user=user, organisation=organisation, role=account.role)
             result.created += 1
-        users[spec.email] = user
-    for spec in ACCOUNTS:
-        if spec.totp_key:
-            _two_factor_devices(users[spec.email], spec.totp_key)
+        users[account.email] = user
+    for account in ACCOUNTS:
+        if account.totp_key:
+            _two_factor_devices(users[account.email], account.totp_key)
     return organisations, users
 
 

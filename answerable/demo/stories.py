@@ -273,7 +273,7 @@ STORIES = {
 }
 
 # Illustrative progress for actions the data says little about, by the status they reach.
-GENERIC_STEPS = {
+GENERIC_STEPS: dict[str, tuple[tuple[Status, str], ...]] = {
     Status.NOT_STARTED: (
         (
             Status.NOT_STARTED,

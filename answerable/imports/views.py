@@ -16,13 +16,13 @@ from answerable.imports.models import ImportJob
 from answerable.imports.services import import_error_text
 
 SUMMARY_ERRORS = 10
-TITLES = {
+TITLES: dict[str, str] = {
     ImportJob.Status.QUEUED: "Import queued",
     ImportJob.Status.RUNNING: "Import running",
     ImportJob.Status.SUCCEEDED: "Import complete",
     ImportJob.Status.FAILED: "Import failed",
 }
-TAG_CLASSES = {
+TAG_CLASSES: dict[str, str] = {
     ImportJob.Status.QUEUED: "govuk-tag--grey",
     ImportJob.Status.RUNNING: "govuk-tag--blue",
     ImportJob.Status.SUCCEEDED: "govuk-tag--green",

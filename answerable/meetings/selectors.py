@@ -34,7 +34,7 @@ from answerable.recommendations.models import Action, Recommendation
 Role = Membership.Role
 
 # Only these verdicts can become an assessment of the linked recommendations.
-VERDICT_TO_ASSESSMENT = {
+VERDICT_TO_ASSESSMENT: dict[str, str] = {
     ItemVerdict.Verdict.ASSURED: "assured",
     ItemVerdict.Verdict.PARTLY_ASSURED: "partly_assured",
     ItemVerdict.Verdict.NOT_ASSURED: "not_assured",
@@ -155,11 +155,11 @@ def _item_scope(user: User, path: str = "") -> Q:
     return (
         Q(**{f"{path}is_sensitive": False})
         | Q(**{f"{path}meeting__office_id__in": organisations})
-        | Exists(questioned)
+        | Q(Exists(questioned))
     )
 
 
-def _visible_items(user: User) -> QuerySet[AgendaItem]:
+def _visible_items(user: User) -> QuerySet[AgendaItem, Any]:
     return AgendaItem.objects.filter(_item_scope(user)).values("pk")
 
 
@@ -299,7 +299,7 @@ def meeting_agenda_for_user(*, meeting: AccountabilityMeeting, user: User) -> li
     loaded, and lists rather than related managers are filled: the timestamps and managers
     nobody uses cost the most.
     """
-    items = list(
+    items: list[AgendaItem] = list(
         AgendaItem.objects.filter(_item_scope(user), meeting=meeting)
         .select_related("theme", "verdict")
         .only(
@@ -476,7 +476,7 @@ class MeetingPage:
     raised: list[MeetingAction]
     raised_on_item: dict[int | None, list[MeetingAction]]
     attendees: list[Attendee]
-    coverage: dict[int, list[Any]]
+    coverage: dict[int | None, list[Any]]
 
 
 def meeting_page(*, meeting: AccountabilityMeeting, user: User) -> MeetingPage:
@@ -491,7 +491,7 @@ def meeting_page(*, meeting: AccountabilityMeeting, user: User) -> MeetingPage:
         # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
         from answerable.workforce.selectors import agenda_coverage_list
 
-        coverage: dict[int, list[Any]] = {}
+        coverage: dict[int | None, list[Any]] = {}
         for link in agenda_coverage_list(user=user, meeting_id=meeting.pk):
             coverage.setdefault(link.agenda_item_id, []).append(link)
         review, raised = meeting_page_actions(meeting=meeting, user=user)

@@ -53,7 +53,7 @@ def access_for(user: User) -> Access:
     cached = getattr(user, "_answerable_access", None)
     if cached is None:
         cached = Access(user)
-        user._answerable_access = cached  # type: ignore[union-attr]
+        user._answerable_access = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -5,10 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import form_add_service_error
 from answerable.organisations import services
 from answerable.organisations.forms import ArchiveForm, InviteForm, OrganisationForm
@@ -24,7 +25,7 @@ from answerable.organisations.selectors import (
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not access_for(request.user).has_role(Membership.Role.ADMINISTRATOR):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -34,7 +35,7 @@ def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 @administrator_required
 @require_GET
-def organisation_list_page(request: HttpRequest) -> HttpResponse:
+def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/organisation_list.html",
@@ -48,7 +49,7 @@ def organisation_list_page(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if form.is_valid():
         try:
@@ -73,7 +74,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @administrator_required
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(pk=pk)
     return render(
         request,
@@ -89,7 +90,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(pk=pk)
     form = ArchiveForm(request.POST or None)
     if form.is_valid():
@@ -117,7 +118,7 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = organisation_get(pk=pk)
     form = InviteForm(request.POST or None)
     if form.is_valid():
@@ -148,7 +149,7 @@ def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @administrator_required
 @require_http_methods(["GET", "POST"])
-def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=pk)
     error = None
     if request.method == "POST":

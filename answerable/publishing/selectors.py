@@ -111,7 +111,7 @@ def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
             entry["review"] = [
                 _action(a, today)
                 for a in meeting_selectors.action_review_list(meeting=meeting)
-                if a.item_id is None or not a.item.is_sensitive
+                if a.item is None or not a.item.is_sensitive
             ]
         items.append(entry)
     actions = [

@@ -1,6 +1,7 @@
 """Public pages (no sign-in): published summaries, their minutes and papers, calendar and feed."""
 
 from collections.abc import Callable
+from typing import cast
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -36,7 +37,9 @@ def published_document(publication: Publication, kind: str) -> bytes:
     if not publication.is_published:
         return build(content=publication.content)
     key = f"publishing:{publication.pk}:{int(publication.published_at.timestamp())}:{kind}"  # type: ignore[union-attr]
-    return cache.get_or_set(key, lambda: build(content=publication.content), timeout=None)
+    return cast(
+        bytes, cache.get_or_set(key, lambda: build(content=publication.content), timeout=None)
+    )
 
 
 @require_GET
@@ -89,7 +92,7 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def summary_paper(request: HttpRequest, pk: int, paper_pk: int) -> HttpResponse:
+def summary_paper(request: HttpRequest, pk: int, paper_pk: int) -> FileResponse:
     publication = selectors.publication_get_public(pk=pk)
     if paper_pk not in selectors.published_paper_ids(publication=publication):
         raise Http404("No such paper")

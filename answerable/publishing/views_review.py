@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
 from answerable.core.files import DOCX, PDF
 from answerable.meetings import selectors as meeting_selectors
@@ -43,7 +44,7 @@ def _withheld(meeting: AccountabilityMeeting) -> list[str]:
 
 @login_required
 @require_GET
-def publication_review(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_review(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = _meeting_for_planner(request.user, meeting_pk)
     publication = selectors.publication_for_meeting(meeting=meeting)
     preview = None
@@ -70,7 +71,7 @@ def publication_review(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     )
 
 
-def _step(request: HttpRequest, meeting_pk: int, step: str) -> HttpResponse:
+def _step(request: AuthenticatedHttpRequest, meeting_pk: int, step: str) -> HttpResponse:
     meeting = _meeting_for_planner(request.user, meeting_pk)
     publication = selectors.publication_for_meeting(meeting=meeting)
     try:
@@ -92,19 +93,19 @@ def _step(request: HttpRequest, meeting_pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def publication_draft(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_draft(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     return _step(request, meeting_pk, "draft")
 
 
 @login_required
 @require_POST
-def publication_submit(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_submit(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     return _step(request, meeting_pk, "submit")
 
 
 @login_required
 @require_POST
-def publication_publish(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_publish(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     return _step(request, meeting_pk, "publish")
 
 
@@ -118,7 +119,7 @@ def _publication(user: User, meeting_pk: int) -> Publication:
 
 @login_required
 @require_GET
-def publication_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_docx(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     publication = _publication(request.user, meeting_pk)
     return download_response(
         published_document(publication, DOCX), DOCX, minutes_filename(publication, DOCX)
@@ -127,7 +128,7 @@ def publication_docx(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def publication_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+def publication_pdf(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     publication = _publication(request.user, meeting_pk)
     return download_response(
         published_document(publication, PDF), PDF, minutes_filename(publication, PDF)

@@ -1,5 +1,8 @@
 """Read-only JSON API over the register, using the same selectors (and so the same scoping)."""
 
+from typing import Any, cast
+
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, viewsets
@@ -7,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from answerable.accounts.models import User
 from answerable.audit.caching import cached_until_next_change
 from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations import selectors
@@ -14,12 +18,17 @@ from answerable.recommendations.forms import ActionFilterForm, RecommendationFil
 from answerable.recommendations.models import Action, Recommendation
 
 
+def signed_in_user(request: Request) -> User:
+    """The request's user, for views whose permission classes let only signed-in users in."""
+    return cast(User, request.user)
+
+
 class RegisterPagination(pagination.PageNumberPagination):
     page_size = 100
     max_page_size = 100
     page_size_query_param = "page_size"
 
-    def paginate_queryset(self, queryset, request, view=None):  # type: ignore[no-untyped-def]
+    def paginate_queryset(self, queryset, request, view=None):
         # As the list pages do: sort and skip narrow id rows, then read only the page's rows.
         rows = (
             selectors.recommendation_page_rows(queryset)
@@ -30,7 +39,8 @@ class RegisterPagination(pagination.PageNumberPagination):
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(source="source.title")
+    # A declared field named "source" shadows Field.source only in the stubs.
+    source = serializers.CharField(source="source.title")  # type: ignore[assignment]
     source_id = serializers.IntegerField()
     finding_type = serializers.CharField()
     assurance_status = serializers.CharField()
@@ -80,12 +90,12 @@ class ListUntilNextChangeMixin:
     links hold the host, and the query string holds the filters and page.
     """
 
-    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         parts = (
             "api-list",
             type(self).__name__,
             request.user.pk,
-            access_for(request.user).key,  # type: ignore[arg-type]
+            access_for(signed_in_user(request)).key,
             request.build_absolute_uri(),
         )
         data = cached_until_next_change(
@@ -102,20 +112,21 @@ class RecommendationViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelView
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Recommendation]:
         request: Request = self.request
+        user = signed_in_user(request)
         form = RecommendationFilterForm(
             request.query_params or None,
-            sources=selectors.source_choice_list(user=request.user),
+            sources=selectors.source_choice_list(user=user),
             owners=organisation_list(),
         )
-        visible = selectors.recommendation_list(user=request.user)
+        visible = selectors.recommendation_list(user=user)
         return selectors.recommendation_filter(visible, **form.filters())
 
     def get_object(self) -> Recommendation:
         try:
             return selectors.recommendation_get_for_user(
-                user=self.request.user, pk=int(self.kwargs["pk"])
+                user=signed_in_user(self.request), pk=int(self.kwargs["pk"])
             )
         except (ValueError, Http404):
             raise Http404 from None
@@ -128,10 +139,11 @@ class ActionViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Action]:
         request: Request = self.request
         form = ActionFilterForm(request.query_params or None, owners=organisation_list())
-        return selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
+        visible = selectors.action_list(user=signed_in_user(request))
+        return selectors.action_filter(visible, **form.filters())
 
 
 extend_schema(tags=["register"])(RecommendationViewSet)

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
+from answerable.accounts.models import User
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
 from answerable.core.forms import DrawnOptions, GovukDateField, ValuesModelChoiceField
 from answerable.organisations.models import Organisation
@@ -137,7 +140,7 @@ class ActionForm(forms.Form):
 
 
 class LeadForm(forms.Form):
-    lead = forms.ModelChoiceField(
+    lead: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
         label="Lead officer",
         queryset=None,
         required=False,
@@ -157,7 +160,7 @@ class LinkForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they are related"},
     )
-    to_recommendation = forms.ModelChoiceField(
+    to_recommendation: "forms.ModelChoiceField[Recommendation]" = forms.ModelChoiceField(
         label="Related recommendation",
         queryset=None,
         empty_label="Select a recommendation",
@@ -323,7 +326,7 @@ class RecommendationFilterForm(forms.Form):
         self.fields["source"].options = source_options  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
@@ -369,7 +372,7 @@ class ActionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
-    def filters(self) -> dict[str, object]:
+    def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

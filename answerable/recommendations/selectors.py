@@ -6,6 +6,7 @@ organisation sees the recommendations it has an action on, and only its own acti
 
 import datetime
 import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ from answerable.recommendations.models import (
     Recommendation,
     Source,
     TargetDateChange,
+    Theme,
     Update,
 )
 
@@ -103,7 +105,7 @@ def lead_officer_list(*, organisation_id: int) -> QuerySet[User]:
 # the OR's arms combined as bitmaps.
 
 
-class _AnyOf(Lookup):  # type: ignore[type-arg]
+class _AnyOf(Lookup):
     """`field = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once, then uses the index."""
 
     lookup_name = "any_of"
@@ -122,7 +124,7 @@ def _in(field: str, subquery: QuerySet[Any]) -> Q:
     return Q(**{f"{field}__in": subquery})
 
 
-def _owned_sources(organisations: frozenset[int]) -> QuerySet[Source]:
+def _owned_sources(organisations: frozenset[int]) -> QuerySet[Source, Any]:
     return Source.objects.filter(owner_id__in=organisations).values("pk")
 
 
@@ -476,7 +478,7 @@ def _timeline_rows(target: str, obj: Action | Recommendation) -> dict[str, list[
     alias = Update.objects.db
     connection = connections[alias]
     content_type = ContentType.objects.get_for_model(obj)  # cached after the first
-    params = [obj.pk, content_type.pk, str(obj.pk)]  # as audit_record writes the target
+    params: list[Any] = [obj.pk, content_type.pk, str(obj.pk)]  # as audit_record writes the target
     if target == "action":
         params += [obj.pk] * 3
     with connection.cursor() as cursor:
@@ -546,7 +548,7 @@ DASHBOARD_ROWS = 10  # rows in each of the dashboard's "most urgent" tables
 @dataclass(frozen=True)
 class Dashboard:
     by_status: list[dict[str, object]]
-    by_assurance: list[dict[str, object]]
+    by_assurance: Sequence[Mapping[str, object]]
     owner_matrix: list[tuple[str, dict[str, int]]]
     source_matrix: list[tuple[int, str, dict[str, int]]]
     source_count: int
@@ -797,7 +799,8 @@ class SourcePageRows(PageRows):
     def ids(self, index: slice) -> list[Any]:
         start = index.start or 0
         stop = self.count() if index.stop is None else index.stop
-        covered, first_row, seen = [], 0, 0
+        covered: list[int] = []
+        first_row, seen = 0, 0
         for source_id, rows in self.source_counts():
             if seen + rows > start and seen < stop:
                 if not covered:
@@ -849,11 +852,11 @@ def recommendation_filter(
     *,
     q: str = "",
     source: Source | None = None,
-    owner: object | None = None,
+    owner: Organisation | None = None,
     delivery_status: str = "",
     assurance_status: str = "",
     finding_type: str = "",
-    theme: object | None = None,
+    theme: Theme | None = None,
     sort: str = "source",
 ) -> QuerySet[Recommendation]:
     """Narrow a visible recommendation list by the list page's filters, then sort it."""
@@ -886,7 +889,7 @@ def action_filter(
     queryset: QuerySet[Action],
     *,
     q: str = "",
-    owner: object | None = None,
+    owner: Organisation | None = None,
     delivery_status: str = "",
     assurance_status: str = "",
     due: str = "",

@@ -519,15 +519,18 @@ def assurance_reopen(
     recommendation: Recommendation | None = None,
 ) -> Assessment:
     """Reopen an assured or partly assured decision, with a reason, so work can resume."""
-    if (action is None) == (recommendation is None):
+    subject: Action | Recommendation
+    if action is not None and recommendation is None:
+        subject, subject_recommendation = action, action.recommendation
+    elif recommendation is not None and action is None:
+        subject = subject_recommendation = recommendation
+    else:
         raise ValueError("Reopen exactly one of an action or a recommendation")
-    subject = action or recommendation
-    subject_recommendation = recommendation or action.recommendation  # type: ignore[union-attr]
     _require(
         can_assess(user=actor, recommendation=subject_recommendation),
         "Only a scrutiny officer of the office can reopen assurance",
     )
-    if subject.assurance_status not in (  # type: ignore[union-attr]
+    if subject.assurance_status not in (
         AssuranceStatus.ASSURED,
         AssuranceStatus.PARTLY_ASSURED,
     ):

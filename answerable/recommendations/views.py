@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import (
     paginate,
@@ -43,7 +44,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     def build() -> dict[str, Any]:
         return {
             "title": "Dashboard",
@@ -65,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def source_list(request: HttpRequest) -> HttpResponse:
+def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sources = selectors.source_list(user=request.user).order_by("-published_on", "title")
     page = paginate(request, sources)
     return _render(
@@ -84,7 +85,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def source_create(request: HttpRequest) -> HttpResponse:
+def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
     if not offices:
         raise PermissionDenied
@@ -116,7 +117,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def source_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     recommendations = selectors.recommendation_list(user=request.user).filter(source=source)
     page = paginate(request, recommendations.order_by("position", "id"))
@@ -139,7 +140,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def recommendation_list(request: HttpRequest) -> HttpResponse:
+def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     def build() -> dict[str, Any]:
         visible = selectors.recommendation_list(user=request.user)
         sources = selectors.source_choice_list(user=request.user)
@@ -164,7 +165,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
         links = recommendation.links_out.select_related("to_recommendation").only(
@@ -196,7 +197,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=source):
         raise PermissionDenied
@@ -227,7 +228,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
@@ -257,7 +258,7 @@ def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
@@ -288,7 +289,7 @@ def recommendation_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
@@ -318,7 +319,7 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_link(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
@@ -357,7 +358,7 @@ def recommendation_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
@@ -390,7 +391,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_list(request: HttpRequest) -> HttpResponse:
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     def build() -> dict[str, Any]:
         form = ActionFilterForm(request.GET or None, owners=organisation_list())
         visible = selectors.action_list(user=request.user)
@@ -410,7 +411,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         action = selectors.action_get_for_user(user=request.user, pk=pk)
         return {
@@ -430,7 +431,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_update_action(user=request.user, action=action):
         raise PermissionDenied
@@ -477,7 +478,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_lead(request: HttpRequest, pk: int) -> HttpResponse:
+def action_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_change_target_date(user=request.user, action=action):
         raise PermissionDenied
@@ -512,7 +513,7 @@ def action_lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_target_date(request: HttpRequest, pk: int) -> HttpResponse:
+def action_target_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_change_target_date(user=request.user, action=action):
         raise PermissionDenied
@@ -543,7 +544,7 @@ def action_target_date(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def action_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
@@ -572,7 +573,7 @@ def action_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
@@ -602,7 +603,7 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_queue(request: HttpRequest) -> HttpResponse:
+def assessment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER):
         raise PermissionDenied
     page = paginate(request, selectors.assessment_queue(user=request.user))
@@ -620,7 +621,7 @@ def assessment_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def source_document(request: HttpRequest, pk: int) -> HttpResponse:
+def source_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     if not source.document:
         raise Http404("This source has no uploaded document")
@@ -633,7 +634,7 @@ def source_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     evidence: Evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     if not evidence.file:
         raise Http404("This evidence is a link")

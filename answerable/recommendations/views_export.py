@@ -4,10 +4,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
 from answerable.core.tables import csv_stream, xlsx_bytes
 from answerable.organisations.selectors import organisation_list
@@ -17,9 +18,9 @@ from answerable.recommendations.forms import ActionFilterForm, RecommendationFil
 
 def _download(
     *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}"
-    response: HttpResponse
+    response: HttpResponse | StreamingHttpResponse
     if file_kind == CSV:
         response = StreamingHttpResponse(
             csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
@@ -36,7 +37,9 @@ def _download(
 
 @login_required
 @require_GET
-def recommendation_export(request: HttpRequest, file_kind: str) -> HttpResponse:
+def recommendation_export(
+    request: AuthenticatedHttpRequest, file_kind: str
+) -> HttpResponse | StreamingHttpResponse:
     if file_kind not in TABLE_KINDS:
         raise Http404("No such format")
     form = RecommendationFilterForm(
@@ -60,7 +63,9 @@ def recommendation_export(request: HttpRequest, file_kind: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_export(request: HttpRequest, file_kind: str) -> HttpResponse:
+def action_export(
+    request: AuthenticatedHttpRequest, file_kind: str
+) -> HttpResponse | StreamingHttpResponse:
     if file_kind not in TABLE_KINDS:
         raise Http404("No such format")
     form = ActionFilterForm(request.GET or None, owners=organisation_list())

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
 from answerable.core.tables import csv_stream, xlsx_bytes
 from answerable.imports.models import ImportJob
@@ -60,7 +61,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, f"recommendations/{template}", {"active_nav": "sources", **context})
 
 
-def _office(request: HttpRequest) -> Organisation:
+def _office(request: AuthenticatedHttpRequest) -> Organisation:
     """The office the import writes to; only scrutiny officers may import."""
     office = importing.import_office_for(request.user)
     if office is None or not selectors.can_manage_register(user=request.user):
@@ -94,7 +95,7 @@ def _start_again(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _office(request)
     form = ImportUploadForm(
         request.POST if request.method == "POST" else None, request.FILES or None
@@ -126,14 +127,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest, file_kind: str) -> HttpResponse:
+def import_template(
+    request: AuthenticatedHttpRequest, file_kind: str
+) -> HttpResponse | StreamingHttpResponse:
     _office(request)
     if file_kind not in TABLE_KINDS:
         raise Http404("No such template")
     headers = list(importing.FIELD_NAMES)
     rows = [[TEMPLATE_EXAMPLE[name] for name in headers]]
     filename = f"recommendations-import-template.{file_kind}"
-    response: HttpResponse
+    response: HttpResponse | StreamingHttpResponse
     if file_kind == CSV:
         response = StreamingHttpResponse(
             csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
@@ -149,7 +152,7 @@ def import_template(request: HttpRequest, file_kind: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest) -> HttpResponse:
+def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
     _office(request)
     found = _pending(request)
     if found is None:
@@ -210,7 +213,7 @@ def _preview(
 
 @login_required
 @require_GET
-def import_preview(request: HttpRequest) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     office = _office(request)
     found = _pending(request)
     if found is None:
@@ -225,7 +228,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     office = _office(request)
     found = _pending(request)
     if found is None:
@@ -250,7 +253,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = import_job_get_for_user(
         user=request.user,
         pk=pk,

@@ -21,6 +21,8 @@ matplotlib.use("Agg")
 from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from answerable.workforce.coverage import TrendPoint  # noqa: E402
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -206,7 +208,7 @@ def cohort_chart(*, course_title: str, dimension_label: str, cohorts: list, targ
     )
 
 
-def trend_chart(*, course_title: str, points: list, target: int) -> str:
+def trend_chart(*, course_title: str, points: Sequence[TrendPoint], target: int) -> str:
     """The line chart of coverage by month, described in words."""
     described = "; ".join(f"{p.month:%B %Y} {percent_text(p.percent)}" for p in points)
     return line_chart(

@@ -22,6 +22,7 @@ only for a snapshot imported before they were stored.
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
@@ -186,7 +187,7 @@ def _required(course: Course, snapshots: list[Snapshot]) -> QuerySet[StaffRecord
     return StaffRecord.objects.filter(_as_of(snapshots, _active)).filter(_audience(course))
 
 
-def _in_date_staff(course: Course, snapshots: list[Snapshot]) -> QuerySet[Completion]:
+def _in_date_staff(course: Course, snapshots: list[Snapshot]) -> QuerySet[Completion, Any]:
     """IDs of staff records whose latest completion of the course is in date on their date."""
     return (
         Completion.objects.filter(course_id=course.pk, is_latest=True)

@@ -232,10 +232,8 @@ class CoverageLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["recommendation"]
         field.queryset = recommendations  # type: ignore[attr-defined]
-        field.label_from_instance = (
-            lambda r: (  # type: ignore[attr-defined]
-                f"{r.reference}: {r.source.title}"[:150]
-            )
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.reference}: {r.source.title}"[:150]
         )
 
 

@@ -294,4 +294,5 @@ class CoverageLink(BaseModel):
     def __str__(self) -> str:
         if self.agenda_item_id is not None:
             return f"{self.course} for agenda item {self.agenda_item}"
+        assert self.recommendation is not None  # coverage_link_one_target
         return f"{self.course} for {self.recommendation.reference}"

@@ -251,7 +251,7 @@ def _visible_targets(user: User, links: list[CoverageLink]) -> list[CoverageLink
     nothing here.
     """
     recommendation_ids = {link.recommendation_id for link in links if link.recommendation_id}
-    meeting_ids = {link.agenda_item.meeting_id for link in links if link.agenda_item_id}
+    meeting_ids = {link.agenda_item.meeting_id for link in links if link.agenda_item}
     recommendations = (
         set(
             recommendation_list(user=user)
@@ -274,7 +274,7 @@ def _visible_targets(user: User, links: list[CoverageLink]) -> list[CoverageLink
         link
         for link in links
         if link.recommendation_id in recommendations
-        or (link.agenda_item_id is not None and link.agenda_item.meeting_id in meetings)
+        or (link.agenda_item is not None and link.agenda_item.meeting_id in meetings)
     ]
 
 

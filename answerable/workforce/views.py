@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.audit.page_cache import render_cached_page
 from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import pagination_params, run_service
@@ -41,7 +42,7 @@ def _page_context(context: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     courses = selectors.course_list(user=request.user)
     upload_forces = selectors.upload_force_list(user=request.user)
     snapshots = selectors.visible_snapshot_list(user=request.user)[:10]
@@ -59,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+def course_coverage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         course = selectors.course_get_for_user(user=request.user, pk=pk)
         figures = coverage_page.coverage_figures_cached(
@@ -106,7 +107,7 @@ def course_coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def course_gaps_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def course_gaps_csv(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     snapshot = selectors.snapshot_latest(organisation=course.owner)
     if snapshot is None or not selectors.can_see_gaps(user=request.user, course=course):
@@ -127,7 +128,7 @@ def _safe_filename(name: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coverage_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_link_coverage(user=request.user, course=course):
         raise PermissionDenied
@@ -159,7 +160,7 @@ def coverage_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coverage_link_agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_link_agenda_item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_link_coverage(user=request.user, course=course):
         raise PermissionDenied
@@ -192,7 +193,7 @@ def coverage_link_agenda_item_create(request: HttpRequest, pk: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coverage_link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def coverage_link_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = selectors.coverage_link_get_for_user(user=request.user, pk=pk)
     course = link.course
     if not selectors.coverage_link_removable_ids(user=request.user, course=course, links=[link]):
@@ -210,7 +211,7 @@ def coverage_link_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_update(request: HttpRequest, pk: int) -> HttpResponse:
+def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
         raise PermissionDenied
@@ -232,7 +233,7 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_create(request: HttpRequest) -> HttpResponse:
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     forces = list(selectors.upload_force_list(user=request.user))
     if not forces:
         raise PermissionDenied

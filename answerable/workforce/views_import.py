@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
@@ -43,7 +44,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, f"workforce/{template}", {"active_nav": "workforce", **context})
 
 
-def _forces(request: HttpRequest) -> list[Organisation]:
+def _forces(request: AuthenticatedHttpRequest) -> list[Organisation]:
     """The forces the user may upload for; anyone else is refused."""
     forces = list(selectors.upload_force_list(user=request.user))
     if not forces:
@@ -99,7 +100,7 @@ def _start_again(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     forces = _forces(request)
     form = SnapshotUploadForm(request.POST or None, request.FILES or None, forces=forces)
     if form.is_valid():
@@ -139,7 +140,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest) -> HttpResponse:
+def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = _pending(request, _forces(request))
     if pending is None:
         return _start_again(request)
@@ -200,7 +201,7 @@ def _preview(
 
 @login_required
 @require_GET
-def import_preview(request: HttpRequest) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = _pending(request, _forces(request))
     if pending is None:
         return _start_again(request)
@@ -221,7 +222,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = _pending(request, _forces(request))
     if pending is None:
         return _start_again(request)
@@ -248,7 +249,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = import_job_get_for_user(
         user=request.user, pk=pk, kind=ImportJob.Kind.WORKFORCE, role=Membership.Role.LEAD_OFFICER
     )

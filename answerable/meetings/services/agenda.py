@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -193,7 +193,8 @@ def paper_upload(
 ) -> Paper:
     """Table a paper for an item. Files are content-checked and stored under their SHA-256."""
     organisation_id = paper_upload_organisation_id(user=actor, meeting=item.meeting)
-    require(organisation_id is not None, "You cannot table papers for this meeting")
+    if organisation_id is None:
+        raise PermissionDenied("You cannot table papers for this meeting")
     if file.kind not in EVIDENCE_KINDS:
         raise ValidationError({"file": "The paper must be a PDF, Word, Excel, PNG or JPEG file"})
     if marking not in Marking.values:

@@ -87,19 +87,19 @@ def reminder_items(*, today: datetime.date) -> list[ReminderItem]:
                 path=action.meeting.get_absolute_url() + f"#meeting-action-{action.pk}",
             )
         )
-    for action in action_due_list(due_by=due_by):
-        source = action.recommendation.source
+    for register_action in action_due_list(due_by=due_by):
+        source = register_action.recommendation.source
         items.append(
             ReminderItem(
                 item_type=ReminderLog.ItemType.REGISTER_ACTION,
-                item_id=action.pk,
-                reference=f"{action.recommendation.reference} ({source.title})",
-                description=action.description,
-                owner_id=action.owner_id,
-                owner_name=action.owner.name,
+                item_id=register_action.pk,
+                reference=f"{register_action.recommendation.reference} ({source.title})",
+                description=register_action.description,
+                owner_id=register_action.owner_id,
+                owner_name=register_action.owner.name,
                 office_id=source.owner_id,
-                due_on=action.target_on,  # type: ignore[arg-type]
-                path=reverse("recommendations:action_detail", args=[action.pk]),
+                due_on=register_action.target_on,  # type: ignore[arg-type]
+                path=reverse("recommendations:action_detail", args=[register_action.pk]),
             )
         )
     return items

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
@@ -26,7 +27,7 @@ from answerable.recommendations import selectors as register_selectors
 
 
 def _item_form(
-    request: HttpRequest, meeting: AccountabilityMeeting, **kwargs: Any
+    request: AuthenticatedHttpRequest, meeting: AccountabilityMeeting, **kwargs: Any
 ) -> AgendaItemForm:
     recommendations = register_selectors.recommendation_list(user=request.user).filter(
         source__owner_id=meeting.office_id
@@ -61,7 +62,7 @@ def _form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
     form = _item_form(request, meeting)
@@ -88,7 +89,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agenda_item_update(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     form = _item_form(
@@ -113,7 +114,7 @@ def agenda_item_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     try:
@@ -127,7 +128,7 @@ def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_upload_paper(user=request.user, meeting=item.meeting))
     form = PaperForm(post_data(request), request.FILES or None)
@@ -143,7 +144,7 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def paper_publication(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_publication(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     paper = selectors.paper_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=paper.item.meeting.office_id))
     publish = request.POST.get("publish") == "yes"
@@ -159,7 +160,7 @@ def paper_publication(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def paper_download(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     paper = selectors.paper_get_for_user(user=request.user, pk=pk)
     response = FileResponse(
         paper.file.open("rb"), as_attachment=True, filename=f"{paper.title[:80]}.{paper.file_kind}"
@@ -170,7 +171,7 @@ def paper_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     form = QuestionForm(post_data(request))
@@ -184,7 +185,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def response_record(request: HttpRequest, pk: int) -> HttpResponse:
+def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_get_for_user(user=request.user, pk=pk)
     require(selectors.can_respond(user=request.user, question=question))
     in_meeting = selectors.can_plan_meetings(
@@ -206,7 +207,7 @@ def response_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_verdict_record(request: HttpRequest, pk: int) -> HttpResponse:
+def item_verdict_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     current = getattr(item, "verdict", None)
@@ -227,7 +228,7 @@ def item_verdict_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verdict_assessments(request: HttpRequest, pk: int) -> HttpResponse:
+def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     offered = selectors.verdict_assessment_offer(user=request.user, item=item)
@@ -262,7 +263,7 @@ def verdict_assessments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_action_raise(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_raise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     form = MeetingActionForm(post_data(request))

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import paginate, pagination_params, run_service
 from answerable.meetings import selectors, services
@@ -22,7 +23,7 @@ from answerable.organisations.selectors import access_for
 
 @login_required
 @require_GET
-def forward_plan(request: HttpRequest) -> HttpResponse:
+def forward_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     past = request.GET.get("show") == "past"
     page = paginate(request, selectors.forward_plan(user=request.user, past=past), per_page=25)
     return render_page(
@@ -40,7 +41,7 @@ def forward_plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest) -> HttpResponse:
+def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
     require(bool(offices))
     form = MeetingForm(post_data(request))
@@ -70,7 +71,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def build() -> dict[str, Any]:
         meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
         access = access_for(request.user)
@@ -108,7 +109,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
     allowed = [
@@ -147,7 +148,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
     form = AttendeeForm(post_data(request))
@@ -172,7 +173,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def action_tracker(request: HttpRequest) -> HttpResponse:
+def action_tracker(request: AuthenticatedHttpRequest) -> HttpResponse:
     include_closed = request.GET.get("show") == "all"
     actions = selectors.meeting_action_list(user=request.user, include_closed=include_closed)
     page = paginate(request, actions)
@@ -194,7 +195,7 @@ def action_tracker(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_action_close(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_action_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.meeting_action_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=action.meeting.office_id))
     form = CloseActionForm(post_data(request))

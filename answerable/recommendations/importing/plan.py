@@ -397,7 +397,7 @@ def import_plan(*, table: Table, mapping: dict[str, str], office: Organisation) 
         if header in table.headers
     }
     planner = _Planner(office)
-    preview = []
+    preview: list[dict[str, str]] = []
     for number, cells in table.rows:
         row = _Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
         if len(preview) < PREVIEW_ROWS:

@@ -1,6 +1,8 @@
 """Write a checked import through the register's services, in one transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +15,8 @@ from answerable.recommendations import services
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
 from answerable.recommendations.importing.plan import ImportPlan, RowError, import_plan
 from answerable.recommendations.tables import Table
+
+T = TypeVar("T")
 
 # Where a service's error names a model field, the importer field the user knows it by.
 MODEL_FIELDS = {
@@ -60,7 +64,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _write(row: int, service, **kwargs):  # type: ignore[no-untyped-def]
+def _write(row: int, service: Callable[..., T], **kwargs: Any) -> T:
     """Call a register service; a ValidationError becomes the row's error, undoing the import."""
     try:
         return service(**kwargs)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
@@ -31,6 +32,7 @@ def coverage_link_create(
     if not selectors.course_list(user=actor).filter(pk=course.pk).exists():
         raise PermissionDenied("You cannot see this course")
     target: Recommendation | AgendaItem
+    allowed: QuerySet[Recommendation] | QuerySet[AgendaItem]
     if recommendation is not None:
         target_field, words, target = "recommendation", "recommendation", recommendation
         allowed = selectors.linkable_recommendation_list(user=actor, course=course, unlinked=False)
@@ -65,8 +67,9 @@ def coverage_link_create(
 
 
 def _target_text(link: CoverageLink) -> str:
-    if link.recommendation_id is not None:
+    if link.recommendation is not None:
         return link.recommendation.reference
+    assert link.agenda_item is not None  # coverage_link_one_target
     return f"{link.agenda_item.meeting}: {link.agenda_item}"
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from answerable.demo.workforce import seed_workforce
@@ -17,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=6, help="Monthly snapshots to load.")
         parser.add_argument("--force", default=DEMO_FORCE, help="The force's name.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         force = (
             Organisation.objects.filter(name=options["force"]).first()
             or Organisation.objects.filter(kind=Organisation.Kind.POLICE_FORCE)

@@ -99,8 +99,8 @@ class Command(BaseCommand):
             result = importing.ImportResult(**job.counts)
             self.stdout.write(self.style.SUCCESS(f"Imported {checked.name}: {result}."))
         elif job.status == ImportJob.Status.FAILED:
-            for error in job.errors:
-                self.stderr.write(import_error_text(error))
+            for job_error in job.errors:
+                self.stderr.write(import_error_text(job_error))
             self._fail_count(job.error_count)
         else:
             self.stdout.write(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from answerable.workforce import services
@@ -14,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--snapshot", type=int, help="Only this snapshot's ID.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         snapshots = Snapshot.objects.select_related("organisation").order_by("taken_on", "id")
         if options["snapshot"] is not None:
             snapshots = snapshots.filter(pk=options["snapshot"])
