@@ -36,3 +36,13 @@ def test_the_site_refuses_to_start_without_a_secret_key(tmp_path):
     assert "The SECRET_KEY setting must not be empty" in result.stderr
     started = _run(["-c", "import config.wsgi"], tmp_path, DJANGO_SECRET_KEY="x" * 60)
     assert started.returncode == 0, started.stderr
+
+
+def test_each_worker_keeps_its_own_cache_unless_a_cache_url_names_a_shared_one(tmp_path):
+    show = ["-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"]
+    own = _run(show, tmp_path, DJANGO_SECRET_KEY="x" * 60)
+    assert own.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", own.stderr
+    shared = _run(
+        show, tmp_path, DJANGO_SECRET_KEY="x" * 60, DJANGO_CACHE_URL="redis://127.0.0.1:6379/1"
+    )
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr

@@ -116,6 +116,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Reads and pages kept until the data changes (ADR 0007, 0008). By default each worker keeps
+# its own; DJANGO_CACHE_URL=redis://host:6379/1 shares one cache between all workers, so a
+# page drawn by one serves the others. That Redis holds what signed-in people were shown:
+# keep it private to the application's hosts.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+
 # Background work (imports): tasks are stored in the database and run by `manage.py db_worker`
 # (`make run` starts one beside the web server). The web request only queues the work.
 TASKS = {
