@@ -38,16 +38,16 @@ def render_cached_page(
     """
     if len(get_messages(request)):  # a banner shows once, so this page is drawn as it is
         return render(request, template_name, build())
-    parts = (
-        "page",
-        template_name,
-        request.user.pk,
-        access_for(request.user).key,  # type: ignore[arg-type]
-        request.build_absolute_uri(),
-        timezone.localdate(),
-    )
+    parts = ("page", template_name, *viewer_and_address(request), timezone.localdate())
     markup = cached_until_next_change(parts, lambda: _draw(request, template_name, build()))
     return HttpResponse(_fill_holes(request, markup))
+
+
+def viewer_and_address(request: HttpRequest) -> tuple[Any, ...]:
+    """What a kept response depends on besides the data: who asks, with which memberships,
+    and the whole address (a link can hold the host; the query string the filters)."""
+    user = request.user
+    return (user.pk, access_for(user).key, request.build_absolute_uri())  # type: ignore[arg-type]
 
 
 def _draw(request: HttpRequest, template_name: str, context: dict[str, Any]) -> str:

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from answerable.accounts.models import User
 from answerable.audit.caching import cached_until_next_change
-from answerable.organisations.selectors import access_for, organisation_list
+from answerable.audit.page_cache import viewer_and_address
+from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
 from answerable.recommendations.models import Action, Recommendation
@@ -91,13 +92,7 @@ class ListUntilNextChangeMixin:
     """
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parts = (
-            "api-list",
-            type(self).__name__,
-            request.user.pk,
-            access_for(signed_in_user(request)).key,
-            request.build_absolute_uri(),
-        )
+        parts = ("api-list", type(self).__name__, *viewer_and_address(request))
         data = cached_until_next_change(
             parts,
             lambda: super(ListUntilNextChangeMixin, self).list(request, *args, **kwargs).data,  # type: ignore[misc]
