@@ -31,13 +31,17 @@ def office(db) -> Organisation:
 
 
 @pytest.fixture
-def force(db) -> Organisation:
-    return OrganisationFactory(name="Shire Police", kind=Organisation.Kind.POLICE_FORCE)
+def force(office) -> Organisation:
+    return OrganisationFactory(
+        name="Shire Police", kind=Organisation.Kind.POLICE_FORCE, office=office
+    )
 
 
 @pytest.fixture
-def council(db) -> Organisation:
-    return OrganisationFactory(name="Shire Council", kind=Organisation.Kind.LOCAL_AUTHORITY)
+def council(office) -> Organisation:
+    return OrganisationFactory(
+        name="Shire Council", kind=Organisation.Kind.LOCAL_AUTHORITY, office=office
+    )
 
 
 @pytest.fixture

@@ -308,7 +308,13 @@ class Dataset:
             for kind, pattern, _share in PARTNERS:
                 self.names[next_id] = pattern.format(area=area.name)
                 self.rows.add(
-                    Organisation(id=next_id, name=self.names[next_id], kind=kind, **stamps)
+                    Organisation(
+                        id=next_id,
+                        name=self.names[next_id],
+                        kind=kind,
+                        office_id=area.office_id,
+                        **stamps,
+                    )
                 )
                 area.partner_ids.append(next_id)
                 next_id += 1

@@ -23,6 +23,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     job_title = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use the support admin site.")
+    # Manages offices across every area. Set only by `manage.py system_administrator`.
+    is_system_administrator = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -51,3 +51,27 @@ def user_password_set(*, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     audit_record(actor=user, action="user.password_set", target=user)
     return user
+
+
+@transaction.atomic
+def system_administrator_set(*, user: User, is_system_administrator: bool, note: str) -> User:
+    """Make someone a system administrator, who manages offices, or take that away.
+
+    Only the command line does this (`manage.py system_administrator`), so there is no actor;
+    the note says who ran it. System administrators must use two-factor authentication.
+    """
+    previous = user.is_system_administrator
+    if previous == is_system_administrator:
+        return user
+    user.is_system_administrator = is_system_administrator
+    user.save(update_fields=["is_system_administrator"])
+    audit_record(
+        actor=None,
+        action="user.system_administrator_granted"
+        if is_system_administrator
+        else "user.system_administrator_revoked",
+        target=user,
+        changes={"is_system_administrator": [previous, is_system_administrator]},
+        note=note,
+    )
+    return user

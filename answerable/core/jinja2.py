@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from markupsafe import Markup
@@ -101,7 +102,10 @@ def environment(**options: Any) -> Environment:
             ),
         ]
     )
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    # Strings marked with _() follow the request's language, so Welsh can follow (PRODUCT.md).
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         {
             "url": url,

@@ -88,7 +88,11 @@ def _partnership(result: SeedResult) -> tuple[dict[str, Organisation], dict[str,
         organisation = Organisation.objects.filter(name=spec.name).first()
         if organisation is None:
             organisation = organisation_create(
-                actor=admin, name=spec.name, kind=spec.kind, short_name=spec.short_name
+                actor=admin,
+                name=spec.name,
+                kind=spec.kind,
+                short_name=spec.short_name,
+                office=office,
             )
             result.created += 1
         organisations[spec.key] = organisation

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from answerable.organisations.models import Membership, Organisation
 
@@ -19,6 +23,35 @@ class OrganisationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of organisation"},
     )
+    office = forms.ModelChoiceField(
+        label=_("Whose area is it in"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text=_("The office whose administrators will manage it."),
+        error_messages={"invalid_choice": _("Select an office you administer")},
+    )
+
+    def __init__(
+        self, *args: Any, offices: QuerySet[Organisation], may_add_offices: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices  # type: ignore[attr-defined]
+        if not may_add_offices:
+            # Only a system administrator adds an office (issue #11).
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                choice
+                for choice in Organisation.Kind.choices
+                if choice[0] != Organisation.Kind.PCC_OFFICE
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        if kind and kind != Organisation.Kind.PCC_OFFICE and not cleaned.get("office"):
+            self.add_error("office", _("Select the office whose area the partner is in"))
+        return cleaned
 
 
 class ArchiveForm(forms.Form):

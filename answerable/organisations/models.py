@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel
 
@@ -18,6 +20,16 @@ class Organisation(BaseModel):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The PCC's office whose area a partner is in; its administrators manage the partner.
+    # Offices have none: only a system administrator manages an office.
+    office = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        limit_choices_to={"kind": "pcc_office"},
+    )
     is_archived = models.BooleanField(default=False)
     archived_reason = models.TextField(blank=True)
 
@@ -26,6 +38,14 @@ class Organisation(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.office_id is None:
+            return
+        if self.kind == self.Kind.PCC_OFFICE:
+            raise ValidationError({"office": _("An office is not in another office's area")})
+        if self.office is not None and self.office.kind != self.Kind.PCC_OFFICE:
+            raise ValidationError({"office": _("A partner's area must be a PCC's office")})
 
     @property
     def display_name(self) -> str:

@@ -3,6 +3,7 @@
 from functools import cached_property
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
 from answerable.organisations.models import TWO_FACTOR_ROLES, Membership, Organisation
@@ -45,7 +46,40 @@ class Access:
 
     @property
     def needs_two_factor(self) -> bool:
-        return any(roles & TWO_FACTOR_ROLES for roles in self.roles.values())
+        return self.is_system_administrator or any(
+            roles & TWO_FACTOR_ROLES for roles in self.roles.values()
+        )
+
+    @property
+    def is_system_administrator(self) -> bool:
+        return bool(self.user.is_active and getattr(self.user, "is_system_administrator", False))
+
+    @property
+    def administered_organisation_ids(self) -> frozenset[int]:
+        """The organisations this person may administer.
+
+        An administrator of an office manages the office and the partners in its area; an
+        administrator of a partner manages only that partner; a system administrator, all.
+        """
+        if self.is_system_administrator:
+            return frozenset(Organisation.objects.values_list("pk", flat=True))
+        administered = self.organisations_with_role(Membership.Role.ADMINISTRATOR)
+        if not administered:
+            return frozenset()
+        partners = Organisation.objects.filter(office_id__in=administered).values_list(
+            "pk", flat=True
+        )
+        return administered | frozenset(partners)
+
+    def can_administer(self, organisation: Organisation) -> bool:
+        if self.is_system_administrator:
+            return True
+        administered = self.organisations_with_role(Membership.Role.ADMINISTRATOR)
+        return organisation.pk in administered or organisation.office_id in administered
+
+    @property
+    def is_any_administrator(self) -> bool:
+        return self.is_system_administrator or self.has_role(Membership.Role.ADMINISTRATOR)
 
 
 def access_for(user: User) -> Access:
@@ -70,11 +104,39 @@ def user_organisations(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=access_for(user).organisation_ids)
 
 
-def organisation_get(*, pk: int) -> Organisation:
-    """Return an organisation, archived or not; raise Http404 if there is none."""
-    from django.shortcuts import get_object_or_404
+def administered_organisation_list(*, user: User) -> QuerySet[Organisation]:
+    """Return the organisations the user administers, archived ones too, offices first."""
+    return (
+        Organisation.objects.filter(pk__in=access_for(user).administered_organisation_ids)
+        .select_related("office")
+        .order_by("name")
+    )
 
-    return get_object_or_404(Organisation, pk=pk)
+
+def administered_organisation_get(*, user: User, pk: int) -> Organisation:
+    """Return an organisation the user administers; raise Http404 for any other."""
+    return get_object_or_404(administered_organisation_list(user=user), pk=pk)
+
+
+def administered_membership_get(*, user: User, pk: int) -> Membership:
+    """Return a membership in an organisation the user administers; raise Http404 otherwise."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation").filter(
+            organisation_id__in=access_for(user).administered_organisation_ids
+        ),
+        pk=pk,
+    )
+
+
+def administered_office_list(*, user: User) -> QuerySet[Organisation]:
+    """Return the offices in whose area the user may add partners."""
+    access = access_for(user)
+    offices = Organisation.objects.filter(kind=Organisation.Kind.PCC_OFFICE, is_archived=False)
+    if access.is_system_administrator:
+        return offices.order_by("name")
+    return offices.filter(
+        pk__in=access.organisations_with_role(Membership.Role.ADMINISTRATOR)
+    ).order_by("name")
 
 
 def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:

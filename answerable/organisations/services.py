@@ -1,4 +1,8 @@
-"""Organisations, memberships and invitations. Administrators make these changes."""
+"""Organisations, memberships and invitations. Administrators make these changes.
+
+An office's administrators manage the office and the partners in its area; only a system
+administrator adds, moves or archives an office (issue #11: administration was global).
+"""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -8,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
@@ -15,26 +20,54 @@ from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 
 
-def _require_administrator(actor: User) -> None:
-    if not access_for(actor).has_role(Membership.Role.ADMINISTRATOR):
-        raise PermissionDenied("Only administrators manage organisations and users")
+def _require_administrator(actor: User, organisation: Organisation) -> None:
+    if not access_for(actor).can_administer(organisation):
+        raise PermissionDenied("Only an administrator of its area manages this organisation")
+
+
+def _require_system_administrator(actor: User) -> None:
+    if not access_for(actor).is_system_administrator:
+        raise PermissionDenied("Only a system administrator manages offices")
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, name: str, kind: str, short_name: str = "") -> Organisation:
-    """Add an organisation to the partnership."""
-    _require_administrator(actor)
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    office: Organisation | None = None,
+) -> Organisation:
+    """Add an office (system administrators only) or a partner in an office's area."""
+    if not access_for(actor).is_any_administrator:
+        raise PermissionDenied("Only administrators manage organisations and users")
+    if kind == Organisation.Kind.PCC_OFFICE:
+        _require_system_administrator(actor)
+        office = None
+    elif office is None:
+        raise ValidationError({"office": _("Select the office whose area the partner is in")})
+    else:
+        _require_administrator(actor, office)
     if Organisation.objects.filter(name__iexact=name.strip()).exists():
-        raise ValidationError({"name": f"An organisation called {name.strip()} already exists"})
-    organisation = Organisation(name=name.strip(), short_name=short_name.strip(), kind=kind)
+        raise ValidationError(
+            {"name": _("An organisation called %(name)s already exists") % {"name": name.strip()}}
+        )
+    organisation = Organisation(
+        name=name.strip(), short_name=short_name.strip(), kind=kind, office=office
+    )
     organisation.full_clean()
     organisation.save()
     audit_record(
         actor=actor,
         action="organisation.created",
         target=organisation,
-        organisation=organisation,
-        changes={"name": [None, organisation.name], "kind": [None, kind]},
+        organisation=office or organisation,
+        changes={
+            "name": [None, organisation.name],
+            "kind": [None, kind],
+            "office": [None, office.pk if office else None],
+        },
     )
     return organisation
 
@@ -42,7 +75,10 @@ def organisation_create(*, actor: User, name: str, kind: str, short_name: str = 
 @transaction.atomic
 def organisation_archive(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
     """Archive an organisation with a reason; its records stay, its members lose access."""
-    _require_administrator(actor)
+    if organisation.kind == Organisation.Kind.PCC_OFFICE:
+        _require_system_administrator(actor)
+    else:
+        _require_administrator(actor, organisation)
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for archiving the organisation"})
     if organisation.is_archived:
@@ -66,7 +102,7 @@ def membership_grant(
     *, actor: User, user: User, organisation: Organisation, role: str
 ) -> Membership:
     """Give a user a role in an organisation."""
-    _require_administrator(actor)
+    _require_administrator(actor, organisation)
     if organisation.is_archived:
         raise ValidationError({"organisation": f"{organisation.name} is archived"})
     if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
@@ -87,7 +123,7 @@ def membership_grant(
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
     """Take a role away. The membership row goes; the audit event keeps the history."""
-    _require_administrator(actor)
+    _require_administrator(actor, membership.organisation)
     if membership.user_id == actor.pk and membership.role == Membership.Role.ADMINISTRATOR:
         raise ValidationError("You cannot remove your own administrator role")
     audit_record(
@@ -111,7 +147,7 @@ def user_invite(
     base_url: str,
 ) -> User:
     """Create an account with no password and email a link to set one."""
-    _require_administrator(actor)
+    _require_administrator(actor, organisation)
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
         raise ValidationError({"email": f"There is already an account for {email}"})

@@ -6,27 +6,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import form_add_service_error
 from answerable.organisations import services
 from answerable.organisations.forms import ArchiveForm, InviteForm, OrganisationForm
-from answerable.organisations.models import Membership
+from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import (
     access_for,
+    administered_membership_get,
+    administered_office_list,
+    administered_organisation_get,
+    administered_organisation_list,
     membership_list,
-    organisation_get,
-    organisation_list,
 )
 
 
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let in administrators; each view then reads only what the person administers."""
+
     @wraps(view)
     @login_required
     def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not access_for(request.user).has_role(Membership.Role.ADMINISTRATOR):
+        if not access_for(request.user).is_any_administrator:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -41,7 +45,7 @@ def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "organisations/organisation_list.html",
         {
             "title": "Organisations and users",
-            "organisations": organisation_list(include_archived=True),
+            "organisations": administered_organisation_list(user=request.user),
             "active_nav": "organisations",
         },
     )
@@ -50,7 +54,11 @@ def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(
+        request.POST or None,
+        offices=administered_office_list(user=request.user),
+        may_add_offices=access_for(request.user).is_system_administrator,
+    )
     if form.is_valid():
         try:
             organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
@@ -75,7 +83,7 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @administrator_required
 @require_GET
 def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_get(pk=pk)
+    organisation = administered_organisation_get(user=request.user, pk=pk)
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -83,6 +91,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "title": organisation.name,
             "organisation": organisation,
             "memberships": membership_list(organisation=organisation),
+            "may_archive": organisation.kind != Organisation.Kind.PCC_OFFICE
+            or access_for(request.user).is_system_administrator,
             "active_nav": "organisations",
         },
     )
@@ -91,7 +101,7 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_get(pk=pk)
+    organisation = administered_organisation_get(user=request.user, pk=pk)
     form = ArchiveForm(request.POST or None)
     if form.is_valid():
         try:
@@ -119,7 +129,7 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = organisation_get(pk=pk)
+    organisation = administered_organisation_get(user=request.user, pk=pk)
     form = InviteForm(request.POST or None)
     if form.is_valid():
         try:
@@ -150,7 +160,7 @@ def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def membership_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    membership = get_object_or_404(Membership.objects.select_related("user", "organisation"), pk=pk)
+    membership = administered_membership_get(user=request.user, pk=pk)
     error = None
     if request.method == "POST":
         try:

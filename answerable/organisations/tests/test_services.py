@@ -20,12 +20,18 @@ def administrator(office):
     return member(office, Role.ADMINISTRATOR, full_name="Ada Admin")
 
 
-def test_an_administrator_adds_an_organisation(administrator):
+def test_an_administrator_adds_a_partner_in_their_area(administrator, office):
     organisation = services.organisation_create(
-        actor=administrator, name="Shropshire Council", kind=Organisation.Kind.LOCAL_AUTHORITY
+        actor=administrator,
+        name="Shropshire Council",
+        kind=Organisation.Kind.LOCAL_AUTHORITY,
+        office=office,
     )
     assert organisation.kind == "local_authority"
-    assert AuditEvent.objects.get(action="organisation.created").actor == administrator
+    assert organisation.office == office
+    event = AuditEvent.objects.get(action="organisation.created")
+    assert event.actor == administrator
+    assert event.organisation == office
 
 
 def test_a_duplicate_organisation_name_is_rejected(administrator, force):
