@@ -46,3 +46,17 @@ def test_each_worker_keeps_its_own_cache_unless_a_cache_url_names_a_shared_one(t
         show, tmp_path, DJANGO_SECRET_KEY="x" * 60, DJANGO_CACHE_URL="redis://127.0.0.1:6379/1"
     )
     assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+
+
+def test_gunicorns_settings_give_requests_longer_than_its_default_timeout():
+    """The production config is valid for gunicorn and gives each request 60 s, not 30 s."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    values = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    config = Config()
+    for name in ("bind", "workers", "timeout", "graceful_timeout", "keepalive", "max_requests"):
+        config.set(name, values[name])
+    assert config.timeout == 60 > Config().timeout
+    assert config.workers >= 2

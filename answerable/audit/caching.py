@@ -25,7 +25,9 @@ _MISSING = object()
 
 # The sequence as read in the current request, so a page with several cached parts reads the
 # chain's head once. audit_record forgets it, so a read after a write sees the write.
-_request_sequence: ContextVar[dict[str, int] | None] = ContextVar("request_sequence", default=None)
+_request_sequence: ContextVar[dict[str, tuple[int, int]] | None] = ContextVar(
+    "request_sequence", default=None
+)
 
 
 class RequestSequenceMiddleware:
@@ -49,7 +51,7 @@ def sequence_forget() -> None:
         memo.clear()
 
 
-def _current_sequence() -> int:
+def _current_sequence() -> tuple[int, int]:
     memo = _request_sequence.get()
     if memo is None:  # outside a request: a command or a task
         return audit_sequence()

@@ -21,11 +21,14 @@ class ChainReport:
 
 
 def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Recompute every event's hash in order and report the first link that does not match."""
+    """Recompute every chained event's hash in order and report the first link that does not
+    match, then check that the chain ends where its head says: deleting the last events
+    leaves a chain that is intact but short."""
     previous_hash = GENESIS_HASH
     expected_sequence = 1
     checked = 0
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
+    chained = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
+    for event in chained.iterator(chunk_size=batch_size):
         if event.sequence != expected_sequence:
             return ChainReport(checked, event.sequence, f"event {expected_sequence} is missing")
         if event.previous_hash != previous_hash:
@@ -37,6 +40,14 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
         previous_hash = event.hash
         expected_sequence += 1
         checked += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_sequence, head_hash = (head.sequence, head.last_hash) if head else (0, GENESIS_HASH)
+    if head_sequence != checked or head_hash != previous_hash:
+        return ChainReport(
+            checked,
+            checked + 1,
+            f"the chain ends at event {checked} but its head says {head_sequence}",
+        )
     return ChainReport(checked, None)
 
 
@@ -45,18 +56,24 @@ def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> Q
     return (
         AuditEvent.objects.filter(organisation_id__in=organisation_ids)
         .select_related("actor", "organisation")
-        .order_by("-sequence")
+        .order_by("-id")
     )
 
 
-def audit_sequence() -> int:
-    """The audit chain's length: it grows with every state change, so it versions the data.
+def audit_sequence() -> tuple[int, int]:
+    """A version of the data: the chain's length and the newest event not yet chained.
 
-    Read with a plain cursor: it runs on most pages, and building the ORM query cost several
-    times what running it does.
+    The head moves when the sequencer chains a commit (ADR 0009); an event this connection
+    wrote but has not committed moves the second part, so a read after a write in the same
+    transaction sees the write. Read with a plain cursor: it runs on most pages, and building
+    the ORM query cost several times what running it does.
     """
-    table = AuditChainHead._meta.db_table
+    head = AuditChainHead._meta.db_table
+    events = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT sequence FROM {table} WHERE id = 1")  # noqa: S608
+        cursor.execute(
+            f"SELECT (SELECT sequence FROM {head} WHERE id = 1), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {events} WHERE sequence IS NULL)"
+        )
         row = cursor.fetchone()
-    return row[0] if row else 0
+    return (row[0] or 0, row[1] or 0) if row else (0, 0)

@@ -49,15 +49,14 @@ def audit_record(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    """Append an event to the audit chain; must run inside the caller's transaction.
+    """Write an event in the caller's transaction; the sequencer chains it after commit.
 
-    The chain head row is locked so concurrent writers take turns and the chain never forks.
+    No lock is taken here, so a long transaction (an import) holds nothing that another
+    organisation's write needs (ADR 0009). The event commits or rolls back with the change.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     event = AuditEvent(
-        sequence=head.sequence + 1,
         occurred_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         organisation=organisation,
@@ -67,15 +66,44 @@ def audit_record(
         target_repr=str(target)[:300] if target is not None else "",
         changes=_normalise(changes or {}),
         note=note,
-        previous_hash=head.last_hash,
     )
-    event.hash = audit_event_digest(event)
     event.save(force_insert=True)
-    head.sequence = event.sequence
-    head.last_hash = event.hash
-    head.save(update_fields=["sequence", "last_hash"])
+    # robust: the change has committed whatever happens; a later seal picks the event up.
+    transaction.on_commit(audit_chain_seal, robust=True)
     # Imported here: the cache reads the chain through the selectors, which use this module.
     from answerable.audit.caching import sequence_forget
 
     sequence_forget()
     return event
+
+
+def audit_chain_seal(*, batch_size: int = 500) -> int:
+    """Give every committed event without a place in the chain its sequence and hashes.
+
+    The one writer of the chain: it locks the head in short transactions of its own, so
+    events are chained in the order they committed. Runs after each audited commit. If
+    another process is sealing, this returns at once: that sealer checks for waiting events
+    again after each batch, and this event committed before the check, so it is chained
+    without anyone waiting. Events left by a process that died in between are chained by
+    the next write, or by `audit_verify`. Returns how many events this call chained.
+    """
+    sealed = 0
+    while AuditEvent.objects.filter(sequence__isnull=True).exists():
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+            if head is None:
+                if AuditChainHead.objects.filter(pk=1).exists():
+                    return sealed  # another sealer holds the head and will chain ours too
+                head, _ = AuditChainHead.objects.get_or_create(pk=1)
+            events = list(
+                AuditEvent.objects.filter(sequence__isnull=True).order_by("id")[:batch_size]
+            )
+            for event in events:
+                event.sequence = head.sequence + 1
+                event.previous_hash = head.last_hash
+                event.hash = audit_event_digest(event)
+                head.sequence, head.last_hash = event.sequence, event.hash
+            AuditEvent.objects.bulk_update(events, ["sequence", "previous_hash", "hash"])
+            head.save(update_fields=["sequence", "last_hash"])
+        sealed += len(events)
+    return sealed

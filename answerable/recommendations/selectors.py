@@ -419,13 +419,13 @@ def _timeline_sql(target: str, alias: str) -> str:
             text="t.rationale",
             code="t.verdict",
         ),
-        # Through the index on (target_type, target_id, sequence).
+        # Through the index on (target_type, target_id, sequence); by id, as events are written.
         _branch(
             "audit",
             f"{table[AuditEvent]} t LEFT JOIN {table[User]} u ON u.id = t.actor_id",
             f"t.target_type_id = %s AND t.target_id = %s AND t.action NOT IN ({skipped})",
             at="t.occurred_at",
-            key="t.sequence",
+            key="t.id",
             text="t.note",
             code="t.action",
         ),
@@ -505,7 +505,7 @@ def _timeline_rows(target: str, obj: Action | Recommendation) -> dict[str, list[
             row = tuple(values)
         kinds[row[0]].append(row[1:])
     for kind, kind_rows in kinds.items():
-        if kind in ("evidence", "audit"):  # by id; by sequence
+        if kind in ("evidence", "audit"):  # by id
             kind_rows.sort(key=lambda row: row[1])
         else:  # by time, then id
             kind_rows.sort(key=lambda row: (row[0], row[1]))

@@ -119,7 +119,7 @@ def test_the_status_moves_forward_and_each_change_is_audited(meeting, scrutiny_o
     )
     meeting.refresh_from_db()
     assert meeting.status == Status.HELD
-    events = AuditEvent.objects.filter(action="meeting.status_changed").order_by("sequence")
+    events = AuditEvent.objects.filter(action="meeting.status_changed").order_by("id")
     assert [e.changes["status"] for e in events] == [
         ["planned", "papers_received"],
         ["papers_received", "held"],

@@ -18,7 +18,7 @@ def test_recording_a_verdict_again_replaces_it_and_the_audit_keeps_both(item, sc
         actor=scrutiny_officer, item=item, verdict=Verdict.PARTLY_ASSURED, rationale="Plan seen"
     )
     assert ItemVerdict.objects.get(item=item).verdict == Verdict.PARTLY_ASSURED
-    events = AuditEvent.objects.filter(action="item_verdict.recorded").order_by("sequence")
+    events = AuditEvent.objects.filter(action="item_verdict.recorded").order_by("id")
     assert [e.changes["verdict"] for e in events] == [
         [None, "not_assured"],
         ["not_assured", "partly_assured"],

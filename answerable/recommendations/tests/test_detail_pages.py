@@ -63,7 +63,7 @@ def test_the_action_page_shows_its_timeline_newest_first_with_who_and_when(
     Update.objects.filter(pk=second.pk).update(created_at=at(7, 23, 59))
     TargetDateChange.objects.filter(action=action).update(created_at=at(7, 23, 59))
     Assessment.objects.filter(action=action).update(created_at=at(8))
-    events = AuditEvent.objects.filter(target_id=str(action.pk)).order_by("sequence")
+    events = AuditEvent.objects.filter(target_id=str(action.pk)).order_by("id")
     events.filter(action="action.created").update(occurred_at=at(1, 14, 0))
     events.filter(action="action.archived").update(occurred_at=at(9))
     sign_in(client, force_lead)

@@ -415,7 +415,7 @@ def test_a_valid_file_writes_sources_recommendations_actions_and_their_audit_eve
     )
     assert Source.objects.get(title="PEEL inspection").kind == Source.Kind.CORONER
     actions = list(
-        AuditEvent.objects.filter(pk__gt=0).order_by("sequence").values_list("action", flat=True)
+        AuditEvent.objects.filter(pk__gt=0).order_by("id").values_list("action", flat=True)
     )[before:]
     assert actions.count("source.created") == 2
     assert actions.count("recommendation.created") == 3

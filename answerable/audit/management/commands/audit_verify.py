@@ -1,12 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from answerable.audit.selectors import audit_chain_verify
+from answerable.audit.services import audit_chain_seal
 
 
 class Command(BaseCommand):
-    help = "Check the audit chain's hashes and report the first broken link."
+    help = (
+        "Chain any committed events still waiting for the sequencer, then check the audit "
+        "chain's hashes against its head and report the first broken link."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
+        waiting = audit_chain_seal()
+        if waiting:
+            noun = "event was" if waiting == 1 else "events were"
+            self.stdout.write(f"{waiting} {noun} waiting to be chained and now are.")
         report = audit_chain_verify()
         if not report.is_intact:
             raise CommandError(
