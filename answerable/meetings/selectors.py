@@ -30,6 +30,7 @@ from answerable.meetings.models import (
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import Action, Recommendation
+from answerable.recommendations.selectors import action_list, recommendation_list
 
 Role = Membership.Role
 
@@ -315,16 +316,22 @@ def meeting_agenda_for_user(*, meeting: AccountabilityMeeting, user: User) -> li
         )
         .annotate(has_papers=Exists(Paper.objects.filter(item=OuterRef("pk"))))
         .prefetch_related(
+            # Through the register's own visibility rules: a partner attending a meeting sees
+            # only the recommendations and actions the register shows it (issue #11).
             Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.annotate(source_title=F("source__title"))
+                queryset=recommendation_list(user=user)
+                .select_related(None)
+                .annotate(source_title=F("source__title"))
                 .only("reference")
                 .order_by("source__title", "position", "id"),
                 to_attr="recommendation_list",
             ),
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("recommendation", "owner")
+                queryset=action_list(user=user)
+                .select_related(None)
+                .select_related("recommendation", "owner")
                 .only("description", "recommendation__reference", *_organisation_names("owner"))
                 .order_by("id"),
                 to_attr="action_list",

@@ -143,3 +143,40 @@ def test_the_next_meetings_review_hides_actions_on_items_the_viewer_may_not_see(
     }
     assert shown == reviewed
     assert "No actions raised yet." in page  # all of them were raised at the earlier meeting
+
+
+def test_a_partner_sees_only_the_register_records_the_register_shows_it(
+    client, meeting, scrutiny_officer, force, council, council_lead, source
+):
+    """The agenda once listed every linked action and recommendation to anyone attending
+    (issue #11): a council lead read the force's action and references it gets 404 for."""
+    from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+
+    police_only = RecommendationFactory(source=source, reference="R-POLICE-ONLY")
+    force_action = ActionFactory(
+        recommendation=police_only, owner=force, description="Force's covert disruption plan"
+    )
+    shared = RecommendationFactory(source=source, reference="R-SHARED")
+    council_action = ActionFactory(
+        recommendation=shared, owner=council, description="Council's return interviews"
+    )
+    services.attendee_add(
+        actor=scrutiny_officer, meeting=meeting, name="Director", organisation=council, role=""
+    )
+    services.agenda_item_add(
+        actor=scrutiny_officer,
+        meeting=meeting,
+        title="Disruption of perpetrators",
+        recommendations=[police_only, shared],
+        actions=[force_action, council_action],
+    )
+    council_page = _meeting_page(client, council_lead, meeting)
+    assert "Disruption of perpetrators" in council_page
+    assert "R-SHARED" in council_page
+    assert "Council&#39;s return interviews" in council_page or "Council's return" in council_page
+    assert "R-POLICE-ONLY" not in council_page
+    assert "covert disruption plan" not in council_page
+    client.logout()
+    office_page = _meeting_page(client, scrutiny_officer, meeting)
+    assert "R-POLICE-ONLY" in office_page
+    assert "covert disruption plan" in office_page
