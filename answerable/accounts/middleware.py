@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from answerable.accounts.selectors import user_has_confirmed_device
 from answerable.organisations.selectors import access_for
@@ -40,3 +41,20 @@ class TwoFactorRequiredMiddleware:
                 {"detail": "Sign in and complete two-factor authentication first."}, status=403
             )
         return None
+
+
+class SignedInNoStoreMiddleware:
+    """Tell browsers and proxies not to keep what a signed-in person was shown (issue #11).
+
+    A shared computer's back button or a caching proxy must not show another person's
+    register. Responses that set their own Cache-Control (public pages, feeds) keep it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -131,3 +131,16 @@ def test_pages_send_security_headers(client, db):
     assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_signed_in_pages_tell_browsers_not_to_keep_them(client, force_lead):
+    client.force_login(force_lead)
+    response = client.get(reverse("recommendations:dashboard"))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_signed_out_pages_keep_their_own_caching(client, db):
+    response = client.get(reverse("publishing:summary_list"))
+    assert "no-store" not in response.get("Cache-Control", "")
