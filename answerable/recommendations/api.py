@@ -116,7 +116,7 @@ class RecommendationViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelView
             owners=organisation_list(),
         )
         visible = selectors.recommendation_list(user=user)
-        return selectors.recommendation_filter(visible, **form.filters())
+        return selectors.recommendation_filter(visible, user=user, **form.filters())
 
     def get_object(self) -> Recommendation:
         try:

@@ -850,6 +850,7 @@ ACTION_SORTS = {
 def recommendation_filter(
     queryset: QuerySet[Recommendation],
     *,
+    user: User,
     q: str = "",
     source: Source | None = None,
     owner: Organisation | None = None,
@@ -859,20 +860,25 @@ def recommendation_filter(
     theme: Theme | None = None,
     sort: str = "source",
 ) -> QuerySet[Recommendation]:
-    """Narrow a visible recommendation list by the list page's filters, then sort it."""
+    """Narrow a visible recommendation list by the list page's filters, then sort it.
+
+    The owner and delivery-status filters look only at actions the user may see: filtering
+    over every action told a council which of its recommendations the police act on too.
+    """
     from answerable.recommendations.search import recommendation_search
 
     if q:
         queryset = recommendation_search(queryset, q)
     if source is not None:
         queryset = queryset.filter(source=source)
+    visible_actions = Action.objects.filter(_visible_actions(access_for(user).organisation_ids))
     if owner is not None:
         queryset = queryset.filter(
-            pk__in=Action.objects.filter(owner=owner).values("recommendation_id")
+            pk__in=visible_actions.filter(owner=owner).values("recommendation_id")
         )
     if delivery_status:
         queryset = queryset.filter(
-            pk__in=Action.objects.filter(delivery_status=delivery_status).values(
+            pk__in=visible_actions.filter(delivery_status=delivery_status).values(
                 "recommendation_id"
             )
         )

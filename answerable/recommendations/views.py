@@ -150,7 +150,9 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             source_options=selectors.source_options(user=request.user, sources=sources),
             owners=organisation_list(),
         )
-        recommendations = selectors.recommendation_filter(visible, **form.filters())
+        recommendations = selectors.recommendation_filter(
+            visible, user=request.user, **form.filters()
+        )
         page = paginate(request, selectors.recommendation_page_rows(recommendations))
         return {
             "title": "Recommendations",

@@ -48,7 +48,7 @@ def recommendation_export(
         owners=organisation_list(),
     )
     recommendations = selectors.recommendation_filter(
-        selectors.recommendation_list(user=request.user), **form.filters()
+        selectors.recommendation_list(user=request.user), user=request.user, **form.filters()
     )
     rows = exporting.recommendation_rows(
         recommendations, visible_actions=selectors.action_list(user=request.user)

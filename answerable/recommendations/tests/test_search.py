@@ -132,7 +132,7 @@ def test_only_recommendations_in_the_given_queryset_are_found(register, force, f
     RecommendationFactory(source=SourceFactory(), reference="R12", text="Training again.")
 
     results = selectors.recommendation_filter(
-        selectors.recommendation_list(user=force_lead), q="training"
+        selectors.recommendation_list(user=force_lead), user=force_lead, q="training"
     )
 
     assert list(results) == [visible]

@@ -143,7 +143,7 @@ def test_filters_combine(recommendation, force, council, scrutiny_officer):
         on_track
     ]
     recommendations = selectors.recommendation_filter(
-        selectors.recommendation_list(user=scrutiny_officer), owner=force
+        selectors.recommendation_list(user=scrutiny_officer), user=scrutiny_officer, owner=force
     )
     assert list(recommendations) == [recommendation]
 
@@ -169,7 +169,7 @@ def test_every_page_of_a_sorted_list_holds_the_rows_the_whole_sort_puts_there(
     RecommendationFactory(source=SourceFactory(owner=force), position=1)  # not visible
 
     recommendations = selectors.recommendation_filter(
-        selectors.recommendation_list(user=scrutiny_officer), sort=sort
+        selectors.recommendation_list(user=scrutiny_officer), user=scrutiny_officer, sort=sort
     )
     expected = list(recommendations)
     assert len(expected) == 14
@@ -191,13 +191,16 @@ def test_a_list_sorted_by_source_pages_by_source_without_sorting_every_row(
     for position in range(3):
         RecommendationFactory(source=source, position=position)
     recommendations = selectors.recommendation_filter(
-        selectors.recommendation_list(user=scrutiny_officer)
+        selectors.recommendation_list(user=scrutiny_officer),
+        user=scrutiny_officer,
     )
     rows = selectors.recommendation_page_rows(recommendations)
     assert isinstance(rows, selectors.SourcePageRows)
     assert rows.source_counts() == [(source.pk, 3)]
     filtered = selectors.recommendation_filter(
-        selectors.recommendation_list(user=scrutiny_officer), q="nothing matches this"
+        selectors.recommendation_list(user=scrutiny_officer),
+        user=scrutiny_officer,
+        q="nothing matches this",
     )
     assert list(selectors.recommendation_page_rows(filtered)[0:50]) == []
 
@@ -277,3 +280,22 @@ def test_the_action_timeline_shows_updates_assessments_date_changes_and_events(
         "Progress update",
         "Action created",
     ]
+
+
+@pytest.mark.parametrize("filters", [{"owner": "force"}, {"delivery_status": "off_track"}])
+def test_filters_look_only_at_actions_the_user_may_see(
+    client, council_lead, force, recommendation, force_action, council_action, filters
+):
+    """Filtering by the police as owner once told a council which of its recommendations the
+    police act on too (issue #11): the council sees its own action only, so nothing matches."""
+    force_action.delivery_status = "off_track"
+    force_action.save()
+    filters = {k: force if v == "force" else v for k, v in filters.items()}
+    found = selectors.recommendation_filter(
+        selectors.recommendation_list(user=council_lead), user=council_lead, **filters
+    )
+    assert list(found) == []
+    query = {k: v.pk if k == "owner" else v for k, v in filters.items()}
+    client.force_login(council_lead)
+    api = client.get(reverse("api:recommendation-list"), query).json()
+    assert api["results"] == []
