@@ -144,3 +144,23 @@ def test_signed_in_pages_tell_browsers_not_to_keep_them(client, force_lead):
 def test_signed_out_pages_keep_their_own_caching(client, db):
     response = client.get(reverse("publishing:summary_list"))
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_a_session_idle_for_longer_than_the_limit_is_signed_out(client, force_lead, settings):
+    settings.SESSION_IDLE_SECONDS = 30 * 60
+    client.force_login(force_lead)
+    dashboard = reverse("recommendations:dashboard")
+    assert client.get(dashboard).status_code == 200
+    session = client.session
+    session["answerable_last_seen"] -= 29 * 60  # active 29 minutes ago: still signed in
+    session.save()
+    assert client.get(dashboard).status_code == 200
+    session = client.session
+    session["answerable_last_seen"] -= 31 * 60
+    session.save()
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+    page = client.get(response["Location"]).content.decode()
+    assert "signed out after 30 minutes without activity" in page
+    assert client.get(dashboard).status_code == 302
