@@ -167,12 +167,21 @@ def _visible_items(user: User) -> QuerySet[AgendaItem, Any]:
 def forward_plan(
     *, user: User, past: bool = False, now: datetime.datetime | None = None
 ) -> QuerySet[AccountabilityMeeting]:
-    """Upcoming meetings soonest first (or past ones, latest first), with their items' themes."""
+    """Upcoming meetings soonest first (or past ones, latest first), with their items' themes.
+
+    Only items the user may see lend their themes: a sensitive item's theme once showed to
+    partners not questioned on it (issue #11).
+    """
     start_of_today = timezone.localtime(now or timezone.now()).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     meetings = meeting_list(user=user).prefetch_related(
-        Prefetch("items", queryset=AgendaItem.objects.select_related("theme").order_by("position"))
+        Prefetch(
+            "items",
+            queryset=AgendaItem.objects.filter(_item_scope(user))
+            .select_related("theme")
+            .order_by("position"),
+        )
     )
     if past:
         return meetings.filter(starts_at__lt=start_of_today).order_by("-starts_at", "-id")

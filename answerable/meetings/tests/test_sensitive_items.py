@@ -180,3 +180,26 @@ def test_a_partner_sees_only_the_register_records_the_register_shows_it(
     office_page = _meeting_page(client, scrutiny_officer, meeting)
     assert "R-POLICE-ONLY" in office_page
     assert "covert disruption plan" in office_page
+
+
+def test_the_forward_plan_shows_a_sensitive_items_theme_only_to_those_who_may_see_it(
+    client, meeting, scrutiny_officer, council, council_lead
+):
+    services.attendee_add(
+        actor=scrutiny_officer, meeting=meeting, name="Director", organisation=council, role=""
+    )
+    services.agenda_item_add(
+        actor=scrutiny_officer,
+        meeting=meeting,
+        title="Covert tactics review",
+        theme="Covert disruption tactics",
+        is_sensitive=True,
+    )
+    plan = reverse("meetings:forward_plan")
+    sign_in(client, council_lead)
+    council_page = client.get(plan).content.decode()
+    assert meeting.title in council_page
+    assert "Covert disruption tactics" not in council_page
+    client.logout()
+    sign_in(client, scrutiny_officer)
+    assert "Covert disruption tactics" in client.get(plan).content.decode()
