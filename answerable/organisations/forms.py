@@ -79,3 +79,13 @@ class InviteForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the person's role"},
     )
+
+
+class AreaForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("Whose area is it in"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.PCC_OFFICE, is_archived=False),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the office whose area the partner is in")},
+    )

@@ -98,6 +98,30 @@ def organisation_archive(*, actor: User, organisation: Organisation, reason: str
 
 
 @transaction.atomic
+def organisation_area_set(
+    *, actor: User, organisation: Organisation, office: Organisation
+) -> Organisation:
+    """Put a partner in an office's area, whose administrators then manage it.
+
+    Only a system administrator moves partners between areas: an office's administrator
+    could otherwise take over another office's partner.
+    """
+    _require_system_administrator(actor)
+    previous = organisation.office_id
+    organisation.office = office
+    organisation.full_clean()
+    organisation.save(update_fields=["office", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organisation.area_changed",
+        target=organisation,
+        organisation=office,
+        changes={"office": [previous, office.pk]},
+    )
+    return organisation
+
+
+@transaction.atomic
 def membership_grant(
     *, actor: User, user: User, organisation: Organisation, role: str
 ) -> Membership:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/archive/", views.organisation_archive, name="archive"),
+    path("<int:pk>/area/", views.organisation_area, name="area"),
     path("<int:pk>/invite/", views.user_invite, name="invite"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import form_add_service_error
 from answerable.organisations import services
-from answerable.organisations.forms import ArchiveForm, InviteForm, OrganisationForm
+from answerable.organisations.forms import ArchiveForm, AreaForm, InviteForm, OrganisationForm
 from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import (
     access_for,
@@ -93,6 +94,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "memberships": membership_list(organisation=organisation),
             "may_archive": organisation.kind != Organisation.Kind.PCC_OFFICE
             or access_for(request.user).is_system_administrator,
+            "may_move": organisation.kind != Organisation.Kind.PCC_OFFICE
+            and access_for(request.user).is_system_administrator,
             "active_nav": "organisations",
         },
     )
@@ -121,6 +124,43 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             "form": form,
             "page_forms": [form],
             "button": "Archive organisation",
+            "active_nav": "organisations",
+        },
+    )
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = administered_organisation_get(user=request.user, pk=pk)
+    if (
+        not access_for(request.user).is_system_administrator
+        or organisation.kind == Organisation.Kind.PCC_OFFICE
+    ):
+        raise PermissionDenied
+    form = AreaForm(request.POST or None, initial={"office": organisation.office_id})
+    if form.is_valid():
+        try:
+            services.organisation_area_set(
+                actor=request.user, organisation=organisation, office=form.cleaned_data["office"]
+            )
+        except ValidationError as error:
+            form_add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now in the area of %(office)s")
+                % {"name": organisation.name, "office": form.cleaned_data["office"].name},
+            )
+            return redirect("organisations:detail", organisation.pk)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {
+            "title": _("Change the area of %(name)s") % {"name": organisation.name},
+            "form": form,
+            "page_forms": [form],
+            "button": _("Save area"),
             "active_nav": "organisations",
         },
     )

@@ -225,3 +225,36 @@ def test_the_add_organisation_page_offers_no_office_kind_to_an_office_administra
     )
     assert response.status_code == 302
     assert Organisation.objects.get(name="Shire Fire").office == office
+
+
+@pytest.fixture
+def system_administrator(db):
+    from answerable.organisations.tests.factories import UserFactory
+
+    return UserFactory(is_system_administrator=True)
+
+
+def test_a_system_administrator_moves_a_partner_to_another_area(
+    client, system_administrator, force, other_office, administrator
+):
+    sign_in(client, system_administrator)
+    url = reverse("organisations:area", args=[force.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"office": other_office.pk})
+    assert response.status_code == 302
+    force.refresh_from_db()
+    assert force.office == other_office
+    event = AuditEvent.objects.get(action="organisation.area_changed")
+    assert event.actor == system_administrator
+    assert not access_for(administrator).can_administer(force)
+
+
+def test_an_office_administrator_cannot_move_a_partner(client, administrator, force, other_office):
+    url = reverse("organisations:area", args=[force.pk])
+    sign_in(client, administrator)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"office": other_office.pk}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.organisation_area_set(actor=administrator, organisation=force, office=other_office)
+    force.refresh_from_db()
+    assert force.office != other_office
