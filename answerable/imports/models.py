@@ -44,6 +44,10 @@ class ImportJob(BaseModel):
     task_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which worker runs the job ("host:pid") and when it last said it was alive, so a job
+    # whose worker died is failed within a minute, not left "running" (issue #11).
+    worker = models.CharField(max_length=300, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

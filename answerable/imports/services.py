@@ -22,6 +22,7 @@ from django_tasks.base import Task
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.imports.heartbeat import Heartbeat, this_worker, worker_is_gone
 from answerable.imports.models import ImportJob
 from answerable.organisations.models import Organisation
 
@@ -37,6 +38,10 @@ UNEXPECTED_ERROR = (
 )
 UNREADABLE_UPLOAD = (
     "The uploaded file could not be read again. Nothing was imported. Upload it again"
+)
+WORKER_DIED = (
+    "The import stopped because the process running it ended unexpectedly. Nothing was "
+    "imported. Upload the file again to start again"
 )
 INTERRUPTED = (
     "The import stopped before it finished: the worker was interrupted. Nothing was imported; "
@@ -166,8 +171,9 @@ def _import_job_start(*, job_id: int) -> ImportJob | None:
     if job is None or job.status != ImportJob.Status.QUEUED:
         return None
     job.status = ImportJob.Status.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at", "updated_at"])
+    job.started_at = job.heartbeat_at = timezone.now()
+    job.worker = this_worker()
+    job.save(update_fields=["status", "started_at", "heartbeat_at", "worker", "updated_at"])
     audit_record(
         actor=job.started_by,
         action="import.started",
@@ -229,7 +235,7 @@ def import_job_run(*, job_id: int, work: Callable[[ImportJob], dict[str, int]]) 
         logger.warning("Import job %s is not queued; not running it again", job_id)
         return ""
     try:
-        with transaction.atomic():
+        with Heartbeat(job.pk), transaction.atomic():
             # Held until the import commits or rolls back, so the clean-up of stale jobs can
             # tell a job whose worker is still importing from one whose worker has died.
             ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
@@ -298,6 +304,36 @@ def import_jobs_stale_fail(
             import_job_files_delete(job=job)
         jobs.append(job)
     return jobs
+
+
+def import_job_fail_if_worker_gone(*, job: ImportJob) -> ImportJob:
+    """Fail a running job whose worker has died (`heartbeat.worker_is_gone`) and delete its
+    uploads; return the job as it now is. The status page and `imports_clean_up` call this,
+    so a person learns within a minute that they must start again."""
+    if not worker_is_gone(job):
+        return job
+    with transaction.atomic():
+        locked = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .filter(pk=job.pk, status=ImportJob.Status.RUNNING)
+            .first()
+        )
+        if locked is None or not worker_is_gone(locked):
+            job.refresh_from_db()
+            return job  # finished meanwhile, or its worker is alive and holds the lock
+        _import_job_failed_save(job=locked, errors=[{"message": WORKER_DIED}], count=1, actor=None)
+    import_job_files_delete(job=locked)
+    return locked
+
+
+def import_jobs_with_dead_workers_fail() -> list[ImportJob]:
+    """Fail every running job whose worker has died; return them."""
+    failed = []
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).order_by("pk"):
+        job = import_job_fail_if_worker_gone(job=job)
+        if job.status == ImportJob.Status.FAILED:
+            failed.append(job)
+    return failed
 
 
 def import_error_text(error: dict[str, Any]) -> str:

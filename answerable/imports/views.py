@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from answerable.imports.models import ImportJob
-from answerable.imports.services import import_error_text
+from answerable.imports.services import import_error_text, import_job_fail_if_worker_gone
 
 SUMMARY_ERRORS = 10
 TITLES: dict[str, str] = {
@@ -51,6 +51,7 @@ def import_status_render(
     details: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     """Render the job's status with what happened so far and what the person can do next."""
+    job = import_job_fail_if_worker_gone(job=job)
     rows: list[tuple[str, str]] = [
         *((stored.get("label") or "File", stored["name"]) for stored in job.files),
         *(details or []),

@@ -8,13 +8,15 @@ from answerable.imports.services import (
     ABANDONED_AFTER,
     STALE_AFTER,
     import_jobs_stale_fail,
+    import_jobs_with_dead_workers_fail,
     import_uploads_clean_up,
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Fail imports left queued or running by a worker that died, and delete their uploads; "
+        "Fail imports whose worker has died (its process is gone or its heartbeat stopped), "
+        "and imports left queued or running too long, and delete their uploads; "
         "then delete uploads in media/imports/ that were never confirmed and are older than a "
         "day. Files of queued or running imports are otherwise kept. Run it daily, as cron or "
         "a scheduler runs the reminders."
@@ -38,6 +40,9 @@ class Command(BaseCommand):
         if hours <= 0:
             raise CommandError("--stale-after-hours must be more than 0")
 
+        if not dry_run:
+            for job in import_jobs_with_dead_workers_fail():
+                self.stdout.write(f"{job} ({job.organisation}): its worker has died")
         jobs = import_jobs_stale_fail(stale_after=datetime.timedelta(hours=hours), fail=not dry_run)
         for job in jobs:
             since = timezone.localtime(job.started_at or job.created_at)
