@@ -30,6 +30,37 @@ CONTENT_TYPES = {
 }
 
 
+# A DOCX or XLSX is a zip archive. A "decompression bomb" of 729 KB once held 12 million
+# empty rows and ran an import until its worker was killed (issue #11). Real documents
+# within the upload limits expand to a few megabytes at a ratio of 5 to 30.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PACKING_RATIO = 100
+
+
+def archive_within_limits(content: bytes) -> bool:
+    """Whether the zip archive's declared contents are of a size a real document has.
+
+    zipfile never reads more than an entry's declared size, so the declaration bounds what
+    opening the file can cost.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        return True  # no archive to expand: the reader reports it as unreadable instead
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = max(1, sum(entry.compress_size for entry in entries))
+    return unpacked <= MAX_UNPACKED_BYTES and unpacked / packed <= MAX_PACKING_RATIO
+
+
+def archive_too_large(name: str) -> ValidationError:
+    return ValidationError(
+        f"The file {name} would take too much space once opened. Save it again without "
+        "empty rows or unused sheets, or split it, and upload it again",
+        code="too_large_unpacked",
+    )
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     name: str
@@ -95,6 +126,8 @@ def check_upload(upload: File, *, allowed: frozenset[str], max_bytes: int) -> Ch
             f"The file {name} must be a {allowed_labels} file; its content is not",
             code="wrong_type",
         )
+    if kind in (DOCX, XLSX) and not archive_within_limits(content):
+        raise archive_too_large(name)
     return CheckedFile(
         name=name,
         kind=kind,

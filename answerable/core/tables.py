@@ -20,9 +20,11 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from answerable.core.files import CSV
+from answerable.core.files import CSV, archive_too_large, archive_within_limits
 
 MAX_COLUMNS = 100
+# Excel's own limit: a sheet with more rows was not made by a spreadsheet (issue #11).
+MAX_SHEET_ROWS = 1_048_576
 # Cells a spreadsheet would treat as a formula or a command when they start with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -142,6 +144,8 @@ def _csv_iter(text: str, name: str) -> Rows:
 # A damaged workbook fails inside zipfile, zlib, lxml or openpyxl with many kinds of exception,
 # on opening or on any later row; each one means the same to the user.
 def _xlsx_rows(content: bytes, name: str) -> Rows:
+    if not archive_within_limits(content):  # checked again: tables also come from storage
+        raise archive_too_large(name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
@@ -153,7 +157,15 @@ def _xlsx_iter(workbook: Any, name: str) -> Rows:
     try:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise ValidationError(
+                    f"The file {name} has more than {MAX_SHEET_ROWS:,} rows, counting empty "
+                    "ones. Delete the empty rows at its end, or split it, and upload it again",
+                    code="too_many_rows",
+                )
             yield number, [_xlsx_cell(value) for value in values]
+    except ValidationError:
+        raise
     except Exception:
         raise _unreadable(name) from None
     finally:
