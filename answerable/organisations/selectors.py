@@ -77,6 +77,17 @@ class Access:
         administered = self.organisations_with_role(Membership.Role.ADMINISTRATOR)
         return organisation.pk in administered or organisation.office_id in administered
 
+    def can_archive(self, organisation: Organisation) -> bool:
+        """An office is archived only by a system administrator; a partner by its area's."""
+        if organisation.kind == Organisation.Kind.PCC_OFFICE:
+            return self.is_system_administrator
+        return self.can_administer(organisation)
+
+    def can_change_area(self, organisation: Organisation) -> bool:
+        """Only a system administrator moves a partner between areas: an office's
+        administrator could otherwise take over another office's partner."""
+        return self.is_system_administrator and organisation.kind != Organisation.Kind.PCC_OFFICE
+
     @property
     def is_any_administrator(self) -> bool:
         return self.is_system_administrator or self.has_role(Membership.Role.ADMINISTRATOR)

@@ -75,10 +75,8 @@ def organisation_create(
 @transaction.atomic
 def organisation_archive(*, actor: User, organisation: Organisation, reason: str) -> Organisation:
     """Archive an organisation with a reason; its records stay, its members lose access."""
-    if organisation.kind == Organisation.Kind.PCC_OFFICE:
-        _require_system_administrator(actor)
-    else:
-        _require_administrator(actor, organisation)
+    if not access_for(actor).can_archive(organisation):
+        raise PermissionDenied("Only a system administrator, or its area's, archives this")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for archiving the organisation"})
     if organisation.is_archived:
@@ -101,12 +99,9 @@ def organisation_archive(*, actor: User, organisation: Organisation, reason: str
 def organisation_area_set(
     *, actor: User, organisation: Organisation, office: Organisation
 ) -> Organisation:
-    """Put a partner in an office's area, whose administrators then manage it.
-
-    Only a system administrator moves partners between areas: an office's administrator
-    could otherwise take over another office's partner.
-    """
-    _require_system_administrator(actor)
+    """Put a partner in an office's area, whose administrators then manage it."""
+    if not access_for(actor).can_change_area(organisation):
+        raise PermissionDenied("Only a system administrator moves a partner between areas")
     previous = organisation.office_id
     organisation.office = office
     organisation.full_clean()

@@ -14,7 +14,6 @@ from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import form_add_service_error
 from answerable.organisations import services
 from answerable.organisations.forms import ArchiveForm, AreaForm, InviteForm, OrganisationForm
-from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import (
     access_for,
     administered_membership_get,
@@ -92,10 +91,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "title": organisation.name,
             "organisation": organisation,
             "memberships": membership_list(organisation=organisation),
-            "may_archive": organisation.kind != Organisation.Kind.PCC_OFFICE
-            or access_for(request.user).is_system_administrator,
-            "may_move": organisation.kind != Organisation.Kind.PCC_OFFICE
-            and access_for(request.user).is_system_administrator,
+            "may_archive": access_for(request.user).can_archive(organisation),
+            "may_move": access_for(request.user).can_change_area(organisation),
             "active_nav": "organisations",
         },
     )
@@ -105,6 +102,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
+    if not access_for(request.user).can_archive(organisation):
+        raise PermissionDenied
     form = ArchiveForm(request.POST or None)
     if form.is_valid():
         try:
@@ -133,10 +132,7 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
-    if (
-        not access_for(request.user).is_system_administrator
-        or organisation.kind == Organisation.Kind.PCC_OFFICE
-    ):
+    if not access_for(request.user).can_change_area(organisation):
         raise PermissionDenied
     form = AreaForm(request.POST or None, initial={"office": organisation.office_id})
     if form.is_valid():

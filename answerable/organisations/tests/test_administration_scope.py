@@ -258,3 +258,16 @@ def test_an_office_administrator_cannot_move_a_partner(client, administrator, fo
         services.organisation_area_set(actor=administrator, organisation=force, office=other_office)
     force.refresh_from_db()
     assert force.office != other_office
+
+
+def test_an_office_administrator_is_offered_no_way_to_archive_their_own_office(
+    client, administrator, office
+):
+    sign_in(client, administrator)
+    detail = client.get(reverse("organisations:detail", args=[office.pk])).content.decode()
+    assert "Archive organisation" not in detail
+    url = reverse("organisations:archive", args=[office.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    office.refresh_from_db()
+    assert not office.is_archived
