@@ -23,7 +23,7 @@ from answerable.recommendations.importing.plan import (
     RowError,
     import_plan,
 )
-from answerable.recommendations.models import Action, Recommendation, Theme
+from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.tables import Table
 
 T = TypeVar("T")
@@ -195,9 +195,10 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Writ
     Recommendation.objects.bulk_create(recommendations, batch_size=BATCH)
     Recommendation.themes.through.objects.bulk_create(
         [
-            Recommendation.themes.through(recommendation_id=r.pk, theme_id=themes[name.casefold()])
+            Recommendation.themes.through(recommendation_id=r.pk, theme_id=theme_id)
             for r, names in recommendation_themes
-            for name in names
+            # "Training, training" is one theme, as theme_get_or_create matches names.
+            for theme_id in {themes[name.casefold()] for name in names}
         ],
         batch_size=BATCH,
     )
@@ -217,22 +218,19 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Writ
 
 def _names(value: object) -> list[str]:
     names = value if isinstance(value, list | tuple) else []
-    return sorted({str(n).strip() for n in names if str(n).strip()}, key=str.casefold)
+    return [str(name).strip() for name in names if str(name).strip()]
 
 
 def _themes(plan: ImportPlan) -> dict[str, int]:
     """The id of every theme the file names, by its folded name, adding the new ones."""
-    wanted = {
+    names = {
         name.casefold(): name
         for planned_source in plan.sources
         for planned in planned_source.recommendations
         for name in _names(planned.values["themes"])
     }
-    found = {t.name.casefold(): t.pk for t in Theme.objects.all() if t.name.casefold() in wanted}
-    missing = [Theme(name=name) for key, name in wanted.items() if key not in found]
-    for theme in Theme.objects.bulk_create(missing):
-        found[theme.name.casefold()] = theme.pk
-    return found
+    themes = services.theme_get_or_create(names=names.values())
+    return {theme.name.casefold(): theme.pk for theme in themes}
 
 
 def import_office_for(user: User) -> Organisation | None:

@@ -596,3 +596,18 @@ def test_a_member_of_two_offices_imports_into_the_first(office):
     officer = member(second, Membership.Role.SCRUTINY_OFFICER)
     officer.memberships.create(organisation=office, role=Membership.Role.SCRUTINY_OFFICER)
     assert importing.import_office_for(officer) == min((office, second), key=lambda o: o.pk)
+
+
+def test_a_theme_written_twice_in_different_cases_is_one_theme(scrutiny_officer, office, force):
+    from answerable.recommendations.models import Theme
+
+    Theme.objects.create(name="Training")
+    run_import(
+        scrutiny_officer,
+        office,
+        [["Report", "R1", "Text", force.name, "", "training, Training, Intelligence"]],
+        [*HEADERS, "themes"],
+    )
+    recommendation = Recommendation.objects.get(reference="R1")
+    assert sorted(t.name for t in recommendation.themes.all()) == ["Intelligence", "Training"]
+    assert Theme.objects.filter(name__iexact="training").count() == 1
