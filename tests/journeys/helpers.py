@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import axe_playwright_python
-from playwright.sync_api import Page
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
 
 AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -47,3 +49,20 @@ def visit_and_check(page: Page, url: str) -> None:
     assert response is not None, f"{url} gave no response"
     assert response.ok, f"{url} answered {response.status}"
     check_page(page)
+
+
+PASSWORD = "correct horse battery"  # the user factory's password
+
+
+def sign_in(page: Page, base_url: str, email: str, device: TOTPDevice | None = None) -> None:
+    """Sign in through the real form, with the authenticator's code when there is a device,
+    and land on the dashboard."""
+    visit_and_check(page, f"{base_url}/account/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page.locator("h1")).to_have_text("Enter your security code")
+        page.get_by_label("Security code").fill(f"{TOTP(device.bin_key).token():06d}")
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Dashboard")

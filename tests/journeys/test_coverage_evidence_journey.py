@@ -11,19 +11,16 @@ import hashlib
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from answerable.meetings import services as meeting_services
 from answerable.meetings.models import AccountabilityMeeting
 from answerable.workforce import importing, services
 from answerable.workforce.tests.helpers import completions, roster
-from tests.journeys.helpers import check_page, visit_and_check
+from tests.journeys.helpers import check_page, sign_in, visit_and_check
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"  # the user factory's password
 
 
 @pytest.fixture
@@ -74,24 +71,12 @@ def item(office, force, scrutiny_officer):
     )
 
 
-def _sign_in(page: Page, base_url: str, email: str, device: TOTPDevice | None = None) -> None:
-    visit_and_check(page, f"{base_url}/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        expect(page.locator("h1")).to_have_text("Enter your security code")
-        page.get_by_label("Security code").fill(f"{TOTP(device.bin_key).token():06d}")
-        page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Dashboard")
-
-
 def test_the_office_offers_coverage_on_an_agenda_item_and_the_force_changes_the_course(
     page, live_server, course, item, scrutiny_officer, force_lead, force_action
 ):
     base = live_server.url
     device = TOTPDevice.objects.create(user=scrutiny_officer, name="Phone", confirmed=True)
-    _sign_in(page, base, scrutiny_officer.email, device)
+    sign_in(page, base, scrutiny_officer.email, device)
     visit_and_check(page, f"{base}{course.get_absolute_url()}")
     page.get_by_role("button", name="Link to a meeting agenda item").click()
     check_page(page)
@@ -123,7 +108,7 @@ def test_the_office_offers_coverage_on_an_agenda_item_and_the_force_changes_the_
     page.get_by_role("link", name="Sign out").click()
 
     # The force's lead officer adds PCSOs to the audience; the figures are counted again.
-    _sign_in(page, base, force_lead.email)
+    sign_in(page, base, force_lead.email)
     visit_and_check(page, f"{base}{course.get_absolute_url()}")
     page.get_by_role("link", name="Change the course").click()
     check_page(page)

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
@@ -24,11 +23,10 @@ from answerable.workforce.tests.helpers import (
     ROSTER_ROWS,
     csv_bytes,
 )
-from tests.journeys.helpers import check_page, visit_and_check
+from tests.journeys.helpers import PASSWORD, check_page, sign_in, visit_and_check
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"  # the user factory's password
 TAKEN_ON = datetime.date(2025, 3, 31)
 # Set to a directory to keep a screenshot of the coverage page for a look.
 SCREENSHOTS = os.environ.get("ANSWERABLE_SCREENSHOTS", "")
@@ -54,18 +52,6 @@ def files(tmp_path) -> dict[str, Path]:
     paths["roster"].write_bytes(csv_bytes(ROSTER_HEADERS, ROSTER_ROWS))
     paths["completions"].write_bytes(csv_bytes(COMPLETION_HEADERS, COMPLETION_ROWS))
     return paths
-
-
-def _sign_in(page: Page, base_url: str, email: str, device: TOTPDevice | None = None) -> None:
-    visit_and_check(page, f"{base_url}/account/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        expect(page.locator("h1")).to_have_text("Enter your security code")
-        page.get_by_label("Security code").fill(f"{TOTP(device.bin_key).token():06d}")
-        page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Dashboard")
 
 
 def _sign_out(page: Page) -> None:
@@ -112,7 +98,7 @@ def test_a_force_uploads_a_snapshot_and_the_office_sees_its_coverage(
     base = live_server.url
 
     # The force's lead officer uploads the roster and completions, checks them and saves.
-    _sign_in(page, base, force_lead.email)
+    sign_in(page, base, force_lead.email)
     _upload(page, files)
     expect(page.locator("main")).to_contain_text("Every row of both files has been checked")
     expect(page.locator(".govuk-warning-text")).to_contain_text("FIRSTAID")
@@ -133,7 +119,7 @@ def test_a_force_uploads_a_snapshot_and_the_office_sees_its_coverage(
 
     # The scrutiny officer of the PCC's office sees the same figures, without staff IDs.
     device = TOTPDevice.objects.create(user=scrutiny_officer, name="Phone", confirmed=True)
-    _sign_in(page, base, scrutiny_officer.email, device)
+    sign_in(page, base, scrutiny_officer.email, device)
     page.get_by_role("link", name="Workforce", exact=True).click()
     check_page(page)
     page.get_by_role("link", name="CSE awareness").click()
@@ -150,7 +136,7 @@ def test_a_force_uploads_a_snapshot_and_the_office_sees_its_coverage(
     _sign_out(page)
 
     # Another organisation sees nothing of it.
-    _sign_in(page, base, council_lead.email)
+    sign_in(page, base, council_lead.email)
     visit_and_check(page, f"{base}/workforce/")
     expect(page.locator("main")).not_to_contain_text("CSE awareness")
     response = page.goto(coverage_url)
@@ -162,7 +148,7 @@ def test_bad_rows_are_listed_with_the_error_summary(page, live_server, course, f
     files["completions"].write_bytes(
         csv_bytes(COMPLETION_HEADERS, [*COMPLETION_ROWS, ["P404", "CSE", "2024-01-01", ""]])
     )
-    _sign_in(page, live_server.url, force_lead.email)
+    sign_in(page, live_server.url, force_lead.email)
     _upload(page, files)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Staff ID P404 is not in the staff roster")
