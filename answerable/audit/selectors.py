@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from answerable.audit.models import AuditChainHead, AuditEvent
@@ -58,22 +57,3 @@ def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> Q
         .select_related("actor", "organisation")
         .order_by("-id")
     )
-
-
-def audit_sequence() -> tuple[int, int]:
-    """A version of the data: the chain's length and the newest event not yet chained.
-
-    The head moves when the sequencer chains a commit (ADR 0009); an event this connection
-    wrote but has not committed moves the second part, so a read after a write in the same
-    transaction sees the write. Read with a plain cursor: it runs on most pages, and building
-    the ORM query cost several times what running it does.
-    """
-    head = AuditChainHead._meta.db_table
-    events = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT sequence FROM {head} WHERE id = 1), "  # noqa: S608
-            f"(SELECT MAX(id) FROM {events} WHERE sequence IS NULL)"
-        )
-        row = cursor.fetchone()
-    return (row[0] or 0, row[1] or 0) if row else (0, 0)

@@ -70,10 +70,6 @@ def audit_record(
     event.save(force_insert=True)
     # robust: the change has committed whatever happens; a later seal picks the event up.
     transaction.on_commit(audit_chain_seal, robust=True)
-    # Imported here: the cache reads the chain through the selectors, which use this module.
-    from answerable.audit.caching import sequence_forget
-
-    sequence_forget()
     return event
 
 

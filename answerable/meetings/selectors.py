@@ -15,7 +15,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
-from answerable.audit.caching import cached_until_next_change
 from answerable.meetings.models import (
     AccountabilityMeeting,
     AgendaItem,
@@ -496,34 +495,26 @@ class MeetingPage:
 
 
 def meeting_page(*, meeting: AccountabilityMeeting, user: User) -> MeetingPage:
-    """The meeting page's agenda, actions, attendees and linked coverage, kept until the data
-    next changes (ADR 0007).
+    """The meeting page's agenda, actions, attendees and linked coverage, as the user may
+    see them."""
+    # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
+    from answerable.workforce.selectors import agenda_coverage_list
 
-    Keyed by the meeting and the viewer's memberships, which are all that decide what they may
-    see; recording anything at the meeting is audited, so the next view reads it afresh.
-    """
-
-    def read() -> MeetingPage:
-        # Imported here: workforce builds on meetings, so the meeting page reaches back lazily.
-        from answerable.workforce.selectors import agenda_coverage_list
-
-        coverage: dict[int | None, list[Any]] = {}
-        for link in agenda_coverage_list(user=user, meeting_id=meeting.pk):
-            coverage.setdefault(link.agenda_item_id, []).append(link)
-        review, raised = meeting_page_actions(meeting=meeting, user=user)
-        raised_on_item: dict[int | None, list[MeetingAction]] = {}
-        for action in raised:
-            raised_on_item.setdefault(action.item_id, []).append(action)
-        return MeetingPage(
-            items=meeting_agenda_for_user(meeting=meeting, user=user),
-            review=review,
-            raised=raised,
-            raised_on_item=raised_on_item,
-            attendees=list(meeting_attendees(meeting=meeting)),
-            coverage=coverage,
-        )
-
-    return cached_until_next_change(("meeting page", meeting.pk, access_for(user).key), read)
+    coverage: dict[int | None, list[Any]] = {}
+    for link in agenda_coverage_list(user=user, meeting_id=meeting.pk):
+        coverage.setdefault(link.agenda_item_id, []).append(link)
+    review, raised = meeting_page_actions(meeting=meeting, user=user)
+    raised_on_item: dict[int | None, list[MeetingAction]] = {}
+    for action in raised:
+        raised_on_item.setdefault(action.item_id, []).append(action)
+    return MeetingPage(
+        items=meeting_agenda_for_user(meeting=meeting, user=user),
+        review=review,
+        raised=raised,
+        raised_on_item=raised_on_item,
+        attendees=list(meeting_attendees(meeting=meeting)),
+        coverage=coverage,
+    )
 
 
 def _action_scope(user: User) -> Q:

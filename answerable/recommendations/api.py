@@ -1,6 +1,6 @@
 """Read-only JSON API over the register, using the same selectors (and so the same scoping)."""
 
-from typing import Any, cast
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,11 +8,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from answerable.accounts.models import User
-from answerable.audit.caching import cached_until_next_change
-from answerable.audit.page_cache import viewer_and_address
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
@@ -84,23 +81,7 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ListUntilNextChangeMixin:
-    """Serve a list again from the data drawn last time, until an audited write (ADR 0007).
-
-    Keyed by the viewer, their memberships and the whole address: the next and previous
-    links hold the host, and the query string holds the filters and page.
-    """
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        parts = ("api-list", type(self).__name__, *viewer_and_address(request))
-        data = cached_until_next_change(
-            parts,
-            lambda: super(ListUntilNextChangeMixin, self).list(request, *args, **kwargs).data,  # type: ignore[misc]
-        )
-        return Response(data)
-
-
-class RecommendationViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelViewSet):
+class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     """Recommendations the signed-in user may see, filtered as on the list page."""
 
     serializer_class = RecommendationSerializer
@@ -127,7 +108,7 @@ class RecommendationViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelView
             raise Http404 from None
 
 
-class ActionViewSet(ListUntilNextChangeMixin, viewsets.ReadOnlyModelViewSet):
+class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     """Actions the signed-in user may see, filtered as on the list page."""
 
     serializer_class = ActionSerializer

@@ -29,7 +29,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
-from answerable.audit.caching import cached_until_next_change
 from answerable.audit.models import AuditEvent
 from answerable.core.forms import DrawnOptions
 from answerable.core.jinja2 import govuk_date
@@ -175,14 +174,10 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
 
 
 def source_options(*, user: User, sources: QuerySet[Source] | None = None) -> DrawnOptions:
-    """`source_choice_list` (or `sources`, that list already built) as (id, title) options,
-    drawn once and kept until the data changes (ADR 0007)."""
+    """`source_choice_list` (or `sources`, that list already built) as (id, title) options."""
     if sources is None:
         sources = source_choice_list(user=user)
-    pairs = sources.values_list("pk", "title")
-    return cached_until_next_change(
-        ("source options", access_for(user).key), lambda: DrawnOptions(list(pairs))
-    )
+    return DrawnOptions(list(sources.values_list("pk", "title")))
 
 
 def source_get_for_user(*, user: User, pk: int) -> Source:
@@ -644,18 +639,6 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     )
 
 
-def dashboard_summary_cached(*, user: User) -> Dashboard:
-    """dashboard_summary for today, computed again after any change to the data (ADR 0007).
-
-    Everyone with the same memberships sees the same dashboard, so they share one.
-    """
-    today = timezone.localdate()
-    return cached_until_next_change(
-        ("dashboard", access_for(user).key, today),
-        lambda: dashboard_summary(user=user, today=today),
-    )
-
-
 def _least_assured_sources(
     source_counts: dict[int, dict[str, int]],
 ) -> list[tuple[int, str, dict[str, int]]]:
@@ -713,25 +696,20 @@ class PageRows:
             return None
 
     def count(self) -> int:
-        """The number of rows, counted again only after the data changes (ADR 0007)."""
         if self.query_key is None:
             return 0
         if self._count is None:
-            self._count = cached_until_next_change(("count", *self.query_key), self.queryset.count)
+            self._count = self.queryset.count()
         return self._count
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index: slice) -> list[Any]:
-        """Return the rows in the slice, in the queryset's order, kept until the data changes
-        (ADR 0007): paging back and forth, or coming back to a list, reads nothing again."""
+        """Return the rows in the slice, in the queryset's order."""
         if self.query_key is None:
             return []
-        return cached_until_next_change(
-            ("page", *self.query_key, index.start, index.stop, self.related),
-            lambda: self.rows(self.ids(index)),
-        )
+        return self.rows(self.ids(index))
 
     def ids(self, index: slice) -> list[Any]:
         """Return the primary keys in the slice, in the queryset's order."""
@@ -788,7 +766,7 @@ class SourcePageRows(PageRows):
                     cursor.execute(sql, params)
                     return [tuple(row) for row in cursor.fetchall()]
 
-            self._sources = cached_until_next_change(("source counts", sql, params), read)
+            self._sources = read()
             self._count = sum(rows for _source_id, rows in self._sources)
         return self._sources
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,
@@ -45,20 +44,18 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        return {
-            "title": "Dashboard",
-            "summary": selectors.dashboard_summary_cached(user=request.user),
-            "active_nav": "dashboard",
-            "delivery_choices": DeliveryStatus.choices,
-            "assurance_choices": AssuranceStatus.choices,
-            "delivery_labels": dict(DeliveryStatus.choices),
-            "assurance_labels": dict(AssuranceStatus.choices),
-            "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER),
-            "today": timezone.localdate(),
-        }
-
-    return render_cached_page(request, "recommendations/dashboard.html", build)
+    context = {
+        "title": "Dashboard",
+        "summary": selectors.dashboard_summary(user=request.user),
+        "active_nav": "dashboard",
+        "delivery_choices": DeliveryStatus.choices,
+        "assurance_choices": AssuranceStatus.choices,
+        "delivery_labels": dict(DeliveryStatus.choices),
+        "assurance_labels": dict(AssuranceStatus.choices),
+        "can_assess": access_for(request.user).has_role(Membership.Role.SCRUTINY_OFFICER),
+        "today": timezone.localdate(),
+    }
+    return _render(request, "dashboard.html", context)
 
 
 # --- sources -------------------------------------------------------------------------------
@@ -141,60 +138,54 @@ def source_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        visible = selectors.recommendation_list(user=request.user)
-        sources = selectors.source_choice_list(user=request.user)
-        form = RecommendationFilterForm(
-            request.GET or None,
-            sources=sources,
-            source_options=selectors.source_options(user=request.user, sources=sources),
-            owners=organisation_list(),
-        )
-        recommendations = selectors.recommendation_filter(
-            visible, user=request.user, **form.filters()
-        )
-        page = paginate(request, selectors.recommendation_page_rows(recommendations))
-        return {
-            "title": "Recommendations",
-            "form": form,
-            "page": page,
-            "pagination": pagination_params(request, page),
-            "active_nav": "recommendations",
-        }
-
-    return render_cached_page(request, "recommendations/recommendation_list.html", build)
+    visible = selectors.recommendation_list(user=request.user)
+    sources = selectors.source_choice_list(user=request.user)
+    form = RecommendationFilterForm(
+        request.GET or None,
+        sources=sources,
+        source_options=selectors.source_options(user=request.user, sources=sources),
+        owners=organisation_list(),
+    )
+    recommendations = selectors.recommendation_filter(visible, user=request.user, **form.filters())
+    page = paginate(request, selectors.recommendation_page_rows(recommendations))
+    context = {
+        "title": "Recommendations",
+        "form": form,
+        "page": page,
+        "pagination": pagination_params(request, page),
+        "active_nav": "recommendations",
+    }
+    return _render(request, "recommendation_list.html", context)
 
 
 @login_required
 @require_GET
 def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-        links = recommendation.links_out.select_related("to_recommendation").only(
-            "kind", "to_recommendation__reference"
-        )
-        # Imported here: workforce builds on the register, so the register reaches back lazily.
-        from answerable.workforce.selectors import recommendation_coverage_list
+    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    links = recommendation.links_out.select_related("to_recommendation").only(
+        "kind", "to_recommendation__reference"
+    )
+    # Imported here: workforce builds on the register, so the register reaches back lazily.
+    from answerable.workforce.selectors import recommendation_coverage_list
 
-        return {
-            "title": f"{recommendation.reference}: {recommendation.source.title}",
-            "recommendation": recommendation,
-            "actions": selectors.recommendation_action_list(
-                user=request.user, recommendation=recommendation
-            ),
-            "links": links,
-            "coverage_links": recommendation_coverage_list(
-                user=request.user, recommendation=recommendation
-            ),
-            "timeline": selectors.recommendation_timeline(recommendation=recommendation),
-            "can_manage": selectors.can_manage_register(
-                user=request.user, source=recommendation.source
-            ),
-            "can_assess": selectors.can_assess(user=request.user, recommendation=recommendation),
-            "active_nav": "recommendations",
-        }
-
-    return render_cached_page(request, "recommendations/recommendation_detail.html", build)
+    context = {
+        "title": f"{recommendation.reference}: {recommendation.source.title}",
+        "recommendation": recommendation,
+        "actions": selectors.recommendation_action_list(
+            user=request.user, recommendation=recommendation
+        ),
+        "links": links,
+        "coverage_links": recommendation_coverage_list(
+            user=request.user, recommendation=recommendation
+        ),
+        "timeline": selectors.recommendation_timeline(recommendation=recommendation),
+        "can_manage": selectors.can_manage_register(
+            user=request.user, source=recommendation.source
+        ),
+        "can_assess": selectors.can_assess(user=request.user, recommendation=recommendation),
+        "active_nav": "recommendations",
+    }
+    return _render(request, "recommendation_detail.html", context)
 
 
 @login_required
@@ -394,41 +385,35 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        form = ActionFilterForm(request.GET or None, owners=organisation_list())
-        visible = selectors.action_list(user=request.user)
-        page = paginate(
-            request, selectors.action_page_rows(selectors.action_filter(visible, **form.filters()))
-        )
-        return {
-            "title": "Actions",
-            "form": form,
-            "page": page,
-            "pagination": pagination_params(request, page),
-            "active_nav": "actions",
-        }
-
-    return render_cached_page(request, "recommendations/action_list.html", build)
+    form = ActionFilterForm(request.GET or None, owners=organisation_list())
+    visible = selectors.action_list(user=request.user)
+    page = paginate(
+        request, selectors.action_page_rows(selectors.action_filter(visible, **form.filters()))
+    )
+    context = {
+        "title": "Actions",
+        "form": form,
+        "page": page,
+        "pagination": pagination_params(request, page),
+        "active_nav": "actions",
+    }
+    return _render(request, "action_list.html", context)
 
 
 @login_required
 @require_GET
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        action = selectors.action_get_for_user(user=request.user, pk=pk)
-        return {
-            "title": f"{action.recommendation.reference}: action for {action.owner.name}",
-            "action": action,
-            "timeline": selectors.action_timeline(action=action),
-            "can_update": selectors.can_update_action(user=request.user, action=action),
-            "can_change_date": selectors.can_change_target_date(user=request.user, action=action),
-            "can_assess": selectors.can_assess(
-                user=request.user, recommendation=action.recommendation
-            ),
-            "active_nav": "actions",
-        }
-
-    return render_cached_page(request, "recommendations/action_detail.html", build)
+    action = selectors.action_get_for_user(user=request.user, pk=pk)
+    context = {
+        "title": f"{action.recommendation.reference}: action for {action.owner.name}",
+        "action": action,
+        "timeline": selectors.action_timeline(action=action),
+        "can_update": selectors.can_update_action(user=request.user, action=action),
+        "can_change_date": selectors.can_change_target_date(user=request.user, action=action),
+        "can_assess": selectors.can_assess(user=request.user, recommendation=action.recommendation),
+        "active_nav": "actions",
+    }
+    return _render(request, "action_detail.html", context)
 
 
 @login_required

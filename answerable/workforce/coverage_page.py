@@ -18,9 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 
 from answerable.accounts.models import User
-from answerable.audit.caching import cached_until_next_change
 from answerable.core.jinja2 import govuk_date
-from answerable.organisations.selectors import access_for
 from answerable.workforce import charts, coverage, selectors
 from answerable.workforce.models import Course, WorkforceType
 
@@ -79,20 +77,11 @@ class CoverageFigures:
         return paginator.page(self.gap_page)
 
 
-def coverage_figures_cached(*, user: User, course: Course, page: str | None) -> CoverageFigures:
-    """`coverage_figures` for the user, worked out again after any audited write (ADR 0007).
-
-    Keyed by the user's memberships as well as by what decides the figures: people with the
-    same memberships share them, and only the owning force's own people get a gap list. The
-    course was read before the audit chain's sequence, so its `updated_at` keeps a change
-    committed in between from being kept under the newer sequence.
-    """
+def coverage_figures_for_user(*, user: User, course: Course, page: str | None) -> CoverageFigures:
+    """`coverage_figures` as the user may see them: only the owning force's own people get a
+    gap list."""
     with_gaps = selectors.can_see_gaps(user=user, course=course)
-    page = page if with_gaps else None
-    return cached_until_next_change(
-        ("workforce coverage", course.pk, course.updated_at, access_for(user).key, with_gaps, page),
-        lambda: coverage_figures(course=course, with_gaps=with_gaps, page=page),
-    )
+    return coverage_figures(course=course, with_gaps=with_gaps, page=page if with_gaps else None)
 
 
 def coverage_figures(*, course: Course, with_gaps: bool, page: str | None) -> CoverageFigures:

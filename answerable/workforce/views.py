@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.audit.page_cache import render_cached_page
 from answerable.core.tables import csv_stream
 from answerable.core.views_helpers import pagination_params, run_service
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
@@ -61,48 +60,47 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def course_coverage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        course = selectors.course_get_for_user(user=request.user, pk=pk)
-        figures = coverage_page.coverage_figures_cached(
-            user=request.user, course=course, page=request.GET.get("page")
-        )
-        gaps = figures.gap_pages()
-        links = selectors.course_evidence_list(user=request.user, course=course)
-        return _page_context(
-            {
-                "title": f"{course.title} coverage",
-                "course": course,
-                "figures": figures,
-                "trend_svg": charts.trend_chart(
-                    course_title=course.title, points=figures.trend, target=course.target_percent
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    figures = coverage_page.coverage_figures_for_user(
+        user=request.user, course=course, page=request.GET.get("page")
+    )
+    gaps = figures.gap_pages()
+    links = selectors.course_evidence_list(user=request.user, course=course)
+    return _render(
+        request,
+        "course_coverage.html",
+        {
+            "title": f"{course.title} coverage",
+            "course": course,
+            "figures": figures,
+            "trend_svg": charts.trend_chart(
+                course_title=course.title, points=figures.trend, target=course.target_percent
+            )
+            if figures.trend
+            else "",
+            "dimensions": [
+                (
+                    dimension,
+                    charts.cohort_chart(
+                        course_title=course.title,
+                        dimension_label=dimension.label,
+                        cohorts=dimension.cohorts,
+                        target=course.target_percent,
+                    ),
                 )
-                if figures.trend
-                else "",
-                "dimensions": [
-                    (
-                        dimension,
-                        charts.cohort_chart(
-                            course_title=course.title,
-                            dimension_label=dimension.label,
-                            cohorts=dimension.cohorts,
-                            target=course.target_percent,
-                        ),
-                    )
-                    for dimension in figures.dimensions
-                ],
-                "pagination": pagination_params(request, gaps) if gaps is not None else None,
-                "links": links,
-                "removable": selectors.coverage_link_removable_ids(
-                    user=request.user, course=course, links=links
-                ),
-                "can_link": selectors.can_link_coverage(user=request.user, course=course),
-                "can_manage": selectors.can_manage_courses(
-                    user=request.user, organisation=course.owner
-                ),
-            }
-        )
-
-    return render_cached_page(request, "workforce/course_coverage.html", build)
+                for dimension in figures.dimensions
+            ],
+            "pagination": pagination_params(request, gaps) if gaps is not None else None,
+            "links": links,
+            "removable": selectors.coverage_link_removable_ids(
+                user=request.user, course=course, links=links
+            ),
+            "can_link": selectors.can_link_coverage(user=request.user, course=course),
+            "can_manage": selectors.can_manage_courses(
+                user=request.user, organisation=course.owner
+            ),
+        },
+    )
 
 
 @login_required

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "answerable.audit.caching.RequestSequenceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,10 +117,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Reads and pages kept until the data changes (ADR 0007, 0008). By default each worker keeps
-# its own; DJANGO_CACHE_URL=redis://host:6379/1 shares one cache between all workers, so a
-# page drawn by one serves the others. That Redis holds what signed-in people were shown:
-# keep it private to the application's hosts.
+# Only what is addressed by its own content is cached (drawn charts, built publications);
+# pages and counts are read afresh (ADR 0010). DJANGO_CACHE_URL=redis://host:6379/1 shares one
+# cache between workers: keep it private to the application's hosts.
 CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
 
 # Background work (imports): tasks are stored in the database and run by `manage.py db_worker`

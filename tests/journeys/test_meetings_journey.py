@@ -129,8 +129,8 @@ def test_a_meeting_is_planned_recorded_and_published(
     page.get_by_label("This item is sensitive").check()
     _submit(page, "Add item", "Item 3 added")
     expect(_item(page, "Operation Nightjar")).to_contain_text("Sensitive: not published")
-    # Reordering posts from the meeting page, the second time as served again from the cache
-    # (ADR 0008): each form carries this session's CSRF field, or the browser gets a 403.
+    # Reordering posts from the meeting page: each form carries this session's CSRF field,
+    # or the browser gets a 403.
     nightjar_title = page.locator("h3", has_text="Operation Nightjar")
     _item(page, "Operation Nightjar").get_by_role("button", name=re.compile("Move up")).click()
     expect(nightjar_title).to_contain_text("2. Operation Nightjar")

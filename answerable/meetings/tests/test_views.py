@@ -2,9 +2,7 @@ import datetime
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.core.testing import post_forms_without_csrf, sign_in
@@ -189,15 +187,11 @@ def test_moving_items_from_the_meeting_page(client, scrutiny_officer, item):
 
 
 def test_the_meeting_pages_forms_post_from_each_session_with_csrf_checks(scrutiny_officer, item):
-    """The page is drawn once for both sessions (ADR 0008), each with its own CSRF field."""
+    """Each session's page carries its own CSRF field, which its forms post back."""
     services.agenda_item_add(actor=scrutiny_officer, meeting=item.meeting, title="Two")
     url = reverse("meetings:meeting_detail", args=[item.meeting.pk])
     one, two = (sign_in(Client(enforce_csrf_checks=True), scrutiny_officer) for _ in range(2))
-    with CaptureQueriesContext(connection) as drawn:
-        pages = [one.get(url).content.decode()]
-    with CaptureQueriesContext(connection) as served:
-        pages.append(two.get(url).content.decode())
-    assert len(served) < len(drawn)  # the second session's page came from the cache
+    pages = [one.get(url).content.decode(), two.get(url).content.decode()]
     for client, page in zip((one, two), pages, strict=True):
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         assert token, "the agenda item's forms have no CSRF field"

@@ -1,7 +1,5 @@
 """Pages for meetings as a whole: forward plan, planning, the meeting record, action tracker."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,12 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.audit.page_cache import render_cached_page
 from answerable.core.views_helpers import paginate, pagination_params, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
 from answerable.meetings.models import AccountabilityMeeting
-from answerable.meetings.views._common import page_context, post_data, render_page, require
+from answerable.meetings.views._common import post_data, render_page, require
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 
@@ -72,39 +69,38 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    def build() -> dict[str, Any]:
-        meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
-        access = access_for(request.user)
-        can_plan = selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id)
-        before_meeting = meeting.status in (
-            AccountabilityMeeting.Status.PLANNED,
-            AccountabilityMeeting.Status.PAPERS_RECEIVED,
-        )
-        page = selectors.meeting_page(meeting=meeting, user=request.user)
-        return page_context(
-            {
-                "title": meeting.title,
-                "meeting": meeting,
-                "items": page.items,
-                "review": page.review,
-                "attendees": page.attendees,
-                "raised": page.raised,
-                "raised_on_item": page.raised_on_item,
-                "can_plan": can_plan,
-                "can_upload": selectors.can_upload_paper(
-                    user=request.user, meeting=meeting, attendees=page.attendees
-                ),
-                "respond_org_ids": (
-                    access.organisations_with_role(Membership.Role.LEAD_OFFICER)
-                    if before_meeting
-                    else frozenset()
-                ),
-                "today": timezone.localdate(),
-                "coverage": page.coverage,
-            }
-        )
-
-    return render_cached_page(request, "meetings/meeting_detail.html", build)
+    meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
+    access = access_for(request.user)
+    can_plan = selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id)
+    before_meeting = meeting.status in (
+        AccountabilityMeeting.Status.PLANNED,
+        AccountabilityMeeting.Status.PAPERS_RECEIVED,
+    )
+    page = selectors.meeting_page(meeting=meeting, user=request.user)
+    return render_page(
+        request,
+        "meeting_detail.html",
+        {
+            "title": meeting.title,
+            "meeting": meeting,
+            "items": page.items,
+            "review": page.review,
+            "attendees": page.attendees,
+            "raised": page.raised,
+            "raised_on_item": page.raised_on_item,
+            "can_plan": can_plan,
+            "can_upload": selectors.can_upload_paper(
+                user=request.user, meeting=meeting, attendees=page.attendees
+            ),
+            "respond_org_ids": (
+                access.organisations_with_role(Membership.Role.LEAD_OFFICER)
+                if before_meeting
+                else frozenset()
+            ),
+            "today": timezone.localdate(),
+            "coverage": page.coverage,
+        },
+    )
 
 
 @login_required
