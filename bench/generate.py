@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         "bench/workforce.py existed.",
     )
     parser.add_argument(
+        "--skip-workforce",
+        action="store_true",
+        help="Leave out the workforce step (15-40 minutes at national scale); add it later "
+        "with --add-workforce.",
+    )
+    parser.add_argument(
         "--replace",
         action="store_true",
         help="Delete the SQLite file first. For PostgreSQL, dropdb and createdb yourself.",
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             step()
         print(f"  {name}: {time.perf_counter() - step_started:.1f}s", flush=True)
     step_started = time.perf_counter()
-    workforce = data.workforce()
+    workforce = None if args.skip_workforce else data.workforce()
     print(f"  workforce: {workforce} ({time.perf_counter() - step_started:.1f}s)", flush=True)
     step_started = time.perf_counter()
     finish()
