@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -476,6 +477,7 @@ def assessment_record(
     """Decide assurance on an action or a recommendation. Only scrutiny officers decide."""
     if (action is None) == (recommendation is None):
         raise ValueError("Assess exactly one of an action or a recommendation")
+    action, recommendation = _locked(action), _locked(recommendation)
     subject_recommendation = recommendation or action.recommendation  # type: ignore[union-attr]
     _require(
         can_assess(user=actor, recommendation=subject_recommendation),
@@ -520,6 +522,7 @@ def assurance_reopen(
 ) -> Assessment:
     """Reopen an assured or partly assured decision, with a reason, so work can resume."""
     subject: Action | Recommendation
+    action, recommendation = _locked(action), _locked(recommendation)
     if action is not None and recommendation is None:
         subject, subject_recommendation = action, action.recommendation
     elif recommendation is not None and action is None:
@@ -546,6 +549,22 @@ def assurance_reopen(
         action=action,
         recommendation=recommendation,
         event="assessment.reopened",
+    )
+
+
+Subject = TypeVar("Subject", Action, Recommendation)
+
+
+def _locked(subject: Subject | None) -> Subject | None:
+    """The subject as it stands now, locked until the transaction ends: a decision is made on
+    the status the owner last reported, not the one a page showed."""
+    if subject is None:
+        return None
+    return (
+        type(subject)
+        .objects.select_related("source")
+        .select_for_update(of=("self",))
+        .get(pk=subject.pk)
     )
 
 

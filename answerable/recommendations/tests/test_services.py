@@ -297,6 +297,20 @@ def test_the_scrutiny_officer_assures_a_ready_action(force_action, force_lead, s
     assert event.changes["assurance_status"] == ["not_assessed", "assured"]
 
 
+def test_an_action_marked_ready_after_the_page_was_read_can_be_assured(
+    force_action, force_lead, scrutiny_officer
+):
+    """The decision is checked against the status saved now, not the copy the page read."""
+    read_before = Action.objects.get(pk=force_action.pk)
+    _ready(force_action, force_lead)
+    services.assessment_record(
+        actor=scrutiny_officer, action=read_before, verdict="assured", rationale="Seen it"
+    )
+    force_action.refresh_from_db()
+    assert force_action.assurance_status == AssuranceStatus.ASSURED
+    assert force_action.delivery_status == DeliveryStatus.READY_FOR_ASSESSMENT
+
+
 def test_an_action_not_yet_ready_cannot_be_assured(force_action, scrutiny_officer):
     with pytest.raises(ValidationError):
         services.assessment_record(
