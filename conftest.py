@@ -18,8 +18,8 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: rows of an earlier test, rolled back, may have
-    had the same ids and audit sequence (answerable.audit.caching)."""
+    """Each test starts with an empty cache, so a chart or publication drawn by an earlier
+    test is drawn again."""
     from django.core.cache import cache
 
     cache.clear()

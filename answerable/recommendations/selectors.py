@@ -23,6 +23,7 @@ from django.db.models import (
     Lookup,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.http import Http404
@@ -35,25 +36,23 @@ from answerable.core.jinja2 import govuk_date
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
+    OPEN_STATUSES,
     Action,
+    ActionTally,
     Assessment,
     AssuranceStatus,
     DeliveryStatus,
     Evidence,
     Recommendation,
+    RecommendationTally,
     Source,
+    SourceActionTally,
     TargetDateChange,
     Theme,
     Update,
 )
 
 Role = Membership.Role
-OPEN_STATUSES = [
-    DeliveryStatus.NOT_STARTED,
-    DeliveryStatus.ON_TRACK,
-    DeliveryStatus.OFF_TRACK,
-    DeliveryStatus.READY_FOR_ASSESSMENT,
-]
 
 
 # --- permissions -------------------------------------------------------------------------
@@ -559,44 +558,21 @@ class Dashboard:
 def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dashboard:
     """Counts of the user's visible actions by status, owner and source, with what is due.
 
+    The counts add up the tallies the services keep (`recommendations.tallies`), and the due
+    counts read a partial index of open actions, so no query counts the register itself.
     Every table is bounded: the owners (a few dozen at most), and the ten most urgent
     sources, overdue actions and statutory responses, each with its total, so the page
     stays short for an office with 250 sources or a national viewer with 2,500.
     """
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=30)
-    actions = action_list(user=user)
-    open_actions = actions.filter(delivery_status__in=OPEN_STATUSES)
-    overdue = open_actions.filter(target_on__lt=today).order_by("target_on", "id")
-    due_soon = open_actions.filter(target_on__gte=today, target_on__lte=soon).order_by(
-        "target_on", "id"
-    )
-    # Two small grouped passes over the visible actions, which carry their source: owner by
-    # status with both due counts, and source by assurance (a few rows a source).
-    by_owner = (
-        actions.order_by()
-        .values_list("owner_id", "delivery_status")
-        .annotate(
-            count=Count("id"),
-            overdue=Count("id", filter=Q(target_on__lt=today)),
-            due_soon=Count("id", filter=Q(target_on__gte=today, target_on__lte=soon)),
-        )
-    )
+    organisations = access_for(user).organisation_ids
     owner_counts: dict[int, dict[str, int]] = {}
     status_counts: dict[str, int] = {}
-    overdue_count = due_soon_count = 0
-    for owner_id, status, count, overdue_here, due_soon_here in by_owner:
+    for owner_id, status, count in _visible_action_tallies(organisations):
         owner_counts.setdefault(owner_id, {})[status] = count
         status_counts[status] = status_counts.get(status, 0) + count
-        if status in OPEN_STATUSES:
-            overdue_count += overdue_here
-            due_soon_count += due_soon_here
-    source_counts: dict[int, dict[str, int]] = {}
-    by_source = (
-        actions.order_by().values_list("source_id", "assurance_status").annotate(Count("id"))
-    )
-    for source_id, assurance, count in by_source:
-        source_counts.setdefault(source_id, {})[assurance] = count
+    source_counts = _visible_source_counts(organisations)
     # Rows labelled and ordered by name in the database's collation.
     owner_matrix = [
         (name, owner_counts[pk])
@@ -604,30 +580,29 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         .order_by("name")
         .values_list("pk", "name")
     ]
-    by_assurance = list(
-        recommendation_list(user=user)
-        .values("assurance_status")
-        .annotate(count=Count("id"))
-        .order_by("assurance_status")
+    open_actions = action_list(user=user).filter(delivery_status__in=OPEN_STATUSES)
+    overdue = open_actions.filter(target_on__lt=today).order_by("target_on", "id")
+    due_soon = open_actions.filter(target_on__gte=today, target_on__lte=soon).order_by(
+        "target_on", "id"
     )
     statutory, statutory_count = _statutory_due(user, today)
     # The two short lists' rows come back in one query.
     overdue_ids = PageRows(overdue).ids(slice(0, DASHBOARD_ROWS))
     due_soon_ids = PageRows(due_soon).ids(slice(0, DASHBOARD_ROWS))
-    due_rows = action_page_rows(actions).rows(overdue_ids + due_soon_ids)
+    due_rows = action_page_rows(open_actions).rows(overdue_ids + due_soon_ids)
     return Dashboard(
         by_status=[
             {"delivery_status": status, "count": status_counts[status]}
             for status in sorted(status_counts)
         ],
-        by_assurance=by_assurance,
+        by_assurance=_recommendations_by_assurance(organisations),
         owner_matrix=owner_matrix,
         source_matrix=_least_assured_sources(source_counts),
         source_count=len(source_counts),
         overdue=due_rows[: len(overdue_ids)],
-        overdue_count=overdue_count,
+        overdue_count=overdue.order_by().count(),
         due_soon=due_rows[len(overdue_ids) :],
-        due_soon_count=due_soon_count,
+        due_soon_count=due_soon.order_by().count(),
         statutory=statutory,
         statutory_count=statutory_count,
         # Only scrutiny officers have a queue; everyone else is spared the query.
@@ -637,6 +612,66 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
             else 0
         ),
     )
+
+
+def _visible_action_tallies(organisations: frozenset[int]) -> QuerySet[Any]:
+    """(owner id, delivery status, count) of the actions `_visible_actions` lets the
+    organisations see: those of their offices' sources, and their own."""
+    return (
+        ActionTally.objects.filter(
+            Q(office_id__in=organisations) | Q(owner_id__in=organisations), total__gt=0
+        )
+        .order_by()
+        .values_list("owner_id", "delivery_status")
+        .annotate(Sum("total"))
+    )
+
+
+def _visible_source_counts(organisations: frozenset[int]) -> dict[int, dict[str, int]]:
+    """Visible actions by source and assurance status: the tallies of the organisations'
+    own sources, and a count of their own actions under anyone else's."""
+    counts: dict[int, dict[str, int]] = {}
+    owned = SourceActionTally.objects.filter(
+        _in("source_id", _owned_sources(organisations)), total__gt=0
+    ).values_list("source_id", "assurance_status", "total")
+    elsewhere = (
+        _actions_owned(organisations)
+        .filter(is_archived=False)
+        .exclude(_in("source_id", _owned_sources(organisations)))
+        .order_by()
+        .values_list("source_id", "assurance_status")
+        .annotate(Count("id"))
+    )
+    for rows in (owned, elsewhere):
+        for source_id, assurance, count in rows:
+            counts.setdefault(source_id, {})[assurance] = count
+    return counts
+
+
+def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[str, object]]:
+    """Visible recommendations by assurance status: the tallies of the organisations' own
+    offices, and a count of those they see elsewhere only through an action of their own."""
+    counts: dict[str, int] = {}
+    owned = (
+        RecommendationTally.objects.filter(office_id__in=organisations, total__gt=0)
+        .order_by()
+        .values_list("assurance_status")
+        .annotate(Sum("total"))
+    )
+    elsewhere = (
+        Recommendation.objects.filter(
+            _in("pk", _actions_owned(organisations).values("recommendation_id")),
+            is_archived=False,
+        )
+        .exclude(_in("source_id", _owned_sources(organisations)))
+        .order_by()
+        .values_list("assurance_status")
+        .annotate(Count("id"))
+    )
+    for rows in (owned, elsewhere):
+        for status, count in rows:
+            counts[status] = counts.get(status, 0) + count
+    return [{"assurance_status": status, "count": counts[status]} for status in sorted(counts)]
 
 
 def _least_assured_sources(

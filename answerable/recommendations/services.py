@@ -35,6 +35,12 @@ from answerable.recommendations.selectors import (
     can_manage_register,
     can_update_action,
 )
+from answerable.recommendations.tallies import (
+    action_counted,
+    recommendation_counted,
+    tally_add,
+    tally_move,
+)
 
 # Assurance can only be given once the owner says the work is done.
 ASSURABLE_STATUSES = {DeliveryStatus.READY_FOR_ASSESSMENT, DeliveryStatus.COMPLETED}
@@ -158,6 +164,7 @@ def recommendation_create(
     )
     recommendation.full_clean()
     recommendation.save()
+    tally_add([recommendation_counted(recommendation)])
     theme_objects = theme_get_or_create(names=themes)
     recommendation.themes.set(theme_objects)
     audit_record(
@@ -278,6 +285,7 @@ def action_create(
     )
     action.full_clean()
     action.save()
+    tally_add([action_counted(action)])
     audit_record(
         actor=actor,
         action="action.created",
@@ -409,6 +417,7 @@ def update_post(
     ]
     changes: dict[str, list[object]] = {}
     fields = ["last_update_at", "updated_at"]
+    counted_as = action_counted(action)
     if changed:
         changes["delivery_status"] = [action.delivery_status, new_status]
         action.delivery_status = new_status
@@ -422,6 +431,7 @@ def update_post(
         fields.append("unable_reason")
     action.last_update_at = now
     action.save(update_fields=fields)
+    tally_move(counted_as, action_counted(action))
     if stored:
         changes["evidence"] = [None, [f"{e.title} ({e.sha256 or e.link})" for e in stored]]
     audit_record(
@@ -586,12 +596,15 @@ def _assessment_write(
         assessed_by=actor,
     )
     previous = subject.assurance_status
+    counted = action_counted if action is not None else recommendation_counted
+    counted_as = counted(subject)  # type: ignore[arg-type]
     subject.assurance_status = verdict
     fields = ["assurance_status", "updated_at"]
     if action is not None:
         action.assessed_at = assessment.created_at
         fields.append("assessed_at")
     subject.save(update_fields=fields)
+    tally_move(counted_as, counted(subject))  # type: ignore[arg-type]
     owner = action.owner if action is not None else recommendation.source.owner  # type: ignore[union-attr]
     audit_record(
         actor=actor,

@@ -18,6 +18,7 @@ from answerable.recommendations.models import (
     Source,
     Update,
 )
+from answerable.recommendations.tallies import tally_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,7 @@ def test_seeding_twice_adds_nothing_the_second_time(printed):
     assert first["sources"] == 9
     assert first["recommendations"] == 57
     assert first["actions"] == 40
+    assert tally_differences() == []  # the dashboard's counts match what was seeded
     assert "already there" in again
     # The second run prints the same sign-in block.
     assert again.split("\n", 2)[2] == printed.split("\n", 2)[2]

@@ -25,6 +25,11 @@ from answerable.recommendations.importing.plan import (
 )
 from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.tables import Table
+from answerable.recommendations.tallies import (
+    action_counted,
+    recommendation_counted,
+    tally_add,
+)
 
 T = TypeVar("T")
 # Rows a statement: well under SQLite's 32,766 variables for the widest of these tables.
@@ -205,7 +210,7 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Writ
     actions = [
         Action(
             recommendation=recommendation,
-            source_id=recommendation.source_id,
+            source=recommendation.source,
             owner=planned.owner,
             description=planned.description.strip(),
             target_on=planned.target_on or recommendation.deadline_on,
@@ -213,6 +218,8 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Writ
         for recommendation, planned in planned_actions
     ]
     Action.objects.bulk_create(actions, batch_size=BATCH)
+    tally_add(recommendation_counted(r) for r in recommendations)
+    tally_add(action_counted(a) for a in actions)
     return _Written(recommendations, actions)
 
 

@@ -1,10 +1,12 @@
 import datetime
+from typing import Any
 
 import factory
 
 from answerable.organisations.models import Organisation
 from answerable.organisations.tests.factories import OrganisationFactory
 from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_add
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -27,6 +29,14 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     text = factory.Faker("paragraph", locale="en_GB")
     position = factory.Sequence(lambda n: n)
 
+    @classmethod
+    def _create(cls, model_class: type[Recommendation], *args: Any, **kwargs: Any) -> Any:
+        """Counted in the tallies, as recommendation_create counts it."""
+        recommendation = super()._create(model_class, *args, **kwargs)
+        if not recommendation.is_archived:
+            tally_add([recommendation_counted(recommendation)])
+        return recommendation
+
 
 class ActionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -35,3 +45,11 @@ class ActionFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     owner = factory.SubFactory(OrganisationFactory)
     description = factory.Faker("sentence", locale="en_GB")
+
+    @classmethod
+    def _create(cls, model_class: type[Action], *args: Any, **kwargs: Any) -> Any:
+        """Counted in the tallies, as action_create counts it."""
+        action = super()._create(model_class, *args, **kwargs)
+        if not action.is_archived:
+            tally_add([action_counted(action)])
+        return action

@@ -1,0 +1,157 @@
+"""The register's counts, kept as it changes (issue #12, ADR 0010).
+
+Every service that creates an action or recommendation, or changes a status that is counted,
+moves the tallies in the same transaction, with one upsert that adds to the stored total:
+two writers touching the same tally each add their own change, and a rolled-back change
+takes its tally with it. `tallies_rebuild` counts them from the register again (the
+migration that made them, the benchmark's generator, a data fix made outside the services);
+`tally_differences` says where kept and counted disagree.
+"""
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Model
+
+from answerable.recommendations.models import (
+    Action,
+    ActionTally,
+    Recommendation,
+    RecommendationTally,
+    SourceActionTally,
+)
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[Any, ...]
+
+
+class Tally(NamedTuple):
+    model: type[Model]
+    columns: tuple[str, ...]
+
+
+ACTIONS = Tally(ActionTally, ("office_id", "owner_id", "delivery_status", "assurance_status"))
+SOURCE_ACTIONS = Tally(SourceActionTally, ("source_id", "assurance_status"))
+RECOMMENDATIONS = Tally(RecommendationTally, ("office_id", "assurance_status"))
+
+
+def action_counted(action: Action) -> dict[Tally, Key]:
+    """Where the action is counted: its office (the source's owner), owner and statuses."""
+    office_id = action.source.owner_id
+    return {
+        ACTIONS: (office_id, action.owner_id, action.delivery_status, action.assurance_status),
+        SOURCE_ACTIONS: (action.source_id, action.assurance_status),
+    }
+
+
+def recommendation_counted(recommendation: Recommendation) -> dict[Tally, Key]:
+    return {RECOMMENDATIONS: (recommendation.source.owner_id, recommendation.assurance_status)}
+
+
+def tally_add(counted: Iterable[dict[Tally, Key]], delta: int = 1) -> None:
+    """Count each action or recommendation (as action_counted gives it) `delta` more times."""
+    changes: dict[Tally, Counter[Key]] = {}
+    for places in counted:
+        for tally, key in places.items():
+            changes.setdefault(tally, Counter())[key] += delta
+    for tally, totals in changes.items():
+        _add(tally, totals)
+
+
+def tally_move(before: dict[Tally, Key], after: dict[Tally, Key]) -> None:
+    """Move one action or recommendation from where it was counted to where it is now."""
+    for tally, key in before.items():
+        if after[tally] != key:
+            _add(tally, Counter({key: -1, after[tally]: 1}))
+
+
+def _add(tally: Tally, totals: Counter[Key]) -> None:
+    quote = connection.ops.quote_name
+    table = quote(tally.model._meta.db_table)
+    names = [quote(column) for column in tally.columns]
+    places = ", ".join(["%s"] * (len(names) + 1))
+    # An addition inserts the tally or adds to the stored one (the same statement on SQLite
+    # and PostgreSQL); a subtraction only ever finds one, since what it counted was added.
+    upsert = (
+        f"INSERT INTO {table} ({', '.join(names)}, total) VALUES ({places}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(names)}) DO UPDATE SET total = {table}.total + excluded.total"
+    )
+    subtract = (
+        f"UPDATE {table} SET total = total + %s "  # noqa: S608
+        f"WHERE {' AND '.join(f'{name} = %s' for name in names)}"
+    )
+    # Sorted, so two writers take the tallies' row locks in the same order.
+    changed = sorted((key, delta) for key, delta in totals.items() if delta)
+    with connection.cursor() as cursor:
+        additions = [(*key, delta) for key, delta in changed if delta > 0]
+        if additions:
+            cursor.executemany(upsert, additions)
+        for key, delta in changed:
+            if delta < 0:
+                cursor.execute(subtract, (delta, *key))
+                if cursor.rowcount != 1:
+                    logger.error(
+                        "%s has no tally %s to subtract from: run manage.py "
+                        "register_tallies --rebuild",
+                        tally.model.__name__,
+                        key,
+                    )
+
+
+def _counted() -> dict[Tally, Counter[Key]]:
+    """Every tally counted from the register itself."""
+    live_actions = Action.objects.filter(is_archived=False).order_by()
+    live_recommendations = Recommendation.objects.filter(is_archived=False).order_by()
+    reads = {
+        ACTIONS: live_actions.values_list(
+            F("source__owner_id"), "owner_id", "delivery_status", "assurance_status"
+        ),
+        SOURCE_ACTIONS: live_actions.values_list("source_id", "assurance_status"),
+        RECOMMENDATIONS: live_recommendations.values_list(
+            F("source__owner_id"), "assurance_status"
+        ),
+    }
+    return {
+        tally: Counter({tuple(row[:-1]): row[-1] for row in rows.annotate(Count("id"))})
+        for tally, rows in reads.items()
+    }
+
+
+def _kept() -> dict[Tally, Counter[Key]]:
+    return {
+        tally: Counter(
+            {
+                tuple(row[:-1]): row[-1]
+                for row in tally.model._default_manager.filter(total__gt=0).values_list(
+                    *tally.columns, "total"
+                )
+            }
+        )
+        for tally in (ACTIONS, SOURCE_ACTIONS, RECOMMENDATIONS)
+    }
+
+
+def tally_differences() -> list[str]:
+    """Each tally whose kept total is not the register's count, as "key: kept, counted"."""
+    differences = []
+    kept, counted = _kept(), _counted()
+    for tally in (ACTIONS, SOURCE_ACTIONS, RECOMMENDATIONS):
+        ours, theirs = kept[tally], counted[tally]
+        for key in sorted(set(ours) | set(theirs), key=str):
+            if ours[key] != theirs[key]:
+                differences.append(
+                    f"{tally.model.__name__} {key}: kept {ours[key]}, counted {theirs[key]}"
+                )
+    return differences
+
+
+@transaction.atomic
+def tallies_rebuild() -> None:
+    """Count every tally from the register again, replacing what was kept."""
+    for tally, totals in _counted().items():
+        tally.model._default_manager.all().delete()
+        _add(tally, totals)

@@ -1,0 +1,114 @@
+"""The register's counts are kept by the services as the register changes (issue #12)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from answerable.recommendations import services
+from answerable.recommendations.models import (
+    Action,
+    ActionTally,
+    AssuranceStatus,
+    DeliveryStatus,
+    RecommendationTally,
+)
+from answerable.recommendations.tallies import tally_differences
+from answerable.recommendations.tests.test_importing import run_import
+
+
+def action_tallies() -> dict[tuple[str, str, str], int]:
+    """(owner, delivery status, assurance status): total, for every tally above zero."""
+    return {
+        (tally.owner.name, tally.delivery_status, tally.assurance_status): tally.total
+        for tally in ActionTally.objects.filter(total__gt=0).select_related("owner")
+    }
+
+
+def recommendation_tallies() -> dict[str, int]:
+    return dict(
+        RecommendationTally.objects.filter(total__gt=0).values_list("assurance_status", "total")
+    )
+
+
+def test_adding_updating_and_assessing_keeps_every_tally_exact(
+    scrutiny_officer, source, force, force_lead
+):
+    recommendation = services.recommendation_create(
+        actor=scrutiny_officer, source=source, reference="R1", text="Train every officer."
+    )
+    action = services.action_create(
+        actor=scrutiny_officer, recommendation=recommendation, owner=force, description="Train"
+    )
+    assert action_tallies() == {(force.name, "not_started", "not_assessed"): 1}
+    assert recommendation_tallies() == {"not_assessed": 1}
+
+    services.update_post(
+        actor=force_lead, action=action, narrative="Done", status=DeliveryStatus.COMPLETED
+    )
+    services.assessment_record(
+        actor=scrutiny_officer, action=action, verdict="assured", rationale="Seen the records"
+    )
+    services.assessment_record(
+        actor=scrutiny_officer,
+        recommendation=recommendation,
+        verdict="partly_assured",
+        rationale="One partner to go",
+    )
+    assert action_tallies() == {(force.name, "completed", "assured"): 1}
+    assert recommendation_tallies() == {"partly_assured": 1}
+
+    services.assurance_reopen(actor=scrutiny_officer, action=action, reason="New evidence")
+    assert action_tallies() == {(force.name, "completed", "reopened"): 1}
+    assert tally_differences() == []
+
+
+def test_an_update_with_no_new_status_moves_no_tally(force_action, force_lead, force):
+    services.update_post(actor=force_lead, action=force_action, narrative="Still going")
+    assert action_tallies() == {(force.name, "not_started", "not_assessed"): 1}
+
+
+def test_an_assessment_decided_on_an_old_copy_counts_the_status_saved_since(
+    force_action, force_lead, scrutiny_officer, force
+):
+    """A page read before the owner's update still assesses the action as it now stands."""
+    services.update_post(
+        actor=force_lead, action=force_action, narrative="Ready", status="ready_for_assessment"
+    )
+    assert force_action.delivery_status == DeliveryStatus.NOT_STARTED  # the old copy
+    services.assessment_record(
+        actor=scrutiny_officer, action=force_action, verdict="assured", rationale="Checked"
+    )
+    assert action_tallies() == {(force.name, "ready_for_assessment", "assured"): 1}
+    assert tally_differences() == []
+
+
+def test_a_refused_change_leaves_the_tallies_as_they_were(force_action, force_lead, force):
+    with pytest.raises(ValidationError):
+        services.update_post(
+            actor=force_lead, action=force_action, narrative="", status="completed"
+        )
+    assert action_tallies() == {(force.name, "not_started", "not_assessed"): 1}
+
+
+def test_an_import_counts_what_it_wrote(scrutiny_officer, office, force, council):
+    rows = [
+        ["Inspection", "1", "Train staff.", force.name, ""],
+        ["Inspection", "1", "Train staff.", council.name, ""],
+        ["Inspection", "2", "Share intelligence.", force.name, ""],
+    ]
+    run_import(scrutiny_officer, office, rows)
+    assert action_tallies() == {
+        (force.name, "not_started", "not_assessed"): 2,
+        (council.name, "not_started", "not_assessed"): 1,
+    }
+    assert recommendation_tallies() == {"not_assessed": 2}
+    assert tally_differences() == []
+
+
+def test_the_command_finds_a_change_made_outside_the_services_and_counts_again(force_action, force):
+    Action.objects.filter(pk=force_action.pk).update(assurance_status=AssuranceStatus.ASSURED)
+    with pytest.raises(CommandError, match="4 tallies do not match"):
+        call_command("register_tallies")
+    call_command("register_tallies", "--rebuild")
+    assert action_tallies() == {(force.name, "not_started", "assured"): 1}
+    call_command("register_tallies")  # now matches: no error
