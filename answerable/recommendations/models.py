@@ -413,6 +413,30 @@ class ActionTally(models.Model):
         return f"{self.delivery_status}, {self.assurance_status}: {self.total}"
 
 
+class OpenActionTally(models.Model):
+    """How many open actions with a target date an owner has under an office's sources, by
+    the month of that date (as ActionTally). Everything due before this month is overdue, so
+    the dashboard counts only this month's actions one by one."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    target_month = models.DateField(help_text="The first day of the target date's month.")
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "owner", "target_month"], name="open_action_tally_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="open_action_tally_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_month:%B %Y}: {self.total}"
+
+
 class SourceActionTally(models.Model):
     """How many live actions a source has, by assurance status: the dashboard's least
     assured sources, for the office that owns them (as ActionTally)."""

@@ -329,9 +329,11 @@ def action_target_date_change(
     _require(can_change_target_date(user=actor, action=action), "You cannot re-plan this action")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for changing the target date"})
+    action = _locked(action)  # type: ignore[assignment]
     if new_on == action.target_on:
         raise ValidationError({"new_on": "Enter a target date different from the current one"})
     previous = action.target_on
+    counted_as = action_counted(action)
     TargetDateChange.objects.create(
         action=action,
         previous_on=previous,
@@ -341,6 +343,7 @@ def action_target_date_change(
     )
     action.target_on = new_on
     action.save(update_fields=["target_on", "updated_at"])
+    tally_move(counted_as, action_counted(action))
     audit_record(
         actor=actor,
         action="action.target_date_changed",

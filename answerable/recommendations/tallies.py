@@ -15,10 +15,13 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Model
+from django.db.models.functions import TruncMonth
 
 from answerable.recommendations.models import (
+    OPEN_STATUSES,
     Action,
     ActionTally,
+    OpenActionTally,
     Recommendation,
     RecommendationTally,
     SourceActionTally,
@@ -36,37 +39,52 @@ class Tally(NamedTuple):
 
 ACTIONS = Tally(ActionTally, ("office_id", "owner_id", "delivery_status", "assurance_status"))
 SOURCE_ACTIONS = Tally(SourceActionTally, ("source_id", "assurance_status"))
+OPEN_ACTIONS = Tally(OpenActionTally, ("office_id", "owner_id", "target_month"))
 RECOMMENDATIONS = Tally(RecommendationTally, ("office_id", "assurance_status"))
+TALLIES = (ACTIONS, SOURCE_ACTIONS, OPEN_ACTIONS, RECOMMENDATIONS)
 
 
-def action_counted(action: Action) -> dict[Tally, Key]:
-    """Where the action is counted: its office (the source's owner), owner and statuses."""
+def action_counted(action: Action) -> dict[Tally, Key | None]:
+    """Where the action is counted: its office (the source's owner), owner and statuses, and
+    its target month while it is open (None where it is not counted)."""
     office_id = action.source.owner_id
+    is_due = action.delivery_status in OPEN_STATUSES and action.target_on is not None
     return {
         ACTIONS: (office_id, action.owner_id, action.delivery_status, action.assurance_status),
         SOURCE_ACTIONS: (action.source_id, action.assurance_status),
+        OPEN_ACTIONS: (
+            (office_id, action.owner_id, action.target_on.replace(day=1))  # type: ignore[union-attr]
+            if is_due
+            else None
+        ),
     }
 
 
-def recommendation_counted(recommendation: Recommendation) -> dict[Tally, Key]:
+def recommendation_counted(recommendation: Recommendation) -> dict[Tally, Key | None]:
     return {RECOMMENDATIONS: (recommendation.source.owner_id, recommendation.assurance_status)}
 
 
-def tally_add(counted: Iterable[dict[Tally, Key]], delta: int = 1) -> None:
+def tally_add(counted: Iterable[dict[Tally, Key | None]], delta: int = 1) -> None:
     """Count each action or recommendation (as action_counted gives it) `delta` more times."""
     changes: dict[Tally, Counter[Key]] = {}
     for places in counted:
         for tally, key in places.items():
-            changes.setdefault(tally, Counter())[key] += delta
+            if key is not None:
+                changes.setdefault(tally, Counter())[key] += delta
     for tally, totals in changes.items():
         _add(tally, totals)
 
 
-def tally_move(before: dict[Tally, Key], after: dict[Tally, Key]) -> None:
+def tally_move(before: dict[Tally, Key | None], after: dict[Tally, Key | None]) -> None:
     """Move one action or recommendation from where it was counted to where it is now."""
     for tally, key in before.items():
         if after[tally] != key:
-            _add(tally, Counter({key: -1, after[tally]: 1}))
+            change: Counter[Key] = Counter()
+            if key is not None:
+                change[key] -= 1
+            if after[tally] is not None:
+                change[after[tally]] += 1  # type: ignore[index]
+            _add(tally, change)
 
 
 def _add(tally: Tally, totals: Counter[Key]) -> None:
@@ -111,6 +129,9 @@ def _counted() -> dict[Tally, Counter[Key]]:
             F("source__owner_id"), "owner_id", "delivery_status", "assurance_status"
         ),
         SOURCE_ACTIONS: live_actions.values_list("source_id", "assurance_status"),
+        OPEN_ACTIONS: live_actions.filter(
+            delivery_status__in=OPEN_STATUSES, target_on__isnull=False
+        ).values_list(F("source__owner_id"), "owner_id", TruncMonth("target_on")),
         RECOMMENDATIONS: live_recommendations.values_list(
             F("source__owner_id"), "assurance_status"
         ),
@@ -131,7 +152,7 @@ def _kept() -> dict[Tally, Counter[Key]]:
                 )
             }
         )
-        for tally in (ACTIONS, SOURCE_ACTIONS, RECOMMENDATIONS)
+        for tally in TALLIES
     }
 
 
@@ -139,7 +160,7 @@ def tally_differences() -> list[str]:
     """Each tally whose kept total is not the register's count, as "key: kept, counted"."""
     differences = []
     kept, counted = _kept(), _counted()
-    for tally in (ACTIONS, SOURCE_ACTIONS, RECOMMENDATIONS):
+    for tally in TALLIES:
         ours, theirs = kept[tally], counted[tally]
         for key in sorted(set(ours) | set(theirs), key=str):
             if ours[key] != theirs[key]:

@@ -1,10 +1,12 @@
 """The register's counts are kept by the services as the register changes (issue #12)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from answerable.recommendations import services
+from answerable.recommendations import selectors, services
 from answerable.recommendations.models import (
     Action,
     ActionTally,
@@ -112,3 +114,41 @@ def test_the_command_finds_a_change_made_outside_the_services_and_counts_again(f
     call_command("register_tallies", "--rebuild")
     assert action_tallies() == {(force.name, "not_started", "assured"): 1}
     call_command("register_tallies")  # now matches: no error
+
+
+def test_the_overdue_count_adds_earlier_months_tallies_to_this_months_actions(
+    scrutiny_officer, recommendation, force, force_lead
+):
+    today = datetime.date(2026, 3, 15)
+
+    def add(target_on: datetime.date) -> Action:
+        return services.action_create(
+            actor=scrutiny_officer,
+            recommendation=recommendation,
+            owner=force,
+            description=f"Due {target_on}",
+            target_on=target_on,
+        )
+
+    last_year = add(datetime.date(2025, 11, 30))
+    this_month = add(datetime.date(2026, 3, 2))
+    add(datetime.date(2026, 3, 20))  # due soon, not overdue
+    done = add(datetime.date(2026, 1, 5))
+    services.update_post(actor=force_lead, action=done, narrative="Done", status="completed")
+
+    def overdue() -> int:
+        return selectors.dashboard_summary(user=scrutiny_officer, today=today).overdue_count
+
+    assert overdue() == 2
+    services.action_target_date_change(
+        actor=force_lead, action=this_month, new_on=datetime.date(2026, 2, 27), reason="Moved"
+    )
+    assert overdue() == 2  # now counted in February's tally
+    services.update_post(actor=force_lead, action=last_year, narrative="Done", status="completed")
+    assert overdue() == 1
+    services.action_target_date_change(
+        actor=force_lead, action=this_month, new_on=None, reason="No date agreed yet"
+    )
+    assert overdue() == 0
+    assert selectors.dashboard_summary(user=scrutiny_officer, today=today).due_soon_count == 1
+    assert tally_differences() == []
