@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,6 +44,7 @@ from answerable.recommendations.models import (
     AssuranceStatus,
     DeliveryStatus,
     Evidence,
+    OpenActionTally,
     Recommendation,
     RecommendationTally,
     Source,
@@ -572,7 +574,6 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     for owner_id, status, count in _visible_action_tallies(organisations):
         owner_counts.setdefault(owner_id, {})[status] = count
         status_counts[status] = status_counts.get(status, 0) + count
-    source_counts = _visible_source_counts(organisations)
     # Rows labelled and ordered by name in the database's collation.
     owner_matrix = [
         (name, owner_counts[pk])
@@ -586,6 +587,7 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         "target_on", "id"
     )
     statutory, statutory_count = _statutory_due(user, today)
+    source_matrix, source_count = _least_assured_sources(organisations)
     # The two short lists' rows come back in one query.
     overdue_ids = PageRows(overdue).ids(slice(0, DASHBOARD_ROWS))
     due_soon_ids = PageRows(due_soon).ids(slice(0, DASHBOARD_ROWS))
@@ -597,10 +599,10 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         ],
         by_assurance=_recommendations_by_assurance(organisations),
         owner_matrix=owner_matrix,
-        source_matrix=_least_assured_sources(source_counts),
-        source_count=len(source_counts),
+        source_matrix=source_matrix,
+        source_count=source_count,
         overdue=due_rows[: len(overdue_ids)],
-        overdue_count=overdue.order_by().count(),
+        overdue_count=_overdue_count(organisations, overdue, today),
         due_soon=due_rows[len(overdue_ids) :],
         due_soon_count=due_soon.order_by().count(),
         statutory=statutory,
@@ -627,25 +629,17 @@ def _visible_action_tallies(organisations: frozenset[int]) -> QuerySet[Any]:
     )
 
 
-def _visible_source_counts(organisations: frozenset[int]) -> dict[int, dict[str, int]]:
-    """Visible actions by source and assurance status: the tallies of the organisations'
-    own sources, and a count of their own actions under anyone else's."""
-    counts: dict[int, dict[str, int]] = {}
-    owned = SourceActionTally.objects.filter(
-        _in("source_id", _owned_sources(organisations)), total__gt=0
-    ).values_list("source_id", "assurance_status", "total")
-    elsewhere = (
-        _actions_owned(organisations)
-        .filter(is_archived=False)
-        .exclude(_in("source_id", _owned_sources(organisations)))
-        .order_by()
-        .values_list("source_id", "assurance_status")
-        .annotate(Count("id"))
-    )
-    for rows in (owned, elsewhere):
-        for source_id, assurance, count in rows:
-            counts.setdefault(source_id, {})[assurance] = count
-    return counts
+def _overdue_count(
+    organisations: frozenset[int], overdue: QuerySet[Action], today: datetime.date
+) -> int:
+    """How many visible open actions are past their target date: the tallies of every month
+    before this one, and this month's overdue actions counted one by one."""
+    this_month = today.replace(day=1)
+    before = OpenActionTally.objects.filter(
+        Q(office_id__in=organisations) | Q(owner_id__in=organisations),
+        target_month__lt=this_month,
+    ).aggregate(total=Sum("total"))["total"]
+    return (before or 0) + overdue.filter(target_on__gte=this_month).order_by().count()
 
 
 def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[str, object]]:
@@ -663,7 +657,7 @@ def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[st
             _in("pk", _actions_owned(organisations).values("recommendation_id")),
             is_archived=False,
         )
-        .exclude(_in("source_id", _owned_sources(organisations)))
+        .exclude(source__owner_id__in=organisations)
         .order_by()
         .values_list("assurance_status")
         .annotate(Count("id"))
@@ -675,17 +669,49 @@ def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[st
 
 
 def _least_assured_sources(
-    source_counts: dict[int, dict[str, int]],
-) -> list[tuple[int, str, dict[str, int]]]:
-    """The sources with the most actions not yet assured, most first, then by title."""
+    organisations: frozenset[int],
+) -> tuple[list[tuple[int, str, dict[str, int]]], int]:
+    """The visible sources with the most actions not yet assured, most first, then by title,
+    each with its actions by assurance status; and how many sources have visible actions.
 
-    def not_assured(pk: int) -> int:
-        counts = source_counts[pk]
-        return sum(counts.values()) - counts.get(AssuranceStatus.ASSURED, 0)
-
-    titles = dict(Source.objects.filter(pk__in=list(source_counts)).values_list("pk", "title"))
-    ranked = sorted(source_counts, key=lambda pk: (-not_assured(pk), titles[pk], pk))
-    return [(pk, titles[pk], source_counts[pk]) for pk in ranked[:DASHBOARD_ROWS]]
+    The organisations' own sources are ranked from their tallies, the few others they see
+    through their own actions from those actions: the two never share a source.
+    """
+    tallies = SourceActionTally.objects.filter(
+        _in("source_id", _owned_sources(organisations)), total__gt=0
+    ).order_by()
+    elsewhere = (
+        _actions_owned(organisations)
+        .filter(is_archived=False)
+        .exclude(source__owner_id__in=organisations)
+        .order_by()
+    )
+    assured = Q(assurance_status=AssuranceStatus.ASSURED)
+    parts = [
+        (tallies, Sum("total") - Coalesce(Sum("total", filter=assured), 0), Sum("total")),
+        (elsewhere, Count("id") - Count("id", filter=assured), Count("id")),
+    ]
+    ranked: list[tuple[int, str, int]] = []
+    source_count = 0
+    for rows, not_assured, _count in parts:
+        by_source = rows.values("source_id").annotate(not_assured=not_assured)
+        top = list(
+            by_source.order_by("-not_assured", "source__title", "source_id").values_list(
+                "source_id", "source__title", "not_assured"
+            )[:DASHBOARD_ROWS]
+        )
+        source_count += by_source.count() if len(top) == DASHBOARD_ROWS else len(top)
+        ranked += top
+    ranked = sorted(ranked, key=lambda row: (-row[2], row[1], row[0]))[:DASHBOARD_ROWS]
+    counts: dict[int, dict[str, int]] = {source_id: {} for source_id, _title, _n in ranked}
+    for rows, _not_assured, count in parts:
+        for source_id, assurance, total in (
+            rows.filter(source_id__in=list(counts))
+            .values_list("source_id", "assurance_status")
+            .annotate(count)
+        ):
+            counts[source_id][assurance] = total
+    return [(pk, title, counts[pk]) for pk, title, _n in ranked], source_count
 
 
 def _statutory_due(user: User, today: datetime.date) -> tuple[list[Source], int]:
