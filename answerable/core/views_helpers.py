@@ -28,7 +28,8 @@ def run_service(form: forms.Form, service: Any, **kwargs: Any) -> Any:
 
 
 class Rows(Protocol):
-    """What Paginator reads of a list: its length and slices (a QuerySet, or PageRows)."""
+    """What Paginator reads of a list: its length and slices. The register's long lists page
+    by key instead (core.keyset)."""
 
     def __len__(self) -> int: ...
 

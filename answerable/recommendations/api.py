@@ -1,6 +1,6 @@
 """Read-only JSON API over the register, using the same selectors (and so the same scoping)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -8,8 +8,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from answerable.accounts.models import User
+from answerable.core.keyset import SortKey, keyset_page
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
@@ -21,19 +23,44 @@ def signed_in_user(request: Request) -> User:
     return cast(User, request.user)
 
 
-class RegisterPagination(pagination.PageNumberPagination):
-    page_size = 100
-    max_page_size = 100
-    page_size_query_param = "page_size"
+class RegisterPagination(pagination.BasePagination):
+    """Pages of up to 100 (`page_size`), each linking to the next and previous by the row
+    it starts from, as the list pages do (core.keyset): deep pages cost what the first does."""
 
-    def paginate_queryset(self, queryset, request, view=None):
-        # As the list pages do: sort and skip narrow id rows, then read only the page's rows.
-        rows = (
-            selectors.recommendation_page_rows(queryset)
-            if queryset.model is Recommendation
-            else selectors.action_page_rows(queryset)
+    max_page_size = 100
+
+    def paginate_queryset(  # type: ignore[override]  # only ever given a register queryset
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any]:
+        self.request = request
+        self.page = keyset_page(
+            request,
+            queryset,
+            view.sort_keys(),
+            count=view.list_count(queryset),
+            related=view.list_related,
+            per_page=self._page_size(request),
         )
-        return super().paginate_queryset(rows, request, view)
+        return self.page.rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.page.count,
+                "next": self._link(self.page.next_query),
+                "previous": self._link(self.page.previous_query),
+                "results": data,
+            }
+        )
+
+    def _link(self, query: str | None) -> str | None:
+        return None if query is None else self.request.build_absolute_uri(self.request.path + query)
+
+    def _page_size(self, request: Request) -> int:
+        try:
+            return min(max(int(request.query_params.get("page_size", "")), 1), self.max_page_size)
+        except ValueError:
+            return self.max_page_size
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -87,6 +114,8 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RecommendationSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
+    list_related = ("source",)
+    filters: dict[str, Any]
 
     def get_queryset(self) -> QuerySet[Recommendation]:
         request: Request = self.request
@@ -96,8 +125,17 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
             sources=selectors.source_choice_list(user=user),
             owners=organisation_list(),
         )
+        self.filters = form.filters()
         visible = selectors.recommendation_list(user=user)
-        return selectors.recommendation_filter(visible, user=user, **form.filters())
+        return selectors.recommendation_filter(visible, user=user, **self.filters)
+
+    def sort_keys(self) -> tuple[SortKey, ...]:
+        return selectors.recommendation_sort(self.filters.get("sort", ""))
+
+    def list_count(self, queryset: QuerySet[Recommendation]) -> int:
+        return selectors.recommendation_count(
+            user=signed_in_user(self.request), filtered=queryset, filters=self.filters
+        )
 
     def get_object(self) -> Recommendation:
         try:
@@ -114,12 +152,23 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ActionSerializer
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
+    list_related = ("recommendation", "owner")
+    filters: dict[str, Any]
 
     def get_queryset(self) -> QuerySet[Action]:
         request: Request = self.request
         form = ActionFilterForm(request.query_params or None, owners=organisation_list())
+        self.filters = form.filters()
         visible = selectors.action_list(user=signed_in_user(request))
-        return selectors.action_filter(visible, **form.filters())
+        return selectors.action_filter(visible, **self.filters)
+
+    def sort_keys(self) -> tuple[SortKey, ...]:
+        return selectors.action_sort(self.filters.get("sort", ""))
+
+    def list_count(self, queryset: QuerySet[Action]) -> int:
+        return selectors.action_count(
+            user=signed_in_user(self.request), filtered=queryset, filters=self.filters
+        )
 
 
 extend_schema(tags=["register"])(RecommendationViewSet)

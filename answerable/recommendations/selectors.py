@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     BooleanField,
@@ -34,6 +33,7 @@ from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
 from answerable.core.forms import DrawnOptions
 from answerable.core.jinja2 import govuk_date
+from answerable.core.keyset import SortKey, ordered, rows_in_order
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -589,15 +589,20 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     statutory, statutory_count = _statutory_due(user, today)
     source_matrix, source_count = _least_assured_sources(organisations)
     # The two short lists' rows come back in one query.
-    overdue_ids = PageRows(overdue).ids(slice(0, DASHBOARD_ROWS))
-    due_soon_ids = PageRows(due_soon).ids(slice(0, DASHBOARD_ROWS))
-    due_rows = action_page_rows(open_actions).rows(overdue_ids + due_soon_ids)
+    overdue_ids = list(overdue.values_list("pk", flat=True)[:DASHBOARD_ROWS])
+    due_soon_ids = list(due_soon.values_list("pk", flat=True)[:DASHBOARD_ROWS])
+    due_rows = rows_in_order(
+        open_actions, overdue_ids + due_soon_ids, related=("recommendation", "owner")
+    )
     return Dashboard(
         by_status=[
             {"delivery_status": status, "count": status_counts[status]}
             for status in sorted(status_counts)
         ],
-        by_assurance=_recommendations_by_assurance(organisations),
+        by_assurance=[
+            {"assurance_status": status, "count": count}
+            for status, count in sorted(_recommendation_counts(organisations).items())
+        ],
         owner_matrix=owner_matrix,
         source_matrix=source_matrix,
         source_count=source_count,
@@ -642,7 +647,7 @@ def _overdue_count(
     return (before or 0) + overdue.filter(target_on__gte=this_month).order_by().count()
 
 
-def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[str, object]]:
+def _recommendation_counts(organisations: frozenset[int]) -> dict[str, int]:
     """Visible recommendations by assurance status: the tallies of the organisations' own
     offices, and a count of those they see elsewhere only through an action of their own."""
     counts: dict[str, int] = {}
@@ -665,7 +670,7 @@ def _recommendations_by_assurance(organisations: frozenset[int]) -> list[dict[st
     for rows in (owned, elsewhere):
         for status, count in rows:
             counts[status] = counts.get(status, 0) + count
-    return [{"assurance_status": status, "count": counts[status]} for status in sorted(counts)]
+    return counts
 
 
 def _least_assured_sources(
@@ -726,164 +731,64 @@ def _statutory_due(user: User, today: datetime.date) -> tuple[list[Source], int]
     return awaiting[:DASHBOARD_ROWS], len(awaiting)
 
 
-# --- pages -------------------------------------------------------------------------------
+# --- list totals ------------------------------------------------------------------------
 
 
-class PageRows:
-    """A sorted queryset for Paginator that reads a page's ids first, then only those rows.
-
-    Sorting and skipping narrow (id, sort key) rows is far cheaper than sorting whole rows
-    with their joined source, owner and lead, and a page past the middle of the list is
-    read backwards from the end, so the database skips fewer rows (issue #5: page 1,000 of
-    the register). Every sort ends in the id, so the order is total and reverses exactly.
-    Costs one query more than slicing the queryset.
-    """
-
-    ordered = True
-
-    def __init__(self, queryset: QuerySet[Any], *, related: tuple[str, ...] | None = None) -> None:
-        """`related` narrows the queryset's select_related to what the page shows."""
-        self.queryset = queryset
-        self.related = related
-        self._count: int | None = None
-
-    @functools.cached_property
-    def query_key(self) -> tuple[Any, ...] | None:
-        """The list's SQL and parameters: its visibility rules, filters and order. None when
-        Django knows it matches nothing (someone with no organisations), and has no SQL."""
-        try:
-            return self.queryset.query.sql_with_params()
-        except EmptyResultSet:
-            return None
-
-    def count(self) -> int:
-        if self.query_key is None:
-            return 0
-        if self._count is None:
-            self._count = self.queryset.count()
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[Any]:
-        """Return the rows in the slice, in the queryset's order."""
-        if self.query_key is None:
-            return []
-        return self.rows(self.ids(index))
-
-    def ids(self, index: slice) -> list[Any]:
-        """Return the primary keys in the slice, in the queryset's order."""
-        ids_query = self.queryset.values_list("pk", flat=True)
-        start, stop, total = index.start or 0, index.stop, self._count
-        if total is not None and stop is not None and start > total - stop:
-            return list(ids_query.reverse()[max(total - stop, 0) : total - start])[::-1]
-        return list(ids_query[index])
-
-    def rows(self, ids: list[Any]) -> list[Any]:
-        """Return the rows with these primary keys, in the order given."""
-        # The ids already passed the visibility rules; reading them again by primary key
-        # needs only the related objects the list shows.
-        rows = self.queryset.model._default_manager.filter(pk__in=ids)
-        if self.related is None:
-            rows.query.select_related = self.queryset.query.select_related
-        else:
-            rows = rows.select_related(*self.related)
-        by_id = {row.pk: row for row in rows}
-        return [by_id[pk] for pk in ids]
+def recommendation_count(
+    *, user: User, filtered: QuerySet[Recommendation], filters: dict[str, Any]
+) -> int:
+    """How many recommendations a list shows: from the tallies when it is not narrowed, or
+    narrowed only by assurance status; counted otherwise."""
+    if set(filters) - {"sort", "assurance_status"}:
+        return filtered.count()
+    counts = _recommendation_counts(access_for(user).organisation_ids)
+    if "assurance_status" in filters:
+        return counts.get(filters["assurance_status"], 0)
+    return sum(counts.values())
 
 
-class SourcePageRows(PageRows):
-    """PageRows for a recommendation list sorted by source, paged from per-source counts.
-
-    One grouped query gives each source's number of rows, in the list's order: the total
-    is their sum, and a page's rows lie in the few sources its slice covers, so the
-    database sorts and skips only those sources' rows, never the whole register's (issue
-    #5: page 1,000 for a national viewer sorted 50,000 rows by source title).
-    """
-
-    def __init__(self, queryset: QuerySet[Any], *, related: tuple[str, ...] | None = None) -> None:
-        super().__init__(queryset, related=related)
-        self._sources: list[tuple[int, int]] | None = None
-
-    def source_counts(self) -> list[tuple[int, int]]:
-        """Each source's id and number of rows, in the list's order."""
-        if self.query_key is None:
-            return []
-        if self._sources is None:
-            # Count by source id alone, then join the few thousand groups to their titles:
-            # grouping by title as well made PostgreSQL sort every row by its title first.
-            counts = self.queryset.order_by().values("source_id").annotate(rows=Count("pk"))
-            sql, params = counts.query.sql_with_params()
-            source_table = Source._meta.db_table
-            sql = (
-                f"SELECT counts.source_id, counts.rows FROM ({sql}) counts "  # noqa: S608
-                f"JOIN {source_table} ON {source_table}.id = counts.source_id "
-                f"ORDER BY {source_table}.title, {source_table}.id"
-            )
-
-            def read() -> list[tuple[int, int]]:
-                with connections[self.queryset.db].cursor() as cursor:
-                    cursor.execute(sql, params)
-                    return [tuple(row) for row in cursor.fetchall()]
-
-            self._sources = read()
-            self._count = sum(rows for _source_id, rows in self._sources)
-        return self._sources
-
-    def count(self) -> int:
-        self.source_counts()
-        return self._count or 0
-
-    def ids(self, index: slice) -> list[Any]:
-        start = index.start or 0
-        stop = self.count() if index.stop is None else index.stop
-        covered: list[int] = []
-        first_row, seen = 0, 0
-        for source_id, rows in self.source_counts():
-            if seen + rows > start and seen < stop:
-                if not covered:
-                    first_row = seen
-                covered.append(source_id)
-            seen += rows
-        if not covered:
-            return []
-        ids_query = self.queryset.filter(source_id__in=covered).values_list("pk", flat=True)
-        return list(ids_query[start - first_row : stop - first_row])
-
-
-def recommendation_page_rows(recommendations: QuerySet[Recommendation]) -> PageRows:
-    """A recommendation list's rows for Paginator, paged by source when sorted by source.
-
-    Lists show each row's source title, not the source's owner.
-    """
-    if tuple(recommendations.query.order_by) == RECOMMENDATION_SORTS["source"]:
-        return SourcePageRows(recommendations, related=("source",))
-    return PageRows(recommendations, related=("source",))
-
-
-def action_page_rows(actions: QuerySet[Action]) -> PageRows:
-    """An action list's rows for Paginator: lists show the reference and owner, not the lead."""
-    return PageRows(actions, related=("recommendation", "owner"))
+def action_count(*, user: User, filtered: QuerySet[Action], filters: dict[str, Any]) -> int:
+    """How many actions a list shows: from the tallies when it is narrowed by nothing but
+    owner, delivery and assurance status; counted otherwise."""
+    if set(filters) - {"sort", "owner", "delivery_status", "assurance_status"}:
+        return filtered.count()
+    organisations = access_for(user).organisation_ids
+    tallies = ActionTally.objects.filter(
+        Q(office_id__in=organisations) | Q(owner_id__in=organisations)
+    )
+    for name in ("owner", "delivery_status", "assurance_status"):
+        if name in filters:
+            tallies = tallies.filter(**{name: filters[name]})
+    return tallies.aggregate(total=Sum("total"))["total"] or 0
 
 
 # --- filtering and sorting ---------------------------------------------------------------
 
 RECOMMENDATION_SORTS = {
     # By source, each source's rows together even where two sources share a title.
-    "source": ("source__title", "source_id", "position", "id"),
-    "reference": ("reference", "id"),
-    "deadline": ("deadline_on", "id"),
-    "assurance": ("assurance_status", "id"),
-    "updated": ("-updated_at", "id"),
+    "source": (SortKey("source__title"), SortKey("source_id"), SortKey("position"), SortKey("id")),
+    "reference": (SortKey("reference"), SortKey("id")),
+    "deadline": (SortKey("deadline_on", nullable=True), SortKey("id")),
+    "assurance": (SortKey("assurance_status"), SortKey("id")),
+    "updated": (SortKey("updated_at", descending=True), SortKey("id")),
 }
 ACTION_SORTS = {
-    "target": ("target_on", "id"),
-    "owner": ("owner__name", "id"),
-    "status": ("delivery_status", "id"),
-    "updated": ("-last_update_at", "id"),
-    "reference": ("recommendation__reference", "id"),
+    "target": (SortKey("target_on", nullable=True), SortKey("id")),
+    "owner": (SortKey("owner__name"), SortKey("id")),
+    "status": (SortKey("delivery_status"), SortKey("id")),
+    "updated": (SortKey("last_update_at", descending=True, nullable=True), SortKey("id")),
+    "reference": (SortKey("recommendation__reference"), SortKey("id")),
 }
+
+
+def recommendation_sort(sort: str = "") -> tuple[SortKey, ...]:
+    """A recommendation list's order, by source unless the list asks for another."""
+    return RECOMMENDATION_SORTS.get(sort, RECOMMENDATION_SORTS["source"])
+
+
+def action_sort(sort: str = "") -> tuple[SortKey, ...]:
+    """An action list's order, by target date unless the list asks for another."""
+    return ACTION_SORTS.get(sort, ACTION_SORTS["target"])
 
 
 def recommendation_filter(
@@ -927,7 +832,7 @@ def recommendation_filter(
         queryset = queryset.filter(finding_type=finding_type)
     if theme is not None:
         queryset = queryset.filter(themes=theme)
-    return queryset.order_by(*RECOMMENDATION_SORTS.get(sort, RECOMMENDATION_SORTS["source"]))
+    return ordered(queryset, recommendation_sort(sort))
 
 
 def action_filter(
@@ -961,7 +866,7 @@ def action_filter(
             target_on__gte=today,
             target_on__lte=today + datetime.timedelta(days=30),
         )
-    return queryset.order_by(*ACTION_SORTS.get(sort, ACTION_SORTS["target"]))
+    return ordered(queryset, action_sort(sort))
 
 
 # --- reminders (added for meetings, issue #3) ----------------------------------------------

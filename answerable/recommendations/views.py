@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.keyset import keyset_page, keyset_pagination_params
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,
@@ -146,13 +147,22 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         source_options=selectors.source_options(user=request.user, sources=sources),
         owners=organisation_list(),
     )
-    recommendations = selectors.recommendation_filter(visible, user=request.user, **form.filters())
-    page = paginate(request, selectors.recommendation_page_rows(recommendations))
+    filters = form.filters()
+    recommendations = selectors.recommendation_filter(visible, user=request.user, **filters)
+    page = keyset_page(
+        request,
+        recommendations,
+        selectors.recommendation_sort(filters.get("sort", "")),
+        count=selectors.recommendation_count(
+            user=request.user, filtered=recommendations, filters=filters
+        ),
+        related=("source",),
+    )
     context = {
         "title": "Recommendations",
         "form": form,
         "page": page,
-        "pagination": pagination_params(request, page),
+        "pagination": keyset_pagination_params(page),
         "active_nav": "recommendations",
     }
     return _render(request, "recommendation_list.html", context)
@@ -386,15 +396,20 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
-    visible = selectors.action_list(user=request.user)
-    page = paginate(
-        request, selectors.action_page_rows(selectors.action_filter(visible, **form.filters()))
+    filters = form.filters()
+    actions = selectors.action_filter(selectors.action_list(user=request.user), **filters)
+    page = keyset_page(
+        request,
+        actions,
+        selectors.action_sort(filters.get("sort", "")),
+        count=selectors.action_count(user=request.user, filtered=actions, filters=filters),
+        related=("recommendation", "owner"),
     )
     context = {
         "title": "Actions",
         "form": form,
         "page": page,
-        "pagination": pagination_params(request, page),
+        "pagination": keyset_pagination_params(page),
         "active_nav": "actions",
     }
     return _render(request, "action_list.html", context)

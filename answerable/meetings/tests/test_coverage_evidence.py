@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -103,10 +102,7 @@ def test_the_meeting_page_costs_the_same_queries_however_many_courses_are_linked
 
 def test_a_course_without_figures_yet_says_so(client, item, scrutiny_officer, force):
     course = _coverage(force, item, scrutiny_officer)
-    # Deleted behind the services' back, so without an audit event: the cache cannot tell.
     CoverageFigure.objects.filter(course=course).delete()
-    cache.clear()
     assert "not counted yet for 31 March 2025" in _page(client, scrutiny_officer, item.meeting)
     force.workforce_snapshots.all().delete()
-    cache.clear()
     assert "no workforce snapshot yet" in _page(client, scrutiny_officer, item.meeting)

@@ -1,0 +1,240 @@
+"""Keyset paging: each page starts after, or ends before, the row a link names (issue #12).
+
+A page reads the rows past the named one in the list's order, however deep it is, so the
+thousandth page costs what the first does, where counting off 50,000 rows did not. Links
+carry the sort key of the row they start from; a page number travels with them only to say
+"page 3 of 120".
+"""
+
+import base64
+import binascii
+import datetime
+import json
+import operator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Field, Model, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.http import HttpRequest, QueryDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a list's order. Empty values sort last, on SQLite as on PostgreSQL."""
+
+    field: str
+    descending: bool = False
+    nullable: bool = False
+
+    def order(self, *, backwards: bool = False) -> OrderBy:
+        descending = self.descending != backwards
+        expression = F(self.field)
+        if not self.nullable:
+            return expression.desc() if descending else expression.asc()
+        # Backwards, empty values come first, so reading back from a row mirrors reading on.
+        nulls = {"nulls_first": True} if backwards else {"nulls_last": True}
+        return expression.desc(**nulls) if descending else expression.asc(**nulls)
+
+
+@dataclass
+class KeysetPage:
+    """A page of rows, where it stands in the list, and the addresses of its neighbours."""
+
+    rows: list[Any]
+    number: int
+    count: int
+    per_page: int
+    previous_query: str | None
+    next_query: str | None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+
+def ordered(queryset: QuerySet[Any], keys: Sequence[SortKey]) -> QuerySet[Any]:
+    """The queryset in the keys' order (the last key must be unique, such as the id)."""
+    return queryset.order_by(*(key.order() for key in keys))
+
+
+def keyset_page(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    keys: Sequence[SortKey],
+    *,
+    count: int,
+    related: tuple[str, ...] = (),
+    per_page: int = PER_PAGE,
+) -> KeysetPage:
+    """The page the request's `after` or `before` names (the first without either), read as
+    narrow key rows, then only that page's rows with the `related` objects it shows."""
+    return _page(request.GET, queryset, keys, count=count, related=related, per_page=per_page)
+
+
+def _page(
+    query: QueryDict,
+    queryset: QuerySet[Any],
+    keys: Sequence[SortKey],
+    *,
+    count: int,
+    related: tuple[str, ...],
+    per_page: int,
+) -> KeysetPage:
+    model = queryset.model
+    after = _decode(query.get("after", ""), model, keys)
+    before = None if after else _decode(query.get("before", ""), model, keys)
+    backwards = before is not None
+    start = after or before
+    narrow = queryset.order_by(*(key.order(backwards=backwards) for key in keys))
+    if start is not None:
+        narrow = narrow.filter(_beyond(keys, start, backwards=backwards))
+    found = list(narrow.values_list(*(key.field for key in keys))[: per_page + 1])
+    if start is not None and not found:
+        # The rows past the link's row went since it was drawn: start again at the top.
+        return _page(
+            _without_position(query),
+            queryset,
+            keys,
+            count=count,
+            related=related,
+            per_page=per_page,
+        )
+    more = len(found) > per_page
+    found = found[:per_page]
+    if backwards:
+        found.reverse()
+    if start is None or (backwards and not more):
+        number = 1  # the first page, whatever the link said
+    else:
+        number = max(_number(query), 2 if after else 1)
+    has_previous = number > 1
+    has_next = backwards or more
+    return KeysetPage(
+        rows=rows_in_order(queryset, [row[-1] for row in found], related=related),
+        number=number,
+        count=count,
+        per_page=per_page,
+        previous_query=_query(query, "before", found[0], number - 1) if has_previous else None,
+        next_query=_query(query, "after", found[-1], number + 1) if has_next else None,
+    )
+
+
+def rows_in_order(
+    queryset: QuerySet[Any], ids: list[Any], *, related: tuple[str, ...]
+) -> list[Any]:
+    """The rows with these primary keys, in the order given: the ids already passed the
+    queryset's rules, so reading them again by key needs only the related objects shown."""
+    rows = queryset.model._default_manager.filter(pk__in=ids).select_related(*related)
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids]
+
+
+def keyset_pagination_params(page: KeysetPage) -> dict[str, Any] | None:
+    """govukPagination parameters: previous and next links, each saying which page it is."""
+    if page.previous_query is None and page.next_query is None:
+        return None
+    params: dict[str, Any] = {}
+    of = page.page_count
+    if page.previous_query is not None:
+        params["previous"] = {
+            "href": page.previous_query,
+            "labelText": _("%(number)s of %(count)s") % {"number": page.number - 1, "count": of},
+        }
+    if page.next_query is not None:
+        params["next"] = {
+            "href": page.next_query,
+            "labelText": _("%(number)s of %(count)s") % {"number": page.number + 1, "count": of},
+        }
+    return params
+
+
+def _beyond(keys: Sequence[SortKey], start: list[Any], *, backwards: bool) -> Q:
+    """Rows past `start` in the keys' order (before it, backwards): for each key, rows equal
+    on every key before it and past it on this one."""
+    clauses = []
+    same_so_far = Q()
+    for key, value in zip(keys, start, strict=True):
+        descending = key.descending != backwards
+        empty_last = not backwards
+        past: Q | None
+        if value is None:
+            # Past an empty value come only the filled ones, and only where empties lead.
+            past = None if empty_last else Q(**{f"{key.field}__isnull": False})
+            same = Q(**{f"{key.field}__isnull": True})
+        else:
+            past = Q(**{f"{key.field}__{'lt' if descending else 'gt'}": value})
+            if key.nullable and empty_last:
+                past |= Q(**{f"{key.field}__isnull": True})
+            same = Q(**{key.field: value})
+        if past is not None:
+            clauses.append(same_so_far & past)
+        same_so_far &= same
+    return reduce(operator.or_, clauses) if clauses else Q(pk__in=[])
+
+
+def _field(model: type[Model], path: str) -> Field:
+    *hops, name = path.split("__")
+    for hop in hops:
+        model = model._meta.get_field(hop).related_model  # type: ignore[assignment]
+    if name == "pk":
+        return model._meta.pk
+    return model._meta.get_field(name)  # type: ignore[return-value]
+
+
+def _encode(values: Sequence[Any]) -> str:
+    plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(text: str, model: type[Model], keys: Sequence[SortKey]) -> list[Any] | None:
+    """The sort key a link carries, or None for a missing or mangled one (the first page)."""
+    if not text:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        if not isinstance(values, list) or len(values) != len(keys):
+            return None
+        return [
+            None if value is None else _field(model, key.field).to_python(value)
+            for key, value in zip(keys, values, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, ValidationError):
+        return None
+
+
+POSITION = ("after", "before", "page")
+
+
+def _number(query: QueryDict) -> int:
+    try:
+        return max(1, int(query.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _without_position(query: QueryDict) -> QueryDict:
+    first = query.copy()
+    for name in POSITION:
+        first.pop(name, None)
+    return first
+
+
+def _query(query: QueryDict, direction: str, row: Sequence[Any], number: int) -> str:
+    """The list's address with its filters, starting past (or ending before) `row`."""
+    pairs = [(name, values) for name, values in query.lists() if name not in POSITION]
+    pairs += [(direction, [_encode(row)]), ("page", [str(number)])]
+    return "?" + urlencode(sorted(pairs), doseq=True)
