@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -57,8 +58,14 @@ def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
+    """Sign out on a POST from the page a GET shows: a link or image on another site, which
+    can only GET, cannot sign anyone out (issue #11)."""
+    if request.method == "GET":
+        if not request.user.is_authenticated:
+            return redirect("accounts:sign_in")
+        return render(request, "accounts/sign_out.html", {"title": _("Sign out")})
     auth.logout(request)
-    messages.success(request, "You have signed out")
+    messages.success(request, _("You have signed out"))
     return redirect("accounts:sign_in")
 
 

@@ -106,6 +106,7 @@ def test_the_office_offers_coverage_on_an_agenda_item_and_the_force_changes_the_
     page.locator("#meeting-evidence + ul").get_by_role("link", name="Remove", exact=False).click()
     check_page(page)
     page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     # The force's lead officer adds PCSOs to the audience; the figures are counted again.
     sign_in(page, base, force_lead.email)

@@ -224,6 +224,7 @@ def test_a_meeting_is_planned_recorded_and_published(
     page.get_by_label("How was the action completed").fill("Problem profile received.")
     _submit(page, "Close action", "closed")
     page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
     check_page(page)
 
     # The public sees the summary, the calendar and the feed, and nothing sensitive.

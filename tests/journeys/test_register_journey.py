@@ -127,6 +127,8 @@ def test_an_action_goes_from_update_to_assured(
     expect(timeline).to_contain_text("(PDF,")
     check_page(page)
     page.get_by_role("link", name="Sign out").click()
+    check_page(page)  # the page asking to confirm, whose button posts
+    page.get_by_role("button", name="Sign out").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out")
     check_page(page)
 

@@ -56,6 +56,7 @@ def files(tmp_path) -> dict[str, Path]:
 
 def _sign_out(page: Page) -> None:
     page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out")
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,8 +115,23 @@ def test_checking_for_a_device_costs_one_query(force_lead, django_assert_num_que
 
 def test_signing_out_ends_the_session(client, force_lead):
     _sign_in(client, force_lead.email)
-    client.get(reverse("accounts:sign_out"))
+    client.post(reverse("accounts:sign_out"))
     assert client.get(reverse("recommendations:dashboard")).status_code == 302
+
+
+def test_following_a_sign_out_link_only_asks_and_signs_no_one_out(client, force_lead):
+    """Another site's link or image can only GET, so a GET must not end the session."""
+    _sign_in(client, force_lead.email)
+    page = client.get(reverse("accounts:sign_out")).content.decode()
+    assert '<button type="submit"' in page
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
+
+
+def test_signing_out_needs_the_pages_csrf_token(force_lead):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(force_lead)
+    assert client.post(reverse("accounts:sign_out")).status_code == 403
+    assert client.get(reverse("recommendations:dashboard")).status_code == 200
 
 
 def test_sign_in_never_redirects_off_site(client, force_lead):
