@@ -816,14 +816,19 @@ def recommendation_filter(
     if source is not None:
         queryset = queryset.filter(source=source)
     visible_actions = Action.objects.filter(_visible_actions(access_for(user).organisation_ids))
+    # As _in: PostgreSQL reads the matching actions' recommendations once, rather than
+    # looking up each visible recommendation's actions (229 ms for a national viewer).
     if owner is not None:
         queryset = queryset.filter(
-            pk__in=visible_actions.filter(owner=owner).values("recommendation_id")
+            _in("pk", visible_actions.filter(owner=owner).values("recommendation_id"))
         )
     if delivery_status:
         queryset = queryset.filter(
-            pk__in=visible_actions.filter(delivery_status=delivery_status).values(
-                "recommendation_id"
+            _in(
+                "pk",
+                visible_actions.filter(delivery_status=delivery_status).values(
+                    "recommendation_id"
+                ),
             )
         )
     if assurance_status:
