@@ -1,4 +1,4 @@
-"""What bench/generate.py and bench/run.py share: paths, database URLs and Django set-up."""
+"""What the bench scripts share: paths, database URLs and Django set-up."""
 
 import os
 import sys

@@ -2,155 +2,61 @@
 
     .venv/bin/python bench/run.py                                   # the small SQLite data set
     .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/answerable_bench
+    .venv/bin/python bench/run.py --mixed --users 8 --seconds 120    # reads and writes at once
 
 Needs a database filled by bench/generate.py (and the accounts file it writes). Migrates it if
-needed, counts each page's SQL queries in this process with Django's test client, starts
-gunicorn (2 workers) on a free loopback port with production-like settings, signs in as the
-generated people (the scrutiny officer through two-factor), warms up, then sends a bounded
-number of requests per page at concurrency 1 and 4 and reports p50/p95 latency and requests/s.
-Then it times an import of a generated CSV through the import service, rolled back so the
-data set is unchanged. Prints a table and writes JSON. The server is always stopped.
+needed, records each page's SQL queries in this process with Django's test client and times
+replaying them with a plain cursor (the page's "raw SQL" cost), starts gunicorn (2 workers) on
+a free loopback port with production-like settings, signs in as the generated people (the
+scrutiny officer through two-factor), warms up, then sends a bounded number of requests per
+page at concurrency 1 and 4 and reports p50/p95 latency and requests/s. Then it times an
+import of a generated CSV through the import service, rolled back so the data set is
+unchanged. Prints a table and writes JSON. The server is always stopped.
+
+With --mixed it instead has lead officers of different forces read pages and post progress
+updates through the real forms at once for a fixed time, and checks that every update the
+clients saw succeed is in the database. Those updates stay in the data set.
+
+This file is the entry point and the page measurement. pages.py picks the pages, raw_sql.py
+records and replays their SQL, loopback.py runs gunicorn and the signed-in clients, mixed.py is
+the --mixed mode and report.py sums up and prints what both modes share.
 """
 
 import argparse
 import csv
 import datetime
-import http.client
 import io
 import json
 import os
-import platform
-import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
-from http.cookies import SimpleCookie
+from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+from loopback import Session, serving  # noqa: E402
+from mixed import mixed_mode  # noqa: E402
+from pages import Page, plan_pages  # noqa: E402
+from raw_sql import count_queries  # noqa: E402
+from report import database_version, git_commit, header, machine, markdown, percentile  # noqa: E402
 
-HOST = "127.0.0.1"  # the only address this script ever sends anything to
 WARMUP = 5
-COLD_VIEWS = 3  # views after emptying the cache, for the first-view-after-a-change figures
 PAGE_TIME_LIMIT = 60.0  # seconds per page and concurrency, whatever --requests says
 TARGET_P95_MS = 30.0
 # The target holds at concurrency 1: with two sync workers on two cores, four clients at once
 # wait for each other, so c4's p95 is at least twice a request's own time (bench/README.md).
 TARGET_LEVEL = "c1"
-API_LIST = "/api/v1/recommendations/"
-# Recommendations with an off-track action, of one finding type, by deadline.
-FILTERED = {"delivery_status": "off_track", "finding_type": "recommendation", "sort": "deadline"}
-SEARCH = "missing children"
+# Issue #12: a page may cost at most three times its own SQL, plus 5 ms, at concurrency 1.
+RAW_FACTOR = 3
+RAW_ALLOWANCE_MS = 5.0
 
 
-@dataclass
-class Page:
-    key: str
-    title: str
-    persona: str
-    path: str = ""
-    skipped: str = ""  # why the page is not measured, when it is not
-    stress: bool = False  # a worst case reported beside the targets, not one of them
-    queries: int | None = None
-    sql_ms: float | None = None
-    # The first view after a change, when nothing is cached (ADR 0007): queries and the
-    # median time in this process of a few such views.
-    cold_queries: int | None = None
-    cold_ms: float | None = None
-    results: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-# --- HTTP on the loopback interface only ---------------------------------------------------
-
-
-class Session:
-    """A signed-in browser: cookies and CSRF handled with http.client, one connection a request."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], bytes]:
-        if not path.startswith("/"):
-            raise ValueError(f"Only paths on {HOST} are requested, not {path}")
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
-        headers = {"Host": HOST}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-            for header in response.headers.get_all("Set-Cookie") or []:
-                for name, morsel in SimpleCookie(header).items():
-                    self.cookies[name] = morsel.value
-            return response.status, dict(response.headers.items()), content
-        finally:
-            connection.close()
-
-    def csrf_form(self, path: str) -> str:
-        status, _headers, content = self.request("GET", path)
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
-        if status != 200 or not match:
-            raise RuntimeError(f"GET {path} gave {status} without a CSRF token")
-        return match.group(1).decode()
-
-    def sign_in(self, email: str, password: str, totp_key: str | None = None) -> None:
-        token = self.csrf_form("/account/sign-in/")
-        status, headers, _ = self.request(
-            "POST",
-            "/account/sign-in/",
-            {"csrfmiddlewaretoken": token, "email": email, "password": password},
-        )
-        if status != 302:
-            raise RuntimeError(f"Signing in as {email} gave {status}, not a redirect")
-        if totp_key is not None:
-            self.two_factor(email, totp_key)
-        status, headers, _ = self.request("GET", "/register/")
-        if status != 200:
-            raise RuntimeError(f"{email} is not signed in: the dashboard gave {status}")
-
-    def two_factor(self, email: str, totp_key: str) -> None:
-        from django_otp.oath import TOTP
-
-        # A code cannot be used twice: if the current one was (a run moments ago), use the next.
-        for drift in (0, 1):
-            totp = TOTP(bytes.fromhex(totp_key), drift=drift)
-            token = self.csrf_form("/account/two-factor/")
-            status, _h, _c = self.request(
-                "POST",
-                "/account/two-factor/",
-                {"csrfmiddlewaretoken": token, "token": f"{totp.token():06d}"},
-            )
-            if status == 302:
-                return
-        raise RuntimeError(f"Two-factor sign-in failed for {email}")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
+# --- page latency over HTTP ---------------------------------------------------------------
 
 
 def measure(session: Session, path: str, *, requests: int, concurrency: int) -> dict[str, float]:
@@ -191,246 +97,6 @@ def measure(session: Session, path: str, *, requests: int, concurrency: int) -> 
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "rps": round(len(latencies) / wall, 1),
     }
-
-
-class Server:
-    """gunicorn in its own process group, stopped with the group whatever happens."""
-
-    def __init__(self, url: str, workers: int, log: Path) -> None:
-        self.port = free_port()
-        self.log = log
-        env = {**os.environ, **common.server_env(url)}
-        command = [
-            str(common.ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"{HOST}:{self.port}",
-            "-w",
-            str(workers),
-            "--error-logfile",
-            str(log),
-        ]
-        with log.open("ab") as output:
-            self.process = subprocess.Popen(
-                command,
-                cwd=common.ROOT,
-                env=env,
-                start_new_session=True,
-                stdout=output,
-                stderr=output,
-            )
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited with {self.process.returncode}; see {self.log}"
-                )
-            try:
-                status, _h, _c = Session(self.port).request("GET", "/account/sign-in/")
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within {timeout:.0f}s; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
-
-
-# --- pages and what they are measured on --------------------------------------------------
-
-
-def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
-    """The pages to measure, with the rows they show picked from the data set."""
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from answerable.accounts.models import User
-    from answerable.recommendations import selectors
-
-    personas = accounts["personas"]
-    lead = User.objects.get(email=personas["lead"]["email"])
-    register = reverse("recommendations:recommendation_list")
-    actions = reverse("recommendations:action_list")
-    dashboard = reverse("recommendations:dashboard")
-    # The lead's busiest recommendation and action: the longest timelines they can open.
-    recommendation = (
-        selectors.recommendation_list(user=lead)
-        .annotate(actions_count=Count("actions", distinct=True))
-        .order_by("-actions_count", "-pk")
-        .first()
-    )
-    action = (
-        selectors.action_list(user=lead)
-        .annotate(updates_count=Count("updates"))
-        .order_by("-updates_count", "pk")
-        .first()
-    )
-    search = f"{register}?{urlencode({'q': SEARCH})}"
-    pages = [
-        Page("dashboard", "Dashboard", "lead", dashboard),
-        Page("dashboard_office", "Dashboard", "scrutiny", dashboard),
-        Page("register_p1", "Register list, page 1", "lead", register),
-        Page("register_p1000", "Register list, page 1000", "national", f"{register}?page=1000"),
-        Page(
-            "register_filtered",
-            "Register filtered and sorted",
-            "lead",
-            f"{register}?{urlencode(FILTERED)}",
-        ),
-        Page("search", "Full-text search", "lead", search),
-        Page(
-            "recommendation_detail",
-            "Recommendation with timeline",
-            "lead",
-            recommendation.get_absolute_url() if recommendation else "",
-        ),
-        Page(
-            "action_detail",
-            "Action with timeline",
-            "lead",
-            action.get_absolute_url() if action else "",
-        ),
-        Page("action_list", "Action list", "lead", actions),
-        api_page(),
-    ]
-    pages.append(meeting_page(accounts))
-    pages.append(coverage_page(accounts, lead))
-    # The same pages for someone who sees the whole register: the worst case, not a target.
-    pages += [
-        Page("dashboard_national", "Dashboard", "national", dashboard, stress=True),
-        Page("register_national_p1", "Register list, page 1", "national", register, stress=True),
-        Page("search_national", "Full-text search", "national", search, stress=True),
-        Page("action_list_national", "Action list", "national", actions, stress=True),
-    ]
-    for page in pages:
-        if not page.path and not page.skipped:
-            page.skipped = "nothing to show in this data set"
-    return pages
-
-
-def api_page() -> Page:
-    """The JSON API's recommendation list, 100 to a page, once the API exists."""
-    from django.urls import Resolver404, resolve
-
-    page = Page("api_list", "JSON API list of 100", "lead")
-    try:
-        resolve(API_LIST)
-    except Resolver404:
-        page.skipped = "not built"
-    else:
-        page.path = f"{API_LIST}?page_size=100"
-    return page
-
-
-def meeting_page(accounts: dict) -> Page:  # type: ignore[type-arg]
-    """The office's most recent held meeting with the longest agenda, for its scrutiny officer."""
-    from django.apps import apps
-    from django.db.models import Count
-    from django.urls import NoReverseMatch, reverse
-    from django.utils import timezone
-
-    page = Page("meeting", "Meeting page", "scrutiny")
-    try:
-        reverse("meetings:meeting_detail", args=[1])
-    except NoReverseMatch:
-        page.skipped = "meetings app not built yet"
-        return page
-    if not apps.is_installed("answerable.meetings"):
-        page.skipped = "meetings app not installed"
-        return page
-    from answerable.meetings.models import AccountabilityMeeting
-
-    office = accounts["offices"][0]["office"]
-    meeting = (
-        AccountabilityMeeting.objects.filter(office__name=office, starts_at__lt=timezone.now())
-        .annotate(items_count=Count("items"))
-        .order_by("-items_count", "-starts_at")
-        .first()
-    )
-    if meeting is not None:
-        page.path = meeting.get_absolute_url()
-    return page
-
-
-def coverage_page(accounts: dict, lead) -> Page:  # type: ignore[no-untyped-def, type-arg]
-    """A course's coverage page for the force's lead officer, once the workforce app has one."""
-    from django.urls import NoReverseMatch, reverse
-
-    page = Page("coverage", "Coverage page", "lead")
-    try:
-        reverse("workforce:course_coverage", args=[1])
-    except NoReverseMatch:
-        page.skipped = "workforce coverage page not built yet"
-        return page
-    from answerable.workforce.models import Course, Snapshot
-
-    organisation_ids = lead.memberships.values("organisation_id")
-    course = (
-        Course.objects.filter(owner_id__in=organisation_ids, is_archived=False)
-        .filter(owner__workforce_snapshots__isnull=False)
-        .order_by("pk")
-        .first()
-    )
-    if course is None or not Snapshot.objects.filter(organisation=course.owner).exists():
-        page.skipped = "no workforce data (bench/workforce.py not run)"
-        return page
-    page.path = reverse("workforce:course_coverage", args=[course.pk])
-    return page
-
-
-def count_queries(pages: list[Page], accounts: dict) -> None:  # type: ignore[type-arg]
-    """Count each page's SQL queries with the test client, against the same database."""
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from answerable.accounts.models import User
-
-    clients: dict[str, Client] = {}
-    for name, persona in accounts["personas"].items():
-        user = User.objects.get(email=persona["email"])
-        client = Client(SERVER_NAME=HOST)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is not None:
-            # What django_otp.login() stores once the code is accepted.
-            session = client.session
-            session["otp_device_id"] = device.persistent_id
-            session.save()
-        clients[name] = client
-    for page in pages:
-        if page.skipped:
-            continue
-        client = clients[page.persona]
-        response = client.get(page.path)  # fills per-process caches, as a warm worker has
-        if response.status_code != 200:
-            raise RuntimeError(f"{page.path} gave {response.status_code} in the test client")
-        with CaptureQueriesContext(connection) as captured:
-            client.get(page.path)
-        page.queries = len(captured.captured_queries)
-        page.sql_ms = round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1)
-        cold_times = []
-        for _ in range(COLD_VIEWS):
-            cache.clear()
-            started = time.perf_counter()
-            with CaptureQueriesContext(connection) as captured:
-                client.get(page.path)
-            cold_times.append((time.perf_counter() - started) * 1000)
-        page.cold_queries = len(captured.captured_queries)
-        page.cold_ms = round(statistics.median(cold_times), 1)
 
 
 # --- import throughput --------------------------------------------------------------------
@@ -487,70 +153,144 @@ def import_throughput(accounts: dict, rows: int) -> dict[str, float]:  # type: i
     }
 
 
-# --- reporting ----------------------------------------------------------------------------
+# --- the targets and the pages' table -----------------------------------------------------
 
 
-def machine() -> dict[str, object]:
-    cpu = ""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    memory_kb = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal"):
-            memory_kb = int(line.split()[1])
-    return {
-        "nproc": os.cpu_count(),
-        "memory_gb": round(memory_kb / 1024 / 1024, 1),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "load_average_at_start": os.getloadavg(),
-    }
+def raw_ratio(page: Page) -> float | None:
+    """The page's c1 p50 over its raw SQL time: what the app adds to the database's work."""
+    p50 = page.results.get(TARGET_LEVEL, {}).get("p50_ms")
+    if p50 is None or not page.raw_sql_ms:
+        return None
+    return round(p50 / page.raw_sql_ms, 1)
 
 
-def database_version() -> str:
-    from django.db import connection
+def within_raw_target(page: Page) -> bool | None:
+    p50 = page.results.get(TARGET_LEVEL, {}).get("p50_ms")
+    if p50 is None or page.raw_sql_ms is None:
+        return None
+    return p50 <= RAW_FACTOR * page.raw_sql_ms + RAW_ALLOWANCE_MS
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.vendor
+
+def optional(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def table(pages: list[Page], levels: list[int]) -> str:
-    """A Markdown table: one row a page, p50/p95/req/s at each concurrency, and a note."""
-    head = ["Page", "As", "Queries", "Cold queries", "Cold ms"]
+    """One row a page: its SQL, p50/p95/req/s at each concurrency, the raw SQL target, a note."""
+    head = ["Page", "As", "Queries", "SQL ms", "Raw SQL ms"]
     for level in levels:
         head += [f"c{level} p50 ms", f"c{level} p95 ms", f"c{level} req/s"]
-    head.append("Note")
+    head += [
+        f"{TARGET_LEVEL} p50 / raw",
+        f"≤ {RAW_FACTOR}×raw+{RAW_ALLOWANCE_MS:.0f}",
+        "Note",
+    ]
     lines = [head]
     for page in pages:
-        row = [
-            page.title,
-            page.persona,
-            *("" if value is None else str(value) for value in (page.queries, page.cold_queries)),
-            "" if page.cold_ms is None else str(page.cold_ms),
-        ]
+        row = [page.title, page.persona]
+        row += [optional(value) for value in (page.queries, page.sql_ms, page.raw_sql_ms)]
         for level in levels:
             result = page.results.get(f"c{level}", {})
             row += [str(result.get(key, "")) for key in ("p50_ms", "p95_ms", "rps")]
+        within = within_raw_target(page)
+        row += [optional(raw_ratio(page)), "" if within is None else ("yes" if within else "no")]
         note = page.skipped or ("worst case, not a target" if page.stress else "")
         if not page.skipped and not page.stress:
             p95 = page.results.get(TARGET_LEVEL, {}).get("p95_ms", 0)
             note = "over target" if p95 > TARGET_P95_MS else ""
         lines.append([*row, note])
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    out = []
-    for index, line in enumerate(lines):
-        out.append("| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)) + " |")
-        if index == 0:
-            out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(out)
+    return markdown(lines)
+
+
+# --- the page mode, and main --------------------------------------------------------------
+
+
+def measure_pages(
+    args: argparse.Namespace,
+    accounts: dict[str, Any],
+    report: dict[str, Any],
+) -> None:
+    """Each page's SQL and raw SQL time, then its latency at concurrency 1 and 4, then imports."""
+    from django.db import connections
+
+    levels = [1, 4]
+    pages = plan_pages(accounts)
+    if args.only:
+        pages = [page for page in pages if page.key in args.only]
+    print(f"{report['database']}, {accounts.get('scale')} scale; recording queries…", flush=True)
+    count_queries(pages, accounts)
+    connections.close_all()
+
+    server = serving(args.database_url, args.workers)
+    try:
+        sessions: dict[str, Session] = {}
+        for name in sorted({page.persona for page in pages if not page.skipped}):
+            persona = accounts["personas"][name]
+            session = Session(server.port)
+            session.sign_in(persona["email"], accounts["password"], persona.get("totp_key"))
+            sessions[name] = session
+        for page in pages:
+            if page.skipped:
+                print(f"  {page.title} ({page.persona}): {page.skipped}", flush=True)
+                continue
+            session = sessions[page.persona]
+            measure(session, page.path, requests=WARMUP * args.workers, concurrency=args.workers)
+            for level in levels:
+                page.results[f"c{level}"] = measure(
+                    session, page.path, requests=args.requests, concurrency=level
+                )
+            c1, c4 = page.results["c1"], page.results["c4"]
+            print(
+                f"  {page.title} ({page.persona}): {page.queries} queries, raw SQL "
+                f"{page.raw_sql_ms} ms, c1 p50 {c1['p50_ms']} p95 {c1['p95_ms']} ms, "
+                f"c4 p95 {c4['p95_ms']} ms",
+                flush=True,
+            )
+    finally:
+        server.stop()
+
+    throughput = import_throughput(accounts, args.import_rows)
+    report["load_average_at_end"] = os.getloadavg()
+    report["requests_per_level"] = args.requests
+    report["import"] = throughput
+    report["pages"] = [
+        {
+            **asdict(page),
+            "c1_p50_over_raw": raw_ratio(page),
+            "within_raw_target": within_raw_target(page),
+        }
+        for page in pages
+    ]
+    report["over_target"] = [
+        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms"
+        for page in pages
+        if not page.stress
+        and (result := page.results.get(TARGET_LEVEL))
+        and result["p95_ms"] > TARGET_P95_MS
+    ]
+    targets = [page for page in pages if not page.stress and within_raw_target(page) is not None]
+    report["over_raw_target"] = [
+        f"{page.title} ({page.persona})" for page in targets if not within_raw_target(page)
+    ]
+    print()
+    print(header(report))
+    print(f"{args.requests} requests a page at each concurrency · gunicorn -w {args.workers}")
+    print(table(pages, levels))
+    print(
+        f"Import: {throughput['rows']} rows in {throughput['seconds']}s = "
+        f"{throughput['rows_per_s']} rows/s ({throughput['result']}; rolled back)"
+    )
+    if report["over_target"]:
+        print(
+            f"Over the {TARGET_P95_MS:.0f} ms p95 target at {TARGET_LEVEL}: "
+            + "; ".join(report["over_target"])
+        )
+    over_raw = report["over_raw_target"]
+    print(
+        f"Over {RAW_FACTOR}× raw SQL + {RAW_ALLOWANCE_MS:.0f} ms at {TARGET_LEVEL} p50: "
+        f"{len(over_raw)} of {len(targets)} target pages"
+        + (f" ({'; '.join(over_raw)})" if over_raw else "")
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,9 +312,25 @@ def main(argv: list[str] | None = None) -> int:
         "--import-rows", type=int, default=1000, help="Rows in the import file (default 1000)."
     )
     parser.add_argument("--only", action="append", default=[], help="Measure only these page keys.")
+    mixed = parser.add_argument_group("mixed reads and writes (instead of the pages)")
+    mixed.add_argument(
+        "--mixed", action="store_true", help="Lead officers read and post updates at once."
+    )
+    mixed.add_argument("--users", type=int, default=8, help="Simulated users (default 8).")
+    mixed.add_argument("--seconds", type=float, default=120, help="How long (default 120).")
+    mixed.add_argument(
+        "--write-share",
+        type=float,
+        default=0.10,
+        help="Share of a user's steps that post an update (default 0.10).",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.requests <= 10_000:
         parser.error("--requests must be between 1 and 10,000")
+    if not 1 <= args.users <= 64 or not 1 <= args.seconds <= 3600:
+        parser.error("--users must be between 1 and 64 and --seconds between 1 and 3,600")
+    if not 0 <= args.write_share <= 1:
+        parser.error("--write-share must be between 0 and 1")
     url = args.database_url
     accounts_file = common.accounts_path(url)
     if not accounts_file.exists():
@@ -583,87 +339,26 @@ def main(argv: list[str] | None = None) -> int:
 
     common.django_setup(url)
     from django.core.management import call_command
-    from django.db import connections
+    from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
-    levels = [1, 4]
-    report: dict[str, object] = {
+    report: dict[str, Any] = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": git_commit(),
         "machine": machine(),
         "database": database_version(),
+        "database_vendor": connection.vendor,
         "database_url": url.split("@")[-1],
         "scale": accounts.get("scale"),
         "anchor_date": accounts.get("anchor_date"),
         "counts": accounts.get("counts"),
-        "requests_per_level": args.requests,
         "workers": args.workers,
         "personas": {k: v["about"] for k, v in accounts["personas"].items()},
     }
-    pages = plan_pages(accounts)
-    if args.only:
-        pages = [page for page in pages if page.key in args.only]
-    print(f"{report['database']}, {accounts.get('scale')} scale; counting queries…", flush=True)
-    count_queries(pages, accounts)
-    connections.close_all()
-
-    log = common.RESULTS / f"{common.database_label(url)}.gunicorn.log"
-    server = Server(url, args.workers, log)
-    try:
-        server.wait_ready()
-        sessions: dict[str, Session] = {}
-        for name in sorted({page.persona for page in pages if not page.skipped}):
-            persona = accounts["personas"][name]
-            session = Session(server.port)
-            session.sign_in(persona["email"], accounts["password"], persona.get("totp_key"))
-            sessions[name] = session
-        for page in pages:
-            if page.skipped:
-                print(f"  {page.title} ({page.persona}): {page.skipped}", flush=True)
-                continue
-            session = sessions[page.persona]
-            measure(session, page.path, requests=WARMUP * args.workers, concurrency=args.workers)
-            for level in levels:
-                page.results[f"c{level}"] = measure(
-                    session, page.path, requests=args.requests, concurrency=level
-                )
-            c1, c4 = page.results["c1"], page.results["c4"]
-            print(
-                f"  {page.title} ({page.persona}): {page.queries} queries, "
-                f"c1 p95 {c1['p95_ms']} ms, c4 p95 {c4['p95_ms']} ms",
-                flush=True,
-            )
-    finally:
-        server.stop()
-
-    throughput = import_throughput(accounts, args.import_rows)
-    report["import"] = throughput
-    report["load_average_at_end"] = os.getloadavg()
-    report["pages"] = [asdict(page) for page in pages]
-    report["over_target"] = [
-        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms"
-        for page in pages
-        if not page.stress
-        and (result := page.results.get(TARGET_LEVEL))
-        and result["p95_ms"] > TARGET_P95_MS
-    ]
-    print()
-    print(
-        f"{report['database']} · {accounts.get('scale')} scale · {args.requests} requests a "
-        f"page at each concurrency · gunicorn -w {args.workers}"
-    )
-    start_load = ", ".join(f"{x:.1f}" for x in report["machine"]["load_average_at_start"])
-    end_load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"Load average at start {start_load}, at end {end_load} (2 cores shared).")
-    print(table(pages, levels))
-    print(
-        f"Import: {throughput['rows']} rows in {throughput['seconds']}s = "
-        f"{throughput['rows_per_s']} rows/s ({throughput['result']}; rolled back)"
-    )
-    if report["over_target"]:
-        print(
-            f"Over the {TARGET_P95_MS:.0f} ms p95 target at {TARGET_LEVEL}: "
-            + "; ".join(report["over_target"])
-        )
+    if args.mixed:
+        mixed_mode(args, accounts, report)
+    else:
+        measure_pages(args, accounts, report)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -1,0 +1,162 @@
+"""The pages run.py measures, whom each is measured as and the rows it shows from the data set."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+API_LIST = "/api/v1/recommendations/"
+# Recommendations with an off-track action, of one finding type, by deadline.
+FILTERED = {"delivery_status": "off_track", "finding_type": "recommendation", "sort": "deadline"}
+SEARCH = "missing children"
+
+
+@dataclass
+class Page:
+    key: str
+    title: str
+    persona: str
+    path: str = ""
+    skipped: str = ""  # why the page is not measured, when it is not
+    stress: bool = False  # a worst case reported beside the targets, not one of them
+    queries: int | None = None
+    sql_ms: float | None = None  # the queries' own time in this process, as the page ran them
+    raw_sql_ms: float | None = None  # median time to replay them with a plain cursor
+    results: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
+    """The pages to measure, with the rows they show picked from the data set."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from answerable.accounts.models import User
+    from answerable.recommendations import selectors
+
+    personas = accounts["personas"]
+    lead = User.objects.get(email=personas["lead"]["email"])
+    register = reverse("recommendations:recommendation_list")
+    actions = reverse("recommendations:action_list")
+    dashboard = reverse("recommendations:dashboard")
+    # The lead's busiest recommendation and action: the longest timelines they can open.
+    recommendation = (
+        selectors.recommendation_list(user=lead)
+        .annotate(actions_count=Count("actions", distinct=True))
+        .order_by("-actions_count", "-pk")
+        .first()
+    )
+    action = (
+        selectors.action_list(user=lead)
+        .annotate(updates_count=Count("updates"))
+        .order_by("-updates_count", "pk")
+        .first()
+    )
+    search = f"{register}?{urlencode({'q': SEARCH})}"
+    pages = [
+        Page("dashboard", "Dashboard", "lead", dashboard),
+        Page("dashboard_office", "Dashboard", "scrutiny", dashboard),
+        Page("register_p1", "Register list, page 1", "lead", register),
+        Page("register_p1000", "Register list, page 1000", "national", f"{register}?page=1000"),
+        Page(
+            "register_filtered",
+            "Register filtered and sorted",
+            "lead",
+            f"{register}?{urlencode(FILTERED)}",
+        ),
+        Page("search", "Full-text search", "lead", search),
+        Page(
+            "recommendation_detail",
+            "Recommendation with timeline",
+            "lead",
+            recommendation.get_absolute_url() if recommendation else "",
+        ),
+        Page(
+            "action_detail",
+            "Action with timeline",
+            "lead",
+            action.get_absolute_url() if action else "",
+        ),
+        Page("action_list", "Action list", "lead", actions),
+        api_page(),
+    ]
+    pages.append(meeting_page(accounts))
+    pages.append(coverage_page(accounts, lead))
+    # The same pages for someone who sees the whole register: the worst case, not a target.
+    pages += [
+        Page("dashboard_national", "Dashboard", "national", dashboard, stress=True),
+        Page("register_national_p1", "Register list, page 1", "national", register, stress=True),
+        Page("search_national", "Full-text search", "national", search, stress=True),
+        Page("action_list_national", "Action list", "national", actions, stress=True),
+    ]
+    for page in pages:
+        if not page.path and not page.skipped:
+            page.skipped = "nothing to show in this data set"
+    return pages
+
+
+def api_page() -> Page:
+    """The JSON API's recommendation list, 100 to a page, once the API exists."""
+    from django.urls import Resolver404, resolve
+
+    page = Page("api_list", "JSON API list of 100", "lead")
+    try:
+        resolve(API_LIST)
+    except Resolver404:
+        page.skipped = "not built"
+    else:
+        page.path = f"{API_LIST}?page_size=100"
+    return page
+
+
+def meeting_page(accounts: dict) -> Page:  # type: ignore[type-arg]
+    """The office's most recent held meeting with the longest agenda, for its scrutiny officer."""
+    from django.apps import apps
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    page = Page("meeting", "Meeting page", "scrutiny")
+    try:
+        reverse("meetings:meeting_detail", args=[1])
+    except NoReverseMatch:
+        page.skipped = "meetings app not built yet"
+        return page
+    if not apps.is_installed("answerable.meetings"):
+        page.skipped = "meetings app not installed"
+        return page
+    from answerable.meetings.models import AccountabilityMeeting
+
+    office = accounts["offices"][0]["office"]
+    meeting = (
+        AccountabilityMeeting.objects.filter(office__name=office, starts_at__lt=timezone.now())
+        .annotate(items_count=Count("items"))
+        .order_by("-items_count", "-starts_at")
+        .first()
+    )
+    if meeting is not None:
+        page.path = meeting.get_absolute_url()
+    return page
+
+
+def coverage_page(accounts: dict, lead) -> Page:  # type: ignore[no-untyped-def, type-arg]
+    """A course's coverage page for the force's lead officer, once the workforce app has one."""
+    from django.urls import NoReverseMatch, reverse
+
+    page = Page("coverage", "Coverage page", "lead")
+    try:
+        reverse("workforce:course_coverage", args=[1])
+    except NoReverseMatch:
+        page.skipped = "workforce coverage page not built yet"
+        return page
+    from answerable.workforce.models import Course, Snapshot
+
+    organisation_ids = lead.memberships.values("organisation_id")
+    course = (
+        Course.objects.filter(owner_id__in=organisation_ids, is_archived=False)
+        .filter(owner__workforce_snapshots__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if course is None or not Snapshot.objects.filter(organisation=course.owner).exists():
+        page.skipped = "no workforce data (bench/workforce.py not run)"
+        return page
+    page.path = reverse("workforce:course_coverage", args=[course.pk])
+    return page
