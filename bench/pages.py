@@ -1,6 +1,7 @@
 """The pages run.py measures, whom each is measured as and the rows it shows from the data set."""
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 API_LIST = "/api/v1/recommendations/"
@@ -54,7 +55,7 @@ def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
         Page("dashboard", "Dashboard", "lead", dashboard),
         Page("dashboard_office", "Dashboard", "scrutiny", dashboard),
         Page("register_p1", "Register list, page 1", "lead", register),
-        Page("register_p1000", "Register list, page 1000", "national", f"{register}?page=1000"),
+        Page("register_p1000", "Register list, page 1000", "national", page_1000(accounts)),
         Page(
             "register_filtered",
             "Register filtered and sorted",
@@ -90,6 +91,25 @@ def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
         if not page.path and not page.skipped:
             page.skipped = "nothing to show in this data set"
     return pages
+
+
+def page_1000(accounts: dict[str, Any]) -> str:
+    """The national viewer's register list from its 1,000th page: the link the 999th page's
+    "next" gives (keyset paging, so the address names the row the page starts after)."""
+    from django.urls import reverse
+
+    from answerable.accounts.models import User
+    from answerable.core.keyset import encode_position
+    from answerable.recommendations import selectors
+
+    viewer = User.objects.get(email=accounts["personas"]["national"]["email"])
+    keys = selectors.recommendation_sort()
+    listed = selectors.recommendation_filter(
+        selectors.recommendation_list(user=viewer), user=viewer
+    )
+    row = listed.values_list(*(key.field for key in keys))[999 * 50 - 1 : 999 * 50]
+    query = urlencode({"after": encode_position(row[0]), "page": 1000}) if row else "page=1000"
+    return f"{reverse('recommendations:recommendation_list')}?{query}"
 
 
 def api_page() -> Page:

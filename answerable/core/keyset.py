@@ -195,7 +195,7 @@ def _field(model: type[Model], path: str) -> Field:
     return model._meta.get_field(name)  # type: ignore[return-value]
 
 
-def _encode(values: Sequence[Any]) -> str:
+def encode_position(values: Sequence[Any]) -> str:
     plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
@@ -236,5 +236,5 @@ def _without_position(query: QueryDict) -> QueryDict:
 def _query(query: QueryDict, direction: str, row: Sequence[Any], number: int) -> str:
     """The list's address with its filters, starting past (or ending before) `row`."""
     pairs = [(name, values) for name, values in query.lists() if name not in POSITION]
-    pairs += [(direction, [_encode(row)]), ("page", [str(number)])]
+    pairs += [(direction, [encode_position(row)]), ("page", [str(number)])]
     return "?" + urlencode(sorted(pairs), doseq=True)
