@@ -7,7 +7,6 @@ urlpatterns = [
     path("account/", include("answerable.accounts.urls")),
     path("organisations/", include("answerable.organisations.urls")),
     path("register/", include("answerable.recommendations.urls")),
-    path("audit/", include("answerable.audit.urls")),
     path("api/v1/", include("answerable.recommendations.api_urls")),
     path("meetings/", include("answerable.meetings.urls")),
     path("public/", include("answerable.publishing.urls")),

@@ -4,48 +4,9 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-
-from answerable.accounts.selectors import user_has_confirmed_device
-from answerable.organisations.selectors import access_for
-
-EXEMPT_PREFIXES = ("/account/", "/static/", "/public/")
-
-
-class TwoFactorRequiredMiddleware:
-    """Send signed-in users who must (or chose to) use two-factor through it before anything else.
-
-    Administrators and scrutiny officers must set up an authenticator; anyone with a confirmed
-    device must use it.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
-        ):
-            if user_has_confirmed_device(user):
-                return self._refuse(request) or redirect("accounts:two_factor_verify")
-            if access_for(user).needs_two_factor:
-                return self._refuse(request) or redirect("accounts:two_factor_setup")
-        return self.get_response(request)
-
-    @staticmethod
-    def _refuse(request: HttpRequest) -> HttpResponse | None:
-        """API clients get a JSON 403 rather than a redirect to a page they cannot use."""
-        if request.path.startswith("/api/"):
-            return JsonResponse(
-                {"detail": "Sign in and complete two-factor authentication first."}, status=403
-            )
-        return None
 
 
 class SignedInNoStoreMiddleware:

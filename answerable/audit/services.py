@@ -2,16 +2,18 @@
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from answerable.accounts.models import User
 from answerable.audit.models import AuditChainHead, AuditEvent
-from answerable.organisations.models import Organisation
+
+if TYPE_CHECKING:  # audit sits beneath accounts and organisations, whose services record here
+    from answerable.accounts.models import User
+    from answerable.organisations.models import Organisation
 
 GENESIS_HASH = "0" * 64
 
@@ -42,10 +44,10 @@ def audit_event_digest(event: AuditEvent) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: "User | None",
     action: str,
     target: models.Model | None = None,
-    organisation: Organisation | None = None,
+    organisation: "Organisation | None" = None,
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from answerable.organisations import views
+from answerable.organisations import views, views_audit
 
 app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list_page, name="list"),
+    path("audit/", views_audit.audit_trail, name="audit_trail"),
     path("new/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/archive/", views.organisation_archive, name="archive"),

@@ -826,9 +826,7 @@ def recommendation_filter(
         queryset = queryset.filter(
             _in(
                 "pk",
-                visible_actions.filter(delivery_status=delivery_status).values(
-                    "recommendation_id"
-                ),
+                visible_actions.filter(delivery_status=delivery_status).values("recommendation_id"),
             )
         )
     if assurance_status:

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "answerable.accounts.middleware.IdleSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "answerable.accounts.middleware.TwoFactorRequiredMiddleware",
+    "answerable.organisations.middleware.TwoFactorRequiredMiddleware",
     "answerable.accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -78,7 +78,7 @@ MATRIX = [
     ("recommendations:action_list", None, EVERYONE),
     ("recommendations:source_create", None, SCRUTINY_ANYWHERE),
     ("recommendations:assessment_queue", None, SCRUTINY_ANYWHERE),
-    ("audit:event_list", None, AUDIT),
+    ("organisations:audit_trail", None, AUDIT),
     ("recommendations:source_detail", "source", SEE_ALL),
     ("recommendations:recommendation_create", "source", MANAGE),
     ("recommendations:recommendation_detail", "recommendation", SEE_ALL),

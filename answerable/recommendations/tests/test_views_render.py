@@ -28,7 +28,7 @@ def test_every_register_page_renders_for_a_scrutiny_officer(
         ("recommendations:action_assess", [force_action.pk]),
         ("recommendations:action_target_date", [force_action.pk]),
         ("recommendations:assessment_queue", []),
-        ("audit:event_list", []),
+        ("organisations:audit_trail", []),
     ]:
         r = client.get(reverse(name, args=args))
         assert r.status_code == 200, (name, r.status_code)
