@@ -102,6 +102,13 @@ def access_for(user: User) -> Access:
     return cached
 
 
+def scrutiny_office_for(*, user: User) -> Organisation | None:
+    """The office whose register and meetings the user's new work goes into: the one they are
+    a scrutiny officer of (the first made, for the rare officer of two), or None."""
+    offices = access_for(user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
+    return Organisation.objects.get(pk=min(offices)) if offices else None
+
+
 def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisation]:
     """Return organisations in name order, leaving archived ones out unless asked."""
     organisations = Organisation.objects.all()

@@ -15,8 +15,12 @@ from answerable.core.views_helpers import (
     pagination_params,
     run_service,
 )
-from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.selectors import access_for, organisation_list
+from answerable.organisations.models import Membership
+from answerable.organisations.selectors import (
+    access_for,
+    organisation_list,
+    scrutiny_office_for,
+)
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms import (
     ActionFilterForm,
@@ -84,8 +88,8 @@ def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
-    if not offices:
+    office = scrutiny_office_for(user=request.user)
+    if office is None:
         raise PermissionDenied
     form = SourceForm(request.POST or None, request.FILES or None)
     if form.is_valid():
@@ -94,7 +98,7 @@ def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             form,
             services.source_create,
             actor=request.user,
-            owner=Organisation.objects.get(pk=min(offices)),
+            owner=office,
             title=data["title"],
             kind=data["kind"],
             publisher=data["publisher"],

@@ -14,8 +14,8 @@ from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
 from answerable.meetings.models import AccountabilityMeeting
 from answerable.meetings.views._common import post_data, render_page, require
-from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.selectors import access_for
+from answerable.organisations.models import Membership
+from answerable.organisations.selectors import access_for, scrutiny_office_for
 
 
 @login_required
@@ -39,15 +39,15 @@ def forward_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    offices = access_for(request.user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
-    require(bool(offices))
+    office = scrutiny_office_for(user=request.user)
+    require(office is not None)
     form = MeetingForm(post_data(request))
     if form.is_valid():
         meeting = run_service(
             form,
             services.meeting_create,
             actor=request.user,
-            office=Organisation.objects.get(pk=min(offices)),
+            office=office,
             **form.service_kwargs(),
         )
         if meeting:

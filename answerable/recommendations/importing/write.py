@@ -13,7 +13,7 @@ from django.db import transaction
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.selectors import access_for
+from answerable.organisations.selectors import access_for, scrutiny_office_for
 from answerable.recommendations import services
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
@@ -241,6 +241,5 @@ def _themes(plan: ImportPlan) -> dict[str, int]:
 
 
 def import_office_for(user: User) -> Organisation | None:
-    """The office an import writes to: the user's scrutiny-officer organisation, as sources use."""
-    offices = access_for(user).organisations_with_role(Membership.Role.SCRUTINY_OFFICER)
-    return Organisation.objects.get(pk=min(offices)) if offices else None
+    """The office an import writes to, as a source added by hand goes to."""
+    return scrutiny_office_for(user=user)
