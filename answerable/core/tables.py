@@ -9,6 +9,7 @@ cell that a spreadsheet would run as a formula (OWASP "CSV injection").
 import csv
 import datetime
 import io
+import re
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from typing import Any
@@ -108,6 +109,37 @@ def cell_text(cell: Cell) -> str:
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         return text[1:]
     return text
+
+
+def cell_date(cell: Cell) -> datetime.date | None:
+    """Read ISO (2024-12-31), UK (31/12/2024) or an Excel date cell; raise ValueError if none.
+
+    Every import reads its dates here, so a file that one import accepts, the other does too."""
+    if isinstance(cell, datetime.date):
+        return cell
+    text = cell_text(cell)
+    if not text:
+        return None
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO, as most exports write it
+        try:
+            value = datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(text) from None
+        if not 1900 <= value.year <= 2200:
+            raise ValueError(text)
+        return value
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(text)
+    if not 1900 <= year <= 2200:
+        raise ValueError(text)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:  # 31 February: name the cell, as every other refusal does
+        raise ValueError(text) from None
 
 
 def _csv_rows(content: bytes, name: str) -> Rows:

@@ -1,13 +1,14 @@
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl.styles import Font
 
-from answerable.core.tables import cell_text, csv_stream, open_table, xlsx_bytes
+from answerable.core.tables import cell_date, cell_text, csv_stream, open_table, xlsx_bytes
 
 DANGEROUS = ['=HYPERLINK("https://evil.example")', "+44 1234", "-2+3", "@SUM(A1)"]
 
@@ -128,3 +129,24 @@ def test_an_export_read_back_as_an_import_gives_the_original_text(kind):
     assert read_headers == headers
     assert [cell_text(cells[0]) for _, cells in read_rows] == DANGEROUS
     assert [cell_text(cells[1]) for _, cells in read_rows] == ["2025-01-02"] * len(DANGEROUS)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2024-12-31", datetime.date(2024, 12, 31)),
+        ("2024-1-5 00:00:00", datetime.date(2024, 1, 5)),
+        ("31/12/2024", datetime.date(2024, 12, 31)),
+        (datetime.date(2025, 3, 1), datetime.date(2025, 3, 1)),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_both_imports_read_iso_uk_and_excel_dates(cell, expected):
+    assert cell_date(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["2024-13-01", "31/02/2024", "12.03.2024", "1800-01-01", "soon"])
+def test_a_date_no_import_can_read_is_refused(cell):
+    with pytest.raises(ValueError, match=re.escape(cell)):
+        cell_date(cell)

@@ -1,14 +1,13 @@
 """Check every row of a table against the register and plan what an import would create."""
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from answerable.core.tables import Cell, cell_text
+from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation, Source
 from answerable.recommendations.tables import Table
@@ -102,24 +101,6 @@ def _choice(text: str, choices: list[tuple[str, str]], aliases: dict[str, str]) 
     return aliases.get(wanted)
 
 
-def _date(cell: Cell) -> datetime.date | None:
-    """Read ISO (2024-12-31), UK (31/12/2024) or an Excel date cell; raise ValueError if none."""
-    if isinstance(cell, datetime.date):
-        return cell
-    text = cell_text(cell)
-    if not text:
-        return None
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise ValueError(text)
-    if not 1900 <= year <= 2200:
-        raise ValueError(text)
-    return datetime.date(year, month, day)
-
-
 class _Organisations:
     """Every organisation, read once, found by name or short name ignoring case."""
 
@@ -168,7 +149,7 @@ class _Row:
 
     def date(self, name: str) -> datetime.date | None:
         try:
-            return _date(self.cells.get(name))
+            return cell_date(self.cells.get(name))
         except ValueError:
             self.error(name, DATE_HELP)
             return None

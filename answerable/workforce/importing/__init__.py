@@ -25,7 +25,6 @@ from answerable.workforce.importing.rows import (
     RowError,
     completion_rows,
     import_plan,
-    parse_date,
     roster_rows,
 )
 
@@ -48,6 +47,5 @@ __all__ = [
     "identifying_column_errors",
     "import_plan",
     "mapping_errors",
-    "parse_date",
     "roster_rows",
 ]

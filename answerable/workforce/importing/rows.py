@@ -1,14 +1,13 @@
 """Read each row of a roster and a completions file, naming every problem by row and field."""
 
 import datetime
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from answerable.core.tables import Cell, cell_text
+from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.workforce.importing.columns import COMPLETIONS, ROSTER, WORKFORCE_TYPE_ALIASES
 from answerable.workforce.tables import StoredTable
 
@@ -69,32 +68,6 @@ class CompletionRow:
     expires_on: datetime.date | None
 
 
-def parse_date(cell: Cell) -> datetime.date | None:
-    """Read ISO (2024-12-31), UK (31/12/2024) or an Excel date cell; raise ValueError if none."""
-    if isinstance(cell, datetime.date):
-        return cell
-    text = cell_text(cell)
-    if not text:
-        return None
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO, as most exports write it
-        try:
-            value = datetime.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(text) from None
-        if not 1900 <= value.year <= 2200:
-            raise ValueError(text)
-        return value
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise ValueError(text)
-    if not 1900 <= year <= 2200:
-        raise ValueError(text)
-    return datetime.date(year, month, day)
-
-
 class _Row:
     """One row's cells under field names, reporting problems to the log."""
 
@@ -116,7 +89,7 @@ class _Row:
 
     def date(self, name: str, label: str, *, required: str = "") -> datetime.date | None:
         try:
-            value = parse_date(self.cells.get(name))
+            value = cell_date(self.cells.get(name))
         except ValueError:
             self.error(label, DATE_HELP)
             return None
