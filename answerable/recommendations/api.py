@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from answerable.accounts.models import User
-from answerable.core.keyset import SortKey, keyset_page
+from answerable.core.keyset import Groups, SortKey, keyset_page
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
@@ -40,6 +40,7 @@ class RegisterPagination(pagination.BasePagination):
             count=view.list_count(queryset),
             related=view.list_related,
             per_page=self._page_size(request),
+            groups=view.list_groups(),
         )
         return self.page.rows
 
@@ -132,6 +133,10 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     def sort_keys(self) -> tuple[SortKey, ...]:
         return selectors.recommendation_sort(self.filters.get("sort", ""))
 
+    def list_groups(self) -> Groups | None:
+        user = signed_in_user(self.request)
+        return selectors.recommendation_groups(user=user, sort=self.filters.get("sort", ""))
+
     def list_count(self, queryset: QuerySet[Recommendation]) -> int:
         return selectors.recommendation_count(
             user=signed_in_user(self.request), filtered=queryset, filters=self.filters
@@ -164,6 +169,9 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def sort_keys(self) -> tuple[SortKey, ...]:
         return selectors.action_sort(self.filters.get("sort", ""))
+
+    def list_groups(self) -> None:
+        return None
 
     def list_count(self, queryset: QuerySet[Action]) -> int:
         return selectors.action_count(

@@ -33,7 +33,7 @@ from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
 from answerable.core.forms import DrawnOptions
 from answerable.core.jinja2 import govuk_date
-from answerable.core.keyset import SortKey, ordered, rows_in_order
+from answerable.core.keyset import Groups, SortKey, ordered, rows_in_order
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -784,6 +784,15 @@ ACTION_SORTS = {
 def recommendation_sort(sort: str = "") -> tuple[SortKey, ...]:
     """A recommendation list's order, by source unless the list asks for another."""
     return RECOMMENDATION_SORTS.get(sort, RECOMMENDATION_SORTS["source"])
+
+
+def recommendation_groups(*, user: User, sort: str = "") -> Groups | None:
+    """For a list by source, the sources the user may see in that order (archived ones too,
+    whose recommendations still list), so a page is read a few sources at a time."""
+    if recommendation_sort(sort) != RECOMMENDATION_SORTS["source"]:
+        return None
+    sources = Source.objects.filter(_visible_sources(access_for(user).organisation_ids))
+    return Groups("source_id", sources.order_by("title", "id").values_list("pk", flat=True))
 
 
 def action_sort(sort: str = "") -> tuple[SortKey, ...]:

@@ -161,6 +161,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, filtered=recommendations, filters=filters
         ),
         related=("source",),
+        groups=selectors.recommendation_groups(user=request.user, sort=filters.get("sort", "")),
     )
     context = {
         "title": "Recommendations",

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from answerable.core import keyset
 from answerable.core.keyset import keyset_page
 from answerable.core.testing import sign_in
 from answerable.recommendations import selectors
@@ -150,33 +151,38 @@ def test_filters_combine(recommendation, force, council, scrutiny_officer):
     assert list(recommendations) == [recommendation]
 
 
-def _walk(queryset, keys, per_page: int) -> tuple[list[list[int]], list[list[int]]]:
+def _walk(queryset, keys, per_page: int, groups=None) -> tuple[list[list[int]], list[list[int]]]:
     """Each page's ids following the next links from the first page, then the previous
     links back from the last; and check each page's number on the way."""
     requests = RequestFactory()
-    page = keyset_page(requests.get("/"), queryset, keys, count=0, per_page=per_page)
+
+    def page_at(path: str):
+        return keyset_page(
+            requests.get(path), queryset, keys, count=0, per_page=per_page, groups=groups
+        )
+
+    page = page_at("/")
     forwards = [[row.pk for row in page]]
     while page.next_query:
         number = page.number
-        page = keyset_page(
-            requests.get(page.next_query), queryset, keys, count=0, per_page=per_page
-        )
+        page = page_at(page.next_query)
         assert page.number == number + 1
         forwards.append([row.pk for row in page])
     backwards = [forwards[-1]]
     while page.previous_query:
-        page = keyset_page(
-            requests.get(page.previous_query), queryset, keys, count=0, per_page=per_page
-        )
+        page = page_at(page.previous_query)
         backwards.append([row.pk for row in page])
     assert page.number == 1
     return forwards, backwards[::-1]
 
 
 @pytest.mark.parametrize("sort", ["source", "reference", "deadline", "updated"])
+@pytest.mark.parametrize("first_read", [1, 16])
 def test_following_the_links_shows_every_row_once_in_the_lists_order(
-    office, force, scrutiny_officer, sort
+    office, force, scrutiny_officer, sort, first_read, monkeypatch
 ):
+    """By source, pages are read a few sources at a time: `first_read` of them at first."""
+    monkeypatch.setattr(keyset, "GROUPS_FIRST_READ", first_read)
     # Sources of 0 to 7 rows, two sharing a title, positions out of step with creation.
     sizes = [("Beta review", 4), ("Alpha inquiry", 7), ("Gamma audit", 0), ("Delta report", 1)]
     for title, size in sizes:
@@ -206,8 +212,11 @@ def test_following_the_links_shows_every_row_once_in_the_lists_order(
         assert ids == sorted(ids)
     if sort == "deadline":
         assert [r.deadline_on for r in recommendations][-5:] == [None] * 5
+    groups = selectors.recommendation_groups(user=scrutiny_officer, sort=sort)
+    assert (groups is not None) == (sort == "source")
     for per_page in (1, 3, 5, 14, 50):
-        forwards, backwards = _walk(recommendations, selectors.recommendation_sort(sort), per_page)
+        keys = selectors.recommendation_sort(sort)
+        forwards, backwards = _walk(recommendations, keys, per_page, groups)
         assert [pk for page in forwards for pk in page] == expected, per_page
         assert backwards == forwards, per_page
 
