@@ -12,16 +12,17 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET  # noqa: N817 - parses matplotlib's own output only
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from django.core.cache import cache  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from answerable.workforce.coverage import TrendPoint  # noqa: E402
+from answerable.workforce.models import ChartDrawing  # noqa: E402
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -36,8 +37,6 @@ PRESENTATION = frozenset(
     }
 )  # fmt: skip
 MAX_BARS = 40
-# Drawing a chart takes matplotlib 50-200 ms; the same figures always draw the same chart.
-CACHE_SECONDS = 24 * 60 * 60
 
 matplotlib.rcParams.update(
     {
@@ -60,12 +59,21 @@ def bar_chart(
     labels: Sequence[str],
     percents: Sequence[float | None],
     target: int,
-) -> str:
+) -> "Chart":
     """A horizontal bar per cohort (coverage per cent) with the target as a dashed line."""
     labels, percents = list(labels)[:MAX_BARS], list(percents)[:MAX_BARS]
-    key = _cache_key("bar", chart_id, title, description, labels, percents, target)
-    if cached := cache.get(key):
-        return str(cached)
+    key = _key("bar", chart_id, title, description, labels, percents, target)
+    return Chart(key, lambda: _bar_svg(chart_id, title, description, labels, percents, target))
+
+
+def _bar_svg(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: list[str],
+    percents: list[float | None],
+    target: int,
+) -> str:
     figure = Figure(figsize=(6.4, max(1.6, 0.38 * len(labels) + 1.0)))
     axes = figure.add_subplot()
     positions = range(len(labels))
@@ -90,9 +98,7 @@ def bar_chart(
         )
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    svg = _inline(figure, chart_id=chart_id, title=title, description=description)
-    cache.set(key, svg, CACHE_SECONDS)
-    return svg
+    return _inline(figure, chart_id=chart_id, title=title, description=description)
 
 
 def line_chart(
@@ -103,11 +109,20 @@ def line_chart(
     labels: Sequence[str],
     percents: Sequence[float | None],
     target: int,
-) -> str:
+) -> "Chart":
     """Coverage per cent over time as a line with points, and the target as a dashed line."""
-    key = _cache_key("line", chart_id, title, description, labels, percents, target)
-    if cached := cache.get(key):
-        return str(cached)
+    key = _key("line", chart_id, title, description, labels, percents, target)
+    return Chart(key, lambda: _line_svg(chart_id, title, description, labels, percents, target))
+
+
+def _line_svg(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    percents: Sequence[float | None],
+    target: int,
+) -> str:
     figure = Figure(figsize=(6.4, 3.2))
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
@@ -121,14 +136,35 @@ def line_chart(
     axes.set_xticks(positions[::step], list(labels)[::step])
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    svg = _inline(figure, chart_id=chart_id, title=title, description=description)
-    cache.set(key, svg, CACHE_SECONDS)
-    return svg
+    return _inline(figure, chart_id=chart_id, title=title, description=description)
 
 
-def _cache_key(*parts: object) -> str:
+def _key(*parts: object) -> str:
     encoded = json.dumps(parts, default=str, sort_keys=True).encode()
-    return "workforce-chart:" + hashlib.sha256(encoded).hexdigest()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to show: the digest of what it shows, and how to draw it if never drawn."""
+
+    key: str
+    draw: Callable[[], str]
+
+
+def drawn(wanted: Sequence[Chart]) -> list[str]:
+    """Each chart's SVG: those drawn before read in one query, the others drawn and kept."""
+    kept = dict(
+        ChartDrawing.objects.filter(key__in=[chart.key for chart in wanted]).values_list(
+            "key", "svg"
+        )
+    )
+    new = {chart.key: chart.draw() for chart in wanted if chart.key not in kept}
+    # Two requests drawing the same new chart at once store it once.
+    ChartDrawing.objects.bulk_create(
+        [ChartDrawing(key=key, svg=svg) for key, svg in new.items()], ignore_conflicts=True
+    )
+    return [kept.get(chart.key) or new[chart.key] for chart in wanted]
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -192,7 +228,7 @@ def percent_text(value: float | None) -> str:
     return "no one required" if value is None else f"{value:.1f}%"
 
 
-def cohort_chart(*, course_title: str, dimension_label: str, cohorts: list, target: int) -> str:
+def cohort_chart(*, course_title: str, dimension_label: str, cohorts: list, target: int) -> Chart:
     """The bar chart for one dimension of a coverage summary, described in words."""
     described = "; ".join(f"{c.label} {percent_text(c.percent)}" for c in cohorts[:MAX_BARS])
     return bar_chart(
@@ -208,7 +244,7 @@ def cohort_chart(*, course_title: str, dimension_label: str, cohorts: list, targ
     )
 
 
-def trend_chart(*, course_title: str, points: Sequence[TrendPoint], target: int) -> str:
+def trend_chart(*, course_title: str, points: Sequence[TrendPoint], target: int) -> Chart:
     """The line chart of coverage by month, described in words."""
     described = "; ".join(f"{p.month:%B %Y} {percent_text(p.percent)}" for p in points)
     return line_chart(

@@ -1,12 +1,9 @@
-"""A course's coverage page as plain values: worked out once, then kept until the data changes.
+"""A course's coverage page as plain values, read from the figures stored at import.
 
-All the page shows but the evidence links follows from the course and its force's snapshots,
-which change only through audited writes (imports, course changes, figure refreshes), so it is
-kept under the audit chain's sequence (ADR 0007). The tables' cells are formatted here rather
-than in the template, where a call per cell took over half the time to draw the page's content
-(issue #5); the template still escapes every cell. Charts are drawn from these values on each
-request: they have a cache of their own, and keeping them here too would hold each one once
-per page.
+The tables' cells are formatted here rather than in the template, where a call per cell took
+over half the time to draw the page's content (issue #5); the template still escapes every
+cell. The charts are drawn when an import stores the figures they show (`coverage_charts`),
+and read back by the page (issue #12).
 """
 
 import datetime
@@ -175,3 +172,41 @@ def _gap_row(
         rank_or_grade or coverage.NOT_RECORDED,
         govuk_date(last_completed_on) if last_completed_on else "Never",
     )
+
+
+@dataclass(frozen=True)
+class CoverageCharts:
+    trend_svg: str
+    dimensions: list[tuple[Any, str]]  # each dimension of the figures, with its bar chart
+
+
+def coverage_charts(*, course: Course, figures: CoverageFigures) -> CoverageCharts:
+    """The page's charts for these figures, read in one query as drawn at import (or drawn
+    now, for figures no import has drawn)."""
+    target = course.target_percent
+    wanted = [
+        charts.cohort_chart(
+            course_title=course.title,
+            dimension_label=dimension.label,
+            cohorts=dimension.cohorts,
+            target=target,
+        )
+        for dimension in figures.dimensions
+    ]
+    if figures.trend:
+        wanted.append(
+            charts.trend_chart(course_title=course.title, points=figures.trend, target=target)
+        )
+    svgs = charts.drawn(wanted)
+    return CoverageCharts(
+        trend_svg=svgs[-1] if figures.trend else "",
+        dimensions=list(zip(figures.dimensions, svgs, strict=False)),
+    )
+
+
+def coverage_charts_draw(*, courses: list[Course]) -> None:
+    """Draw each course's charts as its coverage page shows them, so no view waits for it."""
+    for course in courses:
+        coverage_charts(
+            course=course, figures=coverage_figures(course=course, with_gaps=False, page=None)
+        )

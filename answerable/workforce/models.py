@@ -296,3 +296,19 @@ class CoverageLink(BaseModel):
             return f"{self.course} for agenda item {self.agenda_item}"
         assert self.recommendation is not None  # coverage_link_one_target
         return f"{self.course} for {self.recommendation.reference}"
+
+
+class ChartDrawing(models.Model):
+    """A coverage chart as drawn, found by the digest of everything drawn into it.
+
+    Drawing takes matplotlib 50-200 ms a chart, so each is drawn once, when an import counts
+    the figures it shows, and read back on every view (issue #12). The key names the figures,
+    so a drawing is never stale: new figures draw a new chart under a new key.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    svg = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -65,6 +65,7 @@ def course_coverage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user=request.user, course=course, page=request.GET.get("page")
     )
     gaps = figures.gap_pages()
+    drawn = coverage_page.coverage_charts(course=course, figures=figures)
     links = selectors.course_evidence_list(user=request.user, course=course)
     return _render(
         request,
@@ -73,23 +74,8 @@ def course_coverage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": f"{course.title} coverage",
             "course": course,
             "figures": figures,
-            "trend_svg": charts.trend_chart(
-                course_title=course.title, points=figures.trend, target=course.target_percent
-            )
-            if figures.trend
-            else "",
-            "dimensions": [
-                (
-                    dimension,
-                    charts.cohort_chart(
-                        course_title=course.title,
-                        dimension_label=dimension.label,
-                        cohorts=dimension.cohorts,
-                        target=course.target_percent,
-                    ),
-                )
-                for dimension in figures.dimensions
-            ],
+            "trend_svg": drawn.trend_svg,
+            "dimensions": drawn.dimensions,
             "pagination": pagination_params(request, gaps) if gaps is not None else None,
             "links": links,
             "removable": selectors.coverage_link_removable_ids(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Organisation
-from answerable.workforce import coverage, importing, selectors
+from answerable.workforce import coverage, coverage_page, importing, selectors
 from answerable.workforce.models import (
     CohortFigure,
     Completion,
@@ -140,6 +140,7 @@ def snapshot_import(
     snapshot.staff_count = len(staff_pks)
     snapshot.completion_count = completion_count
     snapshot.save(update_fields=["staff_count", "completion_count", "updated_at"])
+    coverage_page.coverage_charts_draw(courses=courses)
     audit_record(
         actor=actor,
         action="workforce.snapshot_imported",

@@ -12,7 +12,13 @@ from django.utils import timezone
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
 from answerable.imports.models import ImportJob
-from answerable.workforce.models import Completion, CoverageLink, Snapshot, StaffRecord
+from answerable.workforce.models import (
+    ChartDrawing,
+    Completion,
+    CoverageLink,
+    Snapshot,
+    StaffRecord,
+)
 from answerable.workforce.tests.factories import CourseAudienceFactory, CourseFactory
 from answerable.workforce.tests.helpers import (
     COMPLETION_HEADERS,
@@ -293,8 +299,9 @@ def test_the_coverage_page_costs_the_same_queries_whatever_the_size(client, forc
     """Read from the figures stored at import, on the first view and every view after.
 
     The course, its audiences, the snapshots with their overall figures, the cohort figures,
-    the page of the gap list and the evidence links; each time with the session, the user,
-    their second factor and their memberships.
+    the charts as the import drew them, the page of the gap list and the evidence links; each
+    time with the session, the user, their second factor and their memberships. The first
+    view draws no chart: the import did.
     """
     sign_in(client, force_lead)
     counts = []
@@ -311,9 +318,11 @@ def test_the_coverage_page_costs_the_same_queries_whatever_the_size(client, forc
         client.get(reverse("workforce:import_preview"))
         client.post(reverse("workforce:import_confirm"))
         client.get(reverse("workforce:index"))  # settle the session
+        drawn_at_import = ChartDrawing.objects.count()
         for _ in ("first view", "second view"):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(course.get_absolute_url()).status_code == 200
             counts.append(len(queries.captured_queries))
+            assert ChartDrawing.objects.count() == drawn_at_import > 0
     assert Snapshot.objects.latest("taken_on").staff_count == 40
-    assert counts == [10, 10, 10, 10]
+    assert counts == [11, 11, 11, 11]
