@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("answerable.recommendations.api_urls")),
     path("meetings/", include("answerable.meetings.urls")),
     path("public/", include("answerable.publishing.urls")),
+    path("about/", include("answerable.publishing.urls_info")),
     path("workforce/", include("answerable.workforce.urls")),
     path("django-admin/", admin.site.urls),
 ]
