@@ -64,3 +64,9 @@ def pagination_params(request: HttpRequest, page: Page) -> dict[str, Any] | None
     if page.has_next():
         params["next"] = {"href": href(page.next_page_number())}
     return params
+
+
+def post_data(request: HttpRequest) -> Any:
+    """The submitted form, or None on GET. An empty POST is still a submission (unticked boxes,
+    a confirmation button), where `request.POST or None` would leave the form unbound."""
+    return request.POST if request.method == "POST" else None

@@ -24,11 +24,6 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def post_data(request: HttpRequest) -> Any:
-    """The submitted form, or None on GET. An empty POST is still a submission (unticked boxes)."""
-    return request.POST if request.method == "POST" else None
-
-
 def checkbox_params(bf: forms.BoundField, options: dict[str, Any] | None = None) -> Any:
     """govukCheckboxes parameters for a multiple-choice checkbox field; None for other fields.
 

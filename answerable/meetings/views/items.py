@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import run_service
+from answerable.core.views_helpers import post_data, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
     AgendaItemForm,
@@ -22,7 +22,7 @@ from answerable.meetings.forms import (
     VerdictForm,
 )
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem
-from answerable.meetings.views._common import post_data, render_page, require
+from answerable.meetings.views._common import render_page, require
 from answerable.recommendations import selectors as register_selectors
 
 

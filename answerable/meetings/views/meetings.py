@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import paginate, pagination_params, run_service
+from answerable.core.views_helpers import paginate, pagination_params, post_data, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
 from answerable.meetings.models import AccountabilityMeeting
-from answerable.meetings.views._common import post_data, render_page, require
+from answerable.meetings.views._common import render_page, require
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import access_for, scrutiny_office_for
 
