@@ -54,6 +54,9 @@ class Source(BaseModel):
     document = models.FileField(upload_to="sources/%Y/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
     is_archived = models.BooleanField(default=False)
+    # Set when the office publishes the source to the public site, cleared when it withdraws
+    # it: until then nothing of the source is public (issue #14).
+    public_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-published_on", "title"]

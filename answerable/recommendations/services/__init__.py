@@ -1,0 +1,40 @@
+"""The register's services: every change to it, permission-checked, validated and audited
+in one transaction. `register` holds the register's own changes; `publication` what goes
+on the public site."""
+
+from answerable.recommendations.services.publication import source_publish, source_withdraw
+from answerable.recommendations.services.register import (
+    ASSURABLE_STATUSES,
+    EvidenceInput,
+    action_create,
+    action_lead_assign,
+    action_target_date_change,
+    assessment_record,
+    assurance_reopen,
+    recommendation_create,
+    recommendation_link_create,
+    recommendation_response_record,
+    source_create,
+    source_response_record,
+    theme_get_or_create,
+    update_post,
+)
+
+__all__ = [
+    "ASSURABLE_STATUSES",
+    "EvidenceInput",
+    "action_create",
+    "action_lead_assign",
+    "action_target_date_change",
+    "assessment_record",
+    "assurance_reopen",
+    "recommendation_create",
+    "recommendation_link_create",
+    "recommendation_response_record",
+    "source_create",
+    "source_publish",
+    "source_response_record",
+    "source_withdraw",
+    "theme_get_or_create",
+    "update_post",
+]
