@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from answerable.publishing import views_register
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="recommendations:dashboard"), name="home"),
+    path("", views_register.home, name="home"),
     path("account/", include("answerable.accounts.urls")),
     path("organisations/", include("answerable.organisations.urls")),
     path("register/", include("answerable.recommendations.urls")),

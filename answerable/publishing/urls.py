@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from answerable.publishing import views
+from answerable.publishing import views, views_register
 
 app_name = "publishing"
 urlpatterns = [
     path("", views.summary_list, name="summary_list"),
+    path("reports/<int:pk>/", views_register.source_detail, name="public_source"),
+    path(
+        "recommendations/<int:pk>/",
+        views_register.recommendation_detail,
+        name="public_recommendation",
+    ),
     path("summaries/<int:pk>/", views.summary_detail, name="summary_detail"),
     path("summaries/<int:pk>/minutes.docx", views.summary_docx, name="summary_docx"),
     path("summaries/<int:pk>/minutes.pdf", views.summary_pdf, name="summary_pdf"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answerable.recommendations import views, views_export, views_import
+from answerable.recommendations import views, views_export, views_import, views_publication
 
 app_name = "recommendations"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("sources/", views.source_list, name="source_list"),
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<int:pk>/publish/", views_publication.source_publish, name="source_publish"),
+    path("sources/<int:pk>/withdraw/", views_publication.source_withdraw, name="source_withdraw"),
     path("sources/<int:pk>/document/", views.source_document, name="source_document"),
     path(
         "sources/<int:pk>/recommendations/new/",

@@ -1,7 +1,8 @@
 """Every read of the register, scoped to what the user's organisations and roles allow.
 
 `scope` holds the visibility rule and the permissions; the other modules read through it:
-`register` (sources, recommendations, actions, evidence), `lists` (the long lists' totals,
+`register` (sources, recommendations, actions, evidence), `public` (what the public site
+may show), `lists` (the long lists' totals,
 filters and orders), `dashboard` and `timeline`. Other apps import from here.
 """
 
@@ -20,6 +21,17 @@ from answerable.recommendations.selectors.lists import (
     recommendation_filter,
     recommendation_groups,
     recommendation_sort,
+)
+from answerable.recommendations.selectors.public import (
+    PublicSummary,
+    public_actions,
+    public_assurance,
+    public_owner_summary,
+    public_recommendation_get,
+    public_recommendation_list,
+    public_source_get,
+    public_source_list,
+    public_summaries,
 )
 from answerable.recommendations.selectors.register import (
     action_due_list,
@@ -53,6 +65,7 @@ __all__ = [
     "DASHBOARD_ROWS",
     "RECOMMENDATION_SORTS",
     "Dashboard",
+    "PublicSummary",
     "TimelineEntry",
     "action_count",
     "action_due_list",
@@ -69,6 +82,14 @@ __all__ = [
     "dashboard_summary",
     "evidence_get_for_user",
     "lead_officer_list",
+    "public_actions",
+    "public_assurance",
+    "public_owner_summary",
+    "public_recommendation_get",
+    "public_recommendation_list",
+    "public_source_get",
+    "public_source_list",
+    "public_summaries",
     "recommendation_action_list",
     "recommendation_count",
     "recommendation_filter",

@@ -1,0 +1,74 @@
+"""The public register (no sign-in): each published report, its recommendations and what each
+partner has done, read only through the register's public selectors (issue #14)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from answerable.recommendations import selectors as register
+from answerable.recommendations.models import AssuranceStatus, DeliveryStatus
+
+DELIVERY = DeliveryStatus.choices
+ASSURANCE = AssuranceStatus.choices
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The public home for visitors; the signed-in go to their dashboard."""
+    if request.user.is_authenticated:
+        return redirect("recommendations:dashboard")
+    sources = list(register.public_source_list())
+    return render(
+        request,
+        "publishing/register/home.html",
+        {
+            "title": _("Recommendations and what each partner has done"),
+            "active_nav": "public_register",
+            "sources": sources,
+            "summaries": register.public_summaries(sources=sources),
+            "delivery": DELIVERY,
+            "assurance": ASSURANCE,
+        },
+    )
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = register.public_source_get(pk=pk)
+    recommendations = list(register.public_recommendation_list(source=source))
+    return render(
+        request,
+        "publishing/register/source.html",
+        {
+            "title": source.title,
+            "active_nav": "public_register",
+            "source": source,
+            "summary": register.public_summaries(sources=[source])[source.pk],
+            "owners": register.public_owner_summary(source=source),
+            "recommendations": recommendations,
+            "actions": register.public_actions(recommendation_ids=[r.pk for r in recommendations]),
+            "delivery": DELIVERY,
+            "assurance": ASSURANCE,
+        },
+    )
+
+
+@require_GET
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = register.public_recommendation_get(pk=pk)
+    return render(
+        request,
+        "publishing/register/recommendation.html",
+        {
+            "title": f"{recommendation.reference}: {recommendation.source.title}",
+            "active_nav": "public_register",
+            "recommendation": recommendation,
+            "actions": register.public_actions(recommendation_ids=[recommendation.pk])[
+                recommendation.pk
+            ],
+            "assessment": register.public_assurance(recommendation=recommendation),
+            "delivery_labels": dict(DELIVERY),
+            "assurance_labels": dict(ASSURANCE),
+        },
+    )

@@ -1,0 +1,150 @@
+"""What the public site may show of the register: only sources their office has published.
+
+Every public page, download and feed reads through here, so publishing a source, or taking it
+off, changes all of them at once. Only the fields named here leave the register: an action's
+owner, target date and statuses, never its internal description, updates or evidence.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from answerable.recommendations.models import (
+    OPEN_STATUSES,
+    Action,
+    Assessment,
+    Recommendation,
+    Source,
+)
+
+# An action's fields the public may see: read alone, so a page has nothing else to show.
+PUBLIC_ACTION_FIELDS = (
+    "id",
+    "recommendation_id",
+    "owner__name",
+    "target_on",
+    "delivery_status",
+    "assurance_status",
+)
+
+
+@dataclass
+class PublicSummary:
+    """A published source's progress: its recommendations and actions counted."""
+
+    recommendations: int = 0
+    by_assurance: dict[str, int] = field(default_factory=dict)  # recommendations
+    by_delivery: dict[str, int] = field(default_factory=dict)  # actions
+    overdue: int = 0  # open actions past their target date
+
+
+def public_source_list() -> QuerySet[Source]:
+    """The sources on the public site, newest report first."""
+    return (
+        Source.objects.filter(public_since__isnull=False, is_archived=False)
+        .select_related("owner")
+        .order_by("-published_on", "title", "id")
+    )
+
+
+def public_source_get(*, pk: int) -> Source:
+    """The source if it is on the public site; raise Http404 otherwise."""
+    try:
+        return public_source_list().get(pk=pk)
+    except Source.DoesNotExist:
+        raise Http404("No such report") from None
+
+
+def public_recommendation_list(*, source: Source) -> QuerySet[Recommendation]:
+    """A public source's recommendations, in the report's order."""
+    return Recommendation.objects.filter(
+        source_id=public_source_get(pk=source.pk).pk, is_archived=False
+    ).order_by("position", "id")
+
+
+def public_recommendation_get(*, pk: int) -> Recommendation:
+    """The recommendation if its source is on the public site; raise Http404 otherwise."""
+    try:
+        return Recommendation.objects.select_related("source", "source__owner").get(
+            pk=pk,
+            is_archived=False,
+            source__public_since__isnull=False,
+            source__is_archived=False,
+        )
+    except Recommendation.DoesNotExist:
+        raise Http404("No such recommendation") from None
+
+
+def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
+    """Each public recommendation's actions, by owner name, as the public may see them."""
+    rows = (
+        Action.objects.filter(
+            recommendation_id__in=recommendation_ids,
+            is_archived=False,
+            recommendation__source__public_since__isnull=False,
+        )
+        .select_related("owner")
+        .only(*PUBLIC_ACTION_FIELDS)
+        .order_by("owner__name", "id")
+    )
+    actions: dict[int, list[Action]] = {pk: [] for pk in recommendation_ids}
+    for action in rows:
+        actions[action.recommendation_id].append(action)
+    return actions
+
+
+def public_assurance(*, recommendation: Recommendation) -> Assessment | None:
+    """The latest assurance verdict on a public recommendation, for its verdict and date."""
+    public_recommendation_get(pk=recommendation.pk)
+    return (
+        Assessment.objects.filter(recommendation=recommendation)
+        .only("verdict", "created_at")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def public_summaries(
+    *, sources: list[Source], today: datetime.date | None = None
+) -> dict[int, PublicSummary]:
+    """Each public source's recommendations by assurance and actions by delivery status."""
+    today = today or timezone.localdate()
+    ids = [source.pk for source in sources if source.public_since is not None]
+    summaries = {pk: PublicSummary() for pk in ids}
+    recommendations = (
+        Recommendation.objects.filter(source_id__in=ids, is_archived=False)
+        .order_by()
+        .values_list("source_id", "assurance_status")
+        .annotate(Count("id"))
+    )
+    for source_id, status, count in recommendations:
+        summaries[source_id].by_assurance[status] = count
+        summaries[source_id].recommendations += count
+    overdue = Q(delivery_status__in=OPEN_STATUSES, target_on__lt=today)
+    actions = (
+        Action.objects.filter(source_id__in=ids, is_archived=False)
+        .order_by()
+        .values_list("source_id", "delivery_status")
+        .annotate(Count("id"), overdue=Count("id", filter=overdue))
+    )
+    for source_id, status, count, late in actions:
+        summaries[source_id].by_delivery[status] = count
+        summaries[source_id].overdue += late
+    return summaries
+
+
+def public_owner_summary(*, source: Source) -> list[tuple[str, dict[str, int]]]:
+    """A public source's actions counted by owner and delivery status, owners by name."""
+    rows = (
+        Action.objects.filter(source_id=public_source_get(pk=source.pk).pk, is_archived=False)
+        .order_by("owner__name")
+        .values_list("owner__name", "delivery_status")
+        .annotate(Count("id"))
+    )
+    owners: dict[str, dict[str, int]] = {}
+    for name, status, count in rows:
+        owners.setdefault(name, {})[status] = count
+    return list(owners.items())

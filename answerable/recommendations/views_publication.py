@@ -1,0 +1,89 @@
+"""The office puts a source on the public site, or takes it off (issue #14)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import post_data, run_service
+from answerable.recommendations import selectors, services
+
+
+class PublishForm(forms.Form):
+    """Nothing to fill in: the page says what will become public, the button confirms."""
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is it coming off the public site?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": gettext_lazy("Enter why it is coming off the public site")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=source):
+        raise PermissionDenied
+    form = PublishForm(post_data(request))
+    if form.is_valid() and run_service(
+        form, services.source_publish, actor=request.user, source=source
+    ):
+        messages.success(request, _("%(title)s is on the public site") % {"title": source.title})
+        return redirect(source)
+    return render(
+        request,
+        "recommendations/simple_form.html",
+        {
+            "title": _("Publish %(title)s on the public site") % {"title": source.title},
+            "subject_text": _(
+                "Anyone will be able to see its recommendations, which organisations act on "
+                "each, their target dates and delivery status, and your assurance decisions. "
+                "Updates, evidence and action descriptions stay internal."
+            ),
+            "form": form,
+            "page_forms": [form],
+            "back": source.get_absolute_url(),
+            "button": _("Publish"),
+            "active_nav": "sources",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=source):
+        raise PermissionDenied
+    form = WithdrawForm(post_data(request))
+    if form.is_valid() and run_service(
+        form,
+        services.source_withdraw,
+        actor=request.user,
+        source=source,
+        reason=form.cleaned_data["reason"],
+    ):
+        messages.success(request, _("%(title)s is off the public site") % {"title": source.title})
+        return redirect(source)
+    return render(
+        request,
+        "recommendations/simple_form.html",
+        {
+            "title": _("Take %(title)s off the public site") % {"title": source.title},
+            "form": form,
+            "page_forms": [form],
+            "back": source.get_absolute_url(),
+            "button": _("Take off the public site"),
+            "active_nav": "sources",
+        },
+    )
