@@ -289,4 +289,18 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
         force_lead=users[LEAD_EMAILS["police"]],
         today=today,
     )
+    _publish(result, sources, users[SCRUTINY_EMAIL])
     return result
+
+
+# On the public site from the first run: the Telford inquiry and one HMICFRS inspection.
+PUBLISHED_SOURCES = ("telford", "gbcse")
+
+
+def _publish(result: SeedResult, sources: dict[str, tuple[Source, bool]], actor: User) -> None:
+    for key in PUBLISHED_SOURCES:
+        source, _created = sources[key]
+        source.refresh_from_db()
+        if source.public_since is None:
+            services.source_publish(actor=actor, source=source)
+            result.created += 1

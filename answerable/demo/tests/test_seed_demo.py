@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
@@ -190,3 +191,12 @@ def test_the_register_has_work_in_every_state_a_newcomer_should_see(printed):
     )
     assert not national.actions.exists()
     assert national.response == Recommendation.Response.ACCEPTED_IN_PRINCIPLE
+
+
+def test_the_public_site_shows_the_telford_inquiry_and_one_inspection_from_the_first_run(
+    printed,
+):
+    home = Client().get("/").content.decode()
+    assert "Independent Inquiry into Telford Child Sexual Exploitation" in home
+    assert "group-based child sexual exploitation" in home
+    assert "PEEL victim service assessment" not in home  # not published
