@@ -27,13 +27,16 @@ class SignedInNoStoreMiddleware:
 
 
 class IdleSessionMiddleware:
-    """Sign out someone who has made no request for SESSION_IDLE_SECONDS (issue #11).
+    """Sign out someone who has made no request for SESSION_IDLE_SECONDS, or who signed in
+    more than SESSION_COOKIE_AGE ago however active since (issue #11).
 
-    SESSION_COOKIE_AGE stays the absolute limit. The time seen is saved at most once a
-    minute, so most requests write nothing to the session.
+    Saving the session moves its cookie's expiry on, so the absolute limit is kept here, from
+    the time of sign-in. The time seen is saved at most once a minute, so most requests write
+    nothing to the session.
     """
 
     KEY = "answerable_last_seen"
+    SIGNED_IN_KEY = "answerable_signed_in_at"
     SAVE_EVERY_SECONDS = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -41,24 +44,38 @@ class IdleSessionMiddleware:
 
     @classmethod
     def start(cls, request: HttpRequest) -> None:
-        """Start the clock at sign-in (accounts.apps connects this to user_logged_in)."""
-        request.session[cls.KEY] = int(timezone.now().timestamp())
+        """Start both clocks at sign-in (accounts.apps connects this to user_logged_in)."""
+        now = int(timezone.now().timestamp())
+        request.session[cls.KEY] = now
+        request.session[cls.SIGNED_IN_KEY] = now
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = int(timezone.now().timestamp())
             last_seen = request.session.get(self.KEY, now)
+            signed_in_at = request.session.get(self.SIGNED_IN_KEY, now)
             if now - last_seen > settings.SESSION_IDLE_SECONDS:
-                auth.logout(request)
                 minutes = settings.SESSION_IDLE_SECONDS // 60
-                messages.info(
-                    request,
-                    _("You were signed out after %(minutes)s minutes without activity")
-                    % {"minutes": minutes},
-                )
-                if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": _("Your session has ended.")}, status=403)
-                return redirect_to_login(request.get_full_path())
+                reason = _("You were signed out after %(minutes)s minutes without activity") % {
+                    "minutes": minutes
+                }
+                return self._sign_out(request, reason)
+            if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                reason = _("You were signed out %(hours)s hours after signing in") % {
+                    "hours": hours
+                }
+                return self._sign_out(request, reason)
             if now - last_seen >= self.SAVE_EVERY_SECONDS or self.KEY not in request.session:
                 request.session[self.KEY] = now
+            if self.SIGNED_IN_KEY not in request.session:  # signed in before this rule
+                request.session[self.SIGNED_IN_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request: HttpRequest, reason: str) -> HttpResponse:
+        auth.logout(request)
+        messages.info(request, reason)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("Your session has ended.")}, status=403)
+        return redirect_to_login(request.get_full_path())

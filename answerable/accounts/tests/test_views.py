@@ -180,3 +180,23 @@ def test_a_session_idle_for_longer_than_the_limit_is_signed_out(client, force_le
     page = client.get(response["Location"]).content.decode()
     assert "signed out after 30 minutes without activity" in page
     assert client.get(dashboard).status_code == 302
+
+
+def test_a_session_ends_eight_hours_after_sign_in_however_active(client, force_lead, settings):
+    """Each save of the session moves its cookie's expiry on, so activity alone would keep
+    someone signed in for ever."""
+    settings.SESSION_COOKIE_AGE = 8 * 60 * 60
+    client.force_login(force_lead)
+    dashboard = reverse("recommendations:dashboard")
+    assert client.get(dashboard).status_code == 200
+    session = client.session
+    session["answerable_signed_in_at"] -= 8 * 60 * 60 - 60  # signed in 7h59m ago, active now
+    session.save()
+    assert client.get(dashboard).status_code == 200
+    session = client.session
+    session["answerable_signed_in_at"] -= 2 * 60
+    session.save()
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "signed out 8 hours after signing in" in page
