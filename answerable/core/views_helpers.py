@@ -1,12 +1,17 @@
 """Small helpers every app's views share."""
 
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from answerable.core.files import CONTENT_TYPES, CSV, XLSX
+from answerable.core.tables import csv_stream, xlsx_bytes
 
 
 def form_add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -70,3 +75,23 @@ def post_data(request: HttpRequest) -> Any:
     """The submitted form, or None on GET. An empty POST is still a submission (unticked boxes,
     a confirmation button), where `request.POST or None` would leave the form unbound."""
     return request.POST if request.method == "POST" else None
+
+
+def table_download(
+    *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse | StreamingHttpResponse:
+    """A table as a CSV (streamed) or XLSX download named for today, formula-safe either way."""
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}"
+    response: HttpResponse | StreamingHttpResponse
+    if file_kind == CSV:
+        response = StreamingHttpResponse(
+            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(headers, rows, sheet_title=name.capitalize()),
+            content_type=CONTENT_TYPES[XLSX],
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

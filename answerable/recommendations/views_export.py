@@ -1,38 +1,15 @@
 """Download the recommendation and action lists as CSV or XLSX, with the list page's filters."""
 
-from collections.abc import Iterable, Sequence
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
-from answerable.core.tables import csv_stream, xlsx_bytes
+from answerable.core.files import TABLE_KINDS
+from answerable.core.views_helpers import table_download
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import exporting, selectors
 from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
-
-
-def _download(
-    *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse | StreamingHttpResponse:
-    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}"
-    response: HttpResponse | StreamingHttpResponse
-    if file_kind == CSV:
-        response = StreamingHttpResponse(
-            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(headers, rows, sheet_title=name.capitalize()),
-            content_type=CONTENT_TYPES[XLSX],
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -53,7 +30,7 @@ def recommendation_export(
     rows = exporting.recommendation_rows(
         recommendations, visible_actions=selectors.action_list(user=request.user)
     )
-    return _download(
+    return table_download(
         file_kind=file_kind,
         name="recommendations",
         headers=exporting.RECOMMENDATION_HEADERS,
@@ -70,7 +47,7 @@ def action_export(
         raise Http404("No such format")
     form = ActionFilterForm(request.GET or None, owners=organisation_list())
     actions = selectors.action_filter(selectors.action_list(user=request.user), **form.filters())
-    return _download(
+    return table_download(
         file_kind=file_kind,
         name="actions",
         headers=exporting.ACTION_HEADERS,
