@@ -2,12 +2,19 @@
 
 from django.urls import path
 
-from answerable.publishing import views, views_register
+from answerable.publishing import views, views_open_data, views_register
 
 app_name = "publishing"
 urlpatterns = [
     path("", views.summary_list, name="summary_list"),
     path("reports/<int:pk>/", views_register.source_detail, name="public_source"),
+    path(
+        "reports/<int:pk>/recommendations.<str:file_kind>",
+        views_open_data.source_data,
+        name="public_source_data",
+    ),
+    path("data/", views_open_data.data_dictionary, name="open_data_dictionary"),
+    path("recommendations.<str:file_kind>", views_open_data.all_data, name="open_data"),
     path(
         "recommendations/<int:pk>/",
         views_register.recommendation_detail,

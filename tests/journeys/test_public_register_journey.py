@@ -2,6 +2,8 @@
 signed-out visitor finds its recommendations and each partner's progress from the home page.
 Every page is checked with axe-core."""
 
+from pathlib import Path
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -55,3 +57,12 @@ def test_the_office_publishes_a_report_and_a_visitor_follows_its_progress(
     expect(visitor.locator("#actions")).to_contain_text(force.name)
     expect(visitor.locator("#actions")).to_contain_text("Not started")
     expect(visitor.locator("body")).not_to_contain_text("Internal: audit the intelligence logs")
+    visitor.go_back()
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="CSV file of its recommendations").click()
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("report_id,report,publisher,recommendation_id")
+    assert force.name in csv_text
+    assert "Internal: audit the intelligence logs" not in csv_text
+    visitor.get_by_role("link", name="what each column holds").click()
+    check_page(visitor)

@@ -23,9 +23,11 @@ from answerable.recommendations.selectors.lists import (
     recommendation_sort,
 )
 from answerable.recommendations.selectors.public import (
+    OPEN_DATA_COLUMNS,
     PublicSummary,
     public_actions,
     public_assurance,
+    public_open_data_rows,
     public_owner_summary,
     public_recommendation_get,
     public_recommendation_list,
@@ -63,6 +65,7 @@ from answerable.recommendations.selectors.timeline import (
 __all__ = [
     "ACTION_SORTS",
     "DASHBOARD_ROWS",
+    "OPEN_DATA_COLUMNS",
     "RECOMMENDATION_SORTS",
     "Dashboard",
     "PublicSummary",
@@ -84,6 +87,7 @@ __all__ = [
     "lead_officer_list",
     "public_actions",
     "public_assurance",
+    "public_open_data_rows",
     "public_owner_summary",
     "public_recommendation_get",
     "public_recommendation_list",
