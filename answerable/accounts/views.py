@@ -18,6 +18,7 @@ from answerable.accounts.services import (
     totp_device_pending,
     user_password_set,
 )
+from answerable.core.views_helpers import post_data
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -72,7 +73,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = TokenForm(post_data(request))
     if form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is None:
@@ -93,7 +94,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if any(devices_for_user(request.user)):
         return redirect("accounts:two_factor_verify")
     device = totp_device_pending(user=request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(post_data(request))
     if form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import form_add_service_error
+from answerable.core.views_helpers import form_add_service_error, post_data
 from answerable.organisations import services
 from answerable.organisations.forms import ArchiveForm, AreaForm, InviteForm, OrganisationForm
 from answerable.organisations.selectors import (
@@ -55,7 +55,7 @@ def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationForm(
-        request.POST or None,
+        post_data(request),
         offices=administered_office_list(user=request.user),
         may_add_offices=access_for(request.user).is_system_administrator,
     )
@@ -104,7 +104,7 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     organisation = administered_organisation_get(user=request.user, pk=pk)
     if not access_for(request.user).can_archive(organisation):
         raise PermissionDenied
-    form = ArchiveForm(request.POST or None)
+    form = ArchiveForm(post_data(request))
     if form.is_valid():
         try:
             services.organisation_archive(
@@ -134,7 +134,7 @@ def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     organisation = administered_organisation_get(user=request.user, pk=pk)
     if not access_for(request.user).can_change_area(organisation):
         raise PermissionDenied
-    form = AreaForm(request.POST or None, initial={"office": organisation.office_id})
+    form = AreaForm(post_data(request), initial={"office": organisation.office_id})
     if form.is_valid():
         try:
             services.organisation_area_set(
@@ -166,7 +166,7 @@ def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(post_data(request))
     if form.is_valid():
         try:
             user = services.user_invite(

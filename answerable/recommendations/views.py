@@ -13,6 +13,7 @@ from answerable.core.keyset import keyset_page, keyset_pagination_params
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,
+    post_data,
     run_service,
 )
 from answerable.organisations.models import Membership
@@ -91,7 +92,7 @@ def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     office = scrutiny_office_for(user=request.user)
     if office is None:
         raise PermissionDenied
-    form = SourceForm(request.POST or None, request.FILES or None)
+    form = SourceForm(post_data(request), request.FILES or None)
     if form.is_valid():
         data = form.cleaned_data
         source = run_service(
@@ -209,7 +210,7 @@ def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=source):
         raise PermissionDenied
-    form = RecommendationForm(request.POST or None)
+    form = RecommendationForm(post_data(request))
     if form.is_valid():
         recommendation = run_service(
             form,
@@ -240,7 +241,7 @@ def recommendation_response(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
-    form = ResponseForm(request.POST or None)
+    form = ResponseForm(post_data(request))
     if form.is_valid() and run_service(
         form,
         services.recommendation_response_record,
@@ -270,7 +271,7 @@ def recommendation_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(post_data(request))
     if form.is_valid() and run_service(
         form,
         services.assessment_record,
@@ -301,7 +302,7 @@ def recommendation_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=recommendation):
         raise PermissionDenied
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(post_data(request))
     if form.is_valid() and run_service(
         form,
         services.assurance_reopen,
@@ -336,7 +337,7 @@ def recommendation_link(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         .exclude(pk=recommendation.pk)
         .order_by("source__title", "position", "id")
     )
-    form = LinkForm(request.POST or None, candidates=candidates)
+    form = LinkForm(post_data(request), candidates=candidates)
     if form.is_valid() and run_service(
         form,
         services.recommendation_link_create,
@@ -370,7 +371,7 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_register(user=request.user, source=recommendation.source):
         raise PermissionDenied
-    form = ActionForm(request.POST or None)
+    form = ActionForm(post_data(request))
     if form.is_valid():
         action = run_service(
             form,
@@ -443,7 +444,7 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_update_action(user=request.user, action=action):
         raise PermissionDenied
     form = UpdateForm(
-        request.POST or None, request.FILES or None, initial={"status": action.delivery_status}
+        post_data(request), request.FILES or None, initial={"status": action.delivery_status}
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -490,7 +491,7 @@ def action_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_change_target_date(user=request.user, action=action):
         raise PermissionDenied
     form = LeadForm(
-        request.POST or None,
+        post_data(request),
         initial={"lead": action.lead_id},
         leads=selectors.lead_officer_list(organisation_id=action.owner_id),
     )
@@ -524,7 +525,7 @@ def action_target_date(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_change_target_date(user=request.user, action=action):
         raise PermissionDenied
-    form = TargetDateForm(request.POST or None)
+    form = TargetDateForm(post_data(request))
     if form.is_valid() and run_service(
         form,
         services.action_target_date_change,
@@ -555,7 +556,7 @@ def action_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
-    form = AssessmentForm(request.POST or None)
+    form = AssessmentForm(post_data(request))
     if form.is_valid() and run_service(
         form, services.assessment_record, actor=request.user, action=action, **form.cleaned_data
     ):
@@ -584,7 +585,7 @@ def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     if not selectors.can_assess(user=request.user, recommendation=action.recommendation):
         raise PermissionDenied
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(post_data(request))
     if form.is_valid() and run_service(
         form,
         services.assurance_reopen,

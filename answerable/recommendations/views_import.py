@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
 from answerable.core.tables import csv_stream, xlsx_bytes
+from answerable.core.views_helpers import post_data
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
@@ -159,7 +160,7 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _start_again(request)
     pending, table = found
     form = ImportMappingForm(
-        request.POST or None, headers=table.headers, initial=pending.get("mapping") or {}
+        post_data(request), headers=table.headers, initial=pending.get("mapping") or {}
     )
     if form.is_valid():
         pending["mapping"] = form.mapping()

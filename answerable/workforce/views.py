@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.tables import csv_stream
-from answerable.core.views_helpers import pagination_params, run_service
+from answerable.core.views_helpers import pagination_params, post_data, run_service
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseForm,
@@ -119,7 +119,7 @@ def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     recommendations = selectors.linkable_recommendation_list(
         user=request.user, course=course
     ).select_related("source")
-    form = CoverageLinkForm(request.POST or None, recommendations=recommendations)
+    form = CoverageLinkForm(post_data(request), recommendations=recommendations)
     if form.is_valid() and run_service(
         form,
         services.coverage_link_create,
@@ -151,7 +151,7 @@ def coverage_link_agenda_item_create(request: AuthenticatedHttpRequest, pk: int)
     agenda_items = selectors.linkable_agenda_item_list(
         user=request.user, course=course, since=selectors.recent_meetings_since()
     )
-    form = CoverageLinkAgendaItemForm(request.POST or None, agenda_items=agenda_items)
+    form = CoverageLinkAgendaItemForm(post_data(request), agenda_items=agenda_items)
     if form.is_valid() and run_service(
         form,
         services.coverage_link_create,
@@ -200,7 +200,7 @@ def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
         raise PermissionDenied
     prefetch_related_objects([course], "audiences")  # the form and the service both read them
-    form = CourseUpdateForm(request.POST or None, initial=CourseUpdateForm.initial_from(course))
+    form = CourseUpdateForm(post_data(request), initial=CourseUpdateForm.initial_from(course))
     if form.is_valid() and (
         updated := run_service(
             form, services.course_update, actor=request.user, course=course, **form.cleaned_data
@@ -221,7 +221,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     forces = list(selectors.upload_force_list(user=request.user))
     if not forces:
         raise PermissionDenied
-    form = CourseForm(request.POST or None)
+    form = CourseForm(post_data(request))
     if form.is_valid() and (
         course := run_service(
             form, services.course_create, actor=request.user, owner=forces[0], **form.cleaned_data

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import post_data
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
@@ -102,7 +103,7 @@ def _start_again(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     forces = _forces(request)
-    form = SnapshotUploadForm(request.POST or None, request.FILES or None, forces=forces)
+    form = SnapshotUploadForm(post_data(request), request.FILES or None, forces=forces)
     if form.is_valid():
         _forget(request)
         files, mapping = {}, {}
@@ -146,7 +147,7 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _start_again(request)
     headers = {kind: pending.tables[kind].headers() for kind in KINDS}
     form = MappingForm(
-        request.POST or None, headers=headers, initial=MappingForm.initial_from(pending.mapping)
+        post_data(request), headers=headers, initial=MappingForm.initial_from(pending.mapping)
     )
     if form.is_valid():
         pending.data["mapping"] = form.mapping()

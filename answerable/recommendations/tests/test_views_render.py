@@ -63,3 +63,17 @@ def test_the_register_filters_by_a_visible_source_and_offers_only_visible_source
     refused = client.get(url, {"source": hidden.pk}).content.decode()
     assert "Select a valid choice" in refused
     assert hidden.title not in refused
+
+
+def test_an_empty_form_sent_is_answered_with_what_to_fill_in(
+    client, scrutiny_officer, force_action
+):
+    """A POST with no fields is still a submission: the form says what is missing, rather than
+    drawing itself again as if nothing had been sent."""
+    sign_in(client, scrutiny_officer)
+    for url in (
+        reverse("recommendations:source_create"),
+        reverse("recommendations:action_create", args=[force_action.recommendation_id]),
+    ):
+        page = client.post(url, {}).content.decode()
+        assert "There is a problem" in page, url
