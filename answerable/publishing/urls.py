@@ -14,6 +14,7 @@ urlpatterns = [
         name="public_source_data",
     ),
     path("data/", views_open_data.data_dictionary, name="open_data_dictionary"),
+    path("search/", views_register.search, name="public_search"),
     path("recommendations.<str:file_kind>", views_open_data.all_data, name="open_data"),
     path(
         "recommendations/<int:pk>/",

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from answerable.core.keyset import keyset_page, keyset_pagination_params, ordered
 from answerable.recommendations import selectors as register
 from answerable.recommendations.models import AssuranceStatus, DeliveryStatus
 
@@ -70,5 +71,27 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": register.public_assurance(recommendation=recommendation),
             "delivery_labels": dict(DELIVERY),
             "assurance_labels": dict(ASSURANCE),
+        },
+    )
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Published recommendations matching the words asked for, a page at a time."""
+    query = request.GET.get("q", "")[:200]
+    results = register.public_search(query=query)
+    keys = register.recommendation_sort()
+    page = keyset_page(
+        request, ordered(results, keys), keys, count=results.count(), related=("source",)
+    )
+    return render(
+        request,
+        "publishing/register/search.html",
+        {
+            "title": _("Search published recommendations"),
+            "active_nav": "public_register",
+            "query": query,
+            "page": page,
+            "pagination": keyset_pagination_params(page),
         },
     )

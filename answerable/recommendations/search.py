@@ -57,7 +57,8 @@ def recommendation_search(
     if vendor == "postgresql":
         # On the listed rows themselves, not `id IN (matches)`: the planner then reads the
         # matches from the GIN index and combines them with the visibility rule, where it
-        # otherwise probed every visible row (93 ms for a national viewer, issue #12).
+        # otherwise probed every visible row (93 ms for a national viewer, issue #12). The
+        # column is named by its table, so use the result as a query, not inside another.
         table = Recommendation._meta.db_table
         matched = RawSQL(  # noqa: S611 - constants; the user's words travel as a parameter
             f'"{table}"."search_document" @@ websearch_to_tsquery(\'{SEARCH_CONFIG}\', %s)',

@@ -49,6 +49,11 @@ def test_the_office_publishes_a_report_and_a_visitor_follows_its_progress(
 
     visitor = browser.new_context(bypass_csp=True).new_page()  # signed out; axe is injected
     visit_and_check(visitor, f"{base}/")
+    visitor.get_by_label("Search published recommendations").fill("intelligence exploitation")
+    visitor.get_by_role("button", name="Search").click()
+    check_page(visitor)
+    expect(visitor.locator("#results")).to_contain_text("4: Independent Inquiry")
+    visitor.go_back()
     visitor.get_by_role("link", name=source.title).click()
     check_page(visitor)
     expect(visitor.locator("#by-organisation")).to_contain_text(force.name)

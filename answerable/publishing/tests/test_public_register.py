@@ -1,6 +1,8 @@
 """The public register (issue #14): nothing of a source is public until its office publishes
 it, withdrawing it takes it off at once, and only statuses and dates leave the register."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -12,7 +14,7 @@ from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import services
 from answerable.recommendations.models import Recommendation
-from answerable.recommendations.tests.factories import RecommendationFactory
+from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
 
 
 def public(path: str) -> tuple[int, str]:
@@ -139,3 +141,22 @@ def test_the_public_home_counts_each_reports_progress(
     cells = [cell.split(">")[-1].strip() for cell in row.split("</td>")[:-1]]
     assert cells[0] == str(Recommendation.objects.filter(source=published).count()) == "2"
     assert cells[-2] == "1 of 2"  # actions completed
+
+
+def test_the_public_search_finds_published_recommendations_by_their_words_or_report(
+    published, office
+):
+    RecommendationFactory(source=published, reference="MC-1", text="Find missing children fast.")
+    hidden = SourceFactory(owner=office, title="Unpublished review")
+    RecommendationFactory(source=hidden, reference="MC-2", text="Find missing children too.")
+
+    def found(query: str) -> set[str]:
+        page = public(f"{reverse('publishing:public_search')}?q={query}")[1]
+        return set(re.findall(r">([A-Z]+-\d+|R\d+): ", page))
+
+    assert found("missing children") == {"MC-1"}
+    words_of_title = published.title.split()[0]
+    assert "MC-1" in found(words_of_title)
+    assert found("Unpublished") == set()
+    assert found("%00%22*") == set()  # no letters: nothing, and no error
+    assert public(f"{reverse('publishing:public_search')}?q=" + "x" * 5000)[0] == 200

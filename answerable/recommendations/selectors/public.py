@@ -21,6 +21,7 @@ from answerable.recommendations.models import (
     Recommendation,
     Source,
 )
+from answerable.recommendations.search import recommendation_search, search_words
 
 # An action's fields the public may see: read alone, so a page has nothing else to show.
 PUBLIC_ACTION_FIELDS = (
@@ -214,3 +215,24 @@ def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ..
             last_updated = timezone.localdate(max(updated, changed))
             rows.append((*shared, *action, last_updated))
     return rows
+
+
+def public_search(*, query: str) -> QuerySet[Recommendation]:
+    """Published recommendations matching every word of the query in their text, reference or
+    addressees (the register's full-text search), or in their report's title."""
+    published = Recommendation.objects.filter(
+        is_archived=False, source__public_since__isnull=False, source__is_archived=False
+    )
+    words = search_words(query)
+    if not words:
+        return published.none()
+    by_title = published
+    for word in words:
+        by_title = by_title.filter(source__title__icontains=word)
+    matching = (
+        recommendation_search(published, query)
+        .order_by()
+        .values("pk")
+        .union(by_title.order_by().values("pk"))
+    )
+    return published.filter(pk__in=[row["pk"] for row in matching]).select_related("source")
