@@ -194,7 +194,7 @@ def test_only_the_owning_force_sees_staff_ids(client, world, user_key):
 
 @pytest.mark.parametrize("first", ["force_lead", "office_scrutiny"])
 def test_figures_kept_for_one_user_show_staff_ids_to_the_owning_force_only(client, world, first):
-    """The page's figures are kept until the next change (ADR 0007): whoever opens it first
+    """The page's figures and charts are stored once for everyone: whoever opens it first
     leaves nothing for the next that they may not see, and takes nothing from them."""
     users, objects = world
     url = reverse("workforce:course_coverage", args=[objects["course"].pk])
