@@ -12,9 +12,13 @@ from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
-from answerable.recommendations import services
+from answerable.recommendations import selectors, services
 from answerable.recommendations.models import Recommendation
-from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 def public(path: str) -> tuple[int, str]:
@@ -160,3 +164,12 @@ def test_the_public_search_finds_published_recommendations_by_their_words_or_rep
     assert found("Unpublished") == set()
     assert found("%00%22*") == set()  # no letters: nothing, and no error
     assert public(f"{reverse('publishing:public_search')}?q=" + "x" * 5000)[0] == 200
+
+
+def test_the_public_selectors_hold_their_rule_whatever_they_are_given(published, office, force):
+    """Asked about an unpublished source or an archived recommendation, they show nothing."""
+    unpublished = SourceFactory(owner=office)
+    archived = RecommendationFactory(source=published, is_archived=True)
+    ActionFactory(recommendation=archived, owner=force)
+    assert selectors.public_actions(recommendation_ids=[archived.pk]) == {archived.pk: []}
+    assert set(selectors.public_summaries(sources=[published, unpublished])) == {published.pk}

@@ -68,15 +68,17 @@ def public_recommendation_list(*, source: Source) -> QuerySet[Recommendation]:
     ).order_by("position", "id")
 
 
+def _published_recommendations() -> QuerySet[Recommendation]:
+    """Every recommendation the public may see: live, under a public source."""
+    return Recommendation.objects.filter(
+        is_archived=False, source__public_since__isnull=False, source__is_archived=False
+    )
+
+
 def public_recommendation_get(*, pk: int) -> Recommendation:
     """The recommendation if its source is on the public site; raise Http404 otherwise."""
     try:
-        return Recommendation.objects.select_related("source", "source__owner").get(
-            pk=pk,
-            is_archived=False,
-            source__public_since__isnull=False,
-            source__is_archived=False,
-        )
+        return _published_recommendations().select_related("source", "source__owner").get(pk=pk)
     except Recommendation.DoesNotExist:
         raise Http404("No such recommendation") from None
 
@@ -85,9 +87,8 @@ def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
     """Each public recommendation's actions, by owner name, as the public may see them."""
     rows = (
         Action.objects.filter(
-            recommendation_id__in=recommendation_ids,
+            recommendation__in=_published_recommendations().filter(pk__in=recommendation_ids),
             is_archived=False,
-            recommendation__source__public_since__isnull=False,
         )
         .select_related("owner")
         .only(*PUBLIC_ACTION_FIELDS)
@@ -115,7 +116,9 @@ def public_summaries(
 ) -> dict[int, PublicSummary]:
     """Each public source's recommendations by assurance and actions by delivery status."""
     today = today or timezone.localdate()
-    ids = [source.pk for source in sources if source.public_since is not None]
+    ids = list(
+        public_source_list().filter(pk__in=[s.pk for s in sources]).values_list("pk", flat=True)
+    )
     summaries = {pk: PublicSummary() for pk in ids}
     recommendations = (
         Recommendation.objects.filter(source_id__in=ids, is_archived=False)
@@ -220,9 +223,7 @@ def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ..
 def public_search(*, query: str) -> QuerySet[Recommendation]:
     """Published recommendations matching every word of the query in their text, reference or
     addressees (the register's full-text search), or in their report's title."""
-    published = Recommendation.objects.filter(
-        is_archived=False, source__public_since__isnull=False, source__is_archived=False
-    )
+    published = _published_recommendations()
     words = search_words(query)
     if not words:
         return published.none()
