@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_service
 from answerable.recommendations import selectors, services
+from answerable.recommendations.models import Source
 
 
 class PublishForm(forms.Form):
@@ -31,40 +32,31 @@ class WithdrawForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_manage_register(user=request.user, source=source):
-        raise PermissionDenied
+    source = _managed_source(request, pk)
     form = PublishForm(post_data(request))
     if form.is_valid() and run_service(
         form, services.source_publish, actor=request.user, source=source
     ):
         messages.success(request, _("%(title)s is on the public site") % {"title": source.title})
         return redirect(source)
-    return render(
+    return _ask(
         request,
-        "recommendations/simple_form.html",
-        {
-            "title": _("Publish %(title)s on the public site") % {"title": source.title},
-            "subject_text": _(
-                "Anyone will be able to see its recommendations, which organisations act on "
-                "each, their target dates and delivery status, and your assurance decisions. "
-                "Updates, evidence and action descriptions stay internal."
-            ),
-            "form": form,
-            "page_forms": [form],
-            "back": source.get_absolute_url(),
-            "button": _("Publish"),
-            "active_nav": "sources",
-        },
+        source,
+        form,
+        title=_("Publish %(title)s on the public site") % {"title": source.title},
+        button=_("Publish"),
+        explanation=_(
+            "Anyone will be able to see its recommendations, which organisations act on "
+            "each, their target dates and delivery status, and your assurance decisions. "
+            "Updates, evidence and action descriptions stay internal."
+        ),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_manage_register(user=request.user, source=source):
-        raise PermissionDenied
+    source = _managed_source(request, pk)
     form = WithdrawForm(post_data(request))
     if form.is_valid() and run_service(
         form,
@@ -75,15 +67,41 @@ def source_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("%(title)s is off the public site") % {"title": source.title})
         return redirect(source)
+    return _ask(
+        request,
+        source,
+        form,
+        title=_("Take %(title)s off the public site") % {"title": source.title},
+        button=_("Take off the public site"),
+    )
+
+
+def _managed_source(request: AuthenticatedHttpRequest, pk: int) -> Source:
+    source = selectors.source_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_register(user=request.user, source=source):
+        raise PermissionDenied
+    return source
+
+
+def _ask(
+    request: AuthenticatedHttpRequest,
+    source: Source,
+    form: forms.Form,
+    *,
+    title: str,
+    button: str,
+    explanation: str = "",
+) -> HttpResponse:
     return render(
         request,
         "recommendations/simple_form.html",
         {
-            "title": _("Take %(title)s off the public site") % {"title": source.title},
+            "title": title,
+            "subject_text": explanation,
             "form": form,
             "page_forms": [form],
             "back": source.get_absolute_url(),
-            "button": _("Take off the public site"),
+            "button": button,
             "active_nav": "sources",
         },
     )
