@@ -1,0 +1,205 @@
+"""When will every open item in a scope be done? A forecast from the scope's own record.
+
+The method, in the words the page uses: each open item is expected in the month of its
+target date, moved by a slip drawn from how far this scope's target dates have moved
+before (an item with no target date, or one already past, is expected now). Each month
+the scope then completes as many of the expected items as it completed in a month drawn
+at random from its last 12 months. Repeating that 2,000 times gives the dates by which
+half (P50), four in five (P80) and 19 in 20 (P95) of the runs had finished. The runs are
+seeded, so the same record always gives the same forecast.
+
+With fewer than 6 months of history or 10 completions the forecast says so instead of
+guessing. The module is pure: the selectors read the record, this only counts.
+"""
+
+import calendar
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import numpy as np
+
+MIN_HISTORY_MONTHS = 6
+MIN_COMPLETIONS = 10
+WINDOW_MONTHS = 12
+TRIALS = 2_000
+HORIZON_MONTHS = 240
+DAYS_PER_MONTH = 365.25 / 12
+SEED = 2026
+PERCENTILES = (50, 80, 95)
+BAND_MONTHS = 60
+
+
+class Outcome(StrEnum):
+    FORECAST = "forecast"
+    NOTHING_OPEN = "nothing_open"
+    TOO_LITTLE_HISTORY = "too_little_history"
+    NO_RECENT_COMPLETIONS = "no_recent_completions"
+
+
+@dataclass(frozen=True)
+class History:
+    """What the record says about a scope, as of a date.
+
+    `completions` counts completions by month (keyed by the month's first day);
+    `open_targets` counts open items by target month (None for no target date);
+    `slips` counts items with a target date by how many days it has moved in all.
+    """
+
+    as_of: datetime.date
+    started_on: datetime.date | None
+    completions: Mapping[datetime.date, int]
+    open_targets: Mapping[datetime.date | None, int]
+    slips: Mapping[int, int]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    outcome: Outcome
+    open_count: int
+    completed_count: int
+    history_months: int
+    monthly_rate: float = 0.0
+    slipped_share: float = 0.0
+    median_slip_days: int = 0
+    # None where fewer than that share of runs finished within the horizon (20 years).
+    p50: datetime.date | None = None
+    p80: datetime.date | None = None
+    p95: datetime.date | None = None
+    # The burn-up's forecast band: for each month ahead (its last day), how many of the open
+    # items 10%, 50% and 90% of the runs had done by then.
+    band: tuple[tuple[datetime.date, int, int, int], ...] = ()
+
+    @property
+    def is_forecast(self) -> bool:
+        return self.outcome == Outcome.FORECAST
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole calendar months from `earlier`'s month to `later`'s (negative if later is earlier)."""
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def month_end(day: datetime.date, months_ahead: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months_ahead
+    year, month = divmod(index, 12)
+    return datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def forecast(history: History, *, trials: int = TRIALS, seed: int = SEED) -> Forecast:
+    """Forecast the month the scope's last open item is done, as P50, P80 and P95 dates."""
+    open_count = sum(history.open_targets.values())
+    completed = sum(n for month, n in history.completions.items() if month <= history.as_of)
+    started = history.started_on or history.as_of
+    history_months = max(0, months_between(started, history.as_of))
+    facts = Forecast(Outcome.NOTHING_OPEN, open_count, completed, history_months)
+    if open_count == 0:
+        return facts
+    if history_months < MIN_HISTORY_MONTHS or completed < MIN_COMPLETIONS:
+        return replace(facts, outcome=Outcome.TOO_LITTLE_HISTORY)
+    window = _monthly_throughput(history, min(WINDOW_MONTHS, history_months))
+    slips_days, slip_weights = _slip_distribution(history.slips)
+    slipped = int(slip_weights[slips_days != 0].sum())
+    facts = replace(
+        facts,
+        monthly_rate=float(window.mean()),
+        slipped_share=slipped / int(slip_weights.sum()),
+        median_slip_days=_weighted_median(slips_days, slip_weights),
+    )
+    if not window.any():
+        return replace(facts, outcome=Outcome.NO_RECENT_COMPLETIONS)
+    rng = np.random.default_rng(seed)
+    ready = _ready_by_month(history, slips_days, slip_weights, trials, rng)
+    finished, done = _finish_months(ready, window, open_count, rng)
+    months = np.percentile(finished, PERCENTILES, method="inverted_cdf").astype(int)
+    dates = [month_end(history.as_of, int(m)) if m <= HORIZON_MONTHS else None for m in months]
+    shown = min(int(months[-1]), BAND_MONTHS)
+    low, middle, high = np.percentile(done[:, 1 : shown + 1], (10, 50, 90), axis=0).astype(int)
+    band = tuple(
+        (month_end(history.as_of, m + 1), int(low[m]), int(middle[m]), int(high[m]))
+        for m in range(shown)
+    )
+    return replace(
+        facts, outcome=Outcome.FORECAST, p50=dates[0], p80=dates[1], p95=dates[2], band=band
+    )
+
+
+def _monthly_throughput(history: History, months: int) -> np.ndarray:
+    """Completions in each of the last `months` whole months before the forecast's month."""
+    counts = np.zeros(months, dtype=np.int64)
+    for month, n in history.completions.items():
+        back = months_between(month, history.as_of)
+        if 1 <= back <= months:
+            counts[back - 1] += n
+    return counts
+
+
+def _slip_distribution(slips: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Slips in days with how many items moved that far; no record means no slip."""
+    if not slips or sum(slips.values()) == 0:
+        return np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64)
+    days = np.array(sorted(slips), dtype=np.int64)
+    return days, np.array([slips[d] for d in days], dtype=np.int64)
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> int:
+    cumulative = np.cumsum(weights)
+    return int(values[np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def _ready_by_month(
+    history: History,
+    slips_days: np.ndarray,
+    slip_weights: np.ndarray,
+    trials: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """How many items each run expects in each month ahead (column 0 is unused)."""
+    ready = np.zeros((trials, HORIZON_MONTHS + 2), dtype=np.int64)
+    # Slips count in whole months, so items that moved by 30 or 31 days draw the same slip.
+    slip_months, binned = np.unique(
+        np.rint(slips_days / DAYS_PER_MONTH).astype(np.int64), return_inverse=True
+    )
+    chances = np.bincount(binned, weights=slip_weights) / slip_weights.sum()
+    for target, count in history.open_targets.items():
+        if count <= 0:
+            continue
+        if target is None:
+            ready[:, 1] += count
+            continue
+        ahead = months_between(history.as_of, target)
+        # Each of the `count` items draws its own slip, so each run splits them across slips.
+        drawn = rng.multinomial(count, chances, size=trials)
+        for column, slip in enumerate(slip_months):
+            month = min(max(1, ahead + int(slip)), HORIZON_MONTHS + 1)
+            ready[:, month] += drawn[:, column]
+    return ready
+
+
+def _finish_months(
+    ready: np.ndarray, window: np.ndarray, open_count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The month each run completes its last item (past the horizon if it never does), and
+    how many items each run has done by the end of each month."""
+    trials = ready.shape[0]
+    capacity = rng.choice(window, size=(trials, HORIZON_MONTHS + 1))
+    waiting = np.zeros(trials, dtype=np.int64)
+    remaining = np.full(trials, open_count, dtype=np.int64)
+    finished = np.full(trials, HORIZON_MONTHS + 1, dtype=np.int64)
+    done = np.full((trials, HORIZON_MONTHS + 1), open_count, dtype=np.int64)
+    done[:, 0] = 0
+    for month in range(1, HORIZON_MONTHS + 1):
+        waiting += ready[:, month]
+        completed = np.minimum(waiting, capacity[:, month])
+        waiting -= completed
+        remaining -= completed
+        done[:, month] = open_count - remaining
+        finished[(remaining == 0) & (finished > HORIZON_MONTHS)] = month
+        if (remaining == 0).all():
+            break
+    return finished, done
