@@ -1,6 +1,12 @@
 from django.urls import path
 
-from answerable.recommendations import views, views_export, views_import, views_publication
+from answerable.recommendations import (
+    views,
+    views_export,
+    views_forecast,
+    views_import,
+    views_publication,
+)
 
 app_name = "recommendations"
 urlpatterns = [
@@ -11,6 +17,7 @@ urlpatterns = [
     path("sources/<int:pk>/publish/", views_publication.source_publish, name="source_publish"),
     path("sources/<int:pk>/withdraw/", views_publication.source_withdraw, name="source_withdraw"),
     path("sources/<int:pk>/document/", views.source_document, name="source_document"),
+    path("sources/<int:pk>/forecast/", views_forecast.source_forecast, name="source_forecast"),
     path(
         "sources/<int:pk>/recommendations/new/",
         views.recommendation_create,
