@@ -21,6 +21,7 @@ LAYERS = [
     "meetings",
     "workforce",
     "publishing",
+    "reports",
     "demo",
 ]
 # Upward imports still to mend (issue #13), as (module, app it imports).

@@ -1,0 +1,160 @@
+"""A progress report's content as a PDF (tagged) and a Word document (real headings and styles).
+
+Both read only the content dictionary (`reports.content`), so they carry what the preview showed.
+"""
+
+import io
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+
+def report_pdf(*, content: dict[str, Any]) -> bytes:
+    """The report as a tagged PDF (PDF/UA), readable by screen readers."""
+    from weasyprint import HTML  # imported here: loading Pango takes a moment
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string("reports/report_pdf.html", {"content": content})
+    # The template is standalone: allow no protocol, so no text in it can make us fetch a URL.
+    fetcher = URLFetcher(allowed_protocols=frozenset())
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+    """A grid table whose header row repeats on every page it spans."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(text)
+
+
+def _contents_field(document: Any) -> None:
+    """A table of contents field over headings 1 to 2, filled in when Word updates fields."""
+    run = document.add_paragraph().add_run()
+    for kind, text in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        else:
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+    run.add_text(_("Right-click and choose Update field to show the contents."))
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def _changes(document: Any, content: dict[str, Any]) -> None:
+    changes, internal = content["changes"], content["audience"] == "internal"
+    document.add_heading(_("What changed in the period"), level=1)
+    for key, heading, date_label in (
+        ("completed", _("Newly completed"), _("Completed on")),
+        ("assured", _("Newly assured"), _("Assured on")),
+        ("reopened", _("Reopened"), _("Reopened on")),
+        ("overdue", _("Newly overdue"), _("Target date")),
+        ("dates_moved", _("Target dates moved"), _("Old date → new date")),
+        ("unable", _("Unable to implement"), _("Recorded on")),
+    ):
+        rows = changes[key]
+        document.add_heading(f"{heading} ({len(rows)})", level=2)
+        if not rows:
+            document.add_paragraph(_("None in this period."))
+            continue
+        header = [_("Recommendation"), _("Owner"), date_label]
+        with_reason = key == "unable" or (key == "dates_moved" and internal)
+        if with_reason:
+            header.append(_("Escalation or reason") if key == "unable" else _("Reason"))
+        table_rows = []
+        for row in rows:
+            when = (
+                f"{row['previous_on'] or _('none')} → {row['new_on'] or _('none')}"
+                if key == "dates_moved"
+                else row["on"]
+            )
+            values = [f"{row['reference']} ({row['source']})", row["owner"], when]
+            table_rows.append([*values, row["reason"]] if with_reason else values)
+        _table(document, header, table_rows)
+
+
+def report_docx(*, content: dict[str, Any]) -> bytes:
+    """The report as a Word document: heading styles, a contents field, repeating table headers."""
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(11)
+    document.core_properties.title = content["title"]
+    document.add_heading(content["title"], level=0)
+    document.add_paragraph(
+        _("Progress from %(start)s to %(end)s. Made on %(made)s from the register.")
+        % {
+            "start": content["period_from"],
+            "end": content["period_to"],
+            "made": content["generated_on"],
+        }
+    )
+    _contents_field(document)
+    summary = content["summary"]
+    document.add_heading(_("Summary"), level=1)
+    assurance_labels = summary["assurance_labels"]
+    document.add_heading(_("Recommendations by assurance"), level=2)
+    _table(
+        document,
+        [label for _value, label in assurance_labels],
+        [[summary["recommendations_by_assurance"][value] for value, _label in assurance_labels]],
+    )
+    document.add_heading(_("Actions by organisation and delivery status"), level=2)
+    delivery_labels = summary["delivery_labels"]
+    _table(
+        document,
+        [_("Organisation"), *(label for _value, label in delivery_labels), _("Total")],
+        [
+            [o["name"], *(o["delivery"][v] for v, _label in delivery_labels), o["total"]]
+            for o in summary["organisations"]
+        ],
+    )
+    _changes(document, content)
+    document.add_heading(_("When will it be done?"), level=1)
+    for key, what in (
+        ("delivery", _("All open actions delivered")),
+        ("assurance", _("All recommendations assured")),
+    ):
+        f = content["forecast"][key]
+        if f["outcome"] == "forecast":
+            text = f"{what} ({f['open']}): P50 {f['p50']}, P80 {f['p80']}, P95 {f['p95']}."
+        elif f["outcome"] == "nothing_open":
+            text = _("%(what)s: nothing is open.") % {"what": what}
+        else:
+            text = _("%(what)s: not enough history to forecast.") % {"what": what}
+        document.add_paragraph(text)
+    document.add_heading(_("Recommendations"), level=1)
+    for r in content["recommendations"]:
+        document.add_heading(f"{r['reference']}: {r['source']}", level=2)
+        document.add_paragraph(r["text"])
+        rows = [
+            [_("Owners"), ", ".join(r["owners"]) or _("None yet")],
+            [
+                _("Assurance"),
+                r["assurance"] + (f" ({r['verdict']}, {r['verdict_on']})" if r["verdict"] else ""),
+            ],
+            [_("Evidence"), "; ".join(r["evidence"]) or _("None")],
+        ]
+        if content["audience"] == "internal":
+            rows.insert(2, [_("Latest update"), r["narrative"] or _("None yet")])
+        _table(document, [_("Item"), _("Detail")], rows)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
