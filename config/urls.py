@@ -13,6 +13,7 @@ urlpatterns = [
     path("public/", include("answerable.publishing.urls")),
     path("about/", include("answerable.publishing.urls_info")),
     path("workforce/", include("answerable.workforce.urls")),
+    path("reports/", include("answerable.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,52 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from answerable.recommendations.models import Source
+
+
+class ReportForm(forms.Form):
+    """Choose what a progress report covers: sources, a period and who it is for."""
+
+    sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.none(),
+        label=_("Sources"),
+        help_text=_("Select every source the report covers."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Select at least one source")},
+    )
+    period_from = forms.DateField(
+        label=_("Period starts"),
+        help_text=_("For example, 2026-01-01: usually the day after the last report."),
+        error_messages={"required": _("Enter the date the period starts")},
+    )
+    period_to = forms.DateField(
+        label=_("Period ends"),
+        help_text=_("For example, 2026-06-30."),
+        error_messages={"required": _("Enter the date the period ends")},
+    )
+    audience = forms.ChoiceField(
+        label=_("Who is it for?"),
+        choices=[
+            ("internal", _("Internal: with the latest updates and reasons for moved dates")),
+            ("public", _("Public: published sources only, no internal text")),
+        ],
+        widget=forms.RadioSelect,
+        initial="internal",
+        error_messages={"required": _("Choose who the report is for")},
+    )
+
+    def __init__(self, *args: Any, sources: QuerySet[Source], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = sources  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error(
+                "period_to", _("The end of the period must be the same as or after its start")
+            )
+        return cleaned

@@ -1,0 +1,218 @@
+"""Progress reports: the content matches the register, and Word and PDF say the same."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from pypdf import PdfReader
+
+from answerable.core.testing import sign_in
+from answerable.recommendations import services
+from answerable.recommendations.models import DeliveryStatus, Evidence
+from answerable.recommendations.selectors import action_list, recommendation_list
+from answerable.recommendations.services import EvidenceInput
+from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+from answerable.reports.content import ReportScope, report_content
+from answerable.reports.documents import report_docx, report_pdf
+
+TODAY = timezone.localdate()
+PERIOD = {"period_from": TODAY - datetime.timedelta(days=30), "period_to": TODAY}
+INTERNAL = "Internal narrative: the safeguarding hub restructure is behind"
+SECRET = "Named informant briefing"
+
+
+@pytest.fixture
+def register(source, force, council, force_lead, council_lead, scrutiny_officer):
+    """Three recommendations: one completed in the period, one moved, one open."""
+    completed = ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
+    services.update_post(
+        actor=force_lead,
+        action=completed,
+        narrative=INTERNAL,
+        status=DeliveryStatus.COMPLETED,
+        evidence=[
+            EvidenceInput(
+                title=SECRET,
+                marking=Evidence.Marking.OFFICIAL_SENSITIVE,
+                link="https://example.org/a",
+            ),
+            EvidenceInput(
+                title="Published training plan",
+                marking=Evidence.Marking.OFFICIAL,
+                is_published=True,
+                link="https://example.org/b",
+            ),
+        ],
+    )
+    moved = ActionFactory(recommendation=RecommendationFactory(source=source), owner=council)
+    services.action_target_date_change(
+        actor=scrutiny_officer,
+        action=moved,
+        new_on=TODAY + datetime.timedelta(days=90),
+        reason="Waiting for the new case system",
+    )
+    ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
+    return source
+
+
+def _query(source, **extra):
+    return {
+        "sources": [source.pk],
+        "period_from": PERIOD["period_from"].isoformat(),
+        "period_to": PERIOD["period_to"].isoformat(),
+        "audience": "internal",
+    } | extra
+
+
+def _docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_officer):
+    content = report_content(
+        ReportScope(
+            title="Report",
+            actions=action_list(user=scrutiny_officer),
+            recommendations=recommendation_list(user=scrutiny_officer),
+            **PERIOD,
+        )
+    )
+    assert content["summary"]["recommendations_total"] == 3
+    by_name = {o["name"]: o for o in content["summary"]["organisations"]}
+    assert by_name["Shire Police"]["delivery"]["completed"] == 1
+    assert by_name["Shire Police"]["total"] == 2
+    assert by_name["Shire Council"]["delivery"]["not_started"] == 1
+    assert [row["owner"] for row in content["changes"]["completed"]] == ["Shire Police"]
+    assert content["changes"]["dates_moved"][0]["reason"] == "Waiting for the new case system"
+    sign_in(client, scrutiny_officer)
+    page = client.get(reverse("reports:report_preview"), _query(register))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Newly completed (1)" in html
+    assert "Target dates moved (1)" in html
+    assert INTERNAL in html
+    assert "format=docx" in html
+
+
+def test_word_and_pdf_read_back_with_the_same_figures(client, register, scrutiny_officer):
+    sign_in(client, scrutiny_officer)
+    for kind, read in (("docx", _docx_text), ("pdf", _pdf_text)):
+        response = client.get(reverse("reports:report_preview"), _query(register, format=kind))
+        assert response.status_code == 200
+        assert response["Content-Disposition"].endswith(f'.{kind}"')
+        text = read(response.content)
+        assert "Newly completed (1)" in text
+        assert "Target dates moved (1)" in text
+        assert "Waiting for the new case system" in text
+        assert "Shire Police" in text
+
+
+def test_a_public_report_has_no_internal_narrative_or_sensitive_evidence(
+    register, scrutiny_officer
+):
+    services.source_publish(actor=scrutiny_officer, source=register)
+    content = report_content(
+        ReportScope(
+            title="Public report",
+            actions=action_list(user=scrutiny_officer),
+            recommendations=recommendation_list(user=scrutiny_officer),
+            audience="public",
+            **PERIOD,
+        )
+    )
+    for text in (_docx_text(report_docx(content=content)), _pdf_text(report_pdf(content=content))):
+        assert "Published training plan" in text
+        assert SECRET not in text
+        assert INTERNAL not in text
+        assert "Waiting for the new case system" not in text
+        assert "Newly completed (1)" in text
+
+
+def test_a_public_report_leaves_out_unpublished_sources(register, scrutiny_officer):
+    content = report_content(
+        ReportScope(
+            title="Public report",
+            actions=action_list(user=scrutiny_officer),
+            recommendations=recommendation_list(user=scrutiny_officer),
+            audience="public",
+            **PERIOD,
+        )
+    )
+    assert content["summary"]["recommendations_total"] == 0
+    assert content["recommendations"] == []
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client, register, scrutiny_officer):
+    sign_in(client, scrutiny_officer)
+    page = client.get(
+        reverse("reports:report_preview"),
+        _query(register, period_from=TODAY.isoformat(), period_to="2020-01-01"),
+    )
+    html = page.content.decode()
+    assert "The end of the period must be the same as or after its start" in html
+    assert "<title>Error:" in html
+    assert "Download as Word" not in html
+
+
+def test_partners_cannot_write_reports(client, register, force_lead):
+    sign_in(client, force_lead)
+    assert client.get(reverse("reports:report_preview")).status_code == 403
+
+
+def test_the_command_writes_the_same_report(register, tmp_path):
+    output = tmp_path / "report.docx"
+    call_command(
+        "progress_report",
+        "--source", register.title,
+        "--from", PERIOD["period_from"].isoformat(),
+        "--to", PERIOD["period_to"].isoformat(),
+        "--format", "docx",
+        "--output", str(output),
+    )  # fmt: skip
+    assert "Newly completed (1)" in _docx_text(output.read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--source", "No such report"], "No source is called No such report"),
+        (["--organisation", "Nobody"], "No organisation is called Nobody"),
+        ([], "Name at least one --source or an --organisation"),
+    ],
+)
+def test_the_command_refuses_bad_input_and_writes_nothing(register, tmp_path, arguments, message):
+    output = tmp_path / "report.pdf"
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "progress_report", *arguments, "--from", "2026-01-01", "--to", "2026-06-30",
+            "--output", str(output),
+        )  # fmt: skip
+    assert not output.exists()
+
+
+def test_the_command_refuses_a_backwards_period(register, tmp_path):
+    output = tmp_path / "report.pdf"
+    with pytest.raises(CommandError, match="The end of the period must be"):
+        call_command(
+            "progress_report", "--source", register.title, "--from", "2026-06-30",
+            "--to", "2026-01-01", "--output", str(output),
+        )  # fmt: skip
+    assert not output.exists()
+
+
+def test_the_office_finds_the_report_from_the_sources_page(client, register, scrutiny_officer):
+    sign_in(client, scrutiny_officer)
+    page = client.get(reverse("recommendations:source_list"))
+    assert reverse("reports:report_preview") in page.content.decode()
+    form = client.get(reverse("reports:report_preview")).content.decode()
+    assert register.title in form
