@@ -40,6 +40,12 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
             cell.text = str(text)
 
 
+def _labelled(document: Any, label: str, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"{label}: ").bold = True
+    paragraph.add_run(text)
+
+
 def _contents_field(document: Any) -> None:
     """A table of contents field over headings 1 to 2, filled in when Word updates fields."""
     run = document.add_paragraph().add_run()
@@ -144,17 +150,14 @@ def report_docx(*, content: dict[str, Any]) -> bytes:
     for r in content["recommendations"]:
         document.add_heading(f"{r['reference']}: {r['source']}", level=2)
         document.add_paragraph(r["text"])
-        rows = [
-            [_("Owners"), ", ".join(r["owners"]) or _("None yet")],
-            [
-                _("Assurance"),
-                r["assurance"] + (f" ({r['verdict']}, {r['verdict_on']})" if r["verdict"] else ""),
-            ],
-            [_("Evidence"), "; ".join(r["evidence"]) or _("None")],
-        ]
+        # Labelled paragraphs, not a table per recommendation: python-docx builds a table
+        # cell by cell, which made a 500-recommendation report take over 2 seconds.
+        verdict = f" ({r['verdict']}, {r['verdict_on']})" if r["verdict"] else ""
+        _labelled(document, _("Owners"), ", ".join(r["owners"]) or _("None yet"))
+        _labelled(document, _("Assurance"), r["assurance"] + verdict)
         if content["audience"] == "internal":
-            rows.insert(2, [_("Latest update"), r["narrative"] or _("None yet")])
-        _table(document, [_("Item"), _("Detail")], rows)
+            _labelled(document, _("Latest update"), r["narrative"] or _("None yet"))
+        _labelled(document, _("Evidence"), "; ".join(r["evidence"]) or _("None"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
