@@ -1,9 +1,15 @@
 """Form fields shared by every app, worded as the GOV.UK Design System asks."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core import signing
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 
 class GovukDateInput(forms.Widget):
@@ -118,3 +124,130 @@ class ValuesModelChoiceField(forms.ModelChoiceField):
     def __init__(self, *args: Any, label_column: str, **kwargs: Any) -> None:
         self.label_column = label_column
         super().__init__(*args, **kwargs)
+
+
+# --- edit forms: the version they were drawn from (issue #11) ------------------------------
+
+_DRAWN_SALT = "answerable.core.forms.drawn_values"
+
+
+class VersionField(forms.IntegerField):
+    """The version of the row an edit form was drawn from, in a hidden input.
+
+    A missing or garbled value reads as 0, which no saved row has, so the save is refused as
+    a conflict and the page is drawn again from the row: a page opened before a deploy
+    carries no version, and an error here would leave the person no way to save.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int:
+        try:
+            return max(int(str(value).strip()), 0)
+        except ValueError:
+            return 0
+
+
+@dataclass(frozen=True)
+class ChangedElsewhere:
+    """A field someone else changed while the form was open, with the value they saved."""
+
+    label: str
+    value: str
+
+
+def _comparable(value: Any) -> Any:
+    """A field's value as JSON that compares equal whenever the form would show the same."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        return sorted(_comparable(item) for item in value)
+    if value is None or value is False:
+        return ""
+    return str(value)
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    """A field's value as the person would read it: choice labels, GOV.UK dates, yes or no."""
+    if isinstance(field, forms.BooleanField):
+        return gettext("Yes") if value else gettext("No")
+    many = isinstance(value, list | tuple | set | frozenset | models.QuerySet)
+    values = [v for v in (value if many else [value]) if v is not None and v != ""]
+    if not values:
+        return gettext("None")
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+        rows = field.queryset.filter(pk__in=[_comparable(v) for v in values])
+        return ", ".join(field.label_from_instance(row) for row in rows)
+    choices = getattr(field, "choices", None)
+    if choices is not None:
+        labels = {str(key): str(label) for key, label in choices}
+        return ", ".join(labels.get(_comparable(v), str(v)) for v in values)
+    return ", ".join(
+        date_format(v, "j F Y") if isinstance(v, datetime.date) else str(v) for v in values
+    )
+
+
+class VersionedForm(forms.Form):
+    """An edit form that carries the version of the row it was drawn from, and what it showed.
+
+    The service refuses a save from an older version (core.models.locked_for_edit); the view
+    then draws the form again from the saved row (core.views_helpers.run_edit_service), and
+    `changed_elsewhere` lists what the other person changed: the fields whose saved value
+    differs from what this person's page showed.
+    """
+
+    expected_version = VersionField()
+    drawn_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, version: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.changed_elsewhere: list[ChangedElsewhere] = []
+        self.fields["expected_version"].initial = version
+        # Called only when the hidden input is drawn, as Django calls a callable initial.
+        self.fields["drawn_values"].initial = lambda: signing.dumps(
+            self._values_shown(), salt=_DRAWN_SALT, compress=True
+        )
+
+    def _edited_fields(self) -> Iterable[tuple[str, forms.Field]]:
+        return ((name, f) for name, f in self.fields.items() if not f.widget.is_hidden)
+
+    def _values_shown(self) -> dict[str, Any]:
+        return {
+            name: _comparable(self.get_initial_for_field(field, name))
+            for name, field in self._edited_fields()
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.pop("drawn_values", None)  # only for the listing; services take the version
+        return data
+
+    def conflict_show(self, error: forms.ValidationError, *, submitted: "VersionedForm") -> None:
+        """Put the refusal on this form, drawn from the saved row, and list what changed since
+        `submitted` was drawn (every field, if its page did not say what it showed)."""
+        self.cleaned_data = {}  # add_error reads it, and a form drawn unbound has none
+        self.add_error(None, error.messages)
+        try:
+            drawn = signing.loads(str(submitted["drawn_values"].value() or ""), salt=_DRAWN_SALT)
+        except signing.BadSignature:
+            drawn = {}
+        self.changed_elsewhere = [
+            ChangedElsewhere(
+                label=str(field.label).removesuffix(" (optional)"),
+                value=_shown(field, self.get_initial_for_field(field, name)),
+            )
+            for name, field in self._edited_fields()
+            if name not in drawn
+            or drawn[name] != _comparable(self.get_initial_for_field(field, name))
+        ]
+
+    @property
+    def changed_elsewhere_rows(self) -> list[dict[str, Any]]:
+        """`changed_elsewhere` as govukSummaryList rows."""
+        return [
+            {"key": {"text": change.label}, "value": {"text": change.value}}
+            for change in self.changed_elsewhere
+        ]

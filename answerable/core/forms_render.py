@@ -91,6 +91,13 @@ def field_params(
     if is_page_heading:
         legend["isPageHeading"] = True
 
+    if widget.is_hidden:
+        value = bf.value()
+        return "hidden", {
+            "id": bf.auto_id,
+            "name": bf.html_name,
+            "value": "" if value is None else str(value),
+        }
     if isinstance(widget, GovukDateInput):
         day, month, year = (
             bf.value() if isinstance(bf.value(), list | tuple) else widget.split(bf.value())
@@ -160,7 +167,8 @@ def error_summary_params(*forms_: forms.BaseForm | None) -> dict[str, Any] | Non
     """GOV.UK error summary for one or more forms, linking each error to its field."""
     errors = []
     for form in forms_:
-        if form is None or not form.is_bound:
+        # An edit form drawn again after a refused save is unbound but carries the refusal.
+        if form is None or not form.errors:
             continue
         for message in form.non_field_errors():
             errors.append({"text": str(message), "href": "#main-content"})
@@ -169,7 +177,9 @@ def error_summary_params(*forms_: forms.BaseForm | None) -> dict[str, Any] | Non
                 continue
             bf = form[name]
             href = f"#{bf.auto_id}"
-            if isinstance(bf.field.widget, GovukDateInput):
+            if bf.field.widget.is_hidden:
+                href = "#main-content"
+            elif isinstance(bf.field.widget, GovukDateInput):
                 href += "-day"
             elif isinstance(bf.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 href = f"#{bf.auto_id}"

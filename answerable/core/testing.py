@@ -1,6 +1,7 @@
 """Helpers for tests: sign a user in, past two-factor where their role needs it; check a page's
 forms."""
 
+import html
 import re
 
 from django.test import Client
@@ -29,3 +30,20 @@ def post_forms_without_csrf(page: str) -> int:
     """How many of the page's POST forms a browser could not submit: those with no CSRF field
     (a macro imported without context draws `csrf_input` as nothing)."""
     return sum("csrfmiddlewaretoken" not in form for form in _POST_FORM.findall(page))
+
+
+def hidden_value(page: str, name: str) -> str:
+    """The value of the page's hidden input `name`, as a browser would submit it."""
+    match = re.search(rf'<input type="hidden" id="[^"]*" name="{name}" value="([^"]*)">', page)
+    assert match, f"no hidden input {name}"
+    return html.unescape(match[1])
+
+
+def summary_rows(page: str) -> list[tuple[str, str]]:
+    """The (key, value) text of each GOV.UK summary list row on the page."""
+    rows = re.findall(
+        r'govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>',
+        page,
+        re.DOTALL,
+    )
+    return [(html.unescape(key.strip()), html.unescape(value.strip())) for key, value in rows]

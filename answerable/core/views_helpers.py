@@ -1,7 +1,7 @@
 """Small helpers every app's views share."""
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from django import forms
@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from answerable.core.files import CONTENT_TYPES, CSV, XLSX
+from answerable.core.forms import VersionedForm
+from answerable.core.models import EditConflict
 from answerable.core.tables import csv_stream, xlsx_bytes
 
 
@@ -30,6 +32,29 @@ def run_service(form: forms.Form, service: Any, **kwargs: Any) -> Any:
     except ValidationError as error:
         form_add_service_error(form, error)
         return None
+
+
+EditForm = TypeVar("EditForm", bound=VersionedForm)
+
+
+def run_edit_service(
+    form: EditForm, service: Any, *, redraw: Callable[[], EditForm], **kwargs: Any
+) -> tuple[Any, EditForm]:
+    """Call an edit service; return its result and the form to show.
+
+    If someone else saved first, the form to show is `redraw()`, drawn from the saved row,
+    carrying the refusal and the fields they changed, so the person can make theirs again.
+    Other errors go on the submitted form, as run_service does.
+    """
+    try:
+        return service(**kwargs), form
+    except EditConflict as conflict:
+        fresh = redraw()
+        fresh.conflict_show(conflict, submitted=form)
+        return None, fresh
+    except ValidationError as error:
+        form_add_service_error(form, error)
+        return None, form
 
 
 class Rows(Protocol):

@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django import forms
 
-from answerable.core.forms import GovukDateField
+from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.core.forms_render import error_summary_params, field_params
+from answerable.core.models import EditConflict
 from answerable.recommendations.deadlines import deadline_from_text
 
 
@@ -129,3 +131,43 @@ def test_drawn_options_are_escaped_once_and_mark_the_chosen_one():
     )
     assert 'value="2" selected' not in options.html("")  # nothing chosen
     assert list(options) == [(1, "Review <b>one</b>"), (2, 'Audit "two"')]
+
+
+class _Edit(VersionedForm):
+    title = forms.CharField(label="Title")
+    note = forms.CharField(label="Note (optional)", required=False)
+
+
+@pytest.mark.parametrize("sent", ["", "abc", "-3", None])
+def test_a_missing_or_garbled_version_reads_as_one_no_row_has(sent):
+    data = {"title": "A"} if sent is None else {"title": "A", "expected_version": sent}
+    form = _Edit(data, version=4)
+    assert form.is_valid()
+    assert form.cleaned_data == {"title": "A", "note": "", "expected_version": 0}
+
+
+def test_the_version_and_values_shown_are_drawn_as_hidden_inputs():
+    form = _Edit(version=4, initial={"title": "A"})
+    component, params = field_params(form["expected_version"])
+    assert (component, params["value"]) == ("hidden", "4")
+    assert field_params(form["drawn_values"])[0] == "hidden"
+
+
+def test_a_refused_save_lists_only_what_changed_since_the_page_was_drawn():
+    opened = _Edit(version=1, initial={"title": "A", "note": "x"})
+    submitted = _Edit(
+        {
+            "title": "A",
+            "note": "mine",
+            "expected_version": "1",
+            "drawn_values": opened["drawn_values"].value(),
+        },
+        version=2,
+        initial={"title": "Theirs", "note": "x"},
+    )
+    assert submitted.is_valid()
+    fresh = _Edit(version=2, initial={"title": "Theirs", "note": "x"})
+    fresh.conflict_show(EditConflict("Someone else changed this"), submitted=submitted)
+    assert [(c.label, c.value) for c in fresh.changed_elsewhere] == [("Title", "Theirs")]
+    summary = error_summary_params(fresh)
+    assert summary["errorList"] == [{"text": "Someone else changed this", "href": "#main-content"}]
