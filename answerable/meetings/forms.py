@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField
+from answerable.core.forms import GovukDateField, VersionedForm
 from answerable.meetings.models import AccountabilityMeeting, ItemVerdict, Marking
 from answerable.organisations.models import Organisation
 
@@ -160,6 +160,10 @@ class AgendaItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recommendations"].queryset = recommendations  # type: ignore[attr-defined]
         self.fields["actions"].queryset = actions  # type: ignore[attr-defined]
+
+
+class AgendaItemUpdateForm(VersionedForm, AgendaItemForm):
+    """The item form for a saved item, carrying the version it was drawn from."""
 
 
 class PaperForm(forms.Form):

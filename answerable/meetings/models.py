@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from answerable.core.models import BaseModel
+from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Action, Recommendation, Theme
 
@@ -95,7 +95,7 @@ class Attendee(BaseModel):
         return self.name
 
 
-class AgendaItem(BaseModel):
+class AgendaItem(BaseModel, VersionedModel):
     """One item on a meeting's agenda, in order. Item 1 is always the action tracker review."""
 
     meeting = models.ForeignKey(

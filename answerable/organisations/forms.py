@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from answerable.core.forms import VersionedForm
 from answerable.organisations.models import Membership, Organisation
 
 
@@ -81,7 +82,7 @@ class InviteForm(forms.Form):
     )
 
 
-class AreaForm(forms.Form):
+class AreaForm(VersionedForm):
     office = forms.ModelChoiceField(
         label=_("Whose area is it in"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.PCC_OFFICE, is_archived=False),

@@ -3,10 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.models import BaseModel
+from answerable.core.models import BaseModel, VersionedModel
 
 
-class Organisation(BaseModel):
+class Organisation(BaseModel, VersionedModel):
     """A body in the partnership: the PCC's office, the force, a council, an NHS body."""
 
     class Kind(models.TextChoices):

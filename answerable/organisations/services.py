@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.models import locked_for_edit
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 
@@ -79,6 +80,8 @@ def organisation_archive(*, actor: User, organisation: Organisation, reason: str
         raise PermissionDenied("Only a system administrator, or its area's, archives this")
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for archiving the organisation"})
+    # Decide on the row as saved now: a second archive must not record a second event.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.is_archived:
         raise ValidationError({"reason": f"{organisation.name} is already archived"})
     organisation.is_archived = True
@@ -97,15 +100,29 @@ def organisation_archive(*, actor: User, organisation: Organisation, reason: str
 
 @transaction.atomic
 def organisation_area_set(
-    *, actor: User, organisation: Organisation, office: Organisation
+    *, actor: User, organisation: Organisation, office: Organisation, expected_version: int
 ) -> Organisation:
-    """Put a partner in an office's area, whose administrators then manage it."""
+    """Put a partner in an office's area, whose administrators then manage it.
+
+    `expected_version` is the version the administrator's form was drawn from: if someone
+    else saved the organisation since, nothing is saved and they are asked to choose again.
+    """
     if not access_for(actor).can_change_area(organisation):
         raise PermissionDenied("Only a system administrator moves a partner between areas")
+    organisation = locked_for_edit(
+        Organisation.objects.all(),
+        pk=organisation.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this organisation while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
     previous = organisation.office_id
     organisation.office = office
+    organisation.version += 1
     organisation.full_clean()
-    organisation.save(update_fields=["office", "updated_at"])
+    organisation.save(update_fields=["office", "version", "updated_at"])
     audit_record(
         actor=actor,
         action="organisation.area_changed",

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import form_add_service_error, post_data
+from answerable.core.views_helpers import form_add_service_error, post_data, run_edit_service
 from answerable.organisations import services
 from answerable.organisations.forms import ArchiveForm, AreaForm, InviteForm, OrganisationForm
+from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import (
     access_for,
     administered_membership_get,
@@ -128,21 +129,28 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     )
 
 
+def _area_form(organisation: Organisation, data: Any = None) -> AreaForm:
+    """The form to move a partner, drawn from the organisation as saved."""
+    return AreaForm(data, version=organisation.version, initial={"office": organisation.office_id})
+
+
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
     if not access_for(request.user).can_change_area(organisation):
         raise PermissionDenied
-    form = AreaForm(post_data(request), initial={"office": organisation.office_id})
+    form = _area_form(organisation, post_data(request))
     if form.is_valid():
-        try:
-            services.organisation_area_set(
-                actor=request.user, organisation=organisation, office=form.cleaned_data["office"]
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
+        moved, form = run_edit_service(
+            form,
+            services.organisation_area_set,
+            redraw=lambda: _area_form(administered_organisation_get(user=request.user, pk=pk)),
+            actor=request.user,
+            organisation=organisation,
+            **form.cleaned_data,
+        )
+        if moved:
             messages.success(
                 request,
                 _("%(name)s is now in the area of %(office)s")

@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField
+from answerable.core.forms import GovukDateField, VersionedForm
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
@@ -191,8 +191,9 @@ class CourseForm(forms.Form):
         return [command for command in commands if command]
 
 
-class CourseUpdateForm(CourseForm):
-    """The course form without the code: completions already imported were matched by it."""
+class CourseUpdateForm(VersionedForm, CourseForm):
+    """The course form without the code (completions already imported were matched by it),
+    carrying the version it was drawn from."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 
-from answerable.core.models import BaseModel
+from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 
 
@@ -85,7 +85,7 @@ class StaffRecord(models.Model):
         return self.staff_id
 
 
-class Course(BaseModel):
+class Course(BaseModel, VersionedModel):
     """A training course a force requires of some of its workforce, refreshed periodically."""
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="courses")

@@ -5,14 +5,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.tables import csv_stream
-from answerable.core.views_helpers import pagination_params, post_data, run_service
+from answerable.core.views_helpers import (
+    pagination_params,
+    post_data,
+    run_edit_service,
+    run_service,
+)
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseForm,
@@ -20,6 +24,7 @@ from answerable.workforce.forms import (
     CoverageLinkAgendaItemForm,
     CoverageLinkForm,
 )
+from answerable.workforce.models import Course
 
 GAP_HEADERS = [
     "Staff ID",
@@ -193,21 +198,34 @@ def coverage_link_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     )
 
 
+def _course_update_form(course: Course, data: Any = None) -> CourseUpdateForm:
+    """The form to change a course, drawn from the course as saved."""
+    return CourseUpdateForm(
+        data, version=course.version, initial=CourseUpdateForm.initial_from(course)
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
         raise PermissionDenied
-    prefetch_related_objects([course], "audiences")  # the form and the service both read them
-    form = CourseUpdateForm(post_data(request), initial=CourseUpdateForm.initial_from(course))
-    if form.is_valid() and (
-        updated := run_service(
-            form, services.course_update, actor=request.user, course=course, **form.cleaned_data
+    form = _course_update_form(course, post_data(request))
+    if form.is_valid():
+        updated, form = run_edit_service(
+            form,
+            services.course_update,
+            redraw=lambda: _course_update_form(
+                selectors.course_get_for_user(user=request.user, pk=pk)
+            ),
+            actor=request.user,
+            course=course,
+            **form.cleaned_data,
         )
-    ):
-        messages.success(request, f"Course updated: {updated.title}")
-        return redirect(updated)
+        if updated:
+            messages.success(request, f"Course updated: {updated.title}")
+            return redirect(updated)
     return _render(
         request,
         "course_update.html",

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile
+from answerable.core.models import locked_for_edit
 from answerable.meetings.models import (
     AccountabilityMeeting,
     AgendaItem,
@@ -111,6 +113,7 @@ def agenda_item_update(
     *,
     actor: User,
     item: AgendaItem,
+    expected_version: int,
     title: str,
     theme: str = "",
     description: str = "",
@@ -118,18 +121,32 @@ def agenda_item_update(
     recommendations: Sequence[Recommendation] = (),
     actions: Sequence[Action] = (),
 ) -> AgendaItem:
-    """Change an item's wording, links or sensitivity. The action tracker review is fixed."""
+    """Change an item's wording, links or sensitivity. The action tracker review is fixed.
+
+    `expected_version` is the version the editor's form was drawn from: if someone else
+    saved the item since, nothing is saved and the editor is asked to make their change again.
+    """
     require_planner(actor, item.meeting)
     if item.is_action_review:
         raise ValidationError("The review of the action tracker is generated and cannot be edited")
     if not title.strip():
         raise ValidationError({"title": "Enter the title of the agenda item"})
     recs, acts = _checked_links(actor=actor, recommendations=recommendations, actions=actions)
+    item = locked_for_edit(
+        AgendaItem.objects.select_related("meeting__office", "theme"),
+        pk=item.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this agenda item while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
     before = _item_changes(item)
     item.title = title.strip()
     item.theme = _theme(theme)
     item.description = description.strip()
     item.is_sensitive = is_sensitive
+    item.version += 1
     item.full_clean()
     item.save()
     item.recommendations.set(recs)

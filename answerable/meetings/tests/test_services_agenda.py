@@ -47,6 +47,7 @@ def test_updating_an_item_records_only_what_changed(item, scrutiny_officer):
     services.agenda_item_update(
         actor=scrutiny_officer,
         item=item,
+        expected_version=item.version,
         title=item.title,
         theme="Training",
         is_sensitive=True,
@@ -63,7 +64,9 @@ def test_updating_an_item_records_only_what_changed(item, scrutiny_officer):
 def test_the_generated_review_item_cannot_be_edited(meeting, scrutiny_officer):
     review = meeting.items.get(is_action_review=True)
     with pytest.raises(ValidationError):
-        services.agenda_item_update(actor=scrutiny_officer, item=review, title="Something else")
+        services.agenda_item_update(
+            actor=scrutiny_officer, item=review, expected_version=1, title="Something else"
+        )
 
 
 def test_moving_an_item_swaps_it_with_its_neighbour_and_is_audited(meeting, scrutiny_officer):
@@ -286,3 +289,33 @@ def test_a_lead_officer_of_an_organisation_that_is_not_a_member_cannot_respond(i
     question = QuestionFactory(item=item)
     with pytest.raises(PermissionDenied):
         services.response_record(actor=outsider, question=question, text="Hi", given_by_name="X")
+
+
+# --- two people editing one item (issue #11) ------------------------------------------------
+
+
+def test_a_save_drawn_from_an_older_version_of_an_item_is_refused_and_writes_nothing(
+    item, scrutiny_officer
+):
+    colleague = member(item.meeting.office, Membership.Role.SCRUTINY_OFFICER)
+    opened = item.version  # both open the edit page at this version
+    services.agenda_item_update(
+        actor=colleague, item=item, expected_version=opened, title="Training: first pass"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.agenda_item_update(
+            actor=scrutiny_officer,
+            item=item,
+            expected_version=opened,
+            title=item.title,
+            description="What the second editor wrote",
+        )
+    assert refused.value.messages == [
+        "Someone else changed this agenda item while you were editing it. "
+        "Check their changes below and make yours again."
+    ]
+    item.refresh_from_db()
+    assert (item.title, item.description, item.version) == ("Training: first pass", "", 2)
+    [event] = AuditEvent.objects.filter(action="agenda_item.updated")
+    assert event.actor == colleague
+    assert event.changes["title"] == ["Training to spot exploitation", "Training: first pass"]

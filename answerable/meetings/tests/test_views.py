@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from answerable.core.testing import post_forms_without_csrf, sign_in
+from answerable.audit.models import AuditEvent
+from answerable.core.testing import hidden_value, post_forms_without_csrf, sign_in, summary_rows
 from answerable.meetings import services
 from answerable.meetings.models import (
     AccountabilityMeeting,
@@ -16,6 +17,8 @@ from answerable.meetings.models import (
 )
 from answerable.meetings.tests.conftest import checked_pdf
 from answerable.meetings.tests.factories import PDF_BYTES, MeetingActionFactory, QuestionFactory
+from answerable.organisations.models import Membership
+from answerable.organisations.tests.factories import member
 from answerable.recommendations.models import AssuranceStatus
 
 
@@ -235,3 +238,62 @@ def test_the_office_marks_a_paper_for_publication_from_the_meeting_page(
     assert "Withhold from publication<span" in page
     paper.refresh_from_db()
     assert paper.is_published
+
+
+def test_a_second_editor_of_an_item_is_refused_and_shown_what_changed(
+    client, scrutiny_officer, item, recommendation, force_action
+):
+    """Two planners open the item at one version; the second save is refused, nothing of it
+    is saved, and the page drawn again shows the first planner's change."""
+    url = reverse("meetings:agenda_item_update", args=[item.pk])
+    colleague = Client()
+    sign_in(colleague, member(item.meeting.office, Membership.Role.SCRUTINY_OFFICER))
+    sign_in(client, scrutiny_officer)
+    first_page = colleague.get(url).content.decode()
+    second_page = client.get(url).content.decode()
+    assert hidden_value(second_page, "expected_version") == "1"
+    unchanged = {
+        "title": item.title,
+        "theme": "Training",
+        "recommendations": [recommendation.pk],
+        "actions": [force_action.pk],
+    }
+
+    def drawn(page):
+        return {name: hidden_value(page, name) for name in ("expected_version", "drawn_values")}
+
+    response = colleague.post(
+        url, {**unchanged, "title": "Training: first pass", **drawn(first_page)}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url, {**unchanged, "description": "Bring the training figures", **drawn(second_page)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Change the agenda item" in page
+    assert "There is a problem" in page
+    assert "Someone else changed this agenda item while you were editing it." in page
+    assert summary_rows(page) == [("Title", "Training: first pass")]
+    assert 'value="Training: first pass"' in page  # the form shows their values
+    assert hidden_value(page, "expected_version") == "2"
+    item.refresh_from_db()
+    assert (item.title, item.description) == ("Training: first pass", "")
+    assert AuditEvent.objects.filter(action="agenda_item.updated").count() == 1
+    # Made again on the page drawn from their version, the change is saved.
+    response = client.post(
+        url,
+        {
+            **unchanged,
+            "title": "Training: first pass",
+            "description": "Bring the training figures",
+            **drawn(page),
+        },
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.description, item.version) == (
+        "Training: first pass",
+        "Bring the training figures",
+        3,
+    )

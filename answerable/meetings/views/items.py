@@ -5,15 +5,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_service
+from answerable.core.views_helpers import post_data, run_edit_service, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
     AgendaItemForm,
+    AgendaItemUpdateForm,
     AssessmentOfferForm,
     MeetingActionForm,
     PaperForm,
@@ -26,20 +28,40 @@ from answerable.meetings.views._common import render_page, require
 from answerable.recommendations import selectors as register_selectors
 
 
-def _item_form(
-    request: AuthenticatedHttpRequest, meeting: AccountabilityMeeting, **kwargs: Any
-) -> AgendaItemForm:
+def _register_choices(
+    request: AuthenticatedHttpRequest, meeting: AccountabilityMeeting
+) -> dict[str, QuerySet[Any]]:
+    """The recommendations and actions an item of the meeting may consider."""
     recommendations = register_selectors.recommendation_list(user=request.user).filter(
         source__owner_id=meeting.office_id
     )
     actions = register_selectors.action_list(user=request.user).filter(
         recommendation__source__owner_id=meeting.office_id
     )
-    return AgendaItemForm(
-        post_data(request),
-        recommendations=recommendations.order_by("source__title", "position", "id"),
-        actions=actions.order_by("recommendation__source__title", "recommendation__position", "id"),
-        **kwargs,
+    return {
+        "recommendations": recommendations.order_by("source__title", "position", "id"),
+        "actions": actions.order_by(
+            "recommendation__source__title", "recommendation__position", "id"
+        ),
+    }
+
+
+def _item_update_form(
+    request: AuthenticatedHttpRequest, item: AgendaItem, data: Any = None
+) -> AgendaItemUpdateForm:
+    """The form to change an item, drawn from the item as saved."""
+    return AgendaItemUpdateForm(
+        data,
+        version=item.version,
+        initial={
+            "title": item.title,
+            "theme": item.theme.name if item.theme else "",
+            "description": item.description,
+            "is_sensitive": item.is_sensitive,
+            "recommendations": [r.pk for r in item.recommendations.all()],
+            "actions": [a.pk for a in item.actions.all()],
+        },
+        **_register_choices(request, item.meeting),
     )
 
 
@@ -65,7 +87,7 @@ def _form_page(
 def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
-    form = _item_form(request, meeting)
+    form = AgendaItemForm(post_data(request), **_register_choices(request, meeting))
     if form.is_valid():
         item = run_service(
             form, services.agenda_item_add, actor=request.user, meeting=meeting, **form.cleaned_data
@@ -92,23 +114,21 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    form = _item_form(
-        request,
-        item.meeting,
-        initial={
-            "title": item.title,
-            "theme": item.theme.name if item.theme else "",
-            "description": item.description,
-            "is_sensitive": item.is_sensitive,
-            "recommendations": [r.pk for r in item.recommendations.all()],
-            "actions": [a.pk for a in item.actions.all()],
-        },
-    )
-    if form.is_valid() and run_service(
-        form, services.agenda_item_update, actor=request.user, item=item, **form.cleaned_data
-    ):
-        messages.success(request, f"Item {item.position} updated")
-        return redirect(item.get_absolute_url())
+    form = _item_update_form(request, item, post_data(request))
+    if form.is_valid():
+        updated, form = run_edit_service(
+            form,
+            services.agenda_item_update,
+            redraw=lambda: _item_update_form(
+                request, selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+            ),
+            actor=request.user,
+            item=item,
+            **form.cleaned_data,
+        )
+        if updated:
+            messages.success(request, f"Item {updated.position} updated")
+            return redirect(updated.get_absolute_url())
     return _form_page(request, "Change the agenda item", form, item, button="Save changes")
 
 

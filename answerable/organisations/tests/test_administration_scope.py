@@ -8,14 +8,15 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in
+from answerable.core.testing import hidden_value, sign_in, summary_rows
 from answerable.organisations import services
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
-from answerable.organisations.tests.factories import OrganisationFactory, member
+from answerable.organisations.tests.factories import OrganisationFactory, UserFactory, member
 
 Role = Membership.Role
 
@@ -240,10 +241,11 @@ def test_a_system_administrator_moves_a_partner_to_another_area(
     sign_in(client, system_administrator)
     url = reverse("organisations:area", args=[force.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"office": other_office.pk})
+    response = client.post(url, {"office": other_office.pk, "expected_version": force.version})
     assert response.status_code == 302
     force.refresh_from_db()
     assert force.office == other_office
+    assert force.version == 2
     event = AuditEvent.objects.get(action="organisation.area_changed")
     assert event.actor == system_administrator
     assert not access_for(administrator).can_administer(force)
@@ -255,7 +257,9 @@ def test_an_office_administrator_cannot_move_a_partner(client, administrator, fo
     assert client.get(url).status_code == 403
     assert client.post(url, {"office": other_office.pk}).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.organisation_area_set(actor=administrator, organisation=force, office=other_office)
+        services.organisation_area_set(
+            actor=administrator, organisation=force, office=other_office, expected_version=1
+        )
     force.refresh_from_db()
     assert force.office != other_office
 
@@ -271,3 +275,50 @@ def test_an_office_administrator_is_offered_no_way_to_archive_their_own_office(
     assert client.post(url, {"reason": "x"}).status_code == 403
     office.refresh_from_db()
     assert not office.is_archived
+
+
+# --- two administrators at once (issue #11, Medium 4) ------------------------------------------
+
+
+def test_a_second_move_of_a_partner_is_refused_and_shown_what_changed(
+    client, system_administrator, force, office, other_office
+):
+    """Two system administrators open the area page at one version; the second save is
+    refused, nothing of it is saved, and the page drawn again shows the first one's choice."""
+    third_office = OrganisationFactory(name="Third PCC", kind=Organisation.Kind.PCC_OFFICE)
+    url = reverse("organisations:area", args=[force.pk])
+    colleague = Client()
+    sign_in(colleague, UserFactory(is_system_administrator=True))
+    sign_in(client, system_administrator)
+    first_page = colleague.get(url).content.decode()
+    second_page = client.get(url).content.decode()
+    assert hidden_value(second_page, "expected_version") == "1"
+
+    def drawn(page):
+        return {name: hidden_value(page, name) for name in ("expected_version", "drawn_values")}
+
+    response = colleague.post(url, {"office": other_office.pk, **drawn(first_page)})
+    assert response.status_code == 302
+    response = client.post(url, {"office": third_office.pk, **drawn(second_page)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "Someone else changed this organisation while you were editing it." in page
+    assert summary_rows(page) == [("Whose area is it in", "Other PCC")]
+    assert hidden_value(page, "expected_version") == "2"
+    force.refresh_from_db()
+    assert (force.office, force.version) == (other_office, 2)
+    [event] = AuditEvent.objects.filter(action="organisation.area_changed")
+    assert event.changes["office"] == [office.pk, other_office.pk]
+
+
+def test_archiving_from_a_page_drawn_before_another_archive_records_nothing(
+    system_administrator, force
+):
+    opened = Organisation.objects.get(pk=force.pk)
+    services.organisation_archive(actor=system_administrator, organisation=force, reason="Merged")
+    with pytest.raises(ValidationError):
+        services.organisation_archive(
+            actor=system_administrator, organisation=opened, reason="Merged again"
+        )
+    assert AuditEvent.objects.filter(action="organisation.archived").count() == 1

@@ -68,7 +68,11 @@ def test_an_item_marked_sensitive_after_review_stops_publication(held_meeting, s
     services.publication_submit(actor=scrutiny_officer, publication=publication)
     item = held_meeting.items.get(title="Training for officers")
     meeting_services.agenda_item_update(
-        actor=scrutiny_officer, item=item, title=item.title, is_sensitive=True
+        actor=scrutiny_officer,
+        item=item,
+        expected_version=item.version,
+        title=item.title,
+        is_sensitive=True,
     )
     with pytest.raises(ValidationError) as error:
         services.publication_publish(actor=scrutiny_officer, publication=publication)

@@ -2,9 +2,11 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.models import locked_for_edit
 from answerable.organisations.models import Organisation
 from answerable.workforce import coverage, selectors
 from answerable.workforce.models import (
@@ -97,6 +99,7 @@ def course_update(
     *,
     actor: User,
     course: Course,
+    expected_version: int,
     title: str,
     target_percent: int,
     refresh_months: int | None,
@@ -104,6 +107,10 @@ def course_update(
     commands: list[str],
 ) -> Course:
     """Change a course's title, target, refresh period or audience; the code stays as it is.
+
+    `expected_version` is the version the editor's form was drawn from: if someone else
+    saved the course since, nothing is saved and the editor is asked to make their change
+    again.
 
     A new audience or refresh period changes who is required and who is in date, so the
     figures stored at the force's snapshots are counted again in the same transaction: at
@@ -114,6 +121,15 @@ def course_update(
     if not selectors.can_manage_courses(user=actor, organisation=course.owner):
         raise PermissionDenied("Only a lead officer of the force can change its courses")
     _check_workforce_types(workforce_types)
+    course = locked_for_edit(
+        Course.objects.select_related("owner"),
+        pk=course.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this course while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
     before = {
         "title": course.title,
         "target_percent": course.target_percent,
@@ -124,21 +140,23 @@ def course_update(
     course.target_percent = target_percent
     course.refresh_months = refresh_months or None
     course.full_clean()
-    course.save(update_fields=["title", "target_percent", "refresh_months", "updated_at"])
     audiences = _audiences(course, workforce_types, commands)
-    after_audience = sorted(str(a) for a in audiences)
-    if after_audience != before["audience"]:
-        course.audiences.all().delete()
-        CourseAudience.objects.bulk_create(audiences)
     after = {
         "title": course.title,
         "target_percent": course.target_percent,
         "refresh_months": course.refresh_months,
-        "audience": after_audience,
+        "audience": sorted(str(a) for a in audiences),
     }
     changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
     if not changes:
         return course
+    course.version += 1
+    course.save(
+        update_fields=["title", "target_percent", "refresh_months", "version", "updated_at"]
+    )
+    if "audience" in changes:
+        course.audiences.all().delete()
+        CourseAudience.objects.bulk_create(audiences)
     if "audience" in changes or "refresh_months" in changes:
         course = Course.objects.prefetch_related("audiences").get(pk=course.pk)
         monthly = coverage.monthly_snapshots(organisation_id=course.owner_id)

@@ -555,7 +555,9 @@ def _update(actor, course, **changes):
         "workforce_types": sorted({a.workforce_type for a in course.audiences.all()}),
         "commands": sorted({a.command for a in course.audiences.all() if a.command}),
     }
-    return services.course_update(actor=actor, course=course, **{**fields, **changes})
+    return services.course_update(
+        actor=actor, course=course, expected_version=course.version, **{**fields, **changes}
+    )
 
 
 def test_a_new_audience_recounts_the_stored_figures(force, force_lead, course):
@@ -654,3 +656,21 @@ def test_a_failed_import_stores_no_figures(force, force_lead, course):
         )
     assert not CohortFigure.objects.exists()
     assert not CoverageFigure.objects.exists()
+
+
+def test_a_course_change_drawn_from_an_older_version_is_refused_and_writes_nothing(
+    force, force_lead, course
+):
+    colleague = member(force, Membership.Role.LEAD_OFFICER)
+    opened = Course.objects.get(pk=course.pk)  # both open the edit page at version 1
+    _update(colleague, course, target_percent=75)
+    with pytest.raises(ValidationError) as refused:
+        _update(force_lead, opened, title="Renamed by the second editor")
+    assert refused.value.messages == [
+        "Someone else changed this course while you were editing it. "
+        "Check their changes below and make yours again."
+    ]
+    course.refresh_from_db()
+    assert (course.title, course.target_percent, course.version) == (opened.title, 75, 2)
+    [event] = AuditEvent.objects.filter(action="course.updated")
+    assert event.changes == {"target_percent": [90, 75]}

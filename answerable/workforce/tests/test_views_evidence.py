@@ -2,17 +2,21 @@
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
 from answerable.core.jinja2 import govuk_date
-from answerable.core.testing import sign_in
+from answerable.core.testing import hidden_value, sign_in, summary_rows
 from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
+from answerable.organisations.models import Membership
+from answerable.organisations.tests.factories import member
 from answerable.recommendations.tests.factories import ActionFactory
 from answerable.workforce import importing, services
 from answerable.workforce.models import CohortFigure, CoverageLink
@@ -182,6 +186,7 @@ def test_a_lead_officer_changes_the_audience_and_the_page_follows(
             "commands": "C1\nC2\n",
             "refresh_months": "36",
             "target_percent": "80",
+            "expected_version": course.version,
         },
     )
     assert response["Location"] == course.get_absolute_url()
@@ -250,3 +255,42 @@ def _main(page: str) -> str:
     """The page's content, without the per-request CSRF token and nonce."""
     start = page.index('<main class="govuk-main-wrapper"')
     return page[start : page.index("</main>")]
+
+
+def test_a_second_editor_of_a_course_is_refused_and_shown_what_changed(
+    client, force, force_lead, course
+):
+    """Two lead officers open the course at one version; the second save is refused, nothing
+    of it is saved, and the page drawn again shows the first officer's change."""
+    url = reverse("workforce:course_update", args=[course.pk])
+    colleague = Client()
+    sign_in(colleague, member(force, Membership.Role.LEAD_OFFICER))
+    sign_in(client, force_lead)
+    first_page = colleague.get(url).content.decode()
+    second_page = client.get(url).content.decode()
+    assert hidden_value(second_page, "expected_version") == "1"
+    unchanged = {
+        "title": "CSE awareness",
+        "workforce_types": ["officer"],
+        "refresh_months": "36",
+        "target_percent": "90",
+    }
+
+    def drawn(page):
+        return {name: hidden_value(page, name) for name in ("expected_version", "drawn_values")}
+
+    response = colleague.post(url, {**unchanged, "target_percent": "75", **drawn(first_page)})
+    assert response.status_code == 302
+    response = client.post(url, {**unchanged, "refresh_months": "12", **drawn(second_page)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Change CSE awareness" in page
+    assert "There is a problem" in page
+    assert "Someone else changed this course while you were editing it." in page
+    assert summary_rows(page) == [("Target (per cent in date)", "75")]
+    target_input = re.search(r'<input[^>]*name="target_percent"[^>]*>', page)[0]
+    assert 'value="75"' in target_input  # the form shows their values
+    assert hidden_value(page, "expected_version") == "2"
+    course.refresh_from_db()
+    assert (course.refresh_months, course.target_percent) == (36, 75)
+    assert AuditEvent.objects.filter(action="course.updated").count() == 1
