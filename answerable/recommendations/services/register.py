@@ -107,6 +107,8 @@ def source_create(
 def source_response_record(*, actor: User, source: Source, responded_on: datetime.date) -> Source:
     """Record the date the statutory response to the source was published."""
     _require(can_manage_register(user=actor, source=source), "You cannot change this source")
+    # The audit's "before" is the date this replaces, not the one the page showed.
+    source = Source.objects.select_for_update().select_related("owner").get(pk=source.pk)
     previous = source.responded_on
     source.responded_on = responded_on
     source.full_clean()
@@ -199,6 +201,8 @@ def recommendation_response_record(
     )
     if not response:
         raise ValidationError({"response": "Select the response"})
+    # The audit's "before" is the response this replaces, not the one the page showed.
+    recommendation = _locked(recommendation)  # type: ignore[assignment]
     before = [recommendation.response, recommendation.response_text, recommendation.responded_on]
     recommendation.response = response
     recommendation.response_text = response_text.strip()
@@ -308,6 +312,8 @@ def action_lead_assign(*, actor: User, action: Action, lead: User | None) -> Act
         Membership.Role.LEAD_OFFICER, action.owner_id
     ):
         raise ValidationError({"lead": f"The lead must be a lead officer of {action.owner.name}"})
+    # The audit's "before" is the lead this replaces, not the one the page showed.
+    action = _locked(action)  # type: ignore[assignment]
     previous = action.lead
     action.lead = lead
     action.save(update_fields=["lead", "updated_at"])

@@ -456,3 +456,81 @@ def test_a_source_document_is_stored_with_its_hash_and_downloads_for_its_readers
     client.logout()
     sign_in(client, council_lead)
     assert client.get(url).status_code == 404
+
+
+# --- changes made from a page drawn before another change (issue #11, Medium 4) -------------
+
+
+def test_a_target_date_change_after_another_records_the_date_it_replaced(force_action, force_lead):
+    opened = Action.objects.get(pk=force_action.pk)  # both leads open the page
+    first_on, second_on = datetime.date(2026, 3, 31), datetime.date(2026, 9, 30)
+    services.action_target_date_change(
+        actor=force_lead, action=force_action, new_on=first_on, reason="Provider delayed"
+    )
+    services.action_target_date_change(
+        actor=force_lead, action=opened, new_on=second_on, reason="Provider delayed again"
+    )
+    changes = TargetDateChange.objects.order_by("pk")
+    assert [(c.previous_on, c.new_on) for c in changes] == [
+        (opened.target_on, first_on),
+        (first_on, second_on),
+    ]
+    events = _events("action.target_date_changed")
+    assert [e.changes["target_on"] for e in events] == [
+        [opened.target_on.isoformat() if opened.target_on else None, first_on.isoformat()],
+        [first_on.isoformat(), second_on.isoformat()],
+    ]
+
+
+def test_a_response_recorded_twice_audits_the_response_it_replaced(
+    recommendation, scrutiny_officer
+):
+    opened = Recommendation.objects.get(pk=recommendation.pk)  # both officers open the page
+    services.recommendation_response_record(
+        actor=scrutiny_officer,
+        recommendation=recommendation,
+        response=Recommendation.Response.ACCEPTED,
+        response_text="Accepted in full",
+        responded_on=datetime.date(2025, 5, 1),
+    )
+    services.recommendation_response_record(
+        actor=scrutiny_officer,
+        recommendation=opened,
+        response=Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
+        response_text="Accepted in principle",
+        responded_on=datetime.date(2025, 5, 2),
+    )
+    first, second = _events("recommendation.response_recorded")
+    assert second.changes == {
+        "response": [
+            Recommendation.Response.ACCEPTED,
+            Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
+        ],
+        "response_text": ["Accepted in full", "Accepted in principle"],
+        "responded_on": ["2025-05-01", "2025-05-02"],
+    }
+
+
+def test_a_lead_assigned_twice_audits_the_lead_it_replaced(
+    force, force_action, force_lead, scrutiny_officer
+):
+    other_lead = member(force, Membership.Role.LEAD_OFFICER, full_name="Olu Other")
+    opened = Action.objects.get(pk=force_action.pk)
+    services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=force_lead)
+    services.action_lead_assign(actor=scrutiny_officer, action=opened, lead=other_lead)
+    _, second = _events("action.lead_assigned")
+    assert second.changes["lead"] == [str(force_lead), str(other_lead)]
+
+
+def test_a_source_response_date_recorded_twice_audits_the_date_it_replaced(
+    source, scrutiny_officer
+):
+    opened = Source.objects.get(pk=source.pk)
+    services.source_response_record(
+        actor=scrutiny_officer, source=source, responded_on=datetime.date(2025, 5, 1)
+    )
+    services.source_response_record(
+        actor=scrutiny_officer, source=opened, responded_on=datetime.date(2025, 5, 2)
+    )
+    _, second = _events("source.response_recorded")
+    assert second.changes["responded_on"] == ["2025-05-01", "2025-05-02"]
