@@ -90,3 +90,11 @@ class AreaForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the office whose area the partner is in")},
     )
+
+
+class ApprovalRuleForm(VersionedForm):
+    requires_second_approval = forms.BooleanField(
+        label=_("A second scrutiny officer must approve reports before they are final"),
+        help_text=_("The officer who drafted a report then cannot approve it themselves."),
+        required=False,
+    )

@@ -32,6 +32,9 @@ class Organisation(BaseModel, VersionedModel):
     )
     is_archived = models.BooleanField(default=False)
     archived_reason = models.TextField(blank=True)
+    # Four-eyes: an office may require that what it puts out in its name (progress reports)
+    # is approved by a second scrutiny officer, not the one who drafted it.
+    requires_second_approval = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

@@ -219,3 +219,34 @@ def user_invite(
         )
     )
     return user
+
+
+@transaction.atomic
+def office_approval_rule_set(
+    *, actor: User, office: Organisation, requires_second_approval: bool, expected_version: int
+) -> Organisation:
+    """Turn the office's four-eyes rule for its reports on or off."""
+    _require_administrator(actor, office)
+    if office.kind != Organisation.Kind.PCC_OFFICE:
+        raise ValidationError(_("Only a PCC's office sets an approval rule"))
+    office = locked_for_edit(
+        Organisation.objects.all(),
+        pk=office.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this organisation while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
+    previous = office.requires_second_approval
+    office.requires_second_approval = requires_second_approval
+    office.version += 1
+    office.save(update_fields=["requires_second_approval", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="organisation.approval_rule_set",
+        target=office,
+        organisation=office,
+        changes={"requires_second_approval": [previous, requires_second_approval]},
+    )
+    return office

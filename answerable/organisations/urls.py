@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/archive/", views.organisation_archive, name="archive"),
     path("<int:pk>/area/", views.organisation_area, name="area"),
+    path("<int:pk>/approvals/", views.organisation_approvals, name="approvals"),
     path("<int:pk>/invite/", views.user_invite, name="invite"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

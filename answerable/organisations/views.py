@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import form_add_service_error, post_data, run_edit_service
 from answerable.organisations import services
-from answerable.organisations.forms import ArchiveForm, AreaForm, InviteForm, OrganisationForm
+from answerable.organisations.forms import (
+    ApprovalRuleForm,
+    ArchiveForm,
+    AreaForm,
+    InviteForm,
+    OrganisationForm,
+)
 from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import (
     access_for,
@@ -165,6 +171,47 @@ def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "form": form,
             "page_forms": [form],
             "button": _("Save area"),
+            "active_nav": "organisations",
+        },
+    )
+
+
+def _approval_form(office: Organisation, data: Any = None) -> ApprovalRuleForm:
+    """The office's approval rule, drawn from the office as saved."""
+    return ApprovalRuleForm(
+        data,
+        version=office.version,
+        initial={"requires_second_approval": office.requires_second_approval},
+    )
+
+
+@administrator_required
+@require_http_methods(["GET", "POST"])
+def organisation_approvals(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    office = administered_organisation_get(user=request.user, pk=pk)
+    if office.kind != Organisation.Kind.PCC_OFFICE:
+        raise Http404
+    form = _approval_form(office, post_data(request))
+    if form.is_valid():
+        saved, form = run_edit_service(
+            form,
+            services.office_approval_rule_set,
+            redraw=lambda: _approval_form(administered_organisation_get(user=request.user, pk=pk)),
+            actor=request.user,
+            office=office,
+            **form.cleaned_data,
+        )
+        if saved:
+            messages.success(request, _("Approval rule saved"))
+            return redirect("organisations:detail", office.pk)
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {
+            "title": _("Approval of reports by %(name)s") % {"name": office.name},
+            "form": form,
+            "page_forms": [form],
+            "button": _("Save approval rule"),
             "active_nav": "organisations",
         },
     )

@@ -88,6 +88,7 @@ def test_an_administrator_cannot_archive_another_areas_organisation(request, adm
         services.organisation_archive(actor=administrator, organisation=organisation, reason="x")
     organisation.refresh_from_db()
     assert not organisation.is_archived
+    assert not organisation.requires_second_approval
 
 
 def test_an_office_administrator_cannot_archive_their_own_office(administrator, office):
@@ -153,6 +154,7 @@ def _admin_urls(organisation, membership):
         "archive": reverse("organisations:archive", args=[organisation.pk]),
         "invite": reverse("organisations:invite", args=[organisation.pk]),
         "membership_remove": reverse("organisations:membership_remove", args=[membership.pk]),
+        "approvals": reverse("organisations:approvals", args=[organisation.pk]),
     }
 
 
@@ -161,6 +163,7 @@ POSTS = {
     "archive": {"reason": "Taken over"},
     "invite": {"full_name": "Mal Icious", "email": "mal@example.org", "role": "administrator"},
     "membership_remove": {},
+    "approvals": {"requires_second_approval": "on", "expected_version": "1"},
 }
 
 
@@ -184,6 +187,7 @@ def test_no_administration_page_reaches_another_area(
     assert client.post(url, POSTS[page]).status_code in (404, 405)
     organisation.refresh_from_db()
     assert not organisation.is_archived
+    assert not organisation.requires_second_approval
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert not Membership.objects.filter(user__email="mal@example.org").exists()
     assert AuditEvent.objects.count() == events_before
@@ -191,9 +195,10 @@ def test_no_administration_page_reaches_another_area(
 
 @pytest.mark.parametrize("page", sorted(POSTS))
 def test_every_administration_page_opens_in_the_administrators_own_area(
-    client, administrator, force, force_lead, page
+    client, administrator, office, force, force_lead, page
 ):
-    url = _admin_urls(force, force_lead.memberships.get())[page]
+    # The approval rule is an office's: a partner has none.
+    url = _admin_urls(office if page == "approvals" else force, force_lead.memberships.get())[page]
     sign_in(client, administrator)
     assert client.get(url).status_code == 200
 
@@ -322,3 +327,21 @@ def test_archiving_from_a_page_drawn_before_another_archive_records_nothing(
             actor=system_administrator, organisation=opened, reason="Merged again"
         )
     assert AuditEvent.objects.filter(action="organisation.archived").count() == 1
+
+
+def test_an_office_administrator_turns_on_second_approval(client, administrator, office, force):
+    sign_in(client, administrator)
+    url = reverse("organisations:approvals", args=[office.pk])
+    page = client.get(url)
+    assert hidden_value(page.content.decode(), "expected_version") == "1"
+    response = client.post(url, {"requires_second_approval": "on", "expected_version": "1"})
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert office.requires_second_approval
+    event = AuditEvent.objects.get(action="organisation.approval_rule_set")
+    assert event.changes == {"requires_second_approval": [False, True]}
+    assert client.get(reverse("organisations:approvals", args=[force.pk])).status_code == 404
+    with pytest.raises(ValidationError):
+        services.office_approval_rule_set(
+            actor=administrator, office=force, requires_second_approval=True, expected_version=1
+        )
