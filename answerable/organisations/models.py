@@ -34,7 +34,7 @@ class Organisation(BaseModel, VersionedModel):
     archived_reason = models.TextField(blank=True)
     # Four-eyes: an office may require that what it puts out in its name (progress reports)
     # is approved by a second scrutiny officer, not the one who drafted it.
-    requires_second_approval = models.BooleanField(default=False)
+    requires_second_approval = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["name"]
