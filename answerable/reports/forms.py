@@ -50,3 +50,24 @@ class ReportForm(forms.Form):
                 "period_to", _("The end of the period must be the same as or after its start")
             )
         return cleaned
+
+
+class ProgressReportForm(ReportForm):
+    """A report the office owes: what ReportForm chooses, with a title and a due date."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        help_text=_("For example, Telford inquiry: partnership progress report, June 2027."),
+        error_messages={"required": _("Enter the report's title")},
+    )
+    due_on = forms.DateField(
+        label=_("Due"),
+        help_text=_("The date the report must be published or presented, for example 2027-06-30."),
+        error_messages={"required": _("Enter the date the report is due")},
+    )
+    field_order = ["title", "due_on", "sources", "period_from", "period_to", "audience"]
+
+
+class ApproveForm(forms.Form):
+    """Nothing to fill in: the page says what approval freezes, the button confirms."""

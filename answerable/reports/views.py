@@ -1,20 +1,23 @@
-"""The office previews a progress report, then downloads it as Word or PDF (issue #15)."""
+"""The office's progress reports: list, add, preview, approve and download (issue #15)."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import post_data, run_service
 from answerable.organisations.selectors import scrutiny_office_for
-from answerable.recommendations import selectors
+from answerable.recommendations import selectors as register
+from answerable.reports import selectors, services
 from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
-from answerable.reports.forms import ReportForm
+from answerable.reports.forms import ApproveForm, ProgressReportForm, ReportForm
 
 DOWNLOADS = {
     "docx": (
@@ -25,20 +28,143 @@ DOWNLOADS = {
 }
 
 
-@login_required
-@require_GET
-def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The choice of scope and period; once chosen, the report itself, or its download."""
+def _office_sources(request: AuthenticatedHttpRequest) -> Any:
     office = scrutiny_office_for(user=request.user)
     if office is None:
         raise PermissionDenied(_("Only the PCC's office writes progress reports"))
-    sources = selectors.source_choice_list(user=request.user).filter(owner=office)
-    form = ReportForm(request.GET or None, sources=sources)
+    return register.source_choice_list(user=request.user).filter(owner=office)
+
+
+def _download(data: bytes, kind: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOWNLOADS[kind][0])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "title": _("Progress reports"),
+            "reports": selectors.progress_report_list(user=request.user),
+            "can_write": selectors.can_write_reports(user=request.user),
+            "active_nav": "reports",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ProgressReportForm(post_data(request), sources=_office_sources(request))
+    if form.is_valid():
+        report = run_service(
+            form, services.progress_report_create, actor=request.user, **form.cleaned_data
+        )
+        if report:
+            messages.success(request, _("Report added: preview it, then approve it"))
+            return redirect(report)
+    return render(
+        request,
+        "reports/report_create.html",
+        {
+            "title": _("Add a progress report"),
+            "form": form,
+            "page_forms": [form],
+            "active_nav": "reports",
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A draft shows the report as the record stands today; an approved one, what was frozen."""
+    report = selectors.progress_report_get_for_user(user=request.user, pk=pk)
+    content = (
+        report.content
+        if report.is_approved
+        else report_content(selectors.progress_report_scope(user=request.user, report=report))
+    )
+    may_approve = not report.is_approved and selectors.can_write_reports(
+        user=request.user, report=report
+    )
+    needs_other = report.office.requires_second_approval and report.drafted_by_id == request.user.pk
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "title": report.title,
+            "report": report,
+            "content": content,
+            "may_approve": may_approve and not needs_other,
+            "needs_other_approver": may_approve and needs_other,
+            "active_nav": "reports",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.progress_report_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_write_reports(user=request.user, report=report):
+        raise PermissionDenied
+    form = ApproveForm(post_data(request))
+    if form.is_valid() and run_service(
+        form, services.progress_report_approve, actor=request.user, report=report
+    ):
+        messages.success(request, _("Report approved: it will not change again"))
+        return redirect(report)
+    return render(
+        request,
+        "reports/report_approve.html",
+        {
+            "title": _("Approve %(title)s") % {"title": report.title},
+            "report": report,
+            "form": form,
+            "page_forms": [form],
+            "active_nav": "reports",
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(
+    request: AuthenticatedHttpRequest, pk: int, kind: str
+) -> HttpResponse | FileResponse:
+    """The approved documents as stored; a draft's, built from the record now."""
+    report = selectors.progress_report_get_for_user(user=request.user, pk=pk)
+    if kind not in DOWNLOADS:
+        raise Http404
+    name = f"progress-report-{report.pk}" + ("" if report.is_approved else "-draft")
+    if report.is_approved:
+        stored = getattr(report, kind)
+        return FileResponse(
+            stored.open("rb"),
+            as_attachment=True,
+            filename=f"{name}.{kind}",
+            content_type=DOWNLOADS[kind][0],
+        )
+    content = report_content(selectors.progress_report_scope(user=request.user, report=report))
+    return _download(DOWNLOADS[kind][1](content=content), kind, name)
+
+
+@login_required
+@require_GET
+def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A one-off report: choose scope and period, see it, download it; nothing is kept."""
+    form = ReportForm(request.GET or None, sources=_office_sources(request))
     context: dict[str, Any] = {
         "form": form,
         "page_forms": [form] if form.is_bound else [],
-        "title": _("Progress report"),
-        "active_nav": "sources",
+        "title": _("Preview a progress report"),
+        "active_nav": "reports",
     }
     if form.is_valid():
         chosen = form.cleaned_data["sources"]
@@ -46,8 +172,8 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
             ReportScope(
                 title=_("Progress report: %(sources)s")
                 % {"sources": "; ".join(s.title for s in chosen)},
-                actions=selectors.action_list(user=request.user).filter(source__in=chosen),
-                recommendations=selectors.recommendation_list(user=request.user).filter(
+                actions=register.action_list(user=request.user).filter(source__in=chosen),
+                recommendations=register.recommendation_list(user=request.user).filter(
                     source__in=chosen
                 ),
                 period_from=form.cleaned_data["period_from"],
@@ -57,11 +183,8 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         kind = request.GET.get("format", "")
         if kind in DOWNLOADS:
-            content_type, render_document = DOWNLOADS[kind]
-            response = HttpResponse(render_document(content=content), content_type=content_type)
-            name = f"progress-report-{content['period_to']}.{kind}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            response["X-Content-Type-Options"] = "nosniff"
-            return response
+            return _download(
+                DOWNLOADS[kind][1](content=content), kind, f"progress-report-{content['period_to']}"
+            )
         context |= {"content": content, "query": request.GET.urlencode()}
     return render(request, "reports/report_preview.html", context)
