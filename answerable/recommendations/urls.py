@@ -11,6 +11,7 @@ from answerable.recommendations import (
 app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("forecast/", views_forecast.organisation_forecast, name="organisation_forecast"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),

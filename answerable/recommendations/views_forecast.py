@@ -31,3 +31,23 @@ def source_forecast(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "active_nav": "sources",
         },
     )
+
+
+@login_required
+@require_GET
+def organisation_forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Everything the user's organisations may see: an office's sources, a partner's actions."""
+    result = completion_forecast(
+        actions=selectors.action_list(user=request.user),
+        recommendations=selectors.recommendation_list(user=request.user),
+    )
+    return render(
+        request,
+        "recommendations/organisation_forecast.html",
+        {
+            "title": _("When will all our work be done?"),
+            "result": result,
+            "chart": burnup_chart(result.burnup, result.delivery),
+            "active_nav": "dashboard",
+        },
+    )

@@ -135,3 +135,15 @@ def test_another_areas_forecast_is_not_found(client, history, source):
     sign_in(client, stranger)
     page = client.get(reverse("recommendations:source_forecast", args=[source.pk]))
     assert page.status_code == 404
+
+
+def test_the_dashboard_leads_to_the_forecast_of_everything_the_user_sees(
+    client, history, force_lead
+):
+    sign_in(client, force_lead)
+    dashboard = client.get(reverse("recommendations:dashboard")).content.decode()
+    url = reverse("recommendations:organisation_forecast")
+    assert url in dashboard
+    page = client.get(url).content.decode()
+    assert "All 2 open actions delivered: in 4 runs out of 5, by" in page
+    assert 'id="burnup-table"' in page
