@@ -1,9 +1,14 @@
 """Helpers for tests: sign a user in, past two-factor where their role needs it; check a page's
-forms."""
+forms; open a document in LibreOffice."""
 
 import html
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
+import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,3 +52,34 @@ def summary_rows(page: str) -> list[tuple[str, str]]:
         re.DOTALL,
     )
     return [(html.unescape(key.strip()), html.unescape(value.strip())) for key, value in rows]
+
+
+def assert_libreoffice_opens(document: bytes, *, kind: str, workdir: Path) -> None:
+    """LibreOffice opens the document and draws its first page. CI installs LibreOffice and
+    sets ANSWERABLE_REQUIRE_LIBREOFFICE=1, so a missing one fails there instead of skipping."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        message = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+        if os.environ.get("ANSWERABLE_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    source = workdir / f"document.{kind}"
+    source.write_bytes(document)
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own temporary file
+        [
+            soffice,
+            f"-env:UserInstallation=file://{workdir}/profile",
+            "--headless",
+            "--convert-to",
+            "png",
+            "--outdir",
+            str(workdir / "out"),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    picture = workdir / "out" / "document.png"
+    assert picture.exists(), result.stderr.decode()
+    assert picture.stat().st_size > 0

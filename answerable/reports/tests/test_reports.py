@@ -10,7 +10,7 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
-from answerable.core.testing import sign_in
+from answerable.core.testing import assert_libreoffice_opens, sign_in
 from answerable.recommendations import services
 from answerable.recommendations.models import DeliveryStatus, Evidence
 from answerable.recommendations.selectors import action_list, recommendation_list
@@ -216,3 +216,16 @@ def test_the_office_finds_the_report_from_the_sources_page(client, register, scr
     assert reverse("reports:report_preview") in page.content.decode()
     form = client.get(reverse("reports:report_preview")).content.decode()
     assert register.title in form
+
+
+@pytest.mark.parametrize(("kind", "build"), [("docx", report_docx), ("pdf", report_pdf)])
+def test_libreoffice_opens_the_report(register, scrutiny_officer, tmp_path, kind, build):
+    content = report_content(
+        ReportScope(
+            title="Report",
+            actions=action_list(user=scrutiny_officer),
+            recommendations=recommendation_list(user=scrutiny_officer),
+            **PERIOD,
+        )
+    )
+    assert_libreoffice_opens(build(content=content), kind=kind, workdir=tmp_path)
