@@ -31,6 +31,7 @@ from answerable.demo.register import (
     response_history,
     themes_for,
 )
+from answerable.demo.reports import seed_reports
 from answerable.demo.stories import (
     RECOMMENDATION_VERDICTS,
     Status,
@@ -290,6 +291,9 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
         today=today,
     )
     _publish(result, sources, users[SCRUTINY_EMAIL])
+    result.created += seed_reports(
+        scrutiny_officer=users[SCRUTINY_EMAIL], telford=sources["telford"][0], today=today
+    )
     return result
 
 

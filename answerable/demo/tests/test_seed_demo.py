@@ -20,6 +20,7 @@ from answerable.recommendations.models import (
     Update,
 )
 from answerable.recommendations.tallies import tally_differences
+from answerable.reports.models import ProgressReport
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,17 @@ def test_the_public_site_shows_the_telford_inquiry_and_one_inspection_from_the_f
     assert "Independent Inquiry into Telford Child Sexual Exploitation" in home
     assert "group-based child sexual exploitation" in home
     assert "PEEL victim service assessment" not in home  # not published
+
+
+def test_the_telford_partnership_report_has_an_approved_june_edition_and_a_draft(printed):
+    approved, draft = ProgressReport.objects.filter(title__startswith="Telford inquiry").order_by(
+        "due_on"
+    )
+    assert (approved.due_on.month, approved.due_on.day) == (6, 30)
+    assert approved.is_approved
+    assert len(approved.pdf_sha256) == 64
+    assert not draft.is_approved
+    assert draft.due_on.year == approved.due_on.year + 1
+    page = Client().get("/public/progress-reports/").content.decode()
+    assert approved.title in page
+    assert draft.title not in page
