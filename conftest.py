@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import connection
 
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
@@ -23,6 +24,36 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- transactional tests on SQLite ---------------------------------------------------------
+# After a transactional test Django empties every table; on SQLite it does so with DELETE, which
+# the audit tables refuse unless the connection holds the temporary table audit_maintenance
+# (ADR 0011). Hold it for that teardown only. PostgreSQL empties tables with TRUNCATE.
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _empties_tables_with_delete(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+    uses_fixture = bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+    return (transactional or uses_fixture) and connection.vendor == "sqlite"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    # The DB-API connection, not Django's: pytest-django blocks Django's database access
+    # whenever no test holds it (a test skipped before its fixtures, or after the flush).
+    raw = connection.connection if _empties_tables_with_delete(item) else None
+    if raw is None:
+        return (yield)
+    raw.execute("CREATE TEMP TABLE IF NOT EXISTS audit_maintenance (reason TEXT)")
+    try:
+        return (yield)
+    finally:
+        raw.execute("DROP TABLE IF EXISTS temp.audit_maintenance")
 
 
 @pytest.fixture

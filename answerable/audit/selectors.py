@@ -1,9 +1,14 @@
 """Read the audit trail and check that nobody has changed it."""
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
 
+from answerable.audit.anchor import Checkpoint
 from answerable.audit.models import AuditChainHead, AuditEvent
 from answerable.audit.services import GENESIS_HASH, audit_event_digest
 
@@ -13,16 +18,35 @@ class ChainReport:
     checked: int
     broken_at: int | None
     reason: str = ""
+    last_hash: str = GENESIS_HASH
+    checkpoints: int = 0
 
     @property
     def is_intact(self) -> bool:
         return self.broken_at is None
 
 
-def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
+def audit_chain_verify(
+    *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 2000
+) -> ChainReport:
     """Recompute every chained event's hash in order and report the first link that does not
-    match, then check that the chain ends where its head says: deleting the last events
-    leaves a chain that is intact but short."""
+    match, then check that the chain ends where its head says and holds every checkpoint.
+
+    Deleting the last events leaves a chain that is intact but short of its head. Deleting
+    them and moving the head back, or rewriting an event and every hash after it, leaves a
+    chain intact end to end; only a checkpoint signed outside the database shows it (ADR 0011).
+    """
+    for checkpoint in checkpoints:
+        if not checkpoint.is_authentic:
+            return ChainReport(
+                0,
+                checkpoint.sequence,
+                f"line {checkpoint.line} of the checkpoint file is not signed with "
+                "AUDIT_ANCHOR_KEY",
+            )
+    anchored: dict[int, list[Checkpoint]] = defaultdict(list)
+    for checkpoint in checkpoints:
+        anchored[checkpoint.sequence].append(checkpoint)
     previous_hash = GENESIS_HASH
     expected_sequence = 1
     checked = 0
@@ -36,6 +60,14 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
             )
         if audit_event_digest(event) != event.hash:
             return ChainReport(checked, event.sequence, "its content does not match its hash")
+        for checkpoint in anchored.get(event.sequence, ()):
+            if checkpoint.hash != event.hash:
+                return ChainReport(
+                    checked,
+                    event.sequence,
+                    f"its hash is not the one the checkpoint of {checkpoint.at} signed, so it "
+                    "or an event before it was rewritten",
+                )
         previous_hash = event.hash
         expected_sequence += 1
         checked += 1
@@ -47,7 +79,15 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
             checked + 1,
             f"the chain ends at event {checked} but its head says {head_sequence}",
         )
-    return ChainReport(checked, None)
+    beyond = [checkpoint for checkpoint in checkpoints if checkpoint.sequence > checked]
+    if beyond:
+        return ChainReport(
+            checked,
+            checked + 1,
+            f"the chain ends at event {checked} but the checkpoint of {beyond[-1].at} "
+            f"signed event {beyond[-1].sequence}",
+        )
+    return ChainReport(checked, None, last_hash=previous_hash, checkpoints=len(checkpoints))
 
 
 def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> QuerySet[AuditEvent]:
@@ -57,3 +97,13 @@ def audit_event_list_for_organisations(*, organisation_ids: frozenset[int]) -> Q
         .select_related("actor", "organisation")
         .order_by("-id")
     )
+
+
+def audit_event_list_for_model(
+    *, model: type[models.Model], actions: Iterable[str]
+) -> QuerySet[AuditEvent]:
+    """Return the events with the given actions recorded against rows of `model`, in the
+    order they were written (the reconciliation of `audit_verify --data` replays them)."""
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(model), action__in=list(actions)
+    ).order_by("id")

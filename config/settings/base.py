@@ -178,6 +178,16 @@ STORAGES = {
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: evidence downloads go through a view
 
+# The audit chain's anchor outside the database (ADR 0011). `manage.py audit_checkpoint`, run
+# on a schedule, appends the chain's head to AUDIT_CHECKPOINT_PATH signed with
+# AUDIT_ANCHOR_KEY, and `audit_verify` checks the chain still holds every checkpoint. Keep the
+# key out of the database and its backups; in production, put the file where the database's
+# users cannot write. `check --deploy` warns while the key is the development one or short.
+AUDIT_ANCHOR_KEY = env("AUDIT_ANCHOR_KEY", default="dev-only-audit-anchor-key")
+AUDIT_CHECKPOINT_PATH = Path(
+    env("AUDIT_CHECKPOINT_PATH", default=str(MEDIA_ROOT / "audit" / "checkpoints.jsonl"))
+)
+
 # Evidence and imports: refuse anything larger before reading it into memory.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -15,6 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"
+AUDIT_CHECKPOINT_PATH = MEDIA_ROOT / "audit" / "checkpoints.jsonl"
 WHITENOISE_AUTOREFRESH = True
 # Tests talk plain HTTP to the test client and the live server.
 SESSION_COOKIE_SECURE = False

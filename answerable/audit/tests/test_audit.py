@@ -6,14 +6,8 @@ from django.db import transaction
 from answerable.audit.models import AuditChainHead, AuditEvent
 from answerable.audit.selectors import audit_chain_verify
 from answerable.audit.services import audit_chain_seal, audit_record
-
-
-def _record(n: int, actor=None) -> None:
-    """Record n events, each as if its own transaction committed (the test's never does)."""
-    for i in range(n):
-        with transaction.atomic():
-            audit_record(actor=actor, action="test.happened", changes={"n": [None, i]})
-        audit_chain_seal()
+from answerable.audit.tests.tampering import drop_guards
+from answerable.audit.tests.tampering import record as _record
 
 
 def test_each_event_hashes_the_one_before(db):
@@ -27,6 +21,7 @@ def test_each_event_hashes_the_one_before(db):
 
 def test_an_edited_event_breaks_the_chain_at_that_event(db):
     _record(4)
+    drop_guards()  # as someone with rights over the schema could
     AuditEvent.objects.filter(sequence=3).update(note="rewritten")
     report = audit_chain_verify()
     assert report.broken_at == 3
@@ -35,12 +30,14 @@ def test_an_edited_event_breaks_the_chain_at_that_event(db):
 
 def test_a_deleted_event_breaks_the_chain(db):
     _record(4)
+    drop_guards()  # as someone with rights over the schema could
     AuditEvent.objects.filter(sequence=2).delete()
     assert audit_chain_verify().broken_at == 3
 
 
 def test_deleting_the_last_events_is_detected(db):
     _record(4)
+    drop_guards()  # as someone with rights over the schema could
     AuditEvent.objects.filter(sequence__gte=3).delete()
     report = audit_chain_verify()
     assert not report.is_intact
@@ -49,6 +46,7 @@ def test_deleting_the_last_events_is_detected(db):
 
 def test_deleting_the_tail_and_resetting_the_head_is_not_enough_to_hide_it(db):
     _record(4)
+    drop_guards()  # as someone with rights over the schema could
     AuditEvent.objects.filter(sequence__gte=3).delete()
     second = AuditEvent.objects.get(sequence=2)
     AuditChainHead.objects.filter(pk=1).update(sequence=3, last_hash=second.hash)
@@ -108,6 +106,7 @@ def test_audit_verify_reports_the_first_broken_link(db, capsys):
     _record(2)
     call_command("audit_verify")
     assert "Audit chain intact: 2 events" in capsys.readouterr().out
+    drop_guards()
     AuditEvent.objects.filter(sequence=2).update(action="test.forged")
     with pytest.raises(CommandError, match="broken at event 2"):
         call_command("audit_verify")
