@@ -599,3 +599,28 @@ def paper_get_public(*, pk: int) -> Paper:
         )
     except Paper.DoesNotExist:
         raise Http404("No such paper") from None
+
+
+# --- verdicts on recommendations --------------------------------------------------------
+
+
+def recommendation_meeting_verdicts(
+    *, recommendation_ids: list[int], include_sensitive: bool
+) -> dict[int, ItemVerdict]:
+    """The latest meeting verdict on each recommendation, with its item and meeting.
+
+    Callers pass recommendations already scoped by the register's selectors. Without
+    `include_sensitive`, verdicts on sensitive items are left out, as in everything published.
+    """
+    verdicts = ItemVerdict.objects.filter(item__recommendations__in=recommendation_ids)
+    if not include_sensitive:
+        verdicts = verdicts.filter(item__is_sensitive=False)
+    latest: dict[int, ItemVerdict] = {}
+    rows = (
+        verdicts.select_related("item__meeting")
+        .annotate(recommendation_id=F("item__recommendations"))
+        .order_by("item__meeting__starts_at", "pk")
+    )
+    for verdict in rows:
+        latest[verdict.recommendation_id] = verdict  # type: ignore[attr-defined]
+    return latest

@@ -16,6 +16,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from answerable.meetings.models import ItemVerdict
+from answerable.meetings.selectors import recommendation_meeting_verdicts
+from answerable.publishing.selectors import published_by_meeting
 from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
@@ -225,6 +228,16 @@ def _recommendations(
             str(assessment.get_verdict_display()),
             assessment.created_at.date().isoformat(),
         )
+    meeting_verdicts = recommendation_meeting_verdicts(
+        recommendation_ids=ids, include_sensitive=not public
+    )
+    if public:  # only what a published meeting summary already shows
+        published = published_by_meeting(
+            meeting_ids=[v.item.meeting_id for v in meeting_verdicts.values()]
+        )
+        meeting_verdicts = {
+            r: v for r, v in meeting_verdicts.items() if v.item.meeting_id in published
+        }
     return [
         {
             "reference": r.reference,
@@ -236,9 +249,21 @@ def _recommendations(
             "evidence": evidence.get(r.pk, []),
             "verdict": verdicts.get(r.pk, ("", ""))[0],
             "verdict_on": verdicts.get(r.pk, ("", ""))[1],
+            **_meeting_verdict(meeting_verdicts.get(r.pk)),
         }
         for r in chosen
     ]
+
+
+def _meeting_verdict(verdict: ItemVerdict | None) -> dict[str, str]:
+    if verdict is None:
+        return {"meeting_verdict": "", "meeting": "", "meeting_on": ""}
+    meeting = verdict.item.meeting
+    return {
+        "meeting_verdict": str(verdict.get_verdict_display()),
+        "meeting": meeting.title,
+        "meeting_on": meeting.local_starts_at.date().isoformat(),
+    }
 
 
 def _forecast(result: Any) -> dict[str, Any]:

@@ -155,6 +155,13 @@ def report_docx(*, content: dict[str, Any]) -> bytes:
         verdict = f" ({r['verdict']}, {r['verdict_on']})" if r["verdict"] else ""
         _labelled(document, _("Owners"), ", ".join(r["owners"]) or _("None yet"))
         _labelled(document, _("Assurance"), r["assurance"] + verdict)
+        if r["meeting_verdict"]:
+            _labelled(
+                document,
+                _("Meeting verdict"),
+                _("%(verdict)s at %(meeting)s on %(on)s")
+                % {"verdict": r["meeting_verdict"], "meeting": r["meeting"], "on": r["meeting_on"]},
+            )
         if content["audience"] == "internal":
             _labelled(document, _("Latest update"), r["narrative"] or _("None yet"))
         _labelled(document, _("Evidence"), "; ".join(r["evidence"]) or _("None"))

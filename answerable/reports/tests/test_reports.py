@@ -11,6 +11,8 @@ from docx import Document
 from pypdf import PdfReader
 
 from answerable.core.testing import assert_libreoffice_opens, sign_in
+from answerable.meetings import services as meeting_services
+from answerable.meetings.selectors import recommendation_meeting_verdicts
 from answerable.recommendations import services
 from answerable.recommendations.models import DeliveryStatus, Evidence
 from answerable.recommendations.selectors import action_list, recommendation_list
@@ -229,3 +231,63 @@ def test_libreoffice_opens_the_report(register, scrutiny_officer, tmp_path, kind
         )
     )
     assert_libreoffice_opens(build(content=content), kind=kind, workdir=tmp_path)
+
+
+def _meeting_verdict(office, scrutiny_officer, recommendation, *, sensitive: bool) -> None:
+    meeting = meeting_services.meeting_create(
+        actor=scrutiny_officer,
+        office=office,
+        title="Holding to account: child sexual exploitation",
+        kind="holding_to_account",
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+        chair_name="The Commissioner",
+        venue="Hindlip Hall",
+    )
+    item = meeting_services.agenda_item_add(
+        actor=scrutiny_officer,
+        meeting=meeting,
+        title="Intelligence records",
+        is_sensitive=sensitive,
+        recommendations=[recommendation],
+    )
+    meeting_services.item_verdict_record(
+        actor=scrutiny_officer, item=item, verdict="partly_assured", rationale="Some way to go"
+    )
+
+
+def test_each_recommendation_shows_the_meeting_that_gave_its_verdict(
+    register, office, scrutiny_officer
+):
+    recommendation = register.recommendations.order_by("pk").first()
+    _meeting_verdict(office, scrutiny_officer, recommendation, sensitive=False)
+    scope = ReportScope(
+        title="Report",
+        actions=action_list(user=scrutiny_officer),
+        recommendations=recommendation_list(user=scrutiny_officer),
+        **PERIOD,
+    )
+    text = _docx_text(report_docx(content=report_content(scope)))
+    assert "Partly assured at Holding to account: child sexual exploitation on" in text
+    # The public see a meeting's verdict only once its summary is published.
+    services.source_publish(actor=scrutiny_officer, source=register)
+    public = report_content(
+        ReportScope(**{**scope.__dict__, "audience": "public"})  # type: ignore[arg-type]
+    )
+    assert all(not r["meeting_verdict"] for r in public["recommendations"])
+
+
+def test_a_sensitive_items_verdict_stays_out_of_a_public_report(register, office, scrutiny_officer):
+    recommendation = register.recommendations.order_by("pk").first()
+    _meeting_verdict(office, scrutiny_officer, recommendation, sensitive=True)
+    scope = ReportScope(
+        title="Report",
+        actions=action_list(user=scrutiny_officer),
+        recommendations=recommendation_list(user=scrutiny_officer),
+        **PERIOD,
+    )
+    internal = report_content(scope)
+    assert [r["meeting_verdict"] for r in internal["recommendations"]].count("Partly assured") == 1
+    shown = recommendation_meeting_verdicts(
+        recommendation_ids=[recommendation.pk], include_sensitive=False
+    )
+    assert shown == {}
