@@ -7,9 +7,9 @@ tens of milliseconds. The table beside the chart holds every figure it shows.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answerable.recommendations.forecast import Forecast
 from answerable.recommendations.selectors.forecast import BurnupPoint
 
 WIDTH, HEIGHT = 640, 300
@@ -33,21 +33,21 @@ class BurnupChart:
     y_ticks: list[tuple[float, int]]
     x_ticks: list[tuple[float, str]]
     band_rows: list[BandRow]
+    points: list[BurnupPoint]
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
     bottom: int = HEIGHT - BOTTOM
 
 
-def burnup_chart(points: list[BurnupPoint], delivery: Forecast) -> BurnupChart | None:
-    """Lay out the history and, when there is a forecast, the band of what will be done."""
+def burnup_chart(
+    points: list[BurnupPoint], band: Sequence[tuple[datetime.date, int, int, int]]
+) -> BurnupChart | None:
+    """Lay out the history and the forecast's `band` (Forecast.band), if there is one."""
     if not points:
         return None
     done_now = points[-1].done
-    rows = [
-        BandRow(end, done_now + lo, done_now + mid, done_now + hi)
-        for end, lo, mid, hi in delivery.band
-    ]
+    rows = [BandRow(end, done_now + lo, done_now + mid, done_now + hi) for end, lo, mid, hi in band]
     months = len(points) + len(rows)
     top = max(max(p.total for p in points), 1)
 
@@ -62,11 +62,11 @@ def burnup_chart(points: list[BurnupPoint], delivery: Forecast) -> BurnupChart |
 
     last = len(points) - 1
     ahead = [(last + 1 + i, row) for i, row in enumerate(rows)]
-    band = ""
+    band_points = ""
     if ahead:
         upper = [(last, done_now)] + [(i, row.high) for i, row in ahead]
         lower = [(i, row.low) for i, row in reversed(ahead)] + [(last, done_now)]
-        band = line(upper + lower)
+        band_points = line(upper + lower)
     step = max(1, months // 6)
     labels = [p.month for p in points] + [row.month_end for row in rows]
     return BurnupChart(
@@ -74,9 +74,10 @@ def burnup_chart(points: list[BurnupPoint], delivery: Forecast) -> BurnupChart |
             [(i, p.total) for i, p in enumerate(points)] + [(i, points[-1].total) for i, _ in ahead]
         ),
         done=line([(i, p.done) for i, p in enumerate(points)]),
-        band=band,
+        band=band_points,
         middle=line([(last, done_now)] + [(i, row.middle) for i, row in ahead]) if ahead else "",
         y_ticks=[(y(top * n // 4), top * n // 4) for n in range(5)],
         x_ticks=[(x(i), labels[i].strftime("%b %Y")) for i in range(0, months, step)],
         band_rows=rows,
+        points=points,
     )

@@ -27,7 +27,7 @@ def source_forecast(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": _("When will it be done? %(title)s") % {"title": source.title},
             "source": source,
             "result": result,
-            "chart": burnup_chart(result.burnup, result.delivery),
+            "chart": burnup_chart(result.burnup, result.delivery.band),
             "active_nav": "sources",
         },
     )
@@ -47,7 +47,7 @@ def organisation_forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "title": _("When will all our work be done?"),
             "result": result,
-            "chart": burnup_chart(result.burnup, result.delivery),
+            "chart": burnup_chart(result.burnup, result.delivery.band),
             "active_nav": "dashboard",
         },
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from answerable.meetings.models import ItemVerdict
 from answerable.meetings.selectors import recommendation_meeting_verdicts
 from answerable.publishing.selectors import published_by_meeting
+from answerable.recommendations.burnup import BurnupChart, burnup_chart
 from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
@@ -30,7 +31,7 @@ from answerable.recommendations.models import (
     TargetDateChange,
     Update,
 )
-from answerable.recommendations.selectors.forecast import completion_forecast
+from answerable.recommendations.selectors.forecast import BurnupPoint, completion_forecast
 
 AUDIENCES = ("internal", "public")
 
@@ -283,4 +284,19 @@ def _forecast(result: Any) -> dict[str, Any]:
         "assurance": dates(result.assurance),
         "unable": result.unable_count,
         "burnup": [[p.month.isoformat(), p.total, p.done] for p in result.burnup],
+        "band": [[end.isoformat(), lo, mid, hi] for end, lo, mid, hi in result.delivery.band],
     }
+
+
+def report_burnup(content: dict[str, Any]) -> BurnupChart | None:
+    """The burn-up chart of a report's content (a stored snapshot holds only plain data)."""
+    forecast = content["forecast"]
+    points = [
+        BurnupPoint(month=datetime.date.fromisoformat(month), total=total, done=done)
+        for month, total, done in forecast["burnup"]
+    ]
+    band = [
+        (datetime.date.fromisoformat(end), lo, mid, hi)
+        for end, lo, mid, hi in forecast.get("band", [])
+    ]
+    return burnup_chart(points, band)

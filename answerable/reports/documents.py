@@ -4,6 +4,7 @@ Both read only the content dictionary (`reports.content`), so they carry what th
 """
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -11,7 +12,10 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Inches, Pt
+
+from answerable.recommendations.burnup import BurnupChart
+from answerable.reports.content import report_burnup
 
 
 def report_pdf(*, content: dict[str, Any]) -> bytes:
@@ -19,13 +23,15 @@ def report_pdf(*, content: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango takes a moment
     from weasyprint.urls import URLFetcher
 
-    html = render_to_string("reports/report_pdf.html", {"content": content})
+    html = render_to_string(
+        "reports/report_pdf.html", {"content": content, "chart": report_burnup(content)}
+    )
     # The template is standalone: allow no protocol, so no text in it can make us fetch a URL.
     fetcher = URLFetcher(allowed_protocols=frozenset())
     return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
-def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+def _table(document: Any, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     """A grid table whose header row repeats on every page it spans."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -36,8 +42,8 @@ def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
     for values in rows:
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = str(text)
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = str(value)
 
 
 def _labelled(document: Any, label: str, text: str) -> None:
@@ -63,6 +69,53 @@ def _contents_field(document: Any) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run._r.append(end)
+
+
+def _burnup_png(chart: BurnupChart) -> bytes:
+    """The burn-up as a picture for Word, which cannot show SVG; its table follows it."""
+    import matplotlib  # imported here: only Word output draws with it
+
+    matplotlib.use("Agg")
+    from matplotlib.dates import date2num
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.5, 3), dpi=150)
+    axes = figure.add_subplot()
+    months = date2num([p.month for p in chart.points])
+    axes.plot(months, [p.total for p in chart.points], color="#505a5f", linestyle="--")
+    axes.plot(months, [p.done for p in chart.points], color="#1d70b8", linewidth=2)
+    if chart.band_rows:
+        ends = date2num([row.month_end for row in chart.band_rows])
+        axes.fill_between(
+            ends, [r.low for r in chart.band_rows], [r.high for r in chart.band_rows],
+            color="#1d70b8", alpha=0.2, linewidth=0,
+        )  # fmt: skip
+        axes.plot(ends, [r.middle for r in chart.band_rows], color="#1d70b8", linestyle=":")
+    axes.xaxis_date()
+    axes.set_ylabel(_("Actions"))
+    figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def _burnup(document: Any, content: dict[str, Any]) -> None:
+    chart = report_burnup(content)
+    if chart is None:
+        return
+    picture = _burnup_png(chart)
+    document.add_heading(_("Actions delivered over time"), level=2)
+    document.add_picture(io.BytesIO(picture), width=Inches(6.3))
+    document.paragraphs[-1].runs[0]._r.xpath("./w:drawing/wp:inline/wp:docPr")[0].set(
+        "descr",
+        _("Burn-up: actions in scope and delivered by month; the table below gives the figures."),
+    )
+    rows = [[p.month.strftime("%B %Y"), p.total, p.done] for p in chart.points]
+    rows += [
+        [f"{r.month_end:%B %Y} " + _("(forecast)"), chart.points[-1].total, f"{r.low}–{r.high}"]
+        for r in chart.band_rows
+    ]
+    _table(document, [_("Month"), _("In scope"), _("Delivered")], rows)
 
 
 def _changes(document: Any, content: dict[str, Any]) -> None:
@@ -146,6 +199,7 @@ def report_docx(*, content: dict[str, Any]) -> bytes:
         else:
             text = _("%(what)s: not enough history to forecast.") % {"what": what}
         document.add_paragraph(text)
+    _burnup(document, content)
     document.add_heading(_("Recommendations"), level=1)
     for r in content["recommendations"]:
         document.add_heading(f"{r['reference']}: {r['source']}", level=2)

@@ -15,7 +15,7 @@ from answerable.core.views_helpers import post_data, run_service
 from answerable.organisations.selectors import scrutiny_office_for
 from answerable.recommendations import selectors as register
 from answerable.reports import selectors, services
-from answerable.reports.content import ReportScope, report_content
+from answerable.reports.content import ReportScope, report_burnup, report_content
 from answerable.reports.documents import report_docx, report_pdf
 from answerable.reports.forms import ApproveForm, ProgressReportForm, ReportForm
 
@@ -101,6 +101,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": report.title,
             "report": report,
             "content": content,
+            "chart": report_burnup(content),
             "may_approve": may_approve and not needs_other,
             "needs_other_approver": may_approve and needs_other,
             "active_nav": "reports",
@@ -186,5 +187,9 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
             return _download(
                 DOWNLOADS[kind][1](content=content), kind, f"progress-report-{content['period_to']}"
             )
-        context |= {"content": content, "query": request.GET.urlencode()}
+        context |= {
+            "content": content,
+            "chart": report_burnup(content),
+            "query": request.GET.urlencode(),
+        }
     return render(request, "reports/report_preview.html", context)

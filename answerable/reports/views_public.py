@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from answerable.reports import selectors
+from answerable.reports.content import report_burnup
 from answerable.reports.views import DOWNLOADS
 
 
@@ -32,6 +33,7 @@ def public_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": report.title,
             "report": report,
             "content": report.content,
+            "chart": report_burnup(report.content),
             "active_nav": "public_reports",
         },
     )

@@ -104,6 +104,8 @@ def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_o
     assert "Target dates moved (1)" in html
     assert INTERNAL in html
     assert "format=docx" in html
+    assert 'role="img"' in html  # the burn-up, with its table
+    assert "Actions in scope and delivered, at the end of each month" in html
 
 
 def test_word_and_pdf_read_back_with_the_same_figures(client, register, scrutiny_officer):
@@ -117,6 +119,9 @@ def test_word_and_pdf_read_back_with_the_same_figures(client, register, scrutiny
         assert "Target dates moved (1)" in text
         assert "Waiting for the new case system" in text
         assert "Shire Police" in text
+        assert "Actions delivered over time" in text
+    word = client.get(reverse("reports:report_preview"), _query(register, format="docx"))
+    assert len(Document(io.BytesIO(word.content)).inline_shapes) == 1  # the burn-up picture
 
 
 def test_a_public_report_has_no_internal_narrative_or_sensitive_evidence(

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Action, Recommendation, Source
-from answerable.reports.content import ReportScope, report_content
+from answerable.reports.content import ReportScope, report_burnup, report_content
 from answerable.reports.documents import report_docx, report_pdf
 
 
@@ -69,7 +69,11 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         output = Path(options["output"])
         if options["format"] == "html":
-            output.write_text(render_to_string("reports/report_pdf.html", {"content": content}))
+            output.write_text(
+                render_to_string(
+                    "reports/report_pdf.html", {"content": content, "chart": report_burnup(content)}
+                )
+            )
         else:
             writer = report_pdf if options["format"] == "pdf" else report_docx
             output.write_bytes(writer(content=content))
