@@ -622,5 +622,5 @@ def recommendation_meeting_verdicts(
         .order_by("item__meeting__starts_at", "pk")
     )
     for verdict in rows:
-        latest[verdict.recommendation_id] = verdict  # type: ignore[attr-defined]
+        latest[verdict.recommendation_id] = verdict
     return latest
