@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
@@ -115,6 +115,11 @@ def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisatio
     if not include_archived:
         organisations = organisations.filter(is_archived=False)
     return organisations.order_by("name")
+
+
+def area_organisation_list(*, office: Organisation) -> QuerySet[Organisation]:
+    """The office and the partners in its area, in name order, without archived ones."""
+    return organisation_list().filter(Q(pk=office.pk) | Q(office=office))
 
 
 def user_organisations(*, user: User) -> QuerySet[Organisation]:

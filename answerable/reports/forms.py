@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Source
 
 
@@ -13,9 +14,16 @@ class ReportForm(forms.Form):
     sources = forms.ModelMultipleChoiceField(
         queryset=Source.objects.none(),
         label=_("Sources"),
-        help_text=_("Select every source the report covers."),
+        help_text=_("Select every source the report covers, or none for all your office's."),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Select at least one source")},
+        required=False,
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Organisation (optional)"),
+        help_text=_("Choose one to report only on its actions, across the sources."),
+        required=False,
+        empty_label=_("Every organisation"),
     )
     period_from = forms.DateField(
         label=_("Period starts"),
@@ -38,12 +46,21 @@ class ReportForm(forms.Form):
         error_messages={"required": _("Choose who the report is for")},
     )
 
-    def __init__(self, *args: Any, sources: QuerySet[Source], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sources: QuerySet[Source],
+        organisations: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sources"].queryset = sources  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not cleaned.get("sources") and not cleaned.get("organisation"):
+            self.add_error("sources", _("Select at least one source, or an organisation"))
         start, end = cleaned.get("period_from"), cleaned.get("period_to")
         if start and end and end < start:
             self.add_error(
@@ -66,7 +83,9 @@ class ProgressReportForm(ReportForm):
         help_text=_("The date the report must be published or presented, for example 2027-06-30."),
         error_messages={"required": _("Enter the date the report is due")},
     )
-    field_order = ["title", "due_on", "sources", "period_from", "period_to", "audience"]
+    field_order = [
+        "title", "due_on", "sources", "organisation", "period_from", "period_to", "audience"
+    ]  # fmt: skip
 
 
 class ApproveForm(forms.Form):

@@ -27,6 +27,10 @@ class ProgressReport(BaseModel):
     title = models.CharField(max_length=300)
     due_on = models.DateField()
     sources = models.ManyToManyField(Source, related_name="+")
+    # Set to report only on one organisation's actions across the sources.
+    owner = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     period_from = models.DateField()
     period_to = models.DateField()
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.INTERNAL)

@@ -1,12 +1,16 @@
 """Every read of progress reports: the office's own, and the approved public ones."""
 
+import datetime
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from answerable.accounts.models import User
-from answerable.organisations.models import Membership
+from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations import selectors as register
+from answerable.recommendations.models import Source
 from answerable.reports.content import ReportScope
 from answerable.reports.models import ProgressReport
 
@@ -32,13 +36,44 @@ def can_write_reports(*, user: User, report: ProgressReport | None = None) -> bo
     return bool(offices) if report is None else report.office_id in offices
 
 
-def progress_report_scope(*, user: User, report: ProgressReport) -> ReportScope:
-    """What the report covers, read through the register's selectors as `user` may see it."""
-    sources = list(report.sources.all())
+def report_scope(
+    *,
+    user: User,
+    title: str,
+    sources: Iterable[Source],
+    owner: Organisation | None,
+    period_from: datetime.date,
+    period_to: datetime.date,
+    audience: str,
+) -> ReportScope:
+    """What a report covers, read through the register's selectors as `user` may see it: the
+    sources' recommendations and actions, or only `owner`'s actions and their recommendations."""
+    sources = list(sources)
+    actions = register.action_list(user=user).filter(source__in=sources)
+    recommendations = register.recommendation_list(user=user).filter(source__in=sources)
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+        recommendations = recommendations.filter(pk__in=actions.values("recommendation_id"))
     return ReportScope(
+        title=title,
+        actions=actions,
+        recommendations=recommendations,
+        period_from=period_from,
+        period_to=period_to,
+        audience=audience,
+    )
+
+
+def progress_report_scope(*, user: User, report: ProgressReport) -> ReportScope:
+    """What the tracked report covers, as `user` may see it."""
+    sources = list(report.sources.all()) or register.source_choice_list(user=user).filter(
+        owner=report.office_id
+    )
+    return report_scope(
+        user=user,
         title=report.title,
-        actions=register.action_list(user=user).filter(source__in=sources),
-        recommendations=register.recommendation_list(user=user).filter(source__in=sources),
+        sources=sources,
+        owner=report.owner,
         period_from=report.period_from,
         period_to=report.period_to,
         audience=report.audience,

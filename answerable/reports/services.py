@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import scrutiny_office_for
 from answerable.recommendations.models import Source
 from answerable.reports.content import report_content
@@ -30,17 +31,24 @@ def progress_report_create(
     period_from: datetime.date,
     period_to: datetime.date,
     audience: str,
+    organisation: Organisation | None = None,
 ) -> ProgressReport:
-    """Add a report the office owes by `due_on`, covering its own `sources` over the period."""
+    """Add a report the office owes by `due_on`, covering its own `sources` over the period.
+
+    With `organisation`, only that organisation's actions; with no sources, all the office's.
+    """
     office = scrutiny_office_for(user=actor)
     if office is None:
         raise PermissionDenied(_("Only a scrutiny officer of the office drafts its reports"))
-    if not sources:
-        raise ValidationError({"sources": _("Select at least one source")})
+    if not sources and organisation is None:
+        raise ValidationError({"sources": _("Select at least one source, or an organisation")})
     if any(source.owner_id != office.pk for source in sources):
         raise ValidationError({"sources": _("Select only your office's sources")})
+    if organisation is not None and office.pk not in (organisation.pk, organisation.office_id):
+        raise ValidationError({"organisation": _("Select an organisation in your office's area")})
     report = ProgressReport(
         office=office,
+        owner=organisation,
         title=title.strip(),
         due_on=due_on,
         period_from=period_from,
@@ -60,7 +68,11 @@ def progress_report_create(
         action="progress_report.created",
         target=report,
         organisation=office,
-        changes={"title": [None, report.title], "due_on": [None, due_on]},
+        changes={
+            "title": [None, report.title],
+            "due_on": [None, due_on],
+            "organisation": [None, organisation.name if organisation else None],
+        },
     )
     return report
 

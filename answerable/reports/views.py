@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_service
-from answerable.organisations.selectors import scrutiny_office_for
+from answerable.organisations.selectors import area_organisation_list, scrutiny_office_for
 from answerable.recommendations import selectors as register
 from answerable.reports import selectors, services
-from answerable.reports.content import ReportScope, report_burnup, report_content
+from answerable.reports.content import report_burnup, report_content
 from answerable.reports.documents import report_docx, report_pdf
 from answerable.reports.forms import ApproveForm, ProgressReportForm, ReportForm
 
@@ -28,11 +28,15 @@ DOWNLOADS = {
 }
 
 
-def _office_sources(request: AuthenticatedHttpRequest) -> Any:
+def _scope_choices(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """The office's sources and the organisations of its area, for the scope's form."""
     office = scrutiny_office_for(user=request.user)
     if office is None:
         raise PermissionDenied(_("Only the PCC's office writes progress reports"))
-    return register.source_choice_list(user=request.user).filter(owner=office)
+    return {
+        "sources": register.source_choice_list(user=request.user).filter(owner=office),
+        "organisations": area_organisation_list(office=office),
+    }
 
 
 def _download(data: bytes, kind: str, name: str) -> HttpResponse:
@@ -60,7 +64,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ProgressReportForm(post_data(request), sources=_office_sources(request))
+    form = ProgressReportForm(post_data(request), **_scope_choices(request))
     if form.is_valid():
         report = run_service(
             form, services.progress_report_create, actor=request.user, **form.cleaned_data
@@ -160,7 +164,8 @@ def report_download(
 @require_GET
 def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A one-off report: choose scope and period, see it, download it; nothing is kept."""
-    form = ReportForm(request.GET or None, sources=_office_sources(request))
+    choices = _scope_choices(request)
+    form = ReportForm(request.GET or None, **choices)
     context: dict[str, Any] = {
         "form": form,
         "page_forms": [form] if form.is_bound else [],
@@ -168,15 +173,15 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
         "active_nav": "reports",
     }
     if form.is_valid():
-        chosen = form.cleaned_data["sources"]
+        chosen = list(form.cleaned_data["sources"]) or list(choices["sources"])
+        owner = form.cleaned_data["organisation"]
+        names = [owner.name] if owner else [s.title for s in chosen]
         content = report_content(
-            ReportScope(
-                title=_("Progress report: %(sources)s")
-                % {"sources": "; ".join(s.title for s in chosen)},
-                actions=register.action_list(user=request.user).filter(source__in=chosen),
-                recommendations=register.recommendation_list(user=request.user).filter(
-                    source__in=chosen
-                ),
+            selectors.report_scope(
+                user=request.user,
+                title=_("Progress report: %(scope)s") % {"scope": "; ".join(names)},
+                sources=chosen,
+                owner=owner,
                 period_from=form.cleaned_data["period_from"],
                 period_to=form.cleaned_data["period_to"],
                 audience=form.cleaned_data["audience"],

@@ -160,3 +160,19 @@ def test_an_approved_internal_report_stays_off_the_public_site(client, draft, sc
     services.progress_report_approve(actor=scrutiny_officer, report=draft)
     assert client.get(reverse("public_reports:detail", args=[draft.pk])).status_code == 404
     assert client.get(reverse("public_reports:download", args=[draft.pk, "pdf"])).status_code == 404
+
+
+def test_a_report_on_an_organisation_outside_the_area_is_refused(source, scrutiny_officer):
+    outsider = OrganisationFactory(name="Elsewhere Police")
+    with pytest.raises(ValidationError, match="in your office's area"):
+        services.progress_report_create(
+            actor=scrutiny_officer,
+            title="Report",
+            due_on=TODAY,
+            sources=[source],
+            period_from=TODAY,
+            period_to=TODAY,
+            audience="internal",
+            organisation=outsider,
+        )
+    assert not ProgressReport.objects.exists()

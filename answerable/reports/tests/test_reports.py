@@ -296,3 +296,26 @@ def test_a_sensitive_items_verdict_stays_out_of_a_public_report(register, office
         recommendation_ids=[recommendation.pk], include_sensitive=False
     )
     assert shown == {}
+
+
+def test_a_report_on_one_organisation_covers_only_its_actions(
+    client, register, scrutiny_officer, council
+):
+    sign_in(client, scrutiny_officer)
+    query = _query(register, organisation=council.pk)
+    del query["sources"]  # no source chosen: every source of the office
+    page = client.get(reverse("reports:report_preview"), query)
+    html = page.content.decode()
+    assert "Progress report: Shire Council" in html
+    assert "1 recommendation is covered." in html
+    summary = html.split('id="preview"')[1].split('id="changes"')[0]
+    assert "Shire Council" in summary
+    assert "Shire Police" not in summary
+
+
+def test_a_report_needs_a_source_or_an_organisation(client, register, scrutiny_officer):
+    sign_in(client, scrutiny_officer)
+    query = _query(register)
+    del query["sources"]
+    html = client.get(reverse("reports:report_preview"), query).content.decode()
+    assert "Select at least one source, or an organisation" in html
