@@ -105,6 +105,53 @@ def sniff(content: bytes) -> str | None:
     return CSV
 
 
+def opens(kind: str, content: bytes) -> bool:
+    """Whether a reader for `kind` opens the file: its first bytes can look right while the
+    rest is damaged or something else (issue #11), and the file would fail whoever opens it."""
+    readers = {
+        PDF: _pdf_opens, DOCX: _docx_opens, XLSX: _xlsx_opens, PNG: _image_opens,
+        JPEG: _image_opens,
+    }  # fmt: skip
+    reader = readers.get(kind)
+    if reader is None:
+        return True  # CSV is read as text by the import, which names any bad row itself
+    try:
+        return reader(content)
+    except Exception:  # noqa: BLE001 - any reader error means the file does not open
+        return False
+
+
+def _pdf_opens(content: bytes) -> bool:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(content), strict=False).pages) > 0
+
+
+def _docx_opens(content: bytes) -> bool:
+    from docx import Document
+
+    Document(io.BytesIO(content))
+    return True
+
+
+def _xlsx_opens(content: bytes) -> bool:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return bool(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _image_opens(content: bytes) -> bool:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        image.verify()
+    return True
+
+
 def check_upload(upload: File, *, allowed: frozenset[str], max_bytes: int) -> CheckedFile:
     """Read an upload, refusing it if it is too large or its content is not an allowed kind."""
     name = upload.name or "file"
@@ -128,6 +175,12 @@ def check_upload(upload: File, *, allowed: frozenset[str], max_bytes: int) -> Ch
         )
     if kind in (DOCX, XLSX) and not archive_within_limits(content):
         raise archive_too_large(name)
+    if not opens(kind, content):
+        raise ValidationError(
+            f"The file {name} is damaged or is not the {KIND_LABELS[kind]} file it seems to be. "
+            "Open it, save it again and upload the saved copy",
+            code="unreadable",
+        )
     return CheckedFile(
         name=name,
         kind=kind,

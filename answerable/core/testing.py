@@ -2,6 +2,7 @@
 forms; open a document in LibreOffice."""
 
 import html
+import io
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfWriter
 
 from answerable.accounts.models import User
 
@@ -52,6 +54,16 @@ def summary_rows(page: str) -> list[tuple[str, str]]:
         re.DOTALL,
     )
     return [(html.unescape(key.strip()), html.unescape(value.strip())) for key, value in rows]
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real, if blank, PDF: uploads are checked by opening them, so a fake one is refused."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def assert_libreoffice_opens(document: bytes, *, kind: str, workdir: Path) -> None:

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from answerable.audit.reconcile import audit_data_reconcile
 from answerable.core.files import CheckedFile
+from answerable.core.testing import pdf_bytes
 from answerable.recommendations import services
 from answerable.recommendations.models import (
     Action,
@@ -18,7 +19,7 @@ from answerable.recommendations.models import (
     Update,
 )
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 def _pdf() -> CheckedFile:

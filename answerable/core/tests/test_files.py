@@ -5,8 +5,12 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from PIL import Image
 
 from answerable.core.files import EVIDENCE_KINDS, TABLE_KINDS, check_upload, sniff
+from answerable.core.tables import xlsx_bytes
+from answerable.core.testing import pdf_bytes
 
 
 def _zip(*names: str) -> bytes:
@@ -54,11 +58,63 @@ def test_an_empty_file_is_refused():
 
 
 def test_an_accepted_file_carries_its_sha256():
+    content = pdf_bytes()
     checked = check_upload(
-        SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), allowed=EVIDENCE_KINDS, max_bytes=1000
+        SimpleUploadedFile("a.pdf", content), allowed=EVIDENCE_KINDS, max_bytes=10_000
     )
-    assert checked.sha256 == hashlib.sha256(b"%PDF-1.4 x").hexdigest()
+    assert checked.sha256 == hashlib.sha256(content).hexdigest()
     assert checked.kind == "pdf"
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("Problem profile")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.pdf", pdf_bytes()),
+        ("minutes.docx", _docx()),
+        ("returns.xlsx", xlsx_bytes(["Force"], [["West Mercia"]], sheet_title="Returns")),
+        ("chart.png", _png()),
+    ],
+)
+def test_real_documents_open_and_are_accepted(name, content):
+    checked = check_upload(
+        SimpleUploadedFile(name, content), allowed=EVIDENCE_KINDS, max_bytes=100_000
+    )
+    assert checked.name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "label"),
+    [
+        ("report.pdf", pdf_bytes()[:200], "PDF"),
+        ("report.pdf", b"%PDF-1.4 then a spreadsheet of secrets", "PDF"),
+        ("minutes.docx", _zip("[Content_Types].xml", "word/document.xml"), "Word (DOCX)"),
+        ("returns.xlsx", _zip("[Content_Types].xml", "xl/workbook.xml"), "Excel (XLSX)"),
+        ("chart.png", _png()[:30], "PNG"),
+        ("photo.jpeg", b"\xff\xd8\xff\xe0 not really a photo", "JPEG"),
+    ],
+)
+def test_a_damaged_or_disguised_file_is_refused_by_name(name, content, label):
+    """The first bytes look right but the file does not open: say so, naming the file."""
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile(name, content), allowed=EVIDENCE_KINDS, max_bytes=10_000)
+    assert error.value.messages == [
+        f"The file {name} is damaged or is not the {label} file it seems to be. Open it, save "
+        "it again and upload the saved copy"
+    ]
 
 
 def _bomb() -> bytes:

@@ -5,6 +5,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from answerable.core.testing import pdf_bytes
 from answerable.meetings.models import (
     ACTION_REVIEW_TITLE,
     AccountabilityMeeting,
@@ -17,7 +18,7 @@ from answerable.meetings.models import (
 from answerable.organisations.models import Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, UserFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

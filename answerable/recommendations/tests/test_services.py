@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from answerable.audit.models import AuditEvent
 from answerable.core.files import CheckedFile
+from answerable.core.testing import pdf_bytes
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
 from answerable.recommendations import services
@@ -20,7 +21,7 @@ from answerable.recommendations.models import (
     Update,
 )
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 
 def _pdf() -> CheckedFile:

@@ -178,7 +178,7 @@ def test_a_corrupt_xlsx_is_refused(officer_client):
         archive.writestr("xl/workbook.xml", "not xml either")
     response = upload(officer_client, buffer.getvalue(), "broken.xlsx")
     assert response.status_code == 200
-    assert "The file broken.xlsx could not be read as an Excel (XLSX) file" in (
+    assert "The file broken.xlsx is damaged or is not the Excel (XLSX) file it seems to be" in (
         response.content.decode()
     )
 
