@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from answerable.core.files import CONTENT_TYPES, DOCX, PDF
-from answerable.core.views_helpers import paginate, pagination_params
+from answerable.core.views_helpers import paginate, pagination_params, stored_file_download
 from answerable.meetings import selectors as meeting_selectors
 from answerable.publishing import feeds, selectors
 from answerable.publishing.documents import minutes_docx, minutes_pdf
@@ -99,11 +99,7 @@ def summary_paper(request: HttpRequest, pk: int, paper_pk: int) -> FileResponse:
     paper = meeting_selectors.paper_get_public(pk=paper_pk)
     if paper.item.meeting_id != publication.meeting_id:
         raise Http404("No such paper")
-    response = FileResponse(
-        paper.file.open("rb"), as_attachment=True, filename=f"{paper.title[:80]}.{paper.file_kind}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_download(paper.file, title=paper.title, kind=paper.file_kind)
 
 
 @require_GET

@@ -15,6 +15,7 @@ from answerable.core.views_helpers import (
     pagination_params,
     post_data,
     run_service,
+    stored_file_download,
 )
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import (
@@ -633,11 +634,7 @@ def source_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     if not source.document:
         raise Http404("This source has no uploaded document")
-    response = FileResponse(
-        source.document.open("rb"), as_attachment=True, filename=f"{source.title[:80]}.pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_download(source.document, title=source.title, kind="pdf")
 
 
 @login_required
@@ -646,10 +643,4 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
     evidence: Evidence = selectors.evidence_get_for_user(user=request.user, pk=pk)
     if not evidence.file:
         raise Http404("This evidence is a link")
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=f"{evidence.title[:80]}.{evidence.file_kind}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_download(evidence.file, title=evidence.title, kind=evidence.file_kind)

@@ -11,6 +11,7 @@ from PIL import Image
 from answerable.core.files import EVIDENCE_KINDS, TABLE_KINDS, check_upload, sniff
 from answerable.core.tables import xlsx_bytes
 from answerable.core.testing import pdf_bytes
+from answerable.core.views_helpers import download_name
 
 
 def _zip(*names: str) -> bytes:
@@ -153,3 +154,17 @@ def test_reading_a_stored_bomb_as_a_table_is_refused_too():
 
     with pytest.raises(ValidationError, match="too much space once opened"):
         open_table(_bomb(), kind="xlsx", name="bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Problem profile 2024", "Problem profile 2024.pdf"),
+        ('Report "final"\r\nSet-Cookie: x=1', "Report -final---Set-Cookie- x-1.pdf"),
+        ("../../etc/passwd", "..-..-etc-passwd.pdf"),
+        ("", "download.pdf"),
+        ("Adroddiad cynnydd – Mehefin", "Adroddiad cynnydd - Mehefin.pdf"),
+    ],
+)
+def test_download_names_keep_only_safe_characters(title, name):
+    assert download_name(title, "pdf") == name

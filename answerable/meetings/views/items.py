@@ -11,7 +11,12 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_edit_service, run_service
+from answerable.core.views_helpers import (
+    post_data,
+    run_edit_service,
+    run_service,
+    stored_file_download,
+)
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
     AgendaItemForm,
@@ -182,11 +187,7 @@ def paper_publication(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_GET
 def paper_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     paper = selectors.paper_get_for_user(user=request.user, pk=pk)
-    response = FileResponse(
-        paper.file.open("rb"), as_attachment=True, filename=f"{paper.title[:80]}.{paper.file_kind}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_download(paper.file, title=paper.title, kind=paper.file_kind)
 
 
 @login_required
