@@ -38,3 +38,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins for one email address since its last success (ASVS 5, issue #11).
+
+    Keyed by a hash of the address, so an address that has no account leaves no readable
+    trace, and throttled the same way, so the delay tells nobody whether an account exists.
+    """
+
+    email_key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures since {self.last_failure_at:%Y-%m-%d %H:%M}"

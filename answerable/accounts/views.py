@@ -1,3 +1,5 @@
+import datetime
+import math
 from typing import Any
 
 from django.contrib import auth, messages
@@ -18,6 +20,11 @@ from answerable.accounts.services import (
     totp_device_pending,
     user_password_set,
 )
+from answerable.accounts.throttle import (
+    sign_in_failure_record,
+    sign_in_success_record,
+    sign_in_wait,
+)
 from answerable.core.views_helpers import post_data
 
 
@@ -32,16 +39,18 @@ def _next_url(request: HttpRequest) -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        user = auth.authenticate(
-            request,
-            email=form.cleaned_data["email"].lower(),
-            password=form.cleaned_data["password"],
-        )
+        email = form.cleaned_data["email"].lower()
+        wait = sign_in_wait(email=email)
+        if wait is not None:
+            return _throttled(request, wait)
+        user = auth.authenticate(request, email=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
+            sign_in_failure_record(email=email)
             form.add_error(None, "Enter a correct email address and password")
         else:
+            sign_in_success_record(email=email)
             auth.login(request, user)
             return redirect(_next_url(request))
     return render(
@@ -51,9 +60,26 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _throttled(request: HttpRequest, wait: datetime.timedelta) -> HttpResponse:
+    """The same answer whether or not the account exists, so it reveals nothing."""
+    minutes = math.ceil(wait.total_seconds() / 60)
+    response = render(
+        request,
+        "accounts/throttled.html",
+        {"title": _("Wait before you try again"), "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+    return response
+
+
 def locked_out(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes's answer when one network address has guessed at many accounts."""
     return render(
-        request, "accounts/locked_out.html", {"title": "Your account is locked"}, status=429
+        request,
+        "accounts/locked_out.html",
+        {"title": _("Too many attempts to sign in from your network")},
+        status=429,
     )
 
 

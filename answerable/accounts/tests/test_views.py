@@ -1,9 +1,15 @@
+import datetime
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from answerable.accounts.models import SignInThrottle
+from answerable.accounts.throttle import FREE_ATTEMPTS
 from answerable.audit.models import AuditEvent
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
@@ -41,16 +47,72 @@ def test_an_empty_form_names_each_missing_field(client, db):
     assert "Enter your password" in page
 
 
-def test_repeated_failures_lock_out_that_username_from_that_address_only(
-    client, force_lead, settings
+def _fail(client, email, times, ip="10.0.0.9"):
+    for _ in range(times):
+        assert _sign_in(client, email, "wrong password", ip=ip).status_code == 200
+
+
+def _wait_out(email):
+    """Move the last failure back past any wait, as if the person had waited."""
+    SignInThrottle.objects.update(last_failure_at=timezone.now() - datetime.timedelta(hours=2))
+
+
+def test_guessing_at_one_account_is_slowed_and_its_holder_told(
+    client, force_lead, django_capture_on_commit_callbacks
 ):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        _sign_in(client, force_lead.email, "wrong password", ip="10.0.0.9")
-    locked = _sign_in(client, force_lead.email, ip="10.0.0.9")
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(client, force_lead.email, FREE_ATTEMPTS)
+    # Even the right password waits: the delay is the point, and from any address.
+    waiting = _sign_in(client, force_lead.email, ip="192.0.2.77")
+    assert waiting.status_code == 429
+    assert "Wait 1 minute, then try again" in waiting.content.decode()
+    assert int(waiting["Retry-After"]) <= 60
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [force_lead.email]
+    assert AuditEvent.objects.filter(action="user.sign_in_throttled").count() == 1
+    _wait_out(force_lead.email)
+    assert _sign_in(client, force_lead.email).status_code == 302
+    assert not SignInThrottle.objects.exists()
+
+
+def test_each_further_failure_doubles_the_wait(
+    client, force_lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(client, force_lead.email, FREE_ATTEMPTS)
+    for minutes in (2, 4, 8):
+        _wait_out(force_lead.email)
+        with django_capture_on_commit_callbacks(execute=True):
+            _fail(client, force_lead.email, 1)
+        page = _sign_in(client, force_lead.email).content.decode()
+        assert f"Wait {minutes} minutes, then try again" in page
+    assert len(mail.outbox) == 1  # told once, not at every failure
+
+
+def test_an_address_with_no_account_is_slowed_the_same_and_nobody_is_told(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail(client, "nobody@example.org", FREE_ATTEMPTS)
+    waiting = _sign_in(client, "nobody@example.org")
+    assert waiting.status_code == 429
+    assert "Wait 1 minute, then try again" in waiting.content.decode()
+    assert not mail.outbox
+
+
+def test_a_colleague_on_the_same_network_is_not_locked_out(client, force_lead, council_lead):
+    _fail(client, force_lead.email, FREE_ATTEMPTS, ip="10.0.0.9")
+    assert _sign_in(client, force_lead.email, ip="10.0.0.9").status_code == 429
+    assert _sign_in(client, council_lead.email, ip="10.0.0.9").status_code == 302
+
+
+def test_guessing_across_many_accounts_locks_out_the_address(client, force_lead, settings):
+    for index in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, f"guess{index}@example.org", "wrong password", ip="10.0.0.66")
+    locked = _sign_in(client, force_lead.email, ip="10.0.0.66")
     assert locked.status_code == 429
-    assert "Your account is locked" in locked.content.decode()
-    # The same user from another address is not locked out: an attacker cannot lock them out.
-    assert _sign_in(client, force_lead.email, ip="10.0.0.10").status_code == 302
+    assert "Too many attempts to sign in from your network" in locked.content.decode()
+    assert _sign_in(client, force_lead.email, ip="10.0.0.67").status_code == 302
 
 
 def test_a_scrutiny_officer_must_set_up_two_factor_before_anything_else(client, scrutiny_officer):
