@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "answerable.meetings",
     "answerable.publishing",
     "answerable.workforce",
+    "answerable.indicators",
     "answerable.reports",
     "answerable.demo",
 ]

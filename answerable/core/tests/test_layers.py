@@ -20,6 +20,7 @@ LAYERS = [
     "recommendations",
     "meetings",
     "workforce",
+    "indicators",
     "publishing",
     "reports",
     "demo",

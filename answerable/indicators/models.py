@@ -1,0 +1,141 @@
+"""Indicators: the figures behind victims, perpetrators, intelligence and partners (issue #16).
+
+An indicator is defined by the PCC's office or with the organisation that owns its figures.
+Its values are append-only: a value is never changed; a new value for the same period
+`revises` it, with a reason, and the current value of a period is the one nothing revises.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from answerable.core.models import BaseModel, VersionedModel
+from answerable.indicators.spc import Direction
+from answerable.organisations.models import Organisation
+
+# What a definition holds besides its owner, in the order an audit event lists changes.
+DEFINITION_FIELDS = (
+    "name",
+    "definition",
+    "counting_rules",
+    "unit",
+    "direction",
+    "frequency",
+    "theme",
+    "source_system",
+    "target_value",
+    "target_on",
+    "is_publishable",
+    "disclosure_threshold",
+)
+
+
+class Indicator(BaseModel, VersionedModel):
+    """A measure with a unit, a better direction, a frequency and, perhaps, a target."""
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("Count")
+        PERCENTAGE = "percentage", _("Percentage")
+        RATE_PER_10000_CHILDREN = "rate_per_10000_children", _("Rate per 10,000 children")
+        DAYS = "days", _("Days")
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = Direction.HIGHER_IS_BETTER.value, _("Higher is better")
+        LOWER_IS_BETTER = Direction.LOWER_IS_BETTER.value, _("Lower is better")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    class Theme(models.TextChoices):
+        INTELLIGENCE = "intelligence", _("Intelligence")
+        VICTIMS = "victims", _("Victims")
+        PERPETRATORS = "perpetrators", _("Perpetrators")
+        PARTNERS = "partners", _("Partners")
+        TRAINING = "training", _("Training")
+
+    name = models.CharField(max_length=200)
+    definition = models.TextField(help_text=_("What it measures, in plain English."))
+    counting_rules = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, choices=Unit.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="indicators")
+    # The PCC's office whose area the owner is in (the owner itself, for an office's own).
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="overseen_indicators",
+        limit_choices_to={"kind": "pcc_office"},
+    )
+    source_system = models.CharField(max_length=200, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    target_on = models.DateField(null=True, blank=True)
+    is_publishable = models.BooleanField(default=False)
+    # Public outputs show "fewer than N" rather than a count below N.
+    disclosure_threshold = models.PositiveSmallIntegerField(default=5)
+    is_archived = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["theme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="indicator_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(target_on__isnull=True) | models.Q(target_value__isnull=False),
+                name="indicator_target_date_needs_value",
+            ),
+        ]
+        indexes = [models.Index(fields=["office", "theme"], name="indicator_office_theme_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:indicator_detail", args=[self.pk])
+
+
+class IndicatorValue(models.Model):
+    """One figure for one period, as entered; never changed once written.
+
+    `revises` points at the value this one replaces, and `reason` says why. A value is
+    revised at most once (the link is one-to-one) and a period has one original, so each
+    period has exactly one current value: the one no other value revises.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # The first day of the month or quarter the figure is for.
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    revises = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revised_by"
+    )
+    reason = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["period_start", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"],
+                condition=models.Q(revises__isnull=True),
+                name="indicator_value_one_original",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revises__isnull=True) | ~models.Q(reason=""),
+                name="indicator_value_revision_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "period_start"], name="indicator_value_period_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start:%Y-%m}: {self.value}"

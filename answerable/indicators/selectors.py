@@ -1,0 +1,153 @@
+"""Who may see and do what with indicators, and the reads that decide it.
+
+The rule: an indicator is visible to the members (any role) of the organisation that owns
+it and of the PCC's office whose area it is in; nobody else sees it. `indicator_list` is the
+one place this is written.
+
+Values are recorded by the owner's lead officers and the office's scrutiny officers.
+Indicators are defined by the office's scrutiny officers and administrators.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from answerable.accounts.models import User
+from answerable.indicators.models import Indicator, IndicatorValue
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for, organisation_list
+
+Role = Membership.Role
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def office_of(organisation: Organisation) -> Organisation | None:
+    """The PCC's office whose area the organisation is in: itself, for an office."""
+    if organisation.kind == Organisation.Kind.PCC_OFFICE:
+        return organisation
+    return organisation.office
+
+
+def can_define_indicators(*, user: User, office: Organisation) -> bool:
+    """The office's scrutiny officers and administrators define the indicators in its area."""
+    access = access_for(user)
+    if access.is_system_administrator:
+        return True
+    return access.has_role(Role.SCRUTINY_OFFICER, office.pk) or access.has_role(
+        Role.ADMINISTRATOR, office.pk
+    )
+
+
+def can_record_values(*, user: User, indicator: Indicator) -> bool:
+    """The owner's lead officers, and the office's scrutiny officers, record the figures."""
+    access = access_for(user)
+    return access.has_role(Role.LEAD_OFFICER, indicator.owner_id) or access.has_role(
+        Role.SCRUTINY_OFFICER, indicator.office_id
+    )
+
+
+def defining_office_list(*, user: User) -> QuerySet[Organisation]:
+    """The offices in whose area the user may define indicators, in name order."""
+    access = access_for(user)
+    offices = organisation_list().filter(kind=Organisation.Kind.PCC_OFFICE)
+    if access.is_system_administrator:
+        return offices
+    return offices.filter(
+        pk__in=access.organisations_with_role(Role.SCRUTINY_OFFICER)
+        | access.organisations_with_role(Role.ADMINISTRATOR)
+    )
+
+
+def owner_choice_list(*, user: User) -> QuerySet[Organisation]:
+    """The organisations an indicator the user defines may belong to: the offices they
+    define for and the partners in those offices' areas, without archived ones."""
+    offices = defining_office_list(user=user).values("pk")
+    return (
+        organisation_list()
+        .filter(Q(pk__in=offices) | Q(office__in=offices))
+        .select_related("office")
+    )
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def indicator_list(*, user: User, theme: str | None = None) -> QuerySet[Indicator]:
+    """Return the indicators the user may see, not archived, by theme and name.
+
+    Each carries `latest_period` and `latest_value`: its most recent current value.
+    """
+    organisations = access_for(user).organisation_ids
+    latest = (
+        indicator_current_value_list().filter(indicator=OuterRef("pk")).order_by("-period_start")
+    )
+    indicators = (
+        Indicator.objects.filter(Q(owner_id__in=organisations) | Q(office_id__in=organisations))
+        .filter(is_archived=False)
+        .select_related("owner", "office")
+        .annotate(
+            latest_period=Subquery(latest.values("period_start")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+        )
+        .order_by("theme", "name", "pk")
+    )
+    if theme:
+        indicators = indicators.filter(theme=theme)
+    return indicators
+
+
+def indicator_get_for_user(*, user: User, pk: int) -> Indicator:
+    """Return the indicator if the user may see it; raise Http404 otherwise."""
+    return get_object_or_404(indicator_list(user=user), pk=pk)
+
+
+# --- values ----------------------------------------------------------------------------------
+
+
+def indicator_current_value_list() -> QuerySet[IndicatorValue]:
+    """Every current value: those no later value revises."""
+    return IndicatorValue.objects.filter(revised_by__isnull=True)
+
+
+def indicator_current_value(
+    *, indicator: Indicator, period_start: datetime.date
+) -> IndicatorValue | None:
+    """The period's current value, or None if nothing is recorded for it."""
+    return (
+        indicator_current_value_list()
+        .filter(indicator=indicator, period_start=period_start)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PeriodHistory:
+    """A period's current value and the values it replaced, newest first."""
+
+    period_start: datetime.date
+    current: IndicatorValue
+    replaced: list[IndicatorValue]
+
+
+def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:
+    """Every period with a value, in period order, each with its revisions: one query."""
+    values = list(
+        IndicatorValue.objects.filter(indicator=indicator)
+        .select_related("entered_by")
+        .order_by("period_start", "-created_at", "-id")
+    )
+    revised = {value.revises_id for value in values if value.revises_id is not None}
+    periods: dict[datetime.date, list[IndicatorValue]] = {}
+    for value in values:
+        periods.setdefault(value.period_start, []).append(value)
+    history = []
+    for period_start, rows in periods.items():
+        current = next(row for row in rows if row.pk not in revised)
+        history.append(
+            PeriodHistory(period_start, current, [row for row in rows if row is not current])
+        )
+    return history

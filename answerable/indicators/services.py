@@ -1,0 +1,223 @@
+"""Every change to indicators and their values: each checks its rule, writes and audits at once."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from answerable.accounts.models import User
+from answerable.audit.services import audit_record
+from answerable.core.models import locked_for_edit
+from answerable.indicators import periods, selectors
+from answerable.indicators.models import DEFINITION_FIELDS, Indicator, IndicatorValue
+from answerable.organisations.models import Organisation
+
+# Values already recorded were counted in this unit, for these periods.
+FIXED_ONCE_RECORDED = ("unit", "frequency")
+
+
+def _check_unique_name(indicator: Indicator) -> None:
+    clash = Indicator.objects.filter(owner=indicator.owner, name__iexact=indicator.name)
+    if indicator.pk:
+        clash = clash.exclude(pk=indicator.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "name": _("%(owner)s already has an indicator called %(name)s")
+                % {"owner": indicator.owner.display_name, "name": indicator.name}
+            }
+        )
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: User,
+    owner: Organisation,
+    name: str,
+    definition: str,
+    counting_rules: str,
+    unit: str,
+    direction: str,
+    frequency: str,
+    theme: str,
+    source_system: str,
+    target_value: Decimal | None,
+    target_on: datetime.date | None,
+    is_publishable: bool,
+    disclosure_threshold: int,
+) -> Indicator:
+    """Define an indicator owned by `owner`, in the area of the owner's PCC's office.
+
+    Only the office's scrutiny officers and administrators define its area's indicators.
+    """
+    office = selectors.office_of(owner)
+    if office is None:
+        raise ValidationError(
+            {"owner": _("%(owner)s is not in a PCC's area") % {"owner": owner.display_name}}
+        )
+    if not selectors.can_define_indicators(user=actor, office=office):
+        raise PermissionDenied(_("Only the office's scrutiny officers define its indicators"))
+    if owner.is_archived:
+        raise ValidationError({"owner": _("Select an organisation that is not archived")})
+    indicator = Indicator(
+        owner=owner,
+        office=office,
+        name=name.strip(),
+        definition=definition.strip(),
+        counting_rules=counting_rules.strip(),
+        unit=unit,
+        direction=direction,
+        frequency=frequency,
+        theme=theme,
+        source_system=source_system.strip(),
+        target_value=target_value,
+        target_on=target_on,
+        is_publishable=is_publishable,
+        disclosure_threshold=disclosure_threshold,
+        created_by=actor,
+    )
+    indicator.full_clean()
+    _check_unique_name(indicator)
+    indicator.save()
+    audit_record(
+        actor=actor,
+        action="indicator.created",
+        target=indicator,
+        organisation=owner,
+        changes={
+            "owner": [None, owner.name],
+            **{field: [None, getattr(indicator, field)] for field in DEFINITION_FIELDS},
+        },
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *, actor: User, indicator: Indicator, expected_version: int, **fields: Any
+) -> Indicator:
+    """Change an indicator's definition; its owner stays as it is.
+
+    `fields` are any of DEFINITION_FIELDS. The unit and frequency cannot change once a value
+    is recorded, since the values were counted in them. `expected_version` is the version the
+    editor's form was drawn from: if someone saved since, nothing is saved.
+    """
+    unknown = set(fields) - set(DEFINITION_FIELDS)
+    if unknown:
+        raise TypeError(f"indicator_update() got unexpected fields: {sorted(unknown)}")
+    if not selectors.can_define_indicators(user=actor, office=indicator.office):
+        raise PermissionDenied(_("Only the office's scrutiny officers change its indicators"))
+    indicator = locked_for_edit(
+        Indicator.objects.select_related("owner", "office"),
+        pk=indicator.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this indicator while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
+    before = {field: getattr(indicator, field) for field in DEFINITION_FIELDS}
+    for field, value in fields.items():
+        setattr(indicator, field, value.strip() if isinstance(value, str) else value)
+    changes = {
+        field: [before[field], getattr(indicator, field)]
+        for field in DEFINITION_FIELDS
+        if before[field] != getattr(indicator, field)
+    }
+    if not changes:
+        return indicator
+    recorded = IndicatorValue.objects.filter(indicator=indicator).exists()
+    for field in FIXED_ONCE_RECORDED:
+        if field in changes and recorded:
+            raise ValidationError(
+                {field: _("The values already recorded were counted this way: it cannot change")}
+            )
+    indicator.full_clean()
+    _check_unique_name(indicator)
+    indicator.version += 1
+    indicator.save(update_fields=[*changes, "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="indicator.updated",
+        target=indicator,
+        organisation=indicator.owner,
+        changes=changes,
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_value_record(
+    *,
+    actor: User,
+    indicator: Indicator,
+    period_start: datetime.date,
+    value: Decimal,
+    reason: str = "",
+) -> IndicatorValue:
+    """Record the figure for a period, or revise the period's figure if it has one.
+
+    A revision needs a reason, and writes a new value that revises the old one: nothing is
+    overwritten. The period must be the first day of a month (or quarter) that has begun.
+    """
+    if not selectors.can_record_values(user=actor, indicator=indicator):
+        raise PermissionDenied(_("Only the owner's lead officers record this indicator"))
+    # One writer at a time per indicator, so two first values for a period cannot both pass.
+    indicator = Indicator.objects.select_for_update().select_related("owner").get(pk=indicator.pk)
+    if indicator.is_archived:
+        raise ValidationError(_("This indicator is archived: no more values can be recorded"))
+    if not periods.is_period_start(period_start, indicator.frequency):
+        raise ValidationError(
+            {"period_start": _("Select the month or quarter the figure is for")}
+            if indicator.frequency == periods.QUARTERLY
+            else {"period_start": _("Select the month the figure is for")}
+        )
+    if period_start > timezone.localdate():
+        raise ValidationError({"period_start": _("The period must have started already")})
+    reason = reason.strip()
+    label = periods.period_label(period_start, indicator.frequency)
+    current = selectors.indicator_current_value(indicator=indicator, period_start=period_start)
+    if current is not None and not reason:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "%(period)s already has a value of %(value)s. Enter why it is being changed"
+                )
+                % {"period": label, "value": f"{current.value.normalize():f}"}
+            }
+        )
+    if current is not None and current.value == value:
+        raise ValidationError(
+            {
+                "value": _("%(period)s's value is already %(value)s")
+                % {"period": label, "value": f"{value.normalize():f}"}
+            }
+        )
+    recorded = IndicatorValue(
+        indicator=indicator,
+        period_start=period_start,
+        value=value,
+        revises=current,
+        reason=reason,
+        entered_by=actor,
+    )
+    recorded.full_clean()
+    recorded.save()
+    audit_record(
+        actor=actor,
+        action="indicator_value.revised" if current else "indicator_value.recorded",
+        target=recorded,
+        organisation=indicator.owner,
+        changes={
+            "indicator": [None, indicator.name],
+            "period_start": [None, period_start],
+            "value": [current.value if current else None, value],
+        },
+        note=reason,
+    )
+    return recorded

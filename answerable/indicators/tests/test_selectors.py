@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+
+from answerable.indicators import selectors
+from answerable.indicators.models import IndicatorValue
+from answerable.indicators.tests.factories import IndicatorFactory, monthly_values
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.tests.factories import OrganisationFactory, member
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def indicators(office, force, council):
+    """One indicator each for the force, the council and the office itself."""
+    return {
+        "force": IndicatorFactory(owner=force, office=office),
+        "council": IndicatorFactory(owner=council, office=office),
+        "office": IndicatorFactory(owner=office, office=office),
+    }
+
+
+def _visible(user):
+    return {indicator.owner.name for indicator in selectors.indicator_list(user=user)}
+
+
+def test_the_office_sees_every_indicator_in_its_area(indicators, office):
+    for role in Role.values:
+        assert _visible(member(office, role)) == {"Shire Police", "Shire Council", office.name}
+
+
+def test_an_owner_sees_only_its_own_indicators(indicators, force):
+    for role in Role.values:
+        assert _visible(member(force, role)) == {"Shire Police"}
+
+
+def test_another_office_and_its_partners_see_nothing(indicators):
+    elsewhere = OrganisationFactory(kind=Organisation.Kind.PCC_OFFICE)
+    partner = OrganisationFactory(kind=Organisation.Kind.POLICE_FORCE, office=elsewhere)
+    assert _visible(member(elsewhere, Role.SCRUTINY_OFFICER)) == set()
+    assert _visible(member(partner, Role.LEAD_OFFICER)) == set()
+
+
+def test_archived_indicators_are_left_out(indicators, scrutiny_officer):
+    indicators["force"].is_archived = True
+    indicators["force"].save()
+    assert "Shire Police" not in _visible(scrutiny_officer)
+
+
+def test_the_list_carries_the_latest_current_value(indicators, scrutiny_officer, force_lead):
+    indicator = indicators["force"]
+    monthly_values(indicator, datetime.date(2025, 1, 1), [4, 5, 6])
+    latest = IndicatorValue.objects.get(indicator=indicator, period_start="2025-03-01")
+    IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=latest.period_start,
+        value=9,
+        revises=latest,
+        reason="Late cases",
+        entered_by=force_lead,
+    )
+    row = selectors.indicator_list(user=scrutiny_officer).get(pk=indicator.pk)
+    assert (row.latest_period, row.latest_value) == (datetime.date(2025, 3, 1), 9)
+
+
+def test_the_list_costs_the_same_queries_however_many_rows(
+    indicators, office, scrutiny_officer, django_assert_num_queries
+):
+    def count():
+        user = type(scrutiny_officer).objects.get(pk=scrutiny_officer.pk)  # fresh Access
+        with django_assert_num_queries(2):  # memberships, then the list
+            return len(list(selectors.indicator_list(user=user)))
+
+    before = count()
+    for _ in range(5):
+        monthly_values(
+            IndicatorFactory(owner=office, office=office), datetime.date(2025, 1, 1), [1, 2]
+        )
+    assert count() == before + 5
+
+
+def test_the_history_gives_each_period_its_current_value_and_what_it_replaced(force_lead):
+    indicator = IndicatorFactory()
+    monthly_values(indicator, datetime.date(2025, 1, 1), [4, 5])
+    january = IndicatorValue.objects.get(period_start="2025-01-01")
+    revision = IndicatorValue.objects.create(
+        indicator=indicator,
+        period_start=january.period_start,
+        value=7,
+        revises=january,
+        reason="Recount",
+        entered_by=force_lead,
+    )
+    history = selectors.indicator_value_history(indicator=indicator)
+    assert [(p.period_start.month, p.current.value, len(p.replaced)) for p in history] == [
+        (1, 7, 1),
+        (2, 5, 0),
+    ]
+    assert history[0].current == revision
+    assert history[0].replaced == [january]
+
+
+def test_who_may_record_and_define(indicators, office, force, council_lead, force_lead):
+    indicator = indicators["force"]
+    scrutiny = member(office, Role.SCRUTINY_OFFICER)
+    admin = member(office, Role.ADMINISTRATOR)
+    assert selectors.can_record_values(user=force_lead, indicator=indicator)
+    assert selectors.can_record_values(user=scrutiny, indicator=indicator)
+    assert not selectors.can_record_values(user=council_lead, indicator=indicator)
+    assert not selectors.can_record_values(user=admin, indicator=indicator)
+    assert not selectors.can_record_values(user=member(force, Role.VIEWER), indicator=indicator)
+    assert selectors.can_define_indicators(user=admin, office=office)
+    assert selectors.can_define_indicators(user=scrutiny, office=office)
+    assert not selectors.can_define_indicators(user=force_lead, office=office)
+    owners = {o.name for o in selectors.owner_choice_list(user=scrutiny)}
+    assert owners == {office.name, "Shire Police", "Shire Council"}
+    assert not selectors.owner_choice_list(user=force_lead).exists()
