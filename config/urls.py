@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/", include("answerable.publishing.urls")),
     path("about/", include("answerable.publishing.urls_info")),
     path("workforce/", include("answerable.workforce.urls")),
+    path("indicators/", include("answerable.indicators.urls")),
     path("reports/", include("answerable.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

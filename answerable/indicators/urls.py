@@ -1,0 +1,12 @@
+from django.urls import path
+
+from answerable.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.indicator_list, name="indicator_list"),
+    path("new/", views.indicator_create, name="indicator_create"),
+    path("<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("<int:pk>/edit/", views.indicator_update, name="indicator_update"),
+    path("<int:pk>/values/new/", views.indicator_value_record, name="indicator_value_record"),
+]

@@ -1,0 +1,191 @@
+"""Pages for indicators: the list by theme, an indicator's chart and figures, and the forms
+that define an indicator and record its values."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import post_data, run_edit_service, run_service
+from answerable.indicators import periods, selectors, services, spc
+from answerable.indicators.figures import indicator_figures, number_text
+from answerable.indicators.forms import (
+    IndicatorForm,
+    IndicatorUpdateForm,
+    IndicatorValueForm,
+    period_choices,
+)
+from answerable.indicators.models import Indicator
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(
+        request,
+        f"indicators/{template}",
+        {"active_nav": "indicators", "number_text": number_text, **context},
+    )
+
+
+@login_required
+@require_GET
+def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    indicators = list(selectors.indicator_list(user=request.user))
+    themes = [
+        (label, [i for i in indicators if i.theme == value])
+        for value, label in Indicator.Theme.choices
+    ]
+    return _render(
+        request,
+        "indicator_list.html",
+        {
+            "title": _("Indicators"),
+            "themes": [(label, rows) for label, rows in themes if rows],
+            "can_define": selectors.defining_office_list(user=request.user).exists(),
+            "period_label": periods.period_label,
+        },
+    )
+
+
+@login_required
+@require_GET
+def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
+    history = selectors.indicator_value_history(indicator=indicator)
+    return _render(
+        request,
+        "indicator_detail.html",
+        {
+            "title": indicator.name,
+            "indicator": indicator,
+            "figures": indicator_figures(indicator=indicator, history=history),
+            "can_record": selectors.can_record_values(user=request.user, indicator=indicator),
+            "can_define": selectors.can_define_indicators(
+                user=request.user, office=indicator.office
+            ),
+            "spc_run": spc.RUN_LENGTH,
+            "spc_trend": spc.TREND_LENGTH,
+            "spc_minimum": spc.MINIMUM_POINTS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    owners = selectors.owner_choice_list(user=request.user)
+    if not selectors.defining_office_list(user=request.user).exists():
+        raise PermissionDenied
+    form = IndicatorForm(post_data(request), owners=owners)
+    if form.is_valid() and (
+        indicator := run_service(
+            form, services.indicator_create, actor=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("Indicator added: %(name)s") % {"name": indicator.name})
+        return redirect(indicator)
+    return _render(
+        request,
+        "indicator_create.html",
+        {"title": _("Add an indicator"), "form": form, "page_forms": [form]},
+    )
+
+
+def _update_form(indicator: Indicator, data: Any = None) -> IndicatorUpdateForm:
+    """The form to change an indicator, drawn from the indicator as saved."""
+    return IndicatorUpdateForm(
+        data, version=indicator.version, initial=IndicatorUpdateForm.initial_from(indicator)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_define_indicators(user=request.user, office=indicator.office):
+        raise PermissionDenied
+    form = _update_form(indicator, post_data(request))
+    if form.is_valid():
+        updated, form = run_edit_service(
+            form,
+            services.indicator_update,
+            redraw=lambda: _update_form(selectors.indicator_get_for_user(user=request.user, pk=pk)),
+            actor=request.user,
+            indicator=indicator,
+            **form.cleaned_data,
+        )
+        if updated:
+            messages.success(request, _("Indicator updated: %(name)s") % {"name": updated.name})
+            return redirect(updated)
+    return _render(
+        request,
+        "indicator_update.html",
+        {
+            "title": _("Change %(name)s") % {"name": indicator.name},
+            "form": form,
+            "page_forms": [form],
+            "indicator": indicator,
+        },
+    )
+
+
+def _value_form(
+    indicator: Indicator, recorded: list[datetime.date], data: Any = None
+) -> IndicatorValueForm:
+    today = timezone.localdate()
+    choices = period_choices(indicator=indicator, recorded=recorded, today=today)
+    # Figures for a period usually come after it ends: offer the last finished period
+    # unless it already has one, then the period under way.
+    recorded_values = {day.isoformat() for day in recorded}
+    finished = choices[1][0] if len(choices) > 1 else choices[0][0]
+    return IndicatorValueForm(
+        data,
+        choices=choices,
+        unit_label=indicator.get_unit_display(),
+        initial={"period_start": finished if finished not in recorded_values else choices[0][0]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_value_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_record_values(user=request.user, indicator=indicator):
+        raise PermissionDenied
+    history = selectors.indicator_value_history(indicator=indicator)
+    form = _value_form(indicator, [p.period_start for p in history], post_data(request))
+    if form.is_valid() and (
+        value := run_service(
+            form,
+            services.indicator_value_record,
+            actor=request.user,
+            indicator=indicator,
+            **form.cleaned_data,
+        )
+    ):
+        label = periods.period_label(value.period_start, indicator.frequency)
+        messages.success(
+            request,
+            _("%(period)s recorded: %(value)s")
+            % {"period": label, "value": number_text(value.value, indicator.unit)},
+        )
+        return redirect(indicator)
+    return _render(
+        request,
+        "indicator_value_record.html",
+        {
+            "title": _("Record a figure for %(name)s") % {"name": indicator.name},
+            "form": form,
+            "page_forms": [form],
+            "indicator": indicator,
+            "latest": history[-1] if history else None,
+            "period_label": periods.period_label,
+        },
+    )
