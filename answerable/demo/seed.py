@@ -21,6 +21,7 @@ from answerable.demo.accounts import (
     TOTP_DEVICE_NAME,
     AccountSpec,
 )
+from answerable.demo.indicators import seed_indicators
 from answerable.demo.meetings import seed_meetings
 from answerable.demo.register import (
     SOURCES,
@@ -293,6 +294,12 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
     _publish(result, sources, users[SCRUTINY_EMAIL])
     result.created += seed_reports(
         scrutiny_officer=users[SCRUTINY_EMAIL], telford=sources["telford"][0], today=today
+    )
+    result.created += seed_indicators(
+        organisations=organisations,
+        scrutiny_officer=users[SCRUTINY_EMAIL],
+        recorders={key: users[LEAD_EMAILS[key]] for key in ("police", "council")},
+        today=today,
     )
     return result
 
