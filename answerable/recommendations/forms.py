@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from answerable.accounts.models import User
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
@@ -196,6 +197,16 @@ class UpdateForm(forms.Form):
         choices=DeliveryStatus.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select a delivery status"},
+    )
+    public_narrative = forms.CharField(
+        label=gettext_lazy("Text for the public site (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+        help_text=gettext_lazy(
+            "What the public may read about this progress. The PCC's office reviews it before "
+            "it appears. Leave out names and anything sensitive."
+        ),
     )
     unable_reason = forms.CharField(
         label="If unable to implement, why",

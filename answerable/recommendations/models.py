@@ -313,6 +313,38 @@ class Update(BaseModel):
         return self.status_before != self.status_after
 
 
+class PublicNarrative(BaseModel):
+    """The text of an update the owner proposes for the public site, and the office's decision.
+
+    The update itself stays internal and unchanged; only an approved narrative is ever shown
+    publicly (issue #14).
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for review"
+        APPROVED = "approved", "Approved for the public site"
+        REJECTED = "rejected", "Not approved"
+
+    update = models.OneToOneField(Update, on_delete=models.PROTECT, related_name="public_narrative")
+    text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: {self.text[:60]}"
+
+
 class Evidence(BaseModel):
     """A file or link supporting an update, with its handling marking."""
 

@@ -5,6 +5,7 @@ from answerable.recommendations import (
     views_export,
     views_forecast,
     views_import,
+    views_narratives,
     views_publication,
 )
 
@@ -12,6 +13,8 @@ app_name = "recommendations"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("forecast/", views_forecast.organisation_forecast, name="organisation_forecast"),
+    path("narratives/", views_narratives.narrative_review_list, name="narrative_review_list"),
+    path("narratives/<int:pk>/", views_narratives.narrative_review, name="narrative_review"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),

@@ -430,6 +430,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "title": f"{action.recommendation.reference}: action for {action.owner.name}",
         "action": action,
         "timeline": selectors.action_timeline(action=action),
+        "narratives": selectors.action_narratives(action=action),
         "can_update": selectors.can_update_action(user=request.user, action=action),
         "can_change_date": selectors.can_change_target_date(user=request.user, action=action),
         "can_assess": selectors.can_assess(user=request.user, recommendation=action.recommendation),
@@ -469,6 +470,7 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             status=data["status"],
             unable_reason=data["unable_reason"],
             evidence=evidence,
+            public_narrative=data["public_narrative"],
         ):
             messages.success(request, "Update posted")
             return redirect(action)

@@ -22,11 +22,17 @@ from answerable.recommendations.selectors.lists import (
     recommendation_groups,
     recommendation_sort,
 )
+from answerable.recommendations.selectors.narratives import (
+    action_narratives,
+    narrative_get_for_review,
+    narrative_review_queue,
+)
 from answerable.recommendations.selectors.public import (
     OPEN_DATA_COLUMNS,
     PublicSummary,
     public_actions,
     public_assurance,
+    public_narratives,
     public_open_data_rows,
     public_owner_summary,
     public_recommendation_get,
@@ -64,6 +70,10 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "public_narratives",
+    "narrative_review_queue",
+    "narrative_get_for_review",
+    "action_narratives",
     "ACTION_SORTS",
     "DASHBOARD_ROWS",
     "OPEN_DATA_COLUMNS",

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
     Assessment,
+    PublicNarrative,
     Recommendation,
     Source,
 )
@@ -98,6 +99,21 @@ def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
     for action in rows:
         actions[action.recommendation_id].append(action)
     return actions
+
+
+def public_narratives(*, action_ids: list[int]) -> dict[int, PublicNarrative]:
+    """The latest approved public narrative of each public action, by action id."""
+    approved = (
+        PublicNarrative.objects.filter(
+            status=PublicNarrative.Status.APPROVED,
+            update__action_id__in=action_ids,
+            update__action__recommendation__in=_published_recommendations(),
+        )
+        .annotate(action_id=F("update__action_id"))
+        .only("text", "reviewed_at", "update_id")
+        .order_by("reviewed_at", "pk")
+    )
+    return {narrative.action_id: narrative for narrative in approved}
 
 
 def public_assurance(*, recommendation: Recommendation) -> Assessment | None:

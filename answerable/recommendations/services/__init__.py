@@ -1,7 +1,12 @@
 """The register's services: every change to it, permission-checked, validated and audited
 in one transaction. `register` holds the register's own changes; `publication` what goes
-on the public site."""
+on the public site; `narratives` the public text of updates and the office's review of it."""
 
+from answerable.recommendations.services.narratives import (
+    public_narrative_approve,
+    public_narrative_propose,
+    public_narrative_reject,
+)
 from answerable.recommendations.services.publication import source_publish, source_withdraw
 from answerable.recommendations.services.register import (
     ASSURABLE_STATUSES,
@@ -28,6 +33,9 @@ __all__ = [
     "action_target_date_change",
     "assessment_record",
     "assurance_reopen",
+    "public_narrative_approve",
+    "public_narrative_propose",
+    "public_narrative_reject",
     "recommendation_create",
     "recommendation_link_create",
     "recommendation_response_record",

@@ -35,6 +35,7 @@ from answerable.recommendations.selectors import (
     can_manage_register,
     can_update_action,
 )
+from answerable.recommendations.services.narratives import public_narrative_propose
 from answerable.recommendations.tallies import (
     action_counted,
     recommendation_counted,
@@ -381,10 +382,12 @@ def update_post(
     status: str | None = None,
     unable_reason: str = "",
     evidence: Sequence[EvidenceInput] = (),
+    public_narrative: str = "",
 ) -> Update:
     """Append a progress update, optionally changing the delivery status and attaching evidence.
 
     Updates never overwrite history. An assured action keeps its status until it is reopened.
+    `public_narrative`, if given, is proposed for the public site for the office to review.
     """
     _require(can_update_action(user=actor, action=action), "Only the owner can update this action")
     action = Action.objects.select_for_update().get(pk=action.pk)
@@ -424,6 +427,8 @@ def update_post(
     stored = [
         _evidence_store(action=action, update=update, item=item, actor=actor) for item in evidence
     ]
+    if public_narrative.strip():
+        public_narrative_propose(actor=actor, update=update, text=public_narrative)
     changes: dict[str, list[object]] = {}
     fields = ["last_update_at", "updated_at"]
     counted_as = action_counted(action)
