@@ -58,6 +58,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = register.public_recommendation_get(pk=pk)
+    actions = register.public_actions(recommendation_ids=[recommendation.pk])[recommendation.pk]
     return render(
         request,
         "publishing/register/recommendation.html",
@@ -65,9 +66,8 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": f"{recommendation.reference}: {recommendation.source.title}",
             "active_nav": "public_register",
             "recommendation": recommendation,
-            "actions": register.public_actions(recommendation_ids=[recommendation.pk])[
-                recommendation.pk
-            ],
+            "actions": actions,
+            "narratives": register.public_narratives(action_ids=[a.pk for a in actions]),
             "assessment": register.public_assurance(recommendation=recommendation),
             "delivery_labels": dict(DELIVERY),
             "assurance_labels": dict(ASSURANCE),

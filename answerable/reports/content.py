@@ -8,6 +8,7 @@ no internal narrative, no reasons for moved dates, and only published OFFICIAL e
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from answerable.recommendations.models import (
     AssuranceStatus,
     DeliveryStatus,
     Evidence,
+    PublicNarrative,
     Recommendation,
     TargetDateChange,
     Update,
@@ -202,15 +204,21 @@ def _recommendations(
         .distinct()
     ):
         owners[recommendation_id].append(name)
+    # The latest narrative of each recommendation: for the public, only text the office
+    # approved for the public site; internally, the latest update as written.
     narratives: dict[int, str] = {}
-    if not public:  # approved public narratives do not exist yet (TODO(#14))
-        latest = Update.objects.filter(
-            action__in=actions.filter(recommendation_id__in=ids).values("pk")
-        )
-        for recommendation_id, narrative in latest.order_by("created_at", "pk").values_list(
-            "action__recommendation_id", "narrative"
-        ):
-            narratives[recommendation_id] = narrative
+    in_scope = actions.filter(recommendation_id__in=ids).values("pk")
+    rows: Iterable[tuple[int, str]]
+    if public:
+        approved = PublicNarrative.objects.filter(
+            status=PublicNarrative.Status.APPROVED, update__action__in=in_scope
+        ).order_by("reviewed_at", "pk")
+        rows = approved.values_list("update__action__recommendation_id", "text")
+    else:
+        latest = Update.objects.filter(action__in=in_scope).order_by("created_at", "pk")
+        rows = latest.values_list("action__recommendation_id", "narrative")
+    for recommendation_id, narrative in rows:
+        narratives[recommendation_id] = narrative
     evidence: dict[int, list[str]] = defaultdict(list)
     shown = Evidence.objects.filter(
         action__in=actions.filter(recommendation_id__in=ids).values("pk")

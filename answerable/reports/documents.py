@@ -216,8 +216,7 @@ def report_docx(*, content: dict[str, Any]) -> bytes:
                 _("%(verdict)s at %(meeting)s on %(on)s")
                 % {"verdict": r["meeting_verdict"], "meeting": r["meeting"], "on": r["meeting_on"]},
             )
-        if content["audience"] == "internal":
-            _labelled(document, _("Latest update"), r["narrative"] or _("None yet"))
+        _labelled(document, _("Latest update"), r["narrative"] or _("None yet"))
         _labelled(document, _("Evidence"), "; ".join(r["evidence"]) or _("None"))
     buffer = io.BytesIO()
     document.save(buffer)
