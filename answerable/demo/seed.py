@@ -43,7 +43,13 @@ from answerable.demo.stories import (
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.services import membership_grant, organisation_create
 from answerable.recommendations import services
-from answerable.recommendations.models import Action, Evidence, Recommendation, Source
+from answerable.recommendations.models import (
+    Action,
+    Evidence,
+    PublicNarrative,
+    Recommendation,
+    Source,
+)
 
 
 @dataclass
@@ -315,3 +321,20 @@ def _publish(result: SeedResult, sources: dict[str, tuple[Source, bool]], actor:
         if source.public_since is None:
             services.source_publish(actor=actor, source=source)
             result.created += 1
+        result.created += _approve_public_narratives(source, actor)
+
+
+def _approve_public_narratives(source: Source, scrutiny: User) -> int:
+    """Each action's latest update, proposed by its author for the public site and approved,
+    so the public site shows progress in words from the first run."""
+    added = 0
+    for action in Action.objects.filter(source=source).order_by("pk"):
+        update = action.updates.order_by("-created_at", "-pk").first()
+        if update is None or PublicNarrative.objects.filter(update__action=action).exists():
+            continue
+        narrative = services.public_narrative_propose(
+            actor=update.author, update=update, text=update.narrative
+        )
+        services.public_narrative_approve(actor=scrutiny, narrative=narrative)
+        added += 1
+    return added

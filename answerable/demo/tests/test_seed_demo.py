@@ -15,6 +15,7 @@ from answerable.recommendations.models import (
     Assessment,
     AssuranceStatus,
     DeliveryStatus,
+    PublicNarrative,
     Recommendation,
     Source,
     Update,
@@ -215,3 +216,19 @@ def test_the_telford_partnership_report_has_an_approved_june_edition_and_a_draft
     page = Client().get("/public/progress-reports/").content.decode()
     assert approved.title in page
     assert draft.title not in page
+
+
+def test_the_published_sources_show_approved_progress_in_words(printed):
+    narrative = (
+        PublicNarrative.objects.filter(status="approved")
+        .select_related("update__action")
+        .order_by("pk")
+        .first()
+    )
+    assert narrative is not None
+    page = (
+        Client()
+        .get(f"/public/recommendations/{narrative.update.action.recommendation_id}/")
+        .content.decode()
+    )
+    assert "Latest progress" in page
