@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", include("answerable.recommendations.urls")),
     path("api/v1/", include("answerable.recommendations.api_urls")),
     path("meetings/", include("answerable.meetings.urls")),
+    path("public/api/v1/", include("answerable.publishing.urls_api")),
     path("public/progress-reports/", include("answerable.reports.urls_public")),
     path("public/", include("answerable.publishing.urls")),
     path("about/", include("answerable.publishing.urls_info")),

@@ -237,12 +237,16 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    # Session sign-in only, so the API inherits two-factor; no anonymous access.
+    # The register's API: session sign-in only, so it inherits two-factor. The public API
+    # (answerable.publishing.api_public) sets its own, anonymous, read-only access.
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# The public API's allowance per network address (answerable.publishing.api_public); the
+# register's API above stays signed-in only.
+PUBLIC_API_RATE = env("PUBLIC_API_RATE", default="120/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Answerable API",
     "DESCRIPTION": "Read the recommendations register you are allowed to see.",

@@ -35,6 +35,7 @@ from answerable.recommendations.selectors.public import (
     public_narratives,
     public_open_data_rows,
     public_owner_summary,
+    public_recommendation_filter,
     public_recommendation_get,
     public_recommendation_list,
     public_search,
@@ -70,6 +71,7 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "public_recommendation_filter",
     "public_narratives",
     "narrative_review_queue",
     "narrative_get_for_review",

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +73,36 @@ def _published_recommendations() -> QuerySet[Recommendation]:
     """Every recommendation the public may see: live, under a public source."""
     return Recommendation.objects.filter(
         is_archived=False, source__public_since__isnull=False, source__is_archived=False
+    )
+
+
+def public_recommendation_filter(
+    *,
+    source_id: int | None = None,
+    organisation_id: int | None = None,
+    delivery_status: str | None = None,
+) -> QuerySet[Recommendation]:
+    """Public recommendations with a source, or with an action of an organisation or in a
+    delivery status; each filter narrows the last. Their public actions come prefetched."""
+    recommendations = _published_recommendations()
+    if source_id is not None:
+        recommendations = recommendations.filter(source_id=source_id)
+    actions = Action.objects.filter(is_archived=False)
+    if organisation_id is not None:
+        actions = actions.filter(owner_id=organisation_id)
+    if delivery_status is not None:
+        actions = actions.filter(delivery_status=delivery_status)
+    if organisation_id is not None or delivery_status is not None:
+        recommendations = recommendations.filter(pk__in=actions.values("recommendation_id"))
+    public_fields = Action.objects.filter(is_archived=False).select_related("owner")
+    return recommendations.select_related("source").prefetch_related(
+        Prefetch(
+            "actions",
+            queryset=public_fields.only(*PUBLIC_ACTION_FIELDS, "updated_at").order_by(
+                "owner__name", "id"
+            ),
+            to_attr="public_actions",
+        )
     )
 
 
