@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from icalendar import Calendar, Event
@@ -94,5 +95,34 @@ def summaries_atom(
             pubdate=publication.published_at,
             updateddate=publication.published_at,
             author_name=publication.content["meeting"]["office"],
+        )
+    return feed.writeString("utf-8")
+
+
+def changes_atom(
+    *,
+    changes: Iterable[Any],
+    title: str,
+    absolute: Callable[[str], str],
+    link: str,
+    feed_url: str,
+) -> str:
+    """What changed on published recommendations, newest first (selectors' PublicChange)."""
+    feed = Atom1Feed(
+        title=title,
+        link=absolute(link),
+        description="Progress, delivery status and assurance changes on published recommendations.",
+        feed_url=feed_url,
+        language="en-gb",
+    )
+    for change in changes:
+        url = absolute(reverse("publishing:public_recommendation", args=[change.recommendation_id]))
+        feed.add_item(
+            title=change.title,
+            link=url,
+            description=f"<p>{escape(change.text)}</p><p>{escape(change.report)}</p>",
+            unique_id=f"{url}#{change.key}",
+            pubdate=change.at,
+            updateddate=change.at,
         )
     return feed.writeString("utf-8")

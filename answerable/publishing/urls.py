@@ -31,4 +31,10 @@ urlpatterns = [
     ),
     path("meetings.ics", views.meetings_calendar, name="meetings_calendar"),
     path("summaries.atom", views.summaries_feed, name="summaries_feed"),
+    path("changes.atom", views_register.changes_feed, name="changes_feed"),
+    path(
+        "reports/<int:pk>/changes.atom",
+        views_register.changes_feed,
+        name="source_changes_feed",
+    ),
 ]

@@ -3,10 +3,12 @@ partner has done, read only through the register's public selectors (issue #14).
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from answerable.core.keyset import keyset_page, keyset_pagination_params, ordered
+from answerable.publishing import feeds
 from answerable.recommendations import selectors as register
 from answerable.recommendations.models import AssuranceStatus, DeliveryStatus
 
@@ -95,3 +97,24 @@ def search(request: HttpRequest) -> HttpResponse:
             "pagination": keyset_pagination_params(page),
         },
     )
+
+
+@require_GET
+def changes_feed(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """An Atom feed of what changed on every published source, or on one."""
+    source = register.public_source_get(pk=pk) if pk is not None else None
+    if source is None:
+        title, link = _("Answerable: what changed on published recommendations"), reverse("home")
+        feed_url = reverse("publishing:changes_feed")
+    else:
+        title = _("What changed: %(title)s") % {"title": source.title}
+        link = reverse("publishing:public_source", args=[source.pk])
+        feed_url = reverse("publishing:source_changes_feed", args=[source.pk])
+    body = feeds.changes_atom(
+        changes=register.public_changes(source=source),
+        title=title,
+        absolute=request.build_absolute_uri,
+        link=link,
+        feed_url=request.build_absolute_uri(feed_url),
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")

@@ -32,6 +32,7 @@ from answerable.recommendations.selectors.public import (
     PublicSummary,
     public_actions,
     public_assurance,
+    public_changes,
     public_narratives,
     public_open_data_rows,
     public_owner_summary,
@@ -71,6 +72,7 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "public_changes",
     "public_recommendation_filter",
     "public_narratives",
     "narrative_review_queue",

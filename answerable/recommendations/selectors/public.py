@@ -18,9 +18,11 @@ from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
     Assessment,
+    DeliveryStatus,
     PublicNarrative,
     Recommendation,
     Source,
+    Update,
 )
 from answerable.recommendations.search import recommendation_search, search_words
 
@@ -283,3 +285,91 @@ def public_search(*, query: str) -> QuerySet[Recommendation]:
         .union(by_title.order_by().values("pk"))
     )
     return published.filter(pk__in=[row["pk"] for row in matching]).select_related("source")
+
+
+@dataclass(frozen=True)
+class PublicChange:
+    """One dated change to a public recommendation, worded for the public."""
+
+    at: datetime.datetime
+    key: str  # stable across reads, for a feed entry's id
+    recommendation_id: int
+    reference: str
+    report: str
+    title: str
+    text: str
+
+
+def public_changes(*, source: Source | None = None, limit: int = 50) -> list[PublicChange]:
+    """The newest changes the public may see: approved progress text, delivery status moves
+    and assurance verdicts on published recommendations, of every public source or of one.
+
+    An update's own narrative is internal: a status move says only what moved.
+    """
+    recommendations = _published_recommendations()
+    if source is not None:
+        recommendations = recommendations.filter(source_id=public_source_get(pk=source.pk).pk)
+    actions = Action.objects.filter(recommendation__in=recommendations, is_archived=False)
+    related = ("action__owner", "action__recommendation__source")
+    changes: list[PublicChange] = []
+    for narrative in (
+        PublicNarrative.objects.filter(
+            status=PublicNarrative.Status.APPROVED, update__action__in=actions
+        )
+        .select_related(*(f"update__{r}" for r in related))
+        .order_by("-reviewed_at", "-pk")[:limit]
+    ):
+        action = narrative.update.action
+        changes.append(
+            _change(
+                narrative.reviewed_at or narrative.created_at, f"narrative-{narrative.pk}",
+                action.recommendation,
+                _("Progress from %(owner)s") % {"owner": action.owner.name}, narrative.text,
+            )
+        )  # fmt: skip
+    labels = dict(DeliveryStatus.choices)
+    for update in (
+        Update.objects.filter(action__in=actions)
+        .exclude(status_before=F("status_after"))
+        .select_related(*related)
+        .order_by("-created_at", "-pk")[:limit]
+    ):
+        action = update.action
+        before, after = labels[update.status_before], labels[update.status_after]
+        changes.append(
+            _change(
+                update.created_at, f"status-{update.pk}", action.recommendation,
+                _("%(owner)s: %(status)s") % {"owner": action.owner.name, "status": after},
+                _("Delivery status moved from %(before)s to %(after)s.")
+                % {"before": before, "after": after},
+            )
+        )  # fmt: skip
+    verdicts = dict(Assessment.Verdict.choices)
+    for assessment in (
+        Assessment.objects.filter(recommendation__in=recommendations)
+        .select_related("recommendation__source")
+        .order_by("-created_at", "-pk")[:limit]
+    ):
+        changes.append(
+            _change(
+                assessment.created_at, f"verdict-{assessment.pk}", assessment.recommendation,
+                _("Assurance: %(verdict)s") % {"verdict": verdicts[assessment.verdict]},
+                _("The office's assurance verdict on the recommendation is now: %(verdict)s.")
+                % {"verdict": verdicts[assessment.verdict]},
+            )
+        )  # fmt: skip
+    return sorted(changes, key=lambda change: (change.at, change.key), reverse=True)[:limit]
+
+
+def _change(
+    at: datetime.datetime, key: str, recommendation: Any, title: str, text: str
+) -> PublicChange:
+    return PublicChange(
+        at=at,
+        key=key,
+        recommendation_id=recommendation.pk,
+        reference=recommendation.reference,
+        report=recommendation.source.title,
+        title=f"{recommendation.reference}: {title}",
+        text=text,
+    )
