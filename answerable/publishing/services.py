@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
@@ -87,11 +88,20 @@ def publication_publish(*, actor: User, publication: Publication) -> Publication
     """
     _require_planner(actor, publication.meeting)
     publication = (
-        Publication.objects.select_for_update().select_related("meeting").get(pk=publication.pk)
+        Publication.objects.select_for_update(of=("self",))
+        .select_related("meeting__office")
+        .get(pk=publication.pk)
     )
     if publication.status != Status.IN_REVIEW:
         raise ValidationError(
             "Only a summary that has been through redaction review can be published"
+        )
+    if (
+        publication.meeting.office.requires_second_approval
+        and publication.drafted_by_id == actor.pk
+    ):
+        raise ValidationError(
+            _("Your office requires someone other than the person who drafted it to publish it")
         )
     problems = snapshot_problems(content=publication.content)
     if problems:

@@ -110,3 +110,16 @@ def test_another_offices_officer_cannot_draft(published):
     outsider = member(other.office, Membership.Role.SCRUTINY_OFFICER)
     with pytest.raises(PermissionDenied):
         services.publication_draft(actor=outsider, meeting=published.meeting)
+
+
+def test_with_four_eyes_on_the_drafter_cannot_publish(held_meeting, scrutiny_officer, office):
+    office.requires_second_approval = True
+    office.save()
+    draft = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
+    services.publication_submit(actor=scrutiny_officer, publication=draft)
+    with pytest.raises(ValidationError, match="someone other than the person who drafted"):
+        services.publication_publish(actor=scrutiny_officer, publication=draft)
+    colleague = member(office, Membership.Role.SCRUTINY_OFFICER, full_name="Pat Second")
+    published = services.publication_publish(actor=colleague, publication=draft)
+    assert published.published_by == colleague
+    assert AuditEvent.objects.filter(action="publication.published", actor=colleague).exists()
