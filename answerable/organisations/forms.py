@@ -94,7 +94,10 @@ class AreaForm(VersionedForm):
 
 class ApprovalRuleForm(VersionedForm):
     requires_second_approval = forms.BooleanField(
-        label=_("A second scrutiny officer must approve reports before they are final"),
-        help_text=_("The officer who drafted a report then cannot approve it themselves."),
+        label=_("A second person must approve what the office puts out"),
+        help_text=_(
+            "Progress reports, meeting summaries and the public text of updates: whoever "
+            "drafted or proposed one cannot approve or publish it themselves."
+        ),
         required=False,
     )
