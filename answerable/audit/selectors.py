@@ -26,6 +26,13 @@ class ChainReport:
         return self.broken_at is None
 
 
+def audit_chain_head() -> tuple[int, str]:
+    """Return the sequence and hash the chain's head holds; (0, the genesis hash) before the
+    first event is chained."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    return (head.sequence, head.last_hash) if head else (0, GENESIS_HASH)
+
+
 def audit_chain_verify(
     *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 2000
 ) -> ChainReport:
