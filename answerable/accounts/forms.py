@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(forms.Form):
@@ -62,3 +63,15 @@ class PasswordSetForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", "The passwords do not match")
         return data
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The address you sign in with."),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+        },
+    )

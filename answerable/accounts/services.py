@@ -1,6 +1,13 @@
 """Sign-in and two-factor set-up. Each change is audited."""
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from answerable.accounts.models import User
@@ -75,3 +82,37 @@ def system_administrator_set(*, user: User, is_system_administrator: bool, note:
         note=note,
     )
     return user
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """Email a single-use link to set a new password, if an active account has this address.
+
+    The caller shows the same page either way, so no one learns whether an account exists.
+    The link stops working once the password changes, or after PASSWORD_RESET_TIMEOUT.
+    """
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if user is None:
+        return
+    link = base_url.rstrip("/") + reverse(
+        "accounts:password_set",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    audit_record(actor=None, action="user.password_reset_requested", target=user)
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    message = _(
+        "Someone asked to reset the password of your Answerable account.\n\n"
+        "Set a new password here (the link works once, for %(hours)s hours):\n%(link)s\n\n"
+        "If it was not you, ignore this email: your password has not changed."
+    ) % {"hours": hours, "link": link}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("Reset your Answerable password"),
+            message=message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+    )

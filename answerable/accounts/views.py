@@ -12,10 +12,16 @@ from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 
-from answerable.accounts.forms import PasswordSetForm, SignInForm, TokenForm
+from answerable.accounts.forms import (
+    PasswordResetForm,
+    PasswordSetForm,
+    SignInForm,
+    TokenForm,
+)
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
 from answerable.accounts.services import (
+    password_reset_request,
     totp_device_confirm,
     totp_device_pending,
     user_password_set,
@@ -145,6 +151,26 @@ def _base32(key: bytes) -> str:
 
     encoded = b32encode(key).decode()
     return " ".join(encoded[i : i + 4] for i in range(0, len(encoded), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. Every valid request gets the same answer (no account enumeration)."""
+    form = PasswordResetForm(post_data(request))
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        if sign_in_wait(email=email) is None:  # a throttled address gets no more mail
+            password_reset_request(email=email, base_url=request.build_absolute_uri("/"))
+        return render(
+            request,
+            "accounts/password_reset_sent.html",
+            {"title": _("Check your email"), "email": email},
+        )
+    return render(
+        request,
+        "accounts/password_reset.html",
+        {"form": form, "page_forms": [form], "title": _("Reset your password")},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -262,3 +263,33 @@ def test_a_session_ends_eight_hours_after_sign_in_however_active(client, force_l
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "signed out 8 hours after signing in" in page
+
+
+def test_a_forgotten_password_is_reset_through_a_single_use_link(
+    client, force_lead, django_capture_on_commit_callbacks
+):
+    page = client.get(SIGN_IN).content.decode()
+    assert reverse("accounts:password_reset") in page
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("accounts:password_reset"), {"email": force_lead.email})
+    assert "Check your email" in sent.content.decode()
+    assert mail.outbox[0].to == [force_lead.email]
+    link = re.search(r"http://testserver(/account/set-password/\S+/)", mail.outbox[0].body)[1]
+    assert AuditEvent.objects.filter(action="user.password_reset_requested").count() == 1
+    new = "a much longer new passphrase"
+    assert client.post(link, {"password": new, "password_again": new}).status_code == 302
+    assert _sign_in(client, force_lead.email, new).status_code == 302
+    client.logout()
+    assert client.get(link).status_code == 404  # used once, never again
+
+
+def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(client, db):
+    sent = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert sent.status_code == 200
+    assert "Check your email" in sent.content.decode()
+    assert not mail.outbox
+
+
+def test_the_reset_form_names_a_bad_address(client, db):
+    page = client.post(reverse("accounts:password_reset"), {"email": "not an address"})
+    assert "Enter an email address in the correct format" in page.content.decode()
