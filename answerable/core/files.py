@@ -35,6 +35,9 @@ CONTENT_TYPES = {
 # within the upload limits expand to a few megabytes at a ratio of 5 to 30.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PACKING_RATIO = 100
+# Reading a damaged archive's directory fails with more than BadZipFile: an entry claiming a
+# newer zip version raises NotImplementedError, a mangled name UnicodeDecodeError (issue #11).
+ZIP_ERRORS = (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError)
 
 
 def archive_within_limits(content: bytes) -> bool:
@@ -46,7 +49,7 @@ def archive_within_limits(content: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
-    except zipfile.BadZipFile:
+    except ZIP_ERRORS:
         return True  # no archive to expand: the reader reports it as unreadable instead
     unpacked = sum(entry.file_size for entry in entries)
     packed = max(1, sum(entry.compress_size for entry in entries))
@@ -86,7 +89,7 @@ def sniff(content: bytes) -> str | None:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
-        except zipfile.BadZipFile:
+        except ZIP_ERRORS:
             return None
         if "[Content_Types].xml" in names and "word/document.xml" in names:
             return DOCX

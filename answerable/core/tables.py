@@ -161,9 +161,18 @@ def _csv_rows(content: bytes, name: str) -> Rows:
 
 def _csv_iter(text: str, name: str) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # PostgreSQL cannot store a null character, and no spreadsheet writes one: it was found
+    # crashing an import at the write, after every check had passed (issue #11).
+    has_null = "\x00" in text
     try:
         # One number per record, as a spreadsheet numbers rows, even if a cell holds lines.
         for number, row in enumerate(reader, start=1):
+            if has_null and any("\x00" in cell for cell in row):
+                raise ValidationError(
+                    f"Row {number} of {name} contains a null character, which is not text. "
+                    "Open the file in a spreadsheet, save it as CSV UTF-8 and upload it again",
+                    code="null_character",
+                )
             yield number, list[Cell](row)
     except csv.Error as error:
         raise ValidationError(

@@ -118,6 +118,38 @@ def test_a_damaged_or_disguised_file_is_refused_by_name(name, content, label):
     ]
 
 
+def _damaged_directory(damage: str) -> bytes:
+    """A workbook-shaped archive whose central directory zipfile cannot read (found by the
+    fuzz tests, issue #11): an entry claiming zip version 6.4, or a name that is not UTF-8."""
+    content = bytearray(_zip("[Content_Types].xml", "xl/workbook.xml", "xl/caf\u00e9.xml"))
+    if damage == "version":
+        entry = content.index(b"PK\x01\x02")
+        content[entry + 6] = 64  # "version needed to extract"
+        return bytes(content)
+    return bytes(content).replace("\u00e9".encode(), b"\xff\xff")
+
+
+@pytest.mark.parametrize("damage", ["version", "name"])
+def test_an_archive_whose_directory_zipfile_cannot_read_is_refused_by_name(damage):
+    content = _damaged_directory(damage)
+    assert sniff(content) is None
+    with pytest.raises(ValidationError) as error:
+        check_upload(
+            SimpleUploadedFile("returns.xlsx", content), allowed=TABLE_KINDS, max_bytes=10_000
+        )
+    assert error.value.messages == [
+        "The file returns.xlsx must be a CSV, Excel (XLSX) file; its content is not"
+    ]
+
+
+@pytest.mark.parametrize("damage", ["version", "name"])
+def test_a_stored_archive_whose_directory_zipfile_cannot_read_is_refused_by_name(damage):
+    from answerable.core.tables import open_table
+
+    with pytest.raises(ValidationError, match="returns.xlsx could not be read as an Excel"):
+        open_table(_damaged_directory(damage), kind="xlsx", name="returns.xlsx")
+
+
 def _bomb() -> bytes:
     """A real workbook with its sheet padded by 12 million empty rows' worth of markup,
     which deflate squeezes to a few hundred kilobytes (issue #11)."""

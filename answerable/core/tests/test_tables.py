@@ -54,6 +54,18 @@ def test_a_csv_that_is_in_no_known_encoding_is_refused_by_name():
     ]
 
 
+def test_a_csv_cell_holding_a_null_character_is_refused_by_row():
+    """Found by the fuzz tests (issue #11): PostgreSQL cannot store the character, so the
+    import failed at the write with a server error after every check had passed."""
+    content = b'Source,Text\r\nA,fine\r\nB,"one\r\nline\x00"\r\n'
+    with pytest.raises(ValidationError) as caught:
+        read(content, name="register.csv")
+    assert caught.value.messages == [
+        "Row 3 of register.csv contains a null character, which is not text. Open the file "
+        "in a spreadsheet, save it as CSV UTF-8 and upload it again"
+    ]
+
+
 # --- reading XLSX ---------------------------------------------------------------------------
 
 

@@ -237,6 +237,14 @@ def test_each_invalid_optional_value_is_named(scrutiny_officer, office, header, 
     )
 
 
+def test_a_file_with_a_null_character_is_refused_by_row_before_the_plan():
+    """Found by the fuzz tests (issue #11): the plan passed and the write then failed on
+    PostgreSQL, which cannot store the character."""
+    with pytest.raises(ValidationError) as caught:
+        table_of([["Report", "R1", "Text"], ["Report", "R2", "Te\x00xt"]])
+    assert caught.value.messages[0].startswith("Row 3 of test.csv contains a null character")
+
+
 def test_an_archived_owner_is_refused(scrutiny_officer, office):
     OrganisationFactory(name="Old Council", is_archived=True)
     assert_rejected(
