@@ -2,9 +2,10 @@
 
 from typing import Any, cast
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -53,6 +54,38 @@ class RegisterPagination(pagination.BasePagination):
                 "results": data,
             }
         )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The page object `get_paginated_response` returns, around the rows' own schema."""
+        link = {"type": "string", "format": "uri", "nullable": True}
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "next": link,
+                "previous": link,
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """The query parameters a page reads; `after`, `before` and `page` come from links."""
+        return [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": kind},
+                "description": description,
+            }
+            for name, kind, description in (
+                ("page_size", "integer", f"Rows a page, 1 to {self.max_page_size} (the default)"),
+                ("after", "string", "From a `next` link: the page starts after this row"),
+                ("before", "string", "From a `previous` link: the page ends before this row"),
+                ("page", "integer", "From a link: the page's number"),
+            )
+        ]
 
     def _link(self, query: str | None) -> str | None:
         return None if query is None else self.request.build_absolute_uri(self.request.path + query)
@@ -179,5 +212,27 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+def filter_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """The list page's filters as query parameters, read from its form so the two agree."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        kind: type = str
+        enum: list[str] | None = None
+        if isinstance(field, forms.ModelChoiceField):
+            kind = int
+        elif isinstance(field, forms.ChoiceField):
+            # A form field keeps its choices as a list of (value, label) pairs.
+            choices = cast(list[tuple[str, str]], field.choices)
+            enum = [value for value, _ in choices if value]
+        parameters.append(OpenApiParameter(name, kind, description=str(field.label), enum=enum))
+    return parameters
+
+
 extend_schema(tags=["register"])(RecommendationViewSet)
 extend_schema(tags=["register"])(ActionViewSet)
+extend_schema_view(list=extend_schema(parameters=filter_parameters(RecommendationFilterForm)))(
+    RecommendationViewSet
+)
+extend_schema_view(list=extend_schema(parameters=filter_parameters(ActionFilterForm)))(
+    ActionViewSet
+)

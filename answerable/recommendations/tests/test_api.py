@@ -79,3 +79,16 @@ def test_the_openapi_schema_describes_the_register(client, force_lead):
     schema = client.get("/api/v1/schema/?format=json").json()
     assert "/api/v1/recommendations/" in schema["paths"]
     assert "assurance_status" in schema["components"]["schemas"]["Recommendation"]["properties"]
+
+
+def test_the_schema_describes_list_pages_as_the_api_answers_them(client, force_lead):
+    """A list answers with a page object; the schema once said a bare list (issue #11)."""
+    sign_in(client, force_lead)
+    schema = client.get("/api/v1/schema/?format=json").json()
+    page = schema["components"]["schemas"]["PaginatedRecommendationList"]
+    assert page["required"] == ["count", "next", "previous", "results"]
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Recommendation"}
+    parameters = schema["paths"]["/api/v1/recommendations/"]["get"]["parameters"]
+    assert {"page_size", "after", "before", "sort", "delivery_status"} <= {
+        p["name"] for p in parameters
+    }
