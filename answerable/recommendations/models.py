@@ -57,6 +57,12 @@ class Source(BaseModel):
     # Set when the office publishes the source to the public site, cleared when it withdraws
     # it: until then nothing of the source is public (issue #14).
     public_since = models.DateTimeField(null=True, blank=True)
+    # Where the office requires a second approver, the first officer's request to publish,
+    # which another scrutiny officer carries out (issue #14).
+    publish_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    publish_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-published_on", "title"]

@@ -34,10 +34,19 @@ class WithdrawForm(forms.Form):
 def source_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_source(request, pk)
     form = PublishForm(post_data(request))
-    if form.is_valid() and run_service(
+    published = form.is_valid() and run_service(
         form, services.source_publish, actor=request.user, source=source
-    ):
-        messages.success(request, _("%(title)s is on the public site") % {"title": source.title})
+    )
+    if published:
+        if published.public_since is None:
+            messages.success(
+                request,
+                _("Publication asked for: another scrutiny officer of your office must publish it"),
+            )
+        else:
+            messages.success(
+                request, _("%(title)s is on the public site") % {"title": source.title}
+            )
         return redirect(source)
     return _ask(
         request,

@@ -17,24 +17,55 @@ from answerable.recommendations.selectors import can_manage_register
 
 @transaction.atomic
 def source_publish(*, actor: User, source: Source) -> Source:
-    """Show the source, its recommendations and the partners' progress on the public site."""
+    """Show the source, its recommendations and the partners' progress on the public site.
+
+    Where the office requires a second approver, the first call only asks to publish; another
+    scrutiny officer of the office publishes it. `public_since` says which happened.
+    """
     if not can_manage_register(user=actor, source=source):
         raise PermissionDenied(_("Only a scrutiny officer of the office can publish this source"))
-    source = Source.objects.select_for_update().get(pk=source.pk)
+    source = (
+        Source.objects.select_for_update(of=("self",)).select_related("owner").get(pk=source.pk)
+    )
     if source.public_since is not None:
         raise ValidationError(
             {"source": _("%(title)s is already public") % {"title": source.title}}
         )
     if source.is_archived:
         raise ValidationError({"source": _("An archived source cannot be published")})
+    if source.owner.requires_second_approval and source.publish_requested_by_id is None:
+        source.publish_requested_by = actor
+        source.publish_requested_at = timezone.now()
+        source.save(update_fields=["publish_requested_by", "publish_requested_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="source.publication_requested",
+            target=source,
+            organisation=source.owner,
+            changes={"publish_requested_by": [None, actor.pk]},
+        )
+        return source
+    if source.owner.requires_second_approval and source.publish_requested_by_id == actor.pk:
+        raise ValidationError(
+            {
+                "source": _(
+                    "Your office requires someone other than the person who asked to publish it"
+                )
+            }
+        )
+    requested_by = source.publish_requested_by
     source.public_since = timezone.now()
-    source.save(update_fields=["public_since", "updated_at"])
+    source.publish_requested_by, source.publish_requested_at = None, None
+    source.save(
+        update_fields=["public_since", "publish_requested_by", "publish_requested_at", "updated_at"]
+    )
     audit_record(
         actor=actor,
         action="source.published",
         target=source,
         organisation=source.owner,
         changes={"public_since": [None, source.public_since]},
+        note=f"Asked for by {requested_by}" if requested_by else "",
     )
     return source
 
