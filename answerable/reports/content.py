@@ -34,6 +34,7 @@ from answerable.recommendations.models import (
     Update,
 )
 from answerable.recommendations.selectors.forecast import BurnupPoint, completion_forecast
+from answerable.workforce.selectors import recommendation_course_coverage
 
 AUDIENCES = ("internal", "public")
 
@@ -247,6 +248,8 @@ def _recommendations(
         meeting_verdicts = {
             r: v for r, v in meeting_verdicts.items() if v.item.meeting_id in published
         }
+    # Training coverage offered as evidence is internal: nothing marks it for publication.
+    training = {} if public else recommendation_course_coverage(recommendation_ids=ids)
     return [
         {
             "reference": r.reference,
@@ -259,6 +262,17 @@ def _recommendations(
             "verdict": verdicts.get(r.pk, ("", ""))[0],
             "verdict_on": verdicts.get(r.pk, ("", ""))[1],
             **_meeting_verdict(meeting_verdicts.get(r.pk)),
+            "training": [
+                _("%(course)s (%(owner)s): %(percent)s%% in date on %(on)s, target %(target)s%%")
+                % {
+                    "course": c.course,
+                    "owner": c.owner,
+                    "percent": c.percent,
+                    "on": c.taken_on.isoformat(),
+                    "target": c.target_percent,
+                }
+                for c in training.get(r.pk, [])
+            ],
         }
         for r in chosen
     ]

@@ -10,6 +10,7 @@ who may see both the coverage and the recommendation or meeting.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -230,6 +231,62 @@ def recommendation_coverage_list(
         .select_related("course__owner")
         .only("note", "course__title", "course__owner__name")
     )
+
+
+@dataclass(frozen=True)
+class CourseCoverage:
+    """A course's overall coverage at its owner's latest snapshot, for a report."""
+
+    course: str
+    owner: str
+    taken_on: datetime.date
+    required: int
+    in_date: int
+    target_percent: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.in_date / self.required) if self.required else 0
+
+
+def recommendation_course_coverage(
+    *, recommendation_ids: list[int]
+) -> dict[int, list[CourseCoverage]]:
+    """For each recommendation, the coverage of the courses offered as evidence on it, as at
+    each course owner's latest snapshot (the figure stored at import).
+
+    Callers pass recommendations already scoped by the register's selectors.
+    """
+    links = (
+        CoverageLink.objects.filter(recommendation_id__in=recommendation_ids)
+        .select_related("course__owner")
+        .order_by("course__title", "pk")
+    )
+    coverage: dict[int, list[CourseCoverage]] = {}
+    latest: dict[int, Snapshot | None] = {}
+    for link in links:
+        course = link.course
+        if course.owner_id not in latest:
+            latest[course.owner_id] = snapshot_latest(organisation=course.owner)
+        snapshot = latest[course.owner_id]
+        figure = (
+            CoverageFigure.objects.filter(snapshot=snapshot, course=course).first()
+            if snapshot
+            else None
+        )
+        if snapshot is None or figure is None:
+            continue
+        coverage.setdefault(link.recommendation_id, []).append(  # type: ignore[arg-type]
+            CourseCoverage(
+                course=course.title,
+                owner=course.owner.name,
+                taken_on=snapshot.taken_on,
+                required=figure.required,
+                in_date=figure.in_date,
+                target_percent=course.target_percent,
+            )
+        )
+    return coverage
 
 
 def _links_with_targets() -> QuerySet[CoverageLink]:

@@ -20,6 +20,9 @@ from answerable.recommendations.services import EvidenceInput
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
+from answerable.workforce import services as workforce_services
+from answerable.workforce.models import CoverageFigure
+from answerable.workforce.tests.factories import CourseFactory, SnapshotFactory
 
 TODAY = timezone.localdate()
 PERIOD = {"period_from": TODAY - datetime.timedelta(days=30), "period_to": TODAY}
@@ -319,3 +322,28 @@ def test_a_report_needs_a_source_or_an_organisation(client, register, scrutiny_o
     del query["sources"]
     html = client.get(reverse("reports:report_preview"), query).content.decode()
     assert "Select at least one source, or an organisation" in html
+
+
+def test_an_internal_report_gives_the_training_coverage_offered_as_evidence(
+    register, force, force_lead, scrutiny_officer
+):
+    course = CourseFactory(owner=force, code="CSE", title="Spotting exploitation")
+    snapshot = SnapshotFactory(organisation=force, taken_on=datetime.date(2026, 11, 1))
+    CoverageFigure.objects.create(snapshot=snapshot, course=course, required=400, in_date=348)
+    recommendation = register.actions.filter(owner=force).first().recommendation
+    workforce_services.coverage_link_create(
+        actor=force_lead, course=course, recommendation=recommendation
+    )
+    scope = {
+        "title": "Report",
+        "actions": action_list(user=scrutiny_officer),
+        "recommendations": recommendation_list(user=scrutiny_officer),
+        **PERIOD,
+    }
+    internal = report_content(ReportScope(**scope))
+    expected = "Spotting exploitation (Shire Police): 87% in date on 2026-11-01, target 90%"
+    assert [r["training"] for r in internal["recommendations"] if r["training"]] == [[expected]]
+    assert expected in _docx_text(report_docx(content=internal))
+    services.source_publish(actor=scrutiny_officer, source=register)
+    public = report_content(ReportScope(**scope, audience="public"))
+    assert all(not r["training"] for r in public["recommendations"])
