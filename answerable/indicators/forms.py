@@ -9,6 +9,7 @@ from answerable.core.forms import GovukDateField, VersionedForm
 from answerable.indicators import periods
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator
 from answerable.organisations.models import Organisation
+from answerable.recommendations.models import Recommendation
 
 # A text box, as the Design System advises for numbers: type="number" rounds, accepts "e"
 # and changes its value when scrolled over.
@@ -197,3 +198,31 @@ class IndicatorValueForm(forms.Form):
 
     def clean_period_start(self) -> datetime.date:
         return datetime.date.fromisoformat(self.cleaned_data["period_start"])
+
+
+class IndicatorLinkForm(forms.Form):
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation"),
+        queryset=Recommendation.objects.none(),
+        empty_label=_("Select a recommendation"),
+        error_messages={
+            "required": _("Select the recommendation this indicator is evidence for"),
+            "invalid_choice": _("Select the recommendation this indicator is evidence for"),
+        },
+    )
+    note = forms.CharField(
+        label=_("Why it is evidence (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(
+        self, *args: Any, recommendations: QuerySet[Recommendation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recommendation"]
+        field.queryset = recommendations  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.reference}: {r.source.title}"[:150]
+        )

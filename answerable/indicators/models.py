@@ -139,3 +139,28 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_start:%Y-%m}: {self.value}"
+
+
+class IndicatorLink(BaseModel):
+    """An indicator offered as outcome evidence on a recommendation (issue #16): "CSE
+    referrals for recommendation 7". The office links its own indicators to its own register."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="links")
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "recommendation"], name="indicator_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} → {self.recommendation_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answerable.indicators import views
+from answerable.indicators import views, views_links
 
 app_name = "indicators"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("<int:pk>/edit/", views.indicator_update, name="indicator_update"),
     path("<int:pk>/values/new/", views.indicator_value_record, name="indicator_value_record"),
+    path("<int:pk>/links/new/", views_links.indicator_link_create, name="indicator_link_create"),
 ]

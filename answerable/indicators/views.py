@@ -23,6 +23,7 @@ from answerable.indicators.forms import (
     IndicatorValueForm,
     period_choices,
 )
+from answerable.indicators.links import indicator_link_list
 from answerable.indicators.models import Indicator
 
 
@@ -70,6 +71,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "can_define": selectors.can_define_indicators(
                 user=request.user, office=indicator.office
             ),
+            "links": indicator_link_list(indicator=indicator),
             "spc_run": spc.RUN_LENGTH,
             "spc_trend": spc.TREND_LENGTH,
             "spc_minimum": spc.MINIMUM_POINTS,
