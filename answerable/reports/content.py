@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from answerable.indicators.links import recommendation_indicator_figures
 from answerable.meetings.models import ItemVerdict
 from answerable.meetings.selectors import recommendation_meeting_verdicts
 from answerable.publishing.selectors import published_by_meeting
@@ -250,6 +251,7 @@ def _recommendations(
         }
     # Training coverage offered as evidence is internal: nothing marks it for publication.
     training = {} if public else recommendation_course_coverage(recommendation_ids=ids)
+    indicators = recommendation_indicator_figures(recommendation_ids=ids, public=public)
     return [
         {
             "reference": r.reference,
@@ -273,6 +275,7 @@ def _recommendations(
                 }
                 for c in training.get(r.pk, [])
             ],
+            "indicators": indicators.get(r.pk, []),
         }
         for r in chosen
     ]

@@ -217,6 +217,8 @@ def report_docx(*, content: dict[str, Any]) -> bytes:
                 % {"verdict": r["meeting_verdict"], "meeting": r["meeting"], "on": r["meeting_on"]},
             )
         _labelled(document, _("Latest update"), r["narrative"] or _("None yet"))
+        for line in r.get("indicators", []):
+            _labelled(document, _("Indicator"), line)
         if r.get("training"):
             _labelled(document, _("Training coverage"), "; ".join(r["training"]))
         _labelled(document, _("Evidence"), "; ".join(r["evidence"]) or _("None"))
