@@ -10,6 +10,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+
 from answerable.recommendations.selectors.forecast import BurnupPoint
 
 WIDTH, HEIGHT = 640, 300
@@ -77,7 +79,8 @@ def burnup_chart(
         band=band_points,
         middle=line([(last, done_now)] + [(i, row.middle) for i, row in ahead]) if ahead else "",
         y_ticks=[(y(top * n // 4), top * n // 4) for n in range(5)],
-        x_ticks=[(x(i), labels[i].strftime("%b %Y")) for i in range(0, months, step)],
+        # Month names from Django's translations, so they follow the page's language.
+        x_ticks=[(x(i), date_format(labels[i], "M Y")) for i in range(0, months, step)],
         band_rows=rows,
         points=points,
     )

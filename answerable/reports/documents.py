@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml import OxmlElement
@@ -110,9 +111,13 @@ def _burnup(document: Any, content: dict[str, Any]) -> None:
         "descr",
         _("Burn-up: actions in scope and delivered by month; the table below gives the figures."),
     )
-    rows = [[p.month.strftime("%B %Y"), p.total, p.done] for p in chart.points]
+    rows = [[date_format(p.month, "F Y"), p.total, p.done] for p in chart.points]
     rows += [
-        [f"{r.month_end:%B %Y} " + _("(forecast)"), chart.points[-1].total, f"{r.low}–{r.high}"]
+        [
+            f"{date_format(r.month_end, 'F Y')} " + _("(forecast)"),
+            chart.points[-1].total,
+            f"{r.low}–{r.high}",
+        ]
         for r in chart.band_rows
     ]
     _table(document, [_("Month"), _("In scope"), _("Delivered")], rows)

@@ -4,16 +4,17 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from answerable.core.testing import sign_in
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import services
+from answerable.recommendations.burnup import burnup_chart
 from answerable.recommendations.forecast import Outcome
 from answerable.recommendations.models import Action, DeliveryStatus, TargetDateChange, Update
 from answerable.recommendations.selectors import action_list, recommendation_list
-from answerable.recommendations.selectors.forecast import completion_forecast
+from answerable.recommendations.selectors.forecast import BurnupPoint, completion_forecast
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 
 TODAY = timezone.localdate()
@@ -147,3 +148,14 @@ def test_the_dashboard_leads_to_the_forecast_of_everything_the_user_sees(
     page = client.get(url).content.decode()
     assert "All 2 open actions delivered: in 4 runs out of 5, by" in page
     assert 'id="burnup-table"' in page
+
+
+def test_the_burn_up_names_months_in_the_pages_language():
+    """Welsh offices will switch the language; the chart's months must follow it."""
+    points = [BurnupPoint(month=datetime.date(2026, 12, 1), total=3, done=1)]
+    english = burnup_chart(points, []).x_ticks[0][1]
+    with translation.override("cy"):
+        welsh = burnup_chart(points, []).x_ticks[0][1]
+    assert english == "Dec 2026"
+    assert welsh != english
+    assert welsh.endswith("2026")
