@@ -117,6 +117,17 @@ def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisatio
     return organisations.order_by("name")
 
 
+def second_approver_required(
+    *, office: Organisation, proposed_by_id: int | None, actor: User
+) -> bool:
+    """The office's four-eyes rule: whether `actor` may not approve what they proposed.
+
+    Where the office requires a second approver, whoever drafted or proposed something (a
+    report, a meeting summary, public text, a source's publication) cannot approve it too.
+    """
+    return office.requires_second_approval and proposed_by_id == actor.pk
+
+
 def area_organisation_list(*, office: Organisation) -> QuerySet[Organisation]:
     """The office and the partners in its area, in name order, without archived ones."""
     return organisation_list().filter(Q(pk=office.pk) | Q(office=office))

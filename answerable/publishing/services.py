@@ -11,6 +11,7 @@ from answerable.audit.services import audit_record
 from answerable.meetings import services as meeting_services
 from answerable.meetings.models import AccountabilityMeeting
 from answerable.meetings.selectors import can_plan_meetings
+from answerable.organisations.selectors import second_approver_required
 from answerable.publishing.documents import summary_html
 from answerable.publishing.models import Publication
 from answerable.publishing.selectors import snapshot_problems, summary_content
@@ -96,9 +97,8 @@ def publication_publish(*, actor: User, publication: Publication) -> Publication
         raise ValidationError(
             "Only a summary that has been through redaction review can be published"
         )
-    if (
-        publication.meeting.office.requires_second_approval
-        and publication.drafted_by_id == actor.pk
+    if second_approver_required(
+        office=publication.meeting.office, proposed_by_id=publication.drafted_by_id, actor=actor
     ):
         raise ValidationError(
             _("Your office requires someone other than the person who drafted it to publish it")

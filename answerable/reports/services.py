@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Organisation
-from answerable.organisations.selectors import scrutiny_office_for
+from answerable.organisations.selectors import scrutiny_office_for, second_approver_required
 from answerable.recommendations.models import Source
 from answerable.reports.content import report_content
 from answerable.reports.documents import report_docx, report_pdf
@@ -88,7 +88,9 @@ def progress_report_approve(*, actor: User, report: ProgressReport) -> ProgressR
         raise PermissionDenied(_("Only a scrutiny officer of the office approves its reports"))
     if report.is_approved:
         raise ValidationError(_("This report is already approved and cannot change"))
-    if report.office.requires_second_approval and report.drafted_by_id == actor.pk:
+    if second_approver_required(
+        office=report.office, proposed_by_id=report.drafted_by_id, actor=actor
+    ):
         raise ValidationError(
             _("Your office requires a second scrutiny officer to approve reports you drafted")
         )

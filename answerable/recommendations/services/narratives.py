@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.organisations.selectors import second_approver_required
 from answerable.recommendations.models import PublicNarrative, Update
 from answerable.recommendations.selectors import can_assess, can_update_action
 
@@ -55,7 +56,9 @@ def _decided(*, actor: User, narrative: PublicNarrative) -> PublicNarrative:
     if narrative.status != PublicNarrative.Status.PROPOSED:
         raise ValidationError(_("This text has already been reviewed"))
     office = recommendation.source.owner
-    if office.requires_second_approval and narrative.proposed_by_id == actor.pk:
+    if second_approver_required(
+        office=office, proposed_by_id=narrative.proposed_by_id, actor=actor
+    ):
         raise ValidationError(
             _("Your office requires someone other than the person who proposed it to review it")
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.organisations.selectors import second_approver_required
 from answerable.recommendations.models import Source
 from answerable.recommendations.selectors import can_manage_register
 
@@ -45,7 +46,9 @@ def source_publish(*, actor: User, source: Source) -> Source:
             changes={"publish_requested_by": [None, actor.pk]},
         )
         return source
-    if source.owner.requires_second_approval and source.publish_requested_by_id == actor.pk:
+    if second_approver_required(
+        office=source.owner, proposed_by_id=source.publish_requested_by_id, actor=actor
+    ):
         raise ValidationError(
             {
                 "source": _(
