@@ -64,6 +64,14 @@ def download_name(title: str, kind: str) -> str:
     return f"{' '.join(kept.split())[:80].strip() or 'download'}.{kind}"
 
 
+def document_download(content: bytes, kind: str, filename: str) -> HttpResponse:
+    """A document built in memory (minutes, a report) as an attachment, never sniffed."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def stored_file_download(file: Any, *, title: str, kind: str) -> FileResponse:
     """A stored upload as an attachment, named from its title, never sniffed as anything else."""
     response = FileResponse(

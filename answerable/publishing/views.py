@@ -12,19 +12,17 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from answerable.core.files import CONTENT_TYPES, DOCX, PDF
-from answerable.core.views_helpers import paginate, pagination_params, stored_file_download
+from answerable.core.files import DOCX, PDF
+from answerable.core.views_helpers import (
+    document_download,
+    paginate,
+    pagination_params,
+    stored_file_download,
+)
 from answerable.meetings import selectors as meeting_selectors
 from answerable.publishing import feeds, selectors
 from answerable.publishing.documents import minutes_docx, minutes_pdf
 from answerable.publishing.models import Publication
-
-
-def download_response(content: bytes, kind: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def minutes_filename(publication: Publication, kind: str) -> str:
@@ -78,7 +76,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def summary_docx(request: HttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_get_public(pk=pk)
-    return download_response(
+    return document_download(
         published_document(publication, DOCX), DOCX, minutes_filename(publication, DOCX)
     )
 
@@ -86,7 +84,7 @@ def summary_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_get_public(pk=pk)
-    return download_response(
+    return document_download(
         published_document(publication, PDF), PDF, minutes_filename(publication, PDF)
     )
 

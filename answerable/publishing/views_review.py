@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
 from answerable.core.files import DOCX, PDF
+from answerable.core.views_helpers import document_download
 from answerable.meetings import selectors as meeting_selectors
 from answerable.meetings.models import AccountabilityMeeting, Marking
 from answerable.publishing import selectors, services
 from answerable.publishing.documents import summary_html
 from answerable.publishing.models import Publication
-from answerable.publishing.views import download_response, minutes_filename, published_document
+from answerable.publishing.views import minutes_filename, published_document
 
 
 def _meeting_for_planner(user: User, meeting_pk: int) -> AccountabilityMeeting:
@@ -121,7 +122,7 @@ def _publication(user: User, meeting_pk: int) -> Publication:
 @require_GET
 def publication_docx(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     publication = _publication(request.user, meeting_pk)
-    return download_response(
+    return document_download(
         published_document(publication, DOCX), DOCX, minutes_filename(publication, DOCX)
     )
 
@@ -130,6 +131,6 @@ def publication_docx(request: AuthenticatedHttpRequest, meeting_pk: int) -> Http
 @require_GET
 def publication_pdf(request: AuthenticatedHttpRequest, meeting_pk: int) -> HttpResponse:
     publication = _publication(request.user, meeting_pk)
-    return download_response(
+    return document_download(
         published_document(publication, PDF), PDF, minutes_filename(publication, PDF)
     )

@@ -11,21 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_service
-from answerable.organisations.selectors import area_organisation_list, scrutiny_office_for
+from answerable.core.files import DOCX, PDF
+from answerable.core.views_helpers import (
+    document_download,
+    post_data,
+    run_service,
+    stored_file_download,
+)
+from answerable.organisations.selectors import (
+    area_organisation_list,
+    scrutiny_office_for,
+    second_approver_required,
+)
 from answerable.recommendations import selectors as register
 from answerable.reports import selectors, services
 from answerable.reports.content import report_burnup, report_content
 from answerable.reports.documents import report_docx, report_pdf
 from answerable.reports.forms import ApproveForm, ProgressReportForm, ReportForm
 
-DOWNLOADS = {
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        report_docx,
-    ),
-    "pdf": ("application/pdf", report_pdf),
-}
+DOWNLOADS = {DOCX: report_docx, PDF: report_pdf}
 
 
 def _scope_choices(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -37,13 +41,6 @@ def _scope_choices(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         "sources": register.source_choice_list(user=request.user).filter(owner=office),
         "organisations": area_organisation_list(office=office),
     }
-
-
-def _download(data: bytes, kind: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=DOWNLOADS[kind][0])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -97,7 +94,9 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     may_approve = not report.is_approved and selectors.can_write_reports(
         user=request.user, report=report
     )
-    needs_other = report.office.requires_second_approval and report.drafted_by_id == request.user.pk
+    needs_other = second_approver_required(
+        office=report.office, proposed_by_id=report.drafted_by_id, actor=request.user
+    )
     return render(
         request,
         "reports/report_detail.html",
@@ -149,15 +148,9 @@ def report_download(
         raise Http404
     name = f"progress-report-{report.pk}" + ("" if report.is_approved else "-draft")
     if report.is_approved:
-        stored = getattr(report, kind)
-        return FileResponse(
-            stored.open("rb"),
-            as_attachment=True,
-            filename=f"{name}.{kind}",
-            content_type=DOWNLOADS[kind][0],
-        )
+        return stored_file_download(getattr(report, kind), title=name, kind=kind)
     content = report_content(selectors.progress_report_scope(user=request.user, report=report))
-    return _download(DOWNLOADS[kind][1](content=content), kind, name)
+    return document_download(DOWNLOADS[kind](content=content), kind, f"{name}.{kind}")
 
 
 @login_required
@@ -189,9 +182,8 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         kind = request.GET.get("format", "")
         if kind in DOWNLOADS:
-            return _download(
-                DOWNLOADS[kind][1](content=content), kind, f"progress-report-{content['period_to']}"
-            )
+            name = f"progress-report-{content['period_to']}.{kind}"
+            return document_download(DOWNLOADS[kind](content=content), kind, name)
         context |= {
             "content": content,
             "chart": report_burnup(content),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from answerable.core.views_helpers import stored_file_download
 from answerable.reports import selectors
 from answerable.reports.content import report_burnup
 from answerable.reports.views import DOWNLOADS
@@ -45,11 +46,6 @@ def public_report_download(request: HttpRequest, pk: int, kind: str) -> FileResp
     report = selectors.public_progress_report_get(pk=pk)
     if kind not in DOWNLOADS:
         raise Http404
-    response = FileResponse(
-        getattr(report, kind).open("rb"),
-        as_attachment=True,
-        filename=f"progress-report-{report.pk}.{kind}",
-        content_type=DOWNLOADS[kind][0],
+    return stored_file_download(
+        getattr(report, kind), title=f"progress-report-{report.pk}", kind=kind
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
