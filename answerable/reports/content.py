@@ -3,7 +3,8 @@
 The same dictionary feeds the HTML preview, the Word document and the PDF, so all three say
 the same thing. Callers pass actions and recommendations already scoped by the register's
 selectors; `audience="public"` keeps to what the public site may show: published sources,
-no internal narrative, no reasons for moved dates, and only published OFFICIAL evidence.
+approved public text only, no reasons for moved dates or for being unable to implement, and
+only published OFFICIAL evidence.
 """
 
 import datetime
@@ -184,7 +185,11 @@ def _changes(
         ],
         "unable": [
             _action_row(u.action)
-            | {"on": u.created_at.date().isoformat(), "reason": u.action.unable_reason}
+            | {
+                "on": u.created_at.date().isoformat(),
+                # The reason is the owner's own words, written for the office.
+                "reason": "" if public else u.action.unable_reason,
+            }
             for u in unable.order_by("created_at", "pk")
         ],
     }

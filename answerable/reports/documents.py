@@ -140,7 +140,7 @@ def _changes(document: Any, content: dict[str, Any]) -> None:
             document.add_paragraph(_("None in this period."))
             continue
         header = [_("Recommendation"), _("Owner"), date_label]
-        with_reason = key == "unable" or (key == "dates_moved" and internal)
+        with_reason = key in ("unable", "dates_moved") and internal
         if with_reason:
             header.append(_("Escalation or reason") if key == "unable" else _("Reason"))
         table_rows = []

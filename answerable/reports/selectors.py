@@ -81,10 +81,19 @@ def progress_report_scope(*, user: User, report: ProgressReport) -> ReportScope:
 
 
 def public_progress_report_list() -> QuerySet[ProgressReport]:
-    """Approved reports written for the public: what the public site lists."""
-    return ProgressReport.objects.filter(
-        status=ProgressReport.Status.APPROVED, audience=ProgressReport.Audience.PUBLIC
-    ).select_related("office")
+    """Approved reports written for the public: what the public site lists.
+
+    A report on a source since taken off the public site goes with it, as every other public
+    output does, although its stored documents stay as they were approved.
+    """
+    return (
+        ProgressReport.objects.filter(
+            status=ProgressReport.Status.APPROVED, audience=ProgressReport.Audience.PUBLIC
+        )
+        .exclude(sources__public_since__isnull=True)
+        .exclude(sources__is_archived=True)
+        .select_related("office")
+    )
 
 
 def public_progress_report_get(*, pk: int) -> ProgressReport:

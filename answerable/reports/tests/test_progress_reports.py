@@ -142,7 +142,8 @@ def test_four_eyes_keeps_the_drafter_from_approving(
     assert draft.approved_by == second_officer
 
 
-def test_an_approved_public_report_is_on_the_public_site(client, draft, scrutiny_officer):
+def test_an_approved_public_report_is_on_the_public_site(client, draft, source, scrutiny_officer):
+    register.source_publish(actor=scrutiny_officer, source=source)
     listing = reverse("public_reports:list")
     assert draft.title not in client.get(listing).content.decode()
     assert client.get(reverse("public_reports:detail", args=[draft.pk])).status_code == 404
@@ -176,3 +177,16 @@ def test_a_report_on_an_organisation_outside_the_area_is_refused(source, scrutin
             organisation=outsider,
         )
     assert not ProgressReport.objects.exists()
+
+
+def test_withdrawing_the_source_takes_its_public_report_off_the_site(
+    client, draft, source, scrutiny_officer
+):
+    services.progress_report_approve(actor=scrutiny_officer, report=draft)
+    register.source_publish(actor=scrutiny_officer, source=source)
+    detail = reverse("public_reports:detail", args=[draft.pk])
+    assert client.get(detail).status_code == 200
+    register.source_withdraw(actor=scrutiny_officer, source=source, reason="Published too early")
+    assert client.get(detail).status_code == 404
+    assert draft.title not in client.get(reverse("public_reports:list")).content.decode()
+    assert client.get(reverse("public_reports:download", args=[draft.pk, "pdf"])).status_code == 404

@@ -347,3 +347,31 @@ def test_an_internal_report_gives_the_training_coverage_offered_as_evidence(
     services.source_publish(actor=scrutiny_officer, source=register)
     public = report_content(ReportScope(**scope, audience="public"))
     assert all(not r["training"] for r in public["recommendations"])
+
+
+def test_a_public_report_names_what_cannot_be_done_but_not_the_owners_reason(
+    register, force, force_lead, scrutiny_officer
+):
+    action = register.actions.filter(owner=force, delivery_status="not_started").first()
+    reason = "Internal: needs the Home Office to change the data-sharing rules"
+    services.update_post(
+        actor=force_lead,
+        action=action,
+        narrative="Blocked.",
+        status=DeliveryStatus.UNABLE_TO_IMPLEMENT,
+        unable_reason=reason,
+    )
+    services.source_publish(actor=scrutiny_officer, source=register)
+    scope = {
+        "title": "Report",
+        "actions": action_list(user=scrutiny_officer),
+        "recommendations": recommendation_list(user=scrutiny_officer),
+        **PERIOD,
+    }
+    internal = report_content(ReportScope(**scope))
+    public = report_content(ReportScope(**scope, audience="public"))
+    assert [row["reason"] for row in internal["changes"]["unable"]] == [reason]
+    assert len(public["changes"]["unable"]) == 1
+    for text in (_docx_text(report_docx(content=public)), _pdf_text(report_pdf(content=public))):
+        assert "Unable to implement (1)" in text
+        assert reason not in text
