@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event
 
 from answerable.meetings.models import AccountabilityMeeting
@@ -69,8 +70,9 @@ def _entry_html(content: dict[str, Any]) -> str:
         verdict = f": {escape(item['verdict']['label'])}" if item["verdict"] else ""
         parts.append(f"<li>{item['number']}. {escape(item['title'])}{verdict}</li>")
     parts.append("</ul>")
-    if content["actions"]:
-        parts.append(f"<p>{len(content['actions'])} actions raised.</p>")
+    if count := len(content["actions"]):
+        raised = ngettext("%(count)d action raised.", "%(count)d actions raised.", count)
+        parts.append(f"<p>{raised % {'count': count}}</p>")
     return "".join(parts)
 
 

@@ -84,6 +84,7 @@ def test_the_atom_feed_lists_published_summaries_without_sensitive_items(client,
     assert "<feed" in feed
     assert published.title in feed
     assert "Training for officers: Partly assured" in feed
+    assert "1 action raised." in feed  # the withheld item's action is not counted
     _assert_redacted(feed)
 
 
