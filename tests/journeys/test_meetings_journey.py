@@ -184,7 +184,9 @@ def test_a_meeting_is_planned_recorded_and_published(
     page.get_by_role("button", name="Record verdict").click()
     expect(page.locator("h1")).to_have_text("Record the verdict as an assessment")
     check_page(page)
-    expect(page.get_by_label(re.compile(rf"\b{recommendation.reference} \("))).to_be_checked()
+    offered = page.get_by_label(re.compile(rf"\b{recommendation.reference} \("))
+    expect(offered).not_to_be_checked()  # the chair decides each one; nothing is pre-ticked
+    offered.check()
     _submit(page, "Record assessments", "Assessment recorded for 1 recommendation")
     recommendation.refresh_from_db()
     assert recommendation.assurance_status == AssuranceStatus.PARTLY_ASSURED

@@ -116,6 +116,7 @@ def test_a_verdict_on_linked_recommendations_leads_to_the_confirm_page(
     assert response["Location"] == reverse("meetings:verdict_assessments", args=[item.pk])
     page = client.get(response["Location"]).content.decode()
     assert recommendation.reference in page
+    assert "checked" not in page  # "Tick each one": nothing may be ticked for the chair
     response = client.post(response["Location"], {"recommendations": [recommendation.pk]})
     assert response.status_code == 302
     recommendation.refresh_from_db()

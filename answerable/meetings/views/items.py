@@ -253,9 +253,7 @@ def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     offered = selectors.verdict_assessment_offer(user=request.user, item=item)
-    form = AssessmentOfferForm(
-        post_data(request), offered=offered, initial={"recommendations": list(offered)}
-    )
+    form = AssessmentOfferForm(post_data(request), offered=offered)
     if form.is_valid() and run_service(
         form,
         services.item_verdict_assessments_confirm,
