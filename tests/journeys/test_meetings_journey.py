@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from answerable.meetings import services
 from answerable.meetings.models import AccountabilityMeeting, MeetingAction
-from answerable.meetings.tests.factories import PDF_BYTES
+from answerable.meetings.tests.factories import PDF_BYTES, meeting_has_started
 from answerable.recommendations.models import AssuranceStatus
 from tests.journeys.helpers import check_page, visit_and_check
 
@@ -201,6 +201,11 @@ def test_a_meeting_is_planned_recorded_and_published(
 
     page.get_by_role("button", name="Update the status").click()
     check_page(page)
+    page.get_by_label("Held").check()
+    page.get_by_role("button", name="Update status").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("cannot be held before it starts")
+    # The day of the meeting comes.
+    meeting_has_started(AccountabilityMeeting.objects.get(title__startswith="Holding to account"))
     page.get_by_label("Held").check()
     _submit(page, "Update status", "Meeting status updated")
 

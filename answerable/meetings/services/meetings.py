@@ -4,6 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
@@ -101,6 +103,14 @@ def meeting_status_change(
             {
                 "status": f"A meeting that is {meeting.get_status_display().lower()} cannot move "
                 f"to {label.lower()}"
+            }
+        )
+    if status == Status.HELD and meeting.starts_at > timezone.now():
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "j F Y")
+        raise ValidationError(
+            {
+                "status": _("The meeting cannot be held before it starts on %(date)s")
+                % {"date": when}
             }
         )
     previous = meeting.status

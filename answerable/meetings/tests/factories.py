@@ -92,3 +92,10 @@ class PaperFactory(factory.django.DjangoModelFactory):
     size = len(PDF_BYTES)
     sha256 = hashlib.sha256(PDF_BYTES).hexdigest()
     uploaded_by = factory.SubFactory(UserFactory)
+
+
+def meeting_has_started(meeting: AccountabilityMeeting) -> AccountabilityMeeting:
+    """Move a planned meeting's start into the past, so it can be recorded as held."""
+    meeting.starts_at = timezone.now() - datetime.timedelta(hours=1)
+    AccountabilityMeeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at)
+    return meeting

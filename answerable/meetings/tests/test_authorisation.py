@@ -89,13 +89,13 @@ MATRIX = [
 ]
 
 
-def _meeting(actor, office, title, attending):
+def _meeting(actor, office, title, attending, days_ahead=7):
     meeting = services.meeting_create(
         actor=actor,
         office=office,
         title=title,
         kind=AccountabilityMeeting.Kind.HOLDING_TO_ACCOUNT,
-        starts_at=timezone.now() + datetime.timedelta(days=7),
+        starts_at=timezone.now() + datetime.timedelta(days=days_ahead),
         venue="HQ",
         chair_name="PCC",
     )
@@ -125,7 +125,9 @@ def world(db):
     )
     question = QuestionFactory(item=item, addressed_to=organisations["force"])
     action = MeetingActionFactory(meeting=meeting, item=item, owner=organisations["force"])
-    held = _meeting(scrutiny, organisations["office"], "Held meeting", organisations["force"])
+    held = _meeting(
+        scrutiny, organisations["office"], "Held meeting", organisations["force"], days_ahead=-1
+    )
     services.meeting_status_change(actor=scrutiny, meeting=held, status="held")
     publication_draft(actor=scrutiny, meeting=held)
     objects = {

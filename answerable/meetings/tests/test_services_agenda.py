@@ -6,7 +6,7 @@ from answerable.audit.models import AuditEvent
 from answerable.meetings import services
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Marking, Paper, Response
 from answerable.meetings.tests.conftest import checked_pdf
-from answerable.meetings.tests.factories import PaperFactory, QuestionFactory
+from answerable.meetings.tests.factories import PaperFactory, QuestionFactory, meeting_has_started
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.tests.factories import RecommendationFactory
@@ -244,6 +244,7 @@ def test_prepared_responses_close_once_the_meeting_is_held(
     item, force_lead, force, scrutiny_officer
 ):
     question = QuestionFactory(item=item, addressed_to=force)
+    meeting_has_started(item.meeting)
     services.meeting_status_change(
         actor=scrutiny_officer, meeting=item.meeting, status=AccountabilityMeeting.Status.HELD
     )

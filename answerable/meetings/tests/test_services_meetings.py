@@ -7,6 +7,7 @@ from django.utils import timezone
 from answerable.audit.models import AuditEvent
 from answerable.meetings import services
 from answerable.meetings.models import ACTION_REVIEW_TITLE, AccountabilityMeeting, Attendee
+from answerable.meetings.tests.factories import meeting_has_started
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 
@@ -114,6 +115,7 @@ def test_the_status_moves_forward_and_each_change_is_audited(meeting, scrutiny_o
     services.meeting_status_change(
         actor=scrutiny_officer, meeting=meeting, status=Status.PAPERS_RECEIVED
     )
+    meeting_has_started(meeting)
     services.meeting_status_change(
         actor=scrutiny_officer, meeting=meeting, status=Status.HELD, note="Held as planned"
     )
@@ -127,7 +129,16 @@ def test_the_status_moves_forward_and_each_change_is_audited(meeting, scrutiny_o
     assert events.last().note == "Held as planned"
 
 
+def test_a_meeting_cannot_be_held_before_it_starts(meeting, scrutiny_officer):
+    with pytest.raises(ValidationError, match="cannot be held before it starts"):
+        services.meeting_status_change(actor=scrutiny_officer, meeting=meeting, status=Status.HELD)
+    meeting.refresh_from_db()
+    assert meeting.status == Status.PLANNED
+    assert not AuditEvent.objects.filter(action="meeting.status_changed").exists()
+
+
 def test_the_status_cannot_move_backwards(meeting, scrutiny_officer):
+    meeting_has_started(meeting)
     services.meeting_status_change(actor=scrutiny_officer, meeting=meeting, status=Status.HELD)
     with pytest.raises(ValidationError):
         services.meeting_status_change(
