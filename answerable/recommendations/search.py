@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from answerable.recommendations.models import Recommendation
+from answerable.recommendations.models import Recommendation, Source
 
 FTS_TABLE = "recommendations_recommendation_fts"
 # The column's configuration, in migration 0004; websearch_to_tsquery must use the same one.
@@ -24,14 +24,15 @@ def search_words(query: str) -> list[str]:
     return [word for word in query.split() if any(char.isalnum() for char in word)]
 
 
-def fts5_query(words: list[str]) -> str:
-    """Build an FTS5 query that matches every word, the last one as a prefix.
+def fts5_query(words: list[str], *, prefix: bool = True) -> str:
+    """Build an FTS5 query that matches every word, the last one as a prefix if asked.
 
     Each word becomes a quoted string, so FTS5 operators and syntax in user input
     (AND, NEAR, *, ^, column filters, stray quotes) are read as plain text.
     """
     phrases = ['"{}"'.format(word.replace('"', '""')) for word in words]
-    phrases[-1] += "*"
+    if prefix:
+        phrases[-1] += "*"
     return " AND ".join(phrases)
 
 
@@ -41,33 +42,70 @@ def recommendation_search(
     """Return the recommendations in the queryset that match every word of the query.
 
     Words are stemmed ("train" finds "training") and searched in the reference, text and
-    addressees. A query with no letters or digits matches nothing.
+    addressees; a word may instead be in the title of the recommendation's source, so
+    "telford" finds every recommendation of the Telford inquiry. A query with no letters or
+    digits matches nothing.
     """
     words = search_words(query)
     if not words:
         return queryset.none()
     vendor = connections[queryset.db].vendor
-    if vendor == "sqlite":
-        # The table name is a constant; the user's words travel only as a parameter.
-        matches = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
-            [fts5_query(words)],
-        )
-        return queryset.filter(pk__in=matches)
     if vendor == "postgresql":
-        # On the listed rows themselves, not `id IN (matches)`: the planner then reads the
-        # matches from the GIN index and combines them with the visibility rule, where it
-        # otherwise probed every visible row (93 ms for a national viewer, issue #12). The
-        # column is named by its table, so use the result as a query, not inside another.
-        table = Recommendation._meta.db_table
-        matched = RawSQL(  # noqa: S611 - constants; the user's words travel as a parameter
-            f'"{table}"."search_document" @@ websearch_to_tsquery(\'{SEARCH_CONFIG}\', %s)',
-            [" ".join(words)],
-            output_field=BooleanField(),
-        )
-        return queryset.alias(matches_search=matched).filter(matches_search=True)
-    for word in words:
-        queryset = queryset.filter(
-            Q(reference__icontains=word) | Q(text__icontains=word) | Q(addressees__icontains=word)
-        )
+        words = _postgresql_searchable(words, queryset.db)
+        if not words:
+            return queryset
+    last = len(words) - 1
+    for position, word in enumerate(words):
+        in_title = Q(source_id__in=Source.objects.filter(title__icontains=word).values("pk"))
+        if vendor == "sqlite":
+            # The table name is a constant; the user's word travels only as a parameter.
+            matches = RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [fts5_query([word], prefix=position == last)],
+            )
+            queryset = queryset.filter(Q(pk__in=matches) | in_title)
+        elif vendor == "postgresql":
+            queryset = _postgresql_word_filter(queryset, word, position)
+        else:
+            queryset = queryset.filter(
+                Q(reference__icontains=word)
+                | Q(text__icontains=word)
+                | Q(addressees__icontains=word)
+                | in_title
+            )
     return queryset
+
+
+def _postgresql_searchable(words: list[str], database: str) -> list[str]:
+    """Drop stop words ("the"): their query is empty and would match nothing."""
+    with connections[database].cursor() as cursor:
+        cursor.execute(
+            f"SELECT word FROM unnest(%s::text[]) AS word "  # noqa: S608 - a constant
+            f"WHERE numnode(plainto_tsquery('{SEARCH_CONFIG}', word)) > 0",
+            [words],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgresql_word_filter(
+    queryset: QuerySet[Recommendation], word: str, position: int
+) -> QuerySet[Recommendation]:
+    """The word in the stored document or in the source's title.
+
+    Both sides are indexed (GIN; source_id = ANY(ARRAY(...))), so the planner ORs two bitmaps;
+    `source_id IN (subquery)` would make it read every visible row. Named by its table, so use
+    the result as a query, not inside another.
+    """
+    table = Recommendation._meta.db_table
+    sources = Source._meta.db_table
+    pattern = "%{}%".format(word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
+    matched = RawSQL(  # noqa: S611 - constants; the user's word travels as a parameter
+        f'("{table}"."search_document" @@ plainto_tsquery(\'{SEARCH_CONFIG}\', %s) '  # noqa: S608
+        f'OR "{table}"."source_id" = ANY(ARRAY(SELECT "id" FROM "{sources}" '
+        f'WHERE "title" ILIKE %s)))',
+        [word, pattern],
+        output_field=BooleanField(),
+    )
+    return queryset.alias(**{f"matches_word_{position}": matched}).filter(
+        **{f"matches_word_{position}": True}
+    )

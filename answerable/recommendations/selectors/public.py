@@ -24,7 +24,7 @@ from answerable.recommendations.models import (
     Source,
     Update,
 )
-from answerable.recommendations.search import recommendation_search, search_words
+from answerable.recommendations.search import recommendation_search
 
 # An action's fields the public may see: read alone, so a page has nothing else to show.
 PUBLIC_ACTION_FIELDS = (
@@ -269,22 +269,9 @@ def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ..
 
 
 def public_search(*, query: str) -> QuerySet[Recommendation]:
-    """Published recommendations matching every word of the query in their text, reference or
-    addressees (the register's full-text search), or in their report's title."""
-    published = _published_recommendations()
-    words = search_words(query)
-    if not words:
-        return published.none()
-    by_title = published
-    for word in words:
-        by_title = by_title.filter(source__title__icontains=word)
-    matching = (
-        recommendation_search(published, query)
-        .order_by()
-        .values("pk")
-        .union(by_title.order_by().values("pk"))
-    )
-    return published.filter(pk__in=[row["pk"] for row in matching]).select_related("source")
+    """Published recommendations matching every word of the query in their text, reference,
+    addressees or report's title (the register's full-text search)."""
+    return recommendation_search(_published_recommendations(), query).select_related("source")
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,18 @@ def test_every_word_must_match(register):
     assert found("police training") == set()
 
 
+def test_a_word_of_the_source_title_finds_all_its_recommendations(register, office):
+    register.title = "Independent Inquiry into Telford Child Sexual Exploitation"
+    register.save()
+    other = SourceFactory(owner=office, title="HMICFRS inspection of West Mercia")
+    RecommendationFactory(source=other, reference="X1", text="Forces should train staff.")
+    assert found("telford") == {"R12", "R3", "AFI 2"}
+    # Each word may be in the title or in the text: the Telford inquiry's training item.
+    assert found("Telford training") == {"R12"}
+    assert found("the council") == {"R3"}  # a stop word never hides a match on PostgreSQL
+    assert found("Mercia train") == {"X1"}
+
+
 def test_a_reference_finds_its_recommendation(register):
     assert found("R12") == {"R12"}
     assert found("AFI 2") == {"AFI 2"}
