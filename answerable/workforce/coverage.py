@@ -111,13 +111,21 @@ class CoverageSummary:
 
     @property
     def below_target(self) -> list[Cohort]:
-        """Cohorts under the target, furthest below first; bigger cohorts first on a tie."""
-        cohorts = [
-            cohort
-            for dimension, _ in DIMENSIONS
-            for cohort in self.by_dimension.get(dimension, [])
-            if cohort.required and cohort.below_target_by(self.target) > 0
-        ]
+        """Cohorts under the target, furthest below first; bigger cohorts first on a tie.
+
+        A cohort named and counted like one already listed (the rank "PCSO" beside the
+        workforce type PCSO) is the same people, so it is listed once, by the first grouping.
+        """
+        cohorts: list[Cohort] = []
+        seen: set[tuple[str, int, int]] = set()
+        for dimension, _ in DIMENSIONS:
+            for cohort in self.by_dimension.get(dimension, []):
+                same_people = (str(cohort.label).casefold(), cohort.required, cohort.in_date)
+                if not cohort.required or cohort.below_target_by(self.target) <= 0:
+                    continue
+                if same_people not in seen:
+                    seen.add(same_people)
+                    cohorts.append(cohort)
         return sorted(cohorts, key=lambda c: (-c.below_target_by(self.target), -c.required))
 
 

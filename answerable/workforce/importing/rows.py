@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.workforce.importing.columns import COMPLETIONS, ROSTER, WORKFORCE_TYPE_ALIASES
+from answerable.workforce.models import WorkforceType
 from answerable.workforce.tables import StoredTable
 
 MAX_LISTED_ERRORS = 500
@@ -102,6 +103,19 @@ def _columns(headers: list[str], mapping: dict[str, str]) -> dict[str, int]:
     return {name: headers.index(column) for name, column in mapping.items() if column in headers}
 
 
+class _Spellings:
+    """One spelling per category, so "Special Constable" and "special constable " are one
+    cohort: spaces collapsed, and a workforce type's own name or else the file's first
+    spelling kept for every value that differs only in case."""
+
+    def __init__(self) -> None:
+        self.chosen = {str(label).casefold(): str(label) for _, label in WorkforceType.choices}
+
+    def of(self, text: str) -> str:
+        text = " ".join(text.split())
+        return self.chosen.setdefault(text.casefold(), text)
+
+
 def roster_rows(
     table: StoredTable, mapping: dict[str, str], log: ErrorLog, known_ids: set[str]
 ) -> Iterator[RosterRow]:
@@ -112,6 +126,7 @@ def roster_rows(
     headers, rows = table.open()
     columns = _columns(headers, mapping)
     first_seen: dict[str, int] = {}
+    spelling = _Spellings()
     for number, cells in rows:
         row = _Row(table.name, number, {n: cells[i] for n, i in columns.items()}, log)
         staff_id = row.text("staff_id", "Staff ID", max_length=64, required="Enter the staff ID")
@@ -129,9 +144,9 @@ def roster_rows(
                 (f"{type_text} is not a workforce type. " if type_text else "")
                 + "Enter officer, staff, PCSO, special or volunteer",
             )
-        rank = row.text("rank_or_grade", "Rank or grade", max_length=100)
-        command = row.text("command", "Command or department", max_length=100)
-        location = row.text("location", "Location", max_length=100)
+        rank = spelling.of(row.text("rank_or_grade", "Rank or grade", max_length=100))
+        command = spelling.of(row.text("command", "Command or department", max_length=100))
+        location = spelling.of(row.text("location", "Location", max_length=100))
         started_on = row.date("started_on", "Start date", required="Enter the start date")
         left_on = row.date("left_on", "Leaving date")
         if started_on and left_on and left_on < started_on:

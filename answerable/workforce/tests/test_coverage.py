@@ -151,6 +151,18 @@ def test_length_of_service_bands_put_each_anniversary_in_the_higher_band(
     }
 
 
+def test_a_rank_that_is_its_workforce_type_is_listed_once_below_target(force, course):
+    snapshot = SnapshotFactory(organisation=force, taken_on=D)
+    for staff_id in ("P1", "P2"):
+        _person(snapshot, staff_id, PCSO, "Local Policing", "2020-01-01", rank="PCSO")
+    services.coverage_figures_record(course=course, snapshots=[snapshot])
+    summary = coverage.coverage_summary_stored(course=course, snapshot=snapshot)
+    labels = [(c.dimension, c.label) for c in summary.below_target]
+    assert ("workforce_type", "PCSO") in labels
+    assert ("rank_or_grade", "PCSO") not in labels  # the same two people, listed once
+    assert ("command", "Local Policing") in labels
+
+
 def test_cohorts_furthest_below_target_come_first(course, snapshot, summarise):
     summary = summarise(course, snapshot)
     below = [(c.dimension, c.key) for c in summary.below_target]

@@ -111,6 +111,21 @@ def test_an_import_writes_the_snapshot_with_one_audit_event(force, force_lead, c
     assert event.changes["staff_by_type"][1] == {"officer": 3, "pcso": 1, "staff": 1}
 
 
+def test_categories_spelt_differently_are_one_cohort(force, force_lead, course):
+    rows = [
+        ["S1", "Special", "Special Constable", "Local  Policing", "Worcester", "2020-01-01", ""],
+        ["S2", "Special", "special constable ", "local policing", "worcester", "2020-01-01", ""],
+        ["S3", "PCSO", "pcso", "LOCAL POLICING", "Worcester", "2020-01-01", ""],
+    ]
+    snapshot = _import(force_lead, force, roster(rows), completions([]))
+    staff = snapshot.staff.order_by("staff_id")
+    assert [(s.rank_or_grade, s.command, s.location) for s in staff] == [
+        ("Special constable", "Local Policing", "Worcester"),
+        ("Special constable", "Local Policing", "Worcester"),
+        ("PCSO", "Local Policing", "Worcester"),
+    ]
+
+
 def test_writes_go_in_batches(force, force_lead, course, monkeypatch):
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     rows = [[f"P{n:03d}", "Officer", "", "CID", "", "2020-01-01", ""] for n in range(7)]
