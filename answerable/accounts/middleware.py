@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from answerable.accounts.services import user_session_seen
+
 
 class SignedInNoStoreMiddleware:
     """Tell browsers and proxies not to keep what a signed-in person was shown (issue #11).
@@ -68,9 +70,20 @@ class IdleSessionMiddleware:
                 return self._sign_out(request, reason)
             if now - last_seen >= self.SAVE_EVERY_SECONDS or self.KEY not in request.session:
                 request.session[self.KEY] = now
+                self._seen(request)
             if self.SIGNED_IN_KEY not in request.session:  # signed in before this rule
                 request.session[self.SIGNED_IN_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _seen(request: HttpRequest) -> None:
+        """Keep the person's list of their sessions up to date, as often as the clock."""
+        if request.session.session_key:
+            user_session_seen(
+                user=request.user,  # type: ignore[arg-type]
+                session_key=request.session.session_key,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
 
     @staticmethod
     def _sign_out(request: HttpRequest, reason: str) -> HttpResponse:

@@ -54,3 +54,26 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failures since {self.last_failure_at:%Y-%m-%d %H:%M}"
+
+
+class UserSession(models.Model):
+    """A session someone is signed in with, so they can see where and end it (issue #18).
+
+    Written at sign-in, touched at most once a minute by the idle clock and removed at
+    sign-out. `session_key` is the session store's own key (the store holds it as it is, too):
+    ending a session deletes it from the store, which signs that browser out at once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    # Enough to recognise a device ("Firefox", "Windows") without keeping the whole header.
+    browser = models.CharField(max_length=40, blank=True)
+    system = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.browser or '?'} on {self.system or '?'}"

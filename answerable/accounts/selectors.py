@@ -1,9 +1,14 @@
 """Reads about accounts themselves."""
 
+import datetime
+
+from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
 from django_otp import device_classes
 
-from answerable.accounts.models import User
+from answerable.accounts.models import User, UserSession
 
 
 def user_has_confirmed_device(user: User) -> bool:
@@ -21,3 +26,27 @@ def user_has_confirmed_device(user: User) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS({union})", [user.pk] * len(tables))  # noqa: S608
         return bool(cursor.fetchone()[0])
+
+
+def user_session_list(*, user: User) -> QuerySet[UserSession]:
+    """The user's sessions that are still signed in, most recently used first.
+
+    A session past the idle or absolute limit ends at its next request (accounts.middleware)
+    and is left out here, though its row waits to be cleared at the person's next sign-in.
+    """
+    now = timezone.now()
+    return UserSession.objects.filter(
+        user=user,
+        last_seen_at__gte=now - datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS),
+        created_at__gte=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE),
+    ).order_by("-last_seen_at", "-created_at")
+
+
+def deactivated_account_matches(*, email: str, password: str) -> bool:
+    """Whether the email and password are right but the account is deactivated.
+
+    Only someone who knows the password learns that the account exists and is deactivated:
+    anyone else is told the email address or password is wrong, as for no account at all.
+    """
+    user = User.objects.filter(email=email.strip().lower(), is_active=False).first()
+    return user is not None and user.check_password(password)

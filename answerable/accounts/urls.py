@@ -9,5 +9,6 @@ urlpatterns = [
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("reset-password/", views.password_reset, name="password_reset"),
+    path("sessions/", views.session_list, name="session_list"),
     path("set-password/<uidb64>/<token>/", views.password_set, name="password_set"),
 ]

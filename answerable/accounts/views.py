@@ -4,10 +4,13 @@ from typing import Any
 
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
@@ -20,11 +23,17 @@ from answerable.accounts.forms import (
 )
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
+from answerable.accounts.selectors import (
+    deactivated_account_matches,
+    user_has_confirmed_device,
+    user_session_list,
+)
 from answerable.accounts.services import (
     password_reset_request,
     totp_device_confirm,
     totp_device_pending,
     user_password_set,
+    user_sessions_sign_out,
 )
 from answerable.accounts.throttle import (
     sign_in_failure_record,
@@ -52,7 +61,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         user = auth.authenticate(request, email=email, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
-        if user is None:
+        if user is None and deactivated_account_matches(
+            email=email, password=form.cleaned_data["password"]
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Your account has been deactivated. Ask an administrator of your "
+                    "organisation to reactivate it."
+                ),
+            )
+        elif user is None:
             sign_in_failure_record(email=email)
             form.add_error(None, "Enter a correct email address and password")
         else:
@@ -198,4 +217,45 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         request,
         "accounts/password_set.html",
         {"form": form, "page_forms": [form], "title": "Set your password"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Where the person is signed in, and a way to sign out of the others or of all (#18)."""
+    if user_has_confirmed_device(request.user) and not request.user.is_verified():  # type: ignore[attr-defined]
+        # /account/ pages are open before two-factor: these show where someone is signed in.
+        return redirect_to_login(request.get_full_path(), "accounts:two_factor_verify")
+    current = request.session.session_key
+    if request.method == "POST":
+        everywhere = request.POST.get("scope") == "everywhere"
+        ended = user_sessions_sign_out(
+            user=request.user, keep_session_key=None if everywhere else current
+        )
+        if everywhere:
+            auth.logout(request)
+            messages.success(request, _("You have signed out everywhere"))
+            return redirect("accounts:sign_in")
+        messages.success(
+            request,
+            ngettext(
+                "You have signed out of %(count)s other session",
+                "You have signed out of %(count)s other sessions",
+                ended,
+            )
+            % {"count": ended},
+        )
+        return redirect("accounts:session_list")
+    sessions = list(user_session_list(user=request.user))
+    return render(
+        request,
+        "accounts/session_list.html",
+        {
+            "title": _("Where you are signed in"),
+            "sessions": sessions,
+            "current_key": current,
+            "others": sum(1 for session in sessions if session.session_key != current),
+            "localtime": timezone.localtime,
+        },
     )
