@@ -1,3 +1,6 @@
+import re
+import string
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -81,6 +84,52 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation + "‘’“”–—", " "))
+
+
+def organisation_name_key(name: str) -> str:
+    """A name folded for matching: case, "&" or "and", punctuation and spacing do not count.
+
+    "Telford & Wrekin Council" and "telford and wrekin council." have the same key.
+    """
+    folded = name.casefold().replace("&", " and ").translate(_PUNCTUATION)
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+class OrganisationAlias(BaseModel):
+    """Another name an office's files give one or more organisations, remembered from an import.
+
+    Held per office: the names are an office's own usage, and "All relevant agencies" or "the
+    Joint CSE Review Group" stand for different partners in each area, so one office's
+    choices must not decide another's imports. A name standing for several organisations has
+    a row for each.
+    """
+
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owner_aliases",
+        limit_choices_to={"kind": "pcc_office"},
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="aliases")
+    # As first written in a file; `key` is what later names are matched on.
+    name = models.CharField(max_length=500)
+    key = models.CharField(max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "key", "organisation"], name="organisation_alias_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.organisation}"
 
 
 # Roles that must use two-factor authentication (PRODUCT.md: administrators and scrutiny officers).

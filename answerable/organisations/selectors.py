@@ -6,7 +6,12 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
-from answerable.organisations.models import TWO_FACTOR_ROLES, Membership, Organisation
+from answerable.organisations.models import (
+    TWO_FACTOR_ROLES,
+    Membership,
+    Organisation,
+    OrganisationAlias,
+)
 
 
 class Access:
@@ -180,3 +185,11 @@ def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__full_name", "role")
     )
+
+
+def organisation_alias_map(*, office: Organisation) -> dict[str, list[Organisation]]:
+    """The names the office's imports have learnt, by key, with the organisations each means."""
+    found: dict[str, list[Organisation]] = {}
+    for alias in OrganisationAlias.objects.filter(office=office).select_related("organisation"):
+        found.setdefault(alias.key, []).append(alias.organisation)
+    return found

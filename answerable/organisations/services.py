@@ -17,8 +17,14 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.core.models import locked_for_edit
-from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationAlias,
+    organisation_name_key,
+)
 from answerable.organisations.selectors import access_for
+from answerable.organisations.services_people import new_role_notify
 
 
 def _require_administrator(actor: User, organisation: Organisation) -> None:
@@ -182,11 +188,22 @@ def user_invite(
     role: str,
     base_url: str,
 ) -> User:
-    """Create an account with no password and email a link to set one."""
+    """Create an account with no password and email a link to set one.
+
+    Someone who already has an account (in another organisation, say) is given the role as
+    well, and told by email; their name stays as it is (issue #18).
+    """
     _require_administrator(actor, organisation)
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
-        raise ValidationError({"email": f"There is already an account for {email}"})
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        membership_grant(actor=actor, user=existing, organisation=organisation, role=role)
+        new_role_notify(
+            actor=actor, user=existing, organisation=organisation, role=role, base_url=base_url
+        )
+        return existing
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Enter the person's name")})
     user = User(email=email, full_name=full_name.strip())
     user.set_unusable_password()
     user.full_clean()
@@ -250,3 +267,84 @@ def office_approval_rule_set(
         changes={"requires_second_approval": [previous, requires_second_approval]},
     )
     return office
+
+
+def _require_owner_matcher(actor: User, office: Organisation) -> None:
+    """Naming owners is the office's import work: its scrutiny officers and administrators."""
+    access = access_for(actor)
+    if office.kind != Organisation.Kind.PCC_OFFICE or not (
+        access.has_role(Membership.Role.SCRUTINY_OFFICER, office.pk)
+        or access.has_role(Membership.Role.ADMINISTRATOR, office.pk)
+    ):
+        raise PermissionDenied(
+            "Only a scrutiny officer or administrator of the office matches owners' names"
+        )
+
+
+@transaction.atomic
+def organisation_partner_create(
+    *, actor: User, office: Organisation, name: str, kind: str, short_name: str = ""
+) -> Organisation:
+    """Add a partner to the office's area while matching the owners an import names.
+
+    The office's scrutiny officers may do this as well as its administrators, who then manage
+    the partner. A name that differs from an existing organisation's only in case, "&"/"and"
+    or punctuation is refused: that organisation is the one to choose.
+    """
+    _require_owner_matcher(actor, office)
+    if kind == Organisation.Kind.PCC_OFFICE:
+        raise ValidationError({"kind": _("Only a system administrator adds an office")})
+    name, short_name = name.strip(), short_name.strip()
+    key = organisation_name_key(name)
+    for existing in Organisation.objects.values_list("name", flat=True):
+        if organisation_name_key(existing) == key:
+            raise ValidationError(
+                {"name": _("An organisation called %(name)s already exists") % {"name": existing}}
+            )
+    organisation = Organisation(name=name, short_name=short_name, kind=kind, office=office)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.created",
+        target=organisation,
+        organisation=office,
+        changes={
+            "name": [None, organisation.name],
+            "kind": [None, kind],
+            "office": [None, office.pk],
+        },
+        note="Named as an owner in an import",
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_alias_add(
+    *, actor: User, office: Organisation, organisation: Organisation, name: str
+) -> OrganisationAlias | None:
+    """Remember that the office's files call `organisation` by `name`; None if already known.
+
+    Later imports into the office match the name, in any case or punctuation, to the
+    organisation without asking. A name may stand for several organisations.
+    """
+    _require_owner_matcher(actor, office)
+    name = name.strip()
+    key = organisation_name_key(name)
+    if not key:
+        raise ValidationError({"name": _("Enter the name the file uses")})
+    if OrganisationAlias.objects.filter(office=office, key=key, organisation=organisation).exists():
+        return None
+    alias = OrganisationAlias(
+        office=office, organisation=organisation, name=name, key=key, created_by=actor
+    )
+    alias.full_clean()
+    alias.save()
+    audit_record(
+        actor=actor,
+        action="organisation.alias_added",
+        target=organisation,
+        organisation=office,
+        changes={"alias": [None, name]},
+    )
+    return alias

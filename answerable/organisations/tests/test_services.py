@@ -89,16 +89,20 @@ def test_an_invitation_emails_a_link_that_sets_the_password(
     ) == ["user.invited", "membership.granted", "user.password_set"]
 
 
-def test_an_existing_email_cannot_be_invited_again(administrator, force, force_lead):
+def test_inviting_an_existing_account_again_to_the_same_role_is_refused(
+    administrator, force, force_lead
+):
+    """An existing account is given the role (issue #18), but not one it already has."""
     with pytest.raises(ValidationError):
         services.user_invite(
             actor=administrator,
             email=force_lead.email,
             full_name="Again",
             organisation=force,
-            role=Role.VIEWER,
+            role=Role.LEAD_OFFICER,
             base_url="http://testserver/",
         )
+    assert force_lead.memberships.count() == 1
     assert not mail.outbox
 
 
@@ -143,8 +147,11 @@ def test_only_administrators_reach_the_organisation_pages(
 
 def test_the_invite_page_shows_govuk_errors(client, administrator, force):
     sign_in(client, administrator)
-    page = client.post(reverse("organisations:invite", args=[force.pk]), {"email": "bad"})
-    text = page.content.decode()
-    assert "Enter the person&#39;s name" in text or "Enter the person's name" in text
+    url = reverse("organisations:invite", args=[force.pk])
+    text = client.post(url, {"email": "bad"}).content.decode()
     assert "Enter an email address in the correct format" in text
     assert "<title>Error:" in text
+    # The name is needed only for someone new (issue #18).
+    text = client.post(url, {"email": "new@example.org", "role": "viewer"}).content.decode()
+    assert "Enter the person&#39;s name" in text or "Enter the person's name" in text
+    assert not User.objects.filter(email="new@example.org").exists()
