@@ -64,15 +64,23 @@ class ArchiveForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(
-        label="Full name", max_length=200, error_messages={"required": "Enter the person's name"}
-    )
     email = forms.EmailField(
         label="Email address",
+        help_text=_(
+            "If they already have an account, in this or another organisation, they are given "
+            "this role as well and told by email."
+        ),
         error_messages={
             "required": "Enter the person's email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
+    )
+    # Not needed for an existing account (issue #18): the service asks for it for a new one.
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text=_("Leave this blank if they already have an account."),
     )
     role = forms.ChoiceField(
         label="Role",

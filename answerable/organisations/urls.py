@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answerable.organisations import views, views_audit
+from answerable.organisations import views, views_audit, views_people
 
 app_name = "organisations"
 urlpatterns = [
@@ -12,5 +12,21 @@ urlpatterns = [
     path("<int:pk>/area/", views.organisation_area, name="area"),
     path("<int:pk>/approvals/", views.organisation_approvals, name="approvals"),
     path("<int:pk>/invite/", views.user_invite, name="invite"),
+    path("<int:pk>/people/<int:user_pk>/", views_people.person_detail, name="person"),
+    path(
+        "<int:pk>/people/<int:user_pk>/deactivate/",
+        views_people.person_deactivate,
+        name="person_deactivate",
+    ),
+    path(
+        "<int:pk>/people/<int:user_pk>/reactivate/",
+        views_people.person_reactivate,
+        name="person_reactivate",
+    ),
+    path(
+        "<int:pk>/people/<int:user_pk>/reset-two-factor/",
+        views_people.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
 ]

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.accounts.models import User
 from answerable.core.views_helpers import form_add_service_error, post_data, run_edit_service
 from answerable.organisations import services
 from answerable.organisations.forms import (
@@ -27,8 +29,8 @@ from answerable.organisations.selectors import (
     administered_office_list,
     administered_organisation_get,
     administered_organisation_list,
-    membership_list,
 )
+from answerable.organisations.selectors_people import account_exists, person_list
 
 
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -97,7 +99,8 @@ def organisation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         {
             "title": organisation.name,
             "organisation": organisation,
-            "memberships": membership_list(organisation=organisation),
+            "people": person_list(organisation=organisation),
+            "localtime": timezone.localtime,
             "may_archive": access_for(request.user).can_archive(organisation),
             "may_move": access_for(request.user).can_change_area(organisation),
             "active_nav": "organisations",
@@ -223,6 +226,7 @@ def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
     form = InviteForm(post_data(request))
     if form.is_valid():
+        existed = account_exists(email=form.cleaned_data["email"])
         try:
             user = services.user_invite(
                 actor=request.user,
@@ -233,7 +237,7 @@ def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {user.email}")
+            messages.success(request, _invited_message(user, existed=existed))
             return redirect("organisations:detail", organisation.pk)
     return render(
         request,
@@ -246,6 +250,20 @@ def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "active_nav": "organisations",
         },
     )
+
+
+def _invited_message(user: User, *, existed: bool) -> str:
+    if not existed:
+        return _("Invitation sent to %(email)s") % {"email": user.email}
+    if not user.is_active:
+        return _(
+            "%(email)s already has an account, which is deactivated: it has the role, but "
+            "they cannot sign in until it is reactivated"
+        ) % {"email": user.email}
+    return _(
+        "%(name)s (%(email)s) already has an account: they have the role as well now, and "
+        "have been told by email"
+    ) % {"name": user.full_name, "email": user.email}
 
 
 @administrator_required
