@@ -2,7 +2,9 @@
 
 Callers pass querysets already scoped by the selectors, so an export holds only what the user
 can see. Rows are read in chunks with their relations prefetched: the number of queries does not
-grow with the number of rows. Column names match the importer's fields where they mean the same.
+grow with the number of rows. Column names match the importer's fields where they mean the
+same. Archived rows are not exported (the selectors leave them out); a superseded
+recommendation says what supersedes it.
 """
 
 from collections.abc import Iterator
@@ -32,6 +34,8 @@ RECOMMENDATION_HEADERS = [
     "response",
     "responded_on",
     "assurance_status",
+    "superseded_by",
+    "superseded_on",
 ]
 ACTION_HEADERS = [
     "source",
@@ -44,6 +48,7 @@ ACTION_HEADERS = [
     "assurance_status",
     "last_update_on",
     "is_overdue",
+    "is_superseded",
 ]
 
 
@@ -54,7 +59,7 @@ def recommendation_rows(
     actions = (
         visible_actions.select_related(None).select_related("owner").order_by("owner__name", "id")
     )
-    queryset = recommendations.select_related("source").prefetch_related(
+    queryset = recommendations.select_related("source", "superseded_by__source").prefetch_related(
         "themes", Prefetch("actions", queryset=actions, to_attr="export_actions")
     )
     for recommendation in queryset.iterator(chunk_size=CHUNK_SIZE):
@@ -76,7 +81,17 @@ def recommendation_rows(
             recommendation.get_response_display() if recommendation.response else "",
             recommendation.responded_on,
             recommendation.get_assurance_status_display(),
+            _superseded_by(recommendation),
+            timezone.localdate(recommendation.superseded_at)
+            if recommendation.superseded_at
+            else None,
         ]
+
+
+def _superseded_by(recommendation: Recommendation) -> str:
+    """The recommendation that supersedes it, as "source title, reference"."""
+    successor = recommendation.superseded_by
+    return f"{successor.source.title}, {successor.reference}" if successor else ""
 
 
 def action_rows(actions: QuerySet[Action]) -> Iterator[list[Any]]:
@@ -94,4 +109,5 @@ def action_rows(actions: QuerySet[Action]) -> Iterator[list[Any]]:
             action.get_assurance_status_display(),
             timezone.localdate(action.last_update_at) if action.last_update_at else None,
             "Yes" if action.is_overdue else "No",
+            "Yes" if action.is_superseded else "No",
         ]

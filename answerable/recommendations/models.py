@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from answerable.core.models import BaseModel
+from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 
 
@@ -23,7 +23,7 @@ class Theme(BaseModel):
         return self.name
 
 
-class Source(BaseModel):
+class Source(BaseModel, VersionedModel):
     """A published report that makes recommendations: inquiry, inspection, review, audit."""
 
     class Kind(models.TextChoices):
@@ -51,9 +51,16 @@ class Source(BaseModel):
     responded_on = models.DateField(
         null=True, blank=True, help_text="When the statutory response or comments were published."
     )
+    # The statutory response itself: where it is published and, as evidence, a copy of it.
+    response_url = models.URLField(max_length=500, blank=True)
+    response_document = models.FileField(upload_to="responses/%Y/", blank=True)
+    response_document_sha256 = models.CharField(max_length=64, blank=True)
     document = models.FileField(upload_to="sources/%Y/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
     is_archived = models.BooleanField(default=False)
+    # When it was archived: what was archived with it carries the same time, so restoring it
+    # restores those and not what had been archived on its own before (issue #17).
+    archived_at = models.DateTimeField(null=True, blank=True)
     # Set when the office publishes the source to the public site, cleared when it withdraws
     # it: until then nothing of the source is public (issue #14).
     public_since = models.DateTimeField(null=True, blank=True)
@@ -118,7 +125,7 @@ class AssuranceStatus(models.TextChoices):
     REOPENED = "reopened", "Reopened"
 
 
-class Recommendation(BaseModel):
+class Recommendation(BaseModel, VersionedModel):
     """A recommendation, cause of concern or area for improvement, as published."""
 
     class FindingType(models.TextChoices):
@@ -152,6 +159,16 @@ class Recommendation(BaseModel):
     )
     position = models.PositiveIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # A later recommendation that replaces this one: its actions' clocks stop (issue #17).
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_recommendations",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["source_id", "position", "id"]
@@ -167,6 +184,10 @@ class Recommendation(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:recommendation_detail", args=[self.pk])
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by_id is not None
 
 
 class RecommendationLink(BaseModel):
@@ -235,6 +256,10 @@ class Action(BaseModel):
     assessed_at = models.DateTimeField(null=True, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
     is_archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Copied from the recommendation when it is superseded: the action's target date no longer
+    # runs, so it is never overdue or due (as `source`, read without a join).
+    is_superseded = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["recommendation_id", "id"]
@@ -255,7 +280,9 @@ class Action(BaseModel):
             # reads the columns of the index's condition from the index, not the table.
             models.Index(
                 fields=["target_on", "source", "owner", "delivery_status", "is_archived"],
-                condition=models.Q(is_archived=False, delivery_status__in=OPEN_STATUSES),
+                condition=models.Q(
+                    is_archived=False, is_superseded=False, delivery_status__in=OPEN_STATUSES
+                ),
                 name="action_open_target",
             ),
         ]
@@ -280,7 +307,12 @@ class Action(BaseModel):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.target_on and self.is_open and self.target_on < timezone.localdate())
+        return bool(
+            self.target_on
+            and self.is_open
+            and not self.is_superseded
+            and self.target_on < timezone.localdate()
+        )
 
 
 class TargetDateChange(BaseModel):

@@ -48,7 +48,13 @@ def action_counted(action: Action) -> dict[Tally, Key | None]:
     """Where the action is counted: its office (the source's owner), owner and statuses, and
     its target month while it is open (None where it is not counted)."""
     office_id = action.source.owner_id
-    is_due = action.delivery_status in OPEN_STATUSES and action.target_on is not None
+    # A superseded recommendation's actions keep their target dates, but the dates no
+    # longer run: they are never overdue (issue #17).
+    is_due = (
+        action.delivery_status in OPEN_STATUSES
+        and action.target_on is not None
+        and not action.is_superseded
+    )
     return {
         ACTIONS: (office_id, action.owner_id, action.delivery_status, action.assurance_status),
         SOURCE_ACTIONS: (action.source_id, action.assurance_status),
@@ -130,7 +136,7 @@ def _counted() -> dict[Tally, Counter[Key]]:
         ),
         SOURCE_ACTIONS: live_actions.values_list("source_id", "assurance_status"),
         OPEN_ACTIONS: live_actions.filter(
-            delivery_status__in=OPEN_STATUSES, target_on__isnull=False
+            delivery_status__in=OPEN_STATUSES, target_on__isnull=False, is_superseded=False
         ).values_list(F("source__owner_id"), "owner_id", TruncMonth("target_on")),
         RECOMMENDATIONS: live_recommendations.values_list(
             F("source__owner_id"), "assurance_status"

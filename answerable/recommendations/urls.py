@@ -5,6 +5,7 @@ from answerable.recommendations import (
     views_export,
     views_forecast,
     views_import,
+    views_lifecycle,
     views_narratives,
     views_publication,
 )
@@ -21,6 +22,15 @@ urlpatterns = [
     path("sources/<int:pk>/publish/", views_publication.source_publish, name="source_publish"),
     path("sources/<int:pk>/withdraw/", views_publication.source_withdraw, name="source_withdraw"),
     path("sources/<int:pk>/document/", views.source_document, name="source_document"),
+    path("sources/<int:pk>/change/", views_lifecycle.source_update, name="source_update"),
+    path("sources/<int:pk>/response/", views_lifecycle.source_response, name="source_response"),
+    path(
+        "sources/<int:pk>/response/document/",
+        views_lifecycle.source_response_document,
+        name="source_response_document",
+    ),
+    path("sources/<int:pk>/archive/", views_lifecycle.source_archive, name="source_archive"),
+    path("sources/<int:pk>/restore/", views_lifecycle.source_restore, name="source_restore"),
     path("sources/<int:pk>/forecast/", views_forecast.source_forecast, name="source_forecast"),
     path(
         "sources/<int:pk>/recommendations/new/",
@@ -46,6 +56,28 @@ urlpatterns = [
     ),
     path("recommendations/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("recommendations/<int:pk>/link/", views.recommendation_link, name="recommendation_link"),
+    path(
+        "recommendations/<int:pk>/change/",
+        views_lifecycle.recommendation_update,
+        name="recommendation_update",
+    ),
+    path(
+        "recommendations/<int:pk>/archive/",
+        views_lifecycle.recommendation_archive,
+        name="recommendation_archive",
+    ),
+    path(
+        "recommendations/<int:pk>/restore/",
+        views_lifecycle.recommendation_restore,
+        name="recommendation_restore",
+    ),
+    path(
+        "recommendations/<int:pk>/supersede/",
+        views_lifecycle.recommendation_supersede,
+        name="recommendation_supersede",
+    ),
+    path("actions/<int:pk>/archive/", views_lifecycle.action_archive, name="action_archive"),
+    path("actions/<int:pk>/restore/", views_lifecycle.action_restore, name="action_restore"),
     path("actions/<int:pk>/lead/", views.action_lead, name="action_lead"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),

@@ -42,6 +42,7 @@ from answerable.recommendations.selectors.public import (
     public_search,
     public_source_get,
     public_source_list,
+    public_successor,
     public_summaries,
 )
 from answerable.recommendations.selectors.register import (
@@ -57,6 +58,7 @@ from answerable.recommendations.selectors.register import (
     source_get_for_user,
     source_list,
     source_options,
+    source_recommendation_list,
 )
 from answerable.recommendations.selectors.scope import (
     can_assess,
@@ -69,6 +71,7 @@ from answerable.recommendations.selectors.timeline import (
     TimelineEntry,
     action_timeline,
     recommendation_timeline,
+    source_history,
 )
 
 __all__ = [
@@ -109,6 +112,7 @@ __all__ = [
     "public_search",
     "public_source_get",
     "public_source_list",
+    "public_successor",
     "public_summaries",
     "recommendation_action_list",
     "recommendation_count",
@@ -120,6 +124,8 @@ __all__ = [
     "recommendation_timeline",
     "source_choice_list",
     "source_get_for_user",
+    "source_history",
     "source_list",
     "source_options",
+    "source_recommendation_list",
 ]

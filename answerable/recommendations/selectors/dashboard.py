@@ -83,7 +83,9 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         .order_by("name")
         .values_list("pk", "name")
     ]
-    open_actions = action_list(user=user).filter(delivery_status__in=OPEN_STATUSES)
+    open_actions = action_list(user=user).filter(
+        delivery_status__in=OPEN_STATUSES, is_superseded=False
+    )
     overdue = open_actions.filter(target_on__lt=today).order_by("target_on", "id")
     due_soon = open_actions.filter(target_on__gte=today, target_on__lte=soon).order_by(
         "target_on", "id"

@@ -170,11 +170,15 @@ def action_filter(
         queryset = queryset.filter(delivery_status=delivery_status)
     if assurance_status:
         queryset = queryset.filter(assurance_status=assurance_status)
+    # A superseded recommendation's actions are never due (issue #17).
     if due == "overdue":
-        queryset = queryset.filter(delivery_status__in=OPEN_STATUSES, target_on__lt=today)
+        queryset = queryset.filter(
+            delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today
+        )
     elif due == "30_days":
         queryset = queryset.filter(
             delivery_status__in=OPEN_STATUSES,
+            is_superseded=False,
             target_on__gte=today,
             target_on__lte=today + datetime.timedelta(days=30),
         )

@@ -116,6 +116,18 @@ def public_recommendation_get(*, pk: int) -> Recommendation:
         raise Http404("No such recommendation") from None
 
 
+def public_successor(*, recommendation: Recommendation) -> Recommendation | None:
+    """The recommendation that supersedes this one, if the public may see it too."""
+    if recommendation.superseded_by_id is None:
+        return None
+    return (
+        _published_recommendations()
+        .select_related("source")
+        .filter(pk=recommendation.superseded_by_id)
+        .first()
+    )
+
+
 def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
     """Each public recommendation's actions, by owner name, as the public may see them."""
     rows = (
@@ -177,7 +189,7 @@ def public_summaries(
     for source_id, status, count in recommendations:
         summaries[source_id].by_assurance[status] = count
         summaries[source_id].recommendations += count
-    overdue = Q(delivery_status__in=OPEN_STATUSES, target_on__lt=today)
+    overdue = Q(delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today)
     actions = (
         Action.objects.filter(source_id__in=ids, is_archived=False)
         .order_by()
@@ -214,6 +226,10 @@ OPEN_DATA_COLUMNS = (
     ("recommendation", _("The recommendation's text, as the report words it.")),
     ("finding_type", _("Recommendation, cause of concern or area for improvement.")),
     ("recommendation_assurance", _("Whether the office is assured the recommendation is met.")),
+    (
+        "superseded_by_id",
+        _("The identifier of the later recommendation that replaces it; empty if none."),
+    ),
     ("action_id", _("The action's identifier here; empty where no organisation has one yet.")),
     ("organisation", _("The organisation responsible for the action.")),
     ("target_date", _("When the organisation plans to finish (YYYY-MM-DD); may be empty.")),
@@ -241,6 +257,7 @@ def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ..
             "text",
             "finding_type",
             "assurance_status",
+            "superseded_by_id",
             "updated_at",
         )
     )

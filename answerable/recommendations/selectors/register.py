@@ -33,13 +33,23 @@ from answerable.recommendations.selectors.scope import (
 # --- sources ---------------------------------------------------------------------------
 
 
+def _visible_sources(user: User) -> QuerySet[Source]:
+    """Sources the user may see, archived ones too (each stays readable at its address)."""
+    return Source.objects.filter(visible_sources_q(access_for(user).organisation_ids))
+
+
 def source_list(*, user: User) -> QuerySet[Source]:
-    """Return sources the user's organisations own or have an action under."""
+    """Return sources the user's organisations own or have an action under, with how many
+    live recommendations each has."""
     return (
-        Source.objects.filter(visible_sources_q(access_for(user).organisation_ids))
+        _visible_sources(user)
         .filter(is_archived=False)
         .select_related("owner")
-        .annotate(recommendation_count=Count("recommendations", distinct=True))
+        .annotate(
+            recommendation_count=Count(
+                "recommendations", filter=Q(recommendations__is_archived=False), distinct=True
+            )
+        )
     )
 
 
@@ -61,9 +71,9 @@ def source_options(*, user: User, sources: QuerySet[Source] | None = None) -> Dr
 
 
 def source_get_for_user(*, user: User, pk: int) -> Source:
-    """Return the source if the user may see it; raise Http404 otherwise."""
+    """Return the source, archived or not, if the user may see it; raise Http404 otherwise."""
     try:
-        return source_list(user=user).get(pk=pk)
+        return _visible_sources(user).select_related("owner").get(pk=pk)
     except Source.DoesNotExist:
         raise Http404("No such source") from None
 
@@ -71,19 +81,36 @@ def source_get_for_user(*, user: User, pk: int) -> Source:
 # --- recommendations -------------------------------------------------------------------
 
 
+def _visible_recommendations(user: User) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(
+        visible_recommendations_q(access_for(user).organisation_ids)
+    ).select_related("source", "source__owner")
+
+
 def recommendation_list(*, user: User) -> QuerySet[Recommendation]:
-    """Return recommendations the user may see, with their source."""
-    return (
-        Recommendation.objects.filter(visible_recommendations_q(access_for(user).organisation_ids))
-        .filter(is_archived=False)
-        .select_related("source", "source__owner")
-    )
+    """Return the live (not archived) recommendations the user may see, with their source."""
+    return _visible_recommendations(user).filter(is_archived=False)
+
+
+def source_recommendation_list(*, user: User, source: Source) -> QuerySet[Recommendation]:
+    """The source's recommendations the user may see, for its page: its live ones, or, once
+    the source is archived, those archived with it."""
+    recommendations = _visible_recommendations(user).filter(source=source)
+    if source.is_archived:
+        return recommendations.filter(is_archived=True, archived_at=source.archived_at)
+    return recommendations.filter(is_archived=False)
 
 
 def recommendation_get_for_user(*, user: User, pk: int) -> Recommendation:
-    """Return the recommendation if the user may see it; raise Http404 otherwise."""
+    """Return the recommendation, archived or not, if the user may see it, with what
+    supersedes it; raise Http404 otherwise."""
     try:
-        return recommendation_list(user=user).prefetch_related("themes").get(pk=pk)
+        return (
+            _visible_recommendations(user)
+            .select_related("superseded_by", "superseded_by__source")
+            .prefetch_related("themes")
+            .get(pk=pk)
+        )
     except Recommendation.DoesNotExist:
         raise Http404("No such recommendation") from None
 
@@ -91,10 +118,14 @@ def recommendation_get_for_user(*, user: User, pk: int) -> Recommendation:
 # --- actions ---------------------------------------------------------------------------
 
 
+def _visible_actions(user: User) -> QuerySet[Action]:
+    return Action.objects.filter(visible_actions_q(access_for(user).organisation_ids))
+
+
 def action_list(*, user: User) -> QuerySet[Action]:
-    """Return actions the user may see: all under their office's sources, or their own."""
+    """Return live actions the user may see: all under their office's sources, or their own."""
     return (
-        Action.objects.filter(visible_actions_q(access_for(user).organisation_ids))
+        _visible_actions(user)
         .filter(is_archived=False)
         .select_related("recommendation", "recommendation__source", "owner", "lead")
     )
@@ -117,9 +148,13 @@ def recommendation_action_list(*, user: User, recommendation: Recommendation) ->
 
 
 def action_get_for_user(*, user: User, pk: int) -> Action:
-    """Return the action if the user may see it; raise Http404 otherwise."""
+    """Return the action, archived or not, if the user may see it; raise Http404 otherwise."""
     try:
-        return action_list(user=user).get(pk=pk)
+        return (
+            _visible_actions(user)
+            .select_related("recommendation", "recommendation__source", "owner", "lead")
+            .get(pk=pk)
+        )
     except Action.DoesNotExist:
         raise Http404("No such action") from None
 
@@ -140,8 +175,9 @@ def assessment_queue(*, user: User) -> QuerySet[Action]:
 
 
 def evidence_get_for_user(*, user: User, pk: int) -> Evidence:
-    """Return evidence on an action the user may see; raise Http404 otherwise."""
-    visible_actions = action_list(user=user).values("pk")
+    """Return evidence on an action the user may see, archived or not; raise Http404
+    otherwise."""
+    visible_actions = _visible_actions(user).values("pk")
     try:
         return Evidence.objects.select_related("action").get(pk=pk, action__in=visible_actions)
     except Evidence.DoesNotExist:
@@ -160,6 +196,7 @@ def action_due_list(*, due_by: datetime.date) -> QuerySet[Action]:
         Action.objects.filter(
             delivery_status__in=OPEN_STATUSES,
             is_archived=False,
+            is_superseded=False,
             target_on__isnull=False,
             target_on__lte=due_by,
         )

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from answerable.recommendations.models import (
     DeliveryStatus,
     Evidence,
     Recommendation,
+    Source,
     TargetDateChange,
     Update,
 )
@@ -110,9 +112,39 @@ _SHOWN_ELSEWHERE = frozenset(
 _AUDIT_TITLES = {
     "action.created": "Action created",
     "action.lead_assigned": "Lead assigned",
+    "action.archived": "Action archived",
+    "action.restored": "Action restored",
     "recommendation.created": "Recommendation recorded",
     "recommendation.response_recorded": "Response recorded",
     "recommendation.linked": "Linked to another recommendation",
+    "recommendation.updated": "Details changed",
+    "recommendation.archived": "Recommendation archived",
+    "recommendation.restored": "Recommendation restored",
+    "recommendation.superseded": "Superseded by a later recommendation",
+    "recommendation.supersedes": "Supersedes an earlier recommendation",
+    "source.created": "Source added",
+    "source.updated": "Details changed",
+    "source.response_recorded": "Statutory response recorded",
+    "source.archived": "Source archived",
+    "source.restored": "Source restored",
+    "source.published": "Published on the public site",
+    "source.publication_requested": "Asked to publish on the public site",
+    "source.withdrawn": "Taken off the public site",
+}
+# The fields an edit's history entry names, as the page labels them.
+_FIELD_LABELS = {
+    "reference": "reference",
+    "text": "text",
+    "finding_type": "finding type",
+    "addressees": "addressees",
+    "themes": "themes",
+    "deadline_on": "deadline",
+    "title": "title",
+    "kind": "type",
+    "publisher": "publisher",
+    "published_on": "publication date",
+    "url": "web address",
+    "deadline_rule": "statutory deadline",
 }
 _VERDICTS = dict(Assessment.Verdict.choices)
 
@@ -182,6 +214,8 @@ def _timeline_sql(target: str, alias: str) -> str:
             key="t.id",
             text="t.note",
             code="t.action",
+            # What an edit changed, for its title; as text, to match the other branches.
+            link="CAST(t.changes AS text)",
         ),
     ]
     if target == "action":
@@ -279,15 +313,44 @@ def _assessment_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
     ]
 
 
+def _audit_title(action: str, changes: Any) -> str:
+    """The entry's title; an edit's names the fields it changed."""
+    title = _AUDIT_TITLES.get(action, action)
+    if action.endswith(".updated") and changes:
+        changed = json.loads(changes) if isinstance(changes, str) else changes
+        labels = [_FIELD_LABELS[name] for name in changed if name in _FIELD_LABELS]
+        if labels:
+            title = f"{title}: {', '.join(labels)}"
+    return title
+
+
 def _audit_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
     # No actor (a left join's NULLs): the system did it. Every user has an email.
     return [
         TimelineEntry(
             at,
             "audit",
-            _AUDIT_TITLES.get(action, action),
+            _audit_title(action, changes),
             "System" if email is None else name or email,
             note,
         )
-        for at, _, _, name, email, note, action, *_ in rows
+        for at, _, _, name, email, note, action, _, _, changes, *_ in rows
     ]
+
+
+def source_history(*, source: Source) -> list[TimelineEntry]:
+    """Return what has been recorded about the source itself, newest first: its edits (with
+    the fields changed and the reason), response, publication and archiving."""
+    events = (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Source), target_id=str(source.pk)
+        )
+        .select_related("actor")
+        .order_by("-id")
+    )
+    entries = []
+    for event in events:
+        title = _audit_title(event.action, event.changes)
+        who = "System" if event.actor is None else event.actor.full_name or event.actor.email
+        entries.append(TimelineEntry(event.occurred_at, "audit", title, who, event.note))
+    return entries

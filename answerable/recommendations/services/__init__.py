@@ -1,7 +1,21 @@
 """The register's services: every change to it, permission-checked, validated and audited
-in one transaction. `register` holds the register's own changes; `publication` what goes
+in one transaction. `register` holds the register's own changes; `lifecycle` editing and
+superseding what is loaded, `archiving` archiving and restoring it; `publication` what goes
 on the public site; `narratives` the public text of updates and the office's review of it."""
 
+from answerable.recommendations.services.archiving import (
+    action_archive,
+    action_restore,
+    recommendation_archive,
+    recommendation_restore,
+    source_archive,
+    source_restore,
+)
+from answerable.recommendations.services.lifecycle import (
+    recommendation_supersede,
+    recommendation_update,
+    source_update,
+)
 from answerable.recommendations.services.narratives import (
     public_narrative_approve,
     public_narrative_propose,
@@ -28,6 +42,15 @@ from answerable.recommendations.services.register import (
 __all__ = [
     "ASSURABLE_STATUSES",
     "EvidenceInput",
+    "action_archive",
+    "action_restore",
+    "recommendation_archive",
+    "recommendation_restore",
+    "recommendation_supersede",
+    "recommendation_update",
+    "source_archive",
+    "source_restore",
+    "source_update",
     "action_create",
     "action_lead_assign",
     "action_target_date_change",

@@ -105,21 +105,52 @@ def source_create(
 
 
 @transaction.atomic
-def source_response_record(*, actor: User, source: Source, responded_on: datetime.date) -> Source:
-    """Record the date the statutory response to the source was published."""
+def source_response_record(
+    *,
+    actor: User,
+    source: Source,
+    responded_on: datetime.date,
+    response_url: str = "",
+    response_document: CheckedFile | None = None,
+) -> Source:
+    """Record the statutory response to the source (the PCC's s55 comments, an IICSA
+    response): when it was published, where, and a copy of it as evidence. Its clock stops.
+
+    A document already on file stays unless another replaces it.
+    """
     _require(can_manage_register(user=actor, source=source), "You cannot change this source")
-    # The audit's "before" is the date this replaces, not the one the page showed.
+    if responded_on > timezone.localdate():
+        raise ValidationError({"responded_on": "The date of the response must be in the past"})
+    # The audit's "before" is the response this replaces, not the one the page showed.
     source = Source.objects.select_for_update().select_related("owner").get(pk=source.pk)
-    previous = source.responded_on
+    if source.is_archived:
+        raise ValidationError("An archived source cannot be changed: restore it first")
+    changes: dict[str, list[object]] = {"responded_on": [source.responded_on, responded_on]}
+    if response_url != source.response_url:
+        changes["response_url"] = [source.response_url, response_url]
     source.responded_on = responded_on
+    source.response_url = response_url
+    fields = ["responded_on", "response_url", "updated_at"]
+    if response_document is not None:
+        changes["response_document"] = [
+            source.response_document_sha256 or None,
+            response_document.sha256,
+        ]
+        source.response_document.save(
+            f"{response_document.sha256}.{response_document.kind}",
+            ContentFile(response_document.content),
+            save=False,
+        )
+        source.response_document_sha256 = response_document.sha256
+        fields += ["response_document", "response_document_sha256"]
     source.full_clean()
-    source.save(update_fields=["responded_on", "updated_at"])
+    source.save(update_fields=fields)
     audit_record(
         actor=actor,
         action="source.response_recorded",
         target=source,
         organisation=source.owner,
-        changes={"responded_on": [previous, responded_on]},
+        changes=changes,
     )
     return source
 
@@ -150,6 +181,8 @@ def recommendation_create(
 ) -> Recommendation:
     """Add a recommendation to a source; a deadline written in its text becomes its deadline."""
     _require(can_manage_register(user=actor, source=source), "You cannot add to this source")
+    if source.is_archived:
+        raise ValidationError("An archived source cannot be changed: restore it first")
     if Recommendation.objects.filter(source=source, reference__iexact=reference.strip()).exists():
         raise ValidationError(
             {"reference": f"{source.title} already has a recommendation {reference}"}
@@ -237,6 +270,9 @@ def recommendation_link_create(
         can_manage_register(user=actor, source=from_recommendation.source),
         "You cannot link recommendations in this source",
     )
+    if kind == RecommendationLink.Kind.SUPERSEDES:
+        # Superseding changes the superseded one's state: recommendation_supersede does it.
+        raise ValidationError({"kind": "Use 'Mark as superseded' on the older recommendation"})
     if from_recommendation.pk == to_recommendation.pk:
         raise ValidationError({"to_recommendation": "A recommendation cannot link to itself"})
     if RecommendationLink.objects.filter(
@@ -278,6 +314,8 @@ def action_create(
     )
     if owner.is_archived:
         raise ValidationError({"owner": f"{owner.name} is archived"})
+    if recommendation.is_archived or recommendation.is_superseded:
+        raise ValidationError("Actions cannot be added to an archived or superseded recommendation")
     if lead is not None and not access_for(lead).has_role(Membership.Role.LEAD_OFFICER, owner.pk):
         raise ValidationError({"lead": f"The lead must be a lead officer of {owner.name}"})
     action = Action(
@@ -391,6 +429,8 @@ def update_post(
     """
     _require(can_update_action(user=actor, action=action), "Only the owner can update this action")
     action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.is_archived:
+        raise ValidationError("This action is archived: it cannot be updated")
     if not narrative.strip():
         raise ValidationError({"narrative": "Enter what has been done since the last update"})
     new_status = status or action.delivery_status
@@ -584,12 +624,15 @@ def _locked(subject: Subject | None) -> Subject | None:
     the status the owner last reported, not the one a page showed."""
     if subject is None:
         return None
-    return (
+    locked = (
         type(subject)
         .objects.select_related("source")
         .select_for_update(of=("self",))
         .get(pk=subject.pk)
     )
+    if locked.is_archived:
+        raise ValidationError("This is archived: restore it before changing it")
+    return locked
 
 
 def _assessment_write(

@@ -426,11 +426,11 @@ def test_linking_recommendations_through_the_page(client, recommendation, scruti
     other = RecommendationFactory(source=recommendation.source)
     sign_in(client, scrutiny_officer)
     url = reverse("recommendations:recommendation_link", args=[recommendation.pk])
-    response = client.post(url, {"kind": "supersedes", "to_recommendation": other.pk})
+    response = client.post(url, {"kind": "overlaps", "to_recommendation": other.pk})
     assert response.status_code == 302
     page = client.get(recommendation.get_absolute_url()).content.decode()
-    assert f'Supersedes <a class="govuk-link" href="{other.get_absolute_url()}"' in page
-    again = client.post(url, {"kind": "supersedes", "to_recommendation": other.pk})
+    assert f'Overlaps <a class="govuk-link" href="{other.get_absolute_url()}"' in page
+    again = client.post(url, {"kind": "overlaps", "to_recommendation": other.pk})
     assert "These recommendations are already linked" in again.content.decode()
 
 
