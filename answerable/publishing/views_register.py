@@ -71,6 +71,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "narratives": register.public_narratives(action_ids=[a.pk for a in actions]),
             "assessment": register.public_assurance(recommendation=recommendation),
+            "successor": register.public_successor(recommendation=recommendation),
             "delivery_labels": dict(DELIVERY),
             "assurance_labels": dict(ASSURANCE),
         },

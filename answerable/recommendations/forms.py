@@ -157,7 +157,10 @@ class LeadForm(forms.Form):
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(
         label="How are they related",
-        choices=RecommendationLink.Kind.choices,
+        # Superseding changes the older one's state: it has its own page.
+        choices=[
+            c for c in RecommendationLink.Kind.choices if c[0] != RecommendationLink.Kind.SUPERSEDES
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how they are related"},
     )

@@ -123,7 +123,7 @@ def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def source_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
-    recommendations = selectors.recommendation_list(user=request.user).filter(source=source)
+    recommendations = selectors.source_recommendation_list(user=request.user, source=source)
     page = paginate(request, recommendations.order_by("position", "id"))
     return _render(
         request,
@@ -135,6 +135,7 @@ def source_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "pagination": pagination_params(request, page),
             "active_nav": "sources",
             "can_manage": selectors.can_manage_register(user=request.user, source=source),
+            "history": selectors.source_history(source=source),
         },
     )
 
@@ -434,6 +435,9 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_update": selectors.can_update_action(user=request.user, action=action),
         "can_change_date": selectors.can_change_target_date(user=request.user, action=action),
         "can_assess": selectors.can_assess(user=request.user, recommendation=action.recommendation),
+        "can_manage": selectors.can_manage_register(
+            user=request.user, source=action.recommendation.source
+        ),
         "active_nav": "actions",
     }
     return _render(request, "action_detail.html", context)

@@ -72,7 +72,7 @@ def test_the_action_page_shows_its_timeline_newest_first_with_who_and_when(
     sign_in(client, force_lead)
 
     assert timeline(client, action.get_absolute_url()) == [
-        ("action.archived", "System, 9 January 2025 at 09:05", "Tidied"),
+        ("Action archived", "System, 9 January 2025 at 09:05", "Tidied"),
         ("Assessment: Not assured", "Sam Scrutiny, 8 January 2025 at 09:05", "Too slow"),
         # At the same time: updates before date changes, as they were read.
         (
@@ -139,7 +139,7 @@ def test_the_recommendation_page_shows_its_assessments_and_recorded_changes(
             actor=scrutiny_officer,
             from_recommendation=recommendation,
             to_recommendation=other,
-            kind="supersedes",
+            kind="overlaps",
         )
         services.assessment_record(
             actor=scrutiny_officer,
@@ -156,7 +156,7 @@ def test_the_recommendation_page_shows_its_assessments_and_recorded_changes(
         ("Linked to another recommendation", "Sam Scrutiny, 2 January 2025 at 09:05", ""),
     ]
     other_url = reverse("recommendations:recommendation_detail", args=[other.pk])
-    assert f'Supersedes <a class="govuk-link" href="{other_url}">R-other</a>' in (
+    assert f'Overlaps <a class="govuk-link" href="{other_url}">R-other</a>' in (
         client.get(url).content.decode()
     )
 

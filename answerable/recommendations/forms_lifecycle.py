@@ -1,0 +1,127 @@
+"""Forms for changing the register after it is loaded: edits, archiving, superseding and the
+statutory response (issue #17)."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from answerable.core.files import DOCX, PDF, CheckedFile, check_upload
+from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.recommendations.forms import RecommendationForm, SourceForm
+from answerable.recommendations.models import Recommendation, Source
+
+REASON_HINT = _("This is kept in the history, with who made the change and when.")
+
+
+def _reason_field(label: Any, required_message: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HINT,
+        error_messages={"required": required_message},
+    )
+
+
+class SourceUpdateForm(VersionedForm, SourceForm):
+    """The source's details without its uploaded copy, with the reason for the change."""
+
+    reason = _reason_field(_("Why are you changing it"), _("Enter why the details are changing"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["document"]
+
+    @staticmethod
+    def initial_from(source: Source) -> dict[str, Any]:
+        return {
+            "title": source.title,
+            "kind": source.kind,
+            "publisher": source.publisher,
+            "published_on": source.published_on,
+            "url": source.url,
+            "deadline_rule": source.deadline_rule,
+        }
+
+
+class RecommendationUpdateForm(VersionedForm, RecommendationForm):
+    """The recommendation's details, with the reason for the change."""
+
+    reason = _reason_field(
+        _("Why are you changing it"), _("Enter why the recommendation is changing")
+    )
+
+    @staticmethod
+    def initial_from(recommendation: Recommendation) -> dict[str, Any]:
+        return {
+            "reference": recommendation.reference,
+            "text": recommendation.text,
+            "finding_type": recommendation.finding_type,
+            "addressees": recommendation.addressees,
+            "themes": ", ".join(sorted(t.name for t in recommendation.themes.all())),
+        }
+
+
+class ArchiveForm(forms.Form):
+    reason = _reason_field(_("Why is it being archived"), _("Enter why it is being archived"))
+
+
+class RestoreForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it being restored (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class SupersedeForm(forms.Form):
+    superseded_by: "forms.ModelChoiceField[Recommendation]" = forms.ModelChoiceField(
+        label=_("The recommendation that supersedes it"),
+        queryset=None,
+        empty_label=_("Select a recommendation"),
+        error_messages={
+            "required": _("Select the recommendation that supersedes it"),
+            "invalid_choice": _("Select the recommendation that supersedes it"),
+        },
+    )
+    reason = _reason_field(_("Why is it superseded"), _("Enter why it is superseded"))
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["superseded_by"]
+        field.queryset = candidates  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.source.title[:60]} – {r.reference}"
+        )
+
+
+class SourceResponseForm(forms.Form):
+    responded_on = GovukDateField(
+        label=_("Date the response was published"),
+        required=True,
+        help_text=_("For example, 3 2 2024"),
+    )
+    response_url = forms.URLField(
+        label=_("Web address of the response (optional)"),
+        required=False,
+        max_length=500,
+        error_messages={
+            "invalid": _("Enter a web address in the correct format, like https://www.example.org")
+        },
+    )
+    response_document = forms.FileField(
+        label=_("Upload the response (optional)"),
+        required=False,
+        help_text=_(
+            "The comments or response as published: a PDF or Word (DOCX) file, up to 10MB."
+        ),
+    )
+
+    def clean_response_document(self) -> CheckedFile | None:
+        upload = self.cleaned_data.get("response_document")
+        if not upload:
+            return None
+        return check_upload(
+            upload, allowed=frozenset({PDF, DOCX}), max_bytes=settings.EVIDENCE_MAX_BYTES
+        )
