@@ -211,6 +211,23 @@ class CourseUpdateForm(VersionedForm, CourseForm):
         }
 
 
+class CourseArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the course being archived",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept in the history, with who archived it and when.",
+        error_messages={"required": "Enter why the course is being archived"},
+    )
+
+
+class CourseRestoreForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the course being restored (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
 class CoverageLinkForm(forms.Form):
     recommendation = forms.ModelChoiceField(
         label="Recommendation",

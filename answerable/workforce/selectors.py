@@ -108,16 +108,17 @@ def course_list(*, user: User) -> QuerySet[Course]:
 
 
 def course_get_for_user(*, user: User, pk: int) -> Course:
-    """Return the course, with its owner, if the user may see its coverage; else raise Http404.
+    """Return the course, archived or not, with its owner, if the user may see its coverage;
+    else raise Http404.
 
     The force's own people, who open its courses most, are let in by the owner alone; only
     others cost the query of the forces their office oversees, which is `course_list`'s rule
     in full.
     """
-    course = Course.objects.select_related("owner").filter(pk=pk, is_archived=False).first()
+    course = Course.objects.select_related("owner").filter(pk=pk).first()
     if course is None or (
         course.owner_id not in access_for(user).organisation_ids
-        and not course_list(user=user).filter(pk=pk).exists()
+        and not Course.objects.filter(_visible_owner_condition(user, "owner_id"), pk=pk).exists()
     ):
         raise Http404("No such course")
     return course

@@ -9,6 +9,8 @@ urlpatterns = [
     path("courses/<int:pk>/", views.course_coverage, name="course_coverage"),
     path("courses/<int:pk>/not-in-date.csv", views.course_gaps_csv, name="course_gaps_csv"),
     path("courses/<int:pk>/edit/", views.course_update, name="course_update"),
+    path("courses/<int:pk>/archive/", views.course_archive, name="course_archive"),
+    path("courses/<int:pk>/restore/", views.course_restore, name="course_restore"),
     path("courses/<int:pk>/link/", views.coverage_link_create, name="coverage_link_create"),
     path(
         "courses/<int:pk>/link/agenda-item/",

@@ -19,7 +19,9 @@ from answerable.core.views_helpers import (
 )
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
+    CourseArchiveForm,
     CourseForm,
+    CourseRestoreForm,
     CourseUpdateForm,
     CoverageLinkAgendaItemForm,
     CoverageLinkForm,
@@ -251,4 +253,51 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "course_create.html",
         {"title": "Add a course", "form": form, "page_forms": [form], "owner": forces[0]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _course_archive_or_restore(request, pk, archive=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _course_archive_or_restore(request, pk, archive=False)
+
+
+def _course_archive_or_restore(
+    request: AuthenticatedHttpRequest, pk: int, *, archive: bool
+) -> HttpResponse:
+    course = selectors.course_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
+        raise PermissionDenied
+    if course.is_archived == archive:
+        return redirect(course)
+    form = (CourseArchiveForm if archive else CourseRestoreForm)(post_data(request))
+    service = services.course_archive if archive else services.course_restore
+    if form.is_valid() and run_service(
+        form, service, actor=request.user, course=course, reason=form.cleaned_data["reason"]
+    ):
+        messages.success(request, "Course archived" if archive else "Course restored")
+        return redirect(course)
+    verb = "Archive" if archive else "Restore"
+    return render(
+        request,
+        "recommendations/lifecycle_form.html",
+        {
+            "title": f"{verb} {course.title}",
+            "form": form,
+            "page_forms": [form],
+            "back": course.get_absolute_url(),
+            "button": verb,
+            "warning": (
+                "It will leave the force's course list, and uploads will no longer match its "
+                "completions. It stays readable at its address and can be restored."
+                if archive
+                else ""
+            ),
+        },
     )

@@ -171,3 +171,63 @@ def course_update(
         changes=changes,
     )
     return course
+
+
+def _course_locked(course: Course) -> Course:
+    return Course.objects.select_for_update(of=("self",)).select_related("owner").get(pk=course.pk)
+
+
+@transaction.atomic
+def course_archive(*, actor: User, course: Course, reason: str) -> Course:
+    """Archive a course the force no longer requires, with the reason why.
+
+    It leaves the force's course list and is no longer matched by an upload's completions; it
+    stays readable at its address, with the figures already counted.
+    """
+    if not selectors.can_manage_courses(user=actor, organisation=course.owner):
+        raise PermissionDenied("Only a lead officer of the force can archive its courses")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Enter why the course is being archived")})
+    course = _course_locked(course)
+    if course.is_archived:
+        raise ValidationError(_("This course is already archived"))
+    course.is_archived = True
+    course.version += 1
+    course.save(update_fields=["is_archived", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="course.archived",
+        target=course,
+        organisation=course.owner,
+        changes={"is_archived": [False, True]},
+        note=reason.strip(),
+    )
+    return course
+
+
+@transaction.atomic
+def course_restore(*, actor: User, course: Course, reason: str = "") -> Course:
+    """Bring an archived course back into the force's list."""
+    if not selectors.can_manage_courses(user=actor, organisation=course.owner):
+        raise PermissionDenied("Only a lead officer of the force can restore its courses")
+    course = _course_locked(course)
+    if not course.is_archived:
+        raise ValidationError(_("This course is not archived"))
+    if (
+        Course.objects.filter(owner=course.owner, code__iexact=course.code, is_archived=False)
+        .exclude(pk=course.pk)
+        .exists()
+    ):
+        raise ValidationError(_("The force has another course with this code in use"))
+    course.is_archived = False
+    course.version += 1
+    course.save(update_fields=["is_archived", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="course.restored",
+        target=course,
+        organisation=course.owner,
+        changes={"is_archived": [True, False]},
+        note=reason.strip(),
+    )
+    return course

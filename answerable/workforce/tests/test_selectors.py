@@ -48,11 +48,12 @@ def test_a_course_opens_to_its_force_in_one_query_and_to_an_office_as_course_lis
         assert selectors.course_get_for_user(user=force_lead, pk=course.pk) == course
     with django_assert_num_queries(2):
         assert selectors.course_get_for_user(user=scrutiny_officer, pk=course.pk) == course
+    # An archived course leaves the list but stays readable at its address (issue #17).
     course.is_archived = True
     course.save()
     for user in (force_lead, scrutiny_officer):
-        with pytest.raises(Http404):
-            selectors.course_get_for_user(user=user, pk=course.pk)
+        assert selectors.course_get_for_user(user=user, pk=course.pk) == course
+        assert list(selectors.course_list(user=user)) == []
 
 
 def test_a_partner_with_an_action_under_the_same_source_sees_nothing(
