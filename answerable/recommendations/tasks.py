@@ -28,6 +28,7 @@ def _import(job: ImportJob) -> dict[str, int]:
             mapping=job.options.get("mapping") or {},
             file_name=stored["name"],
             file_sha256=stored["sha256"],
+            owners=importing.OwnerDecisions.from_json(job.options.get("owners")),
         )
     except importing.ImportInvalid as invalid:
         raise ImportFailed(

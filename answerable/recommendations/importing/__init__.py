@@ -1,10 +1,12 @@
 """Import sources, recommendations and actions from a spreadsheet, all or nothing.
 
 One row is one recommendation and, when it names an owner, one action per owner (`owner` may
-hold several organisations separated by `;`). Rows repeating a source and reference with other
-owners add actions to the same recommendation. The whole file is checked before anything is
-written (`import_plan`); the write (`recommendations_import`) calls the register's own services
-in one transaction, so every object gets its audit event and a failure leaves nothing behind.
+hold several organisations separated by `;`; an owner name no organisation answers to is
+mapped by the office to one or more organisations, see `owners`). Rows repeating a source
+and reference with other owners add actions to the same recommendation. The whole file is
+checked before anything is written (`import_plan`); the write (`recommendations_import`)
+calls the register's own services in one transaction, so every object gets its audit event
+and a failure leaves nothing behind.
 """
 
 from answerable.recommendations.importing.fields import (
@@ -13,6 +15,12 @@ from answerable.recommendations.importing.fields import (
     ImportField,
     guess_mapping,
     mapping_errors,
+)
+from answerable.recommendations.importing.owners import (
+    NewOrganisation,
+    OwnerDecisions,
+    UnknownOwner,
+    owner_decisions_read,
 )
 from answerable.recommendations.importing.plan import (
     ImportPlan,
@@ -36,13 +44,17 @@ __all__ = [
     "ImportInvalid",
     "ImportPlan",
     "ImportResult",
+    "NewOrganisation",
+    "OwnerDecisions",
     "PlannedAction",
     "PlannedRecommendation",
     "PlannedSource",
     "RowError",
+    "UnknownOwner",
     "guess_mapping",
     "import_office_for",
     "import_plan",
     "mapping_errors",
+    "owner_decisions_read",
     "recommendations_import",
 ]

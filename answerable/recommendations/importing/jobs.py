@@ -10,6 +10,7 @@ from answerable.imports.models import ImportJob
 from answerable.imports.services import import_job_queue
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
+from answerable.recommendations.importing.owners import OwnerDecisions
 from answerable.recommendations.tasks import recommendations_import_run
 
 
@@ -22,11 +23,13 @@ def recommendations_import_queue(
     kind: str,
     sha256: str,
     mapping: dict[str, str],
+    owners: OwnerDecisions | None = None,
 ) -> ImportJob:
     """Queue the stored file's import into the office's register and return the job.
 
     The task checks the whole file again and writes everything or nothing, as
-    `recommendations_import` does; the person follows it on the job's status page.
+    `recommendations_import` does, with the office's answers for owners it did not know;
+    the person follows it on the job's status page.
     """
     if not access_for(actor).has_role(Membership.Role.SCRUTINY_OFFICER, office.pk):
         raise PermissionDenied("Only a scrutiny officer of the office can import recommendations")
@@ -44,6 +47,6 @@ def recommendations_import_queue(
                 "sha256": sha256,
             }
         ],
-        options={"mapping": mapping},
+        options={"mapping": mapping, "owners": (owners or OwnerDecisions()).as_json()},
         task=recommendations_import_run,
     )

@@ -3,12 +3,20 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from answerable.core.tables import Cell, cell_date, cell_text
-from answerable.organisations.models import Organisation
+from answerable.organisations.models import Organisation, organisation_name_key
+from answerable.organisations.selectors import organisation_alias_map
+from answerable.recommendations.importing.owners import (
+    OwnerDecisions,
+    UnknownOwner,
+    owner_names,
+    suggest,
+)
 from answerable.recommendations.models import Recommendation, Source
 from answerable.recommendations.tables import Table
 
@@ -65,12 +73,25 @@ class PlannedSource:
 
 
 @dataclass
+class PlannedOrganisation:
+    """An organisation the office chose to create with the import, unsaved until the write."""
+
+    row: int
+    organisation: Organisation
+
+
+@dataclass
 class ImportPlan:
     sources: list[PlannedSource]
     errors: list[RowError]
     warnings: list[RowError]
     preview: list[dict[str, str]]
     row_count: int
+    # Owner names no organisation answers to: the office must say what they mean.
+    unknown_owners: list[UnknownOwner] = field(default_factory=list)
+    new_organisations: list[PlannedOrganisation] = field(default_factory=list)
+    # (name as the file writes it, organisation) for each name to remember as an alias.
+    aliases: list[tuple[str, Organisation]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -102,34 +123,86 @@ def _choice(text: str, choices: list[tuple[str, str]], aliases: dict[str, str]) 
 
 
 class _Organisations:
-    """Every organisation, read once, found by name or short name ignoring case."""
+    """Every organisation, read once, found by name, short name, this import's decisions or
+    the office's remembered aliases, ignoring case."""
 
-    def __init__(self) -> None:
+    def __init__(self, office: Organisation, decisions: OwnerDecisions) -> None:
+        self.all = list(Organisation.objects.all())
+        self.by_id = {organisation.pk: organisation for organisation in self.all}
         self.by_name: dict[str, Organisation] = {}
         self.by_short: dict[str, list[Organisation]] = defaultdict(list)
-        for organisation in Organisation.objects.all():
+        for organisation in self.all:
             self.by_name[organisation.name.strip().casefold()] = organisation
             if organisation.short_name.strip():
                 self.by_short[organisation.short_name.strip().casefold()].append(organisation)
-
-    def find(self, name: str) -> tuple[Organisation | None, str]:
-        key = name.casefold()
-        organisation = self.by_name.get(key)
-        if organisation is None:
-            matches = self.by_short.get(key, [])
-            if len(matches) > 1:
-                return None, (
-                    f"{name} is the short name of more than one organisation. "
-                    "Use the organisation's full name"
-                )
-            organisation = matches[0] if matches else None
-        if organisation is None:
-            return None, (
-                f"{name} is not an organisation in Answerable. Use its full name or short name"
+        self.office = office
+        self.decisions = decisions
+        self.new: dict[str, Organisation] = {}
+        for planned in decisions.new_organisations:
+            organisation = Organisation(
+                name=planned.name.strip(),
+                short_name=planned.short_name.strip(),
+                kind=planned.kind,
+                office=office,
             )
-        if organisation.is_archived:
-            return None, f"{organisation.name} is archived"
-        return organisation, ""
+            self.new[organisation_name_key(organisation.name)] = organisation
+            self.by_name.setdefault(organisation.name.casefold(), organisation)
+        self.unknown: dict[str, UnknownOwner] = {}
+        self.new_used: dict[str, PlannedOrganisation] = {}
+        self.learnt: dict[tuple[str, str], tuple[str, Organisation]] = {}
+
+    @cached_property
+    def aliases(self) -> dict[str, list[Organisation]]:
+        """The office's remembered names, read only once a name is not an organisation's."""
+        return organisation_alias_map(office=self.office)
+
+    def find(self, name: str, row: int) -> tuple[list[Organisation], str]:
+        """The organisations the name means, or none and why; an unknown name is noted."""
+        key = organisation_name_key(name)
+        organisation = self.by_name.get(name.casefold())
+        short = self.by_short.get(name.casefold(), [])
+        if organisation is None and len(short) == 1:
+            organisation = short[0]
+        if organisation is not None:
+            found = [organisation]
+        else:
+            found = self._decided(name, key, row) or list(self.aliases.get(key, []))
+        if not found:
+            problem = (
+                f"{name} is the short name of more than one organisation"
+                if short
+                else f"{name} is not an organisation in Answerable"
+            )
+            unknown = self.unknown.setdefault(key, UnknownOwner(key, name, [], problem))
+            if row not in unknown.rows:
+                unknown.rows.append(row)
+            return [], ""
+        for organisation in found:
+            if organisation.is_archived:
+                return [], f"{organisation.name} is archived"
+            if organisation.pk is None:
+                self.new_used.setdefault(organisation.name, PlannedOrganisation(row, organisation))
+        return found, ""
+
+    def _decided(self, name: str, key: str, row: int) -> list[Organisation]:
+        """What the office chose for the name in this import, noted to be remembered."""
+        chosen = [
+            self.by_id[pk] for pk in self.decisions.existing.get(key, []) if pk in self.by_id
+        ] + [
+            self.new[organisation_name_key(new)]
+            for new in self.decisions.created.get(key, [])
+            if organisation_name_key(new) in self.new
+        ]
+        for organisation in chosen:
+            already = organisation.pk is not None and organisation in self.aliases.get(key, [])
+            if not already:
+                self.learnt.setdefault((key, organisation.name), (name, organisation))
+        return chosen
+
+    def unknown_owners(self) -> list[UnknownOwner]:
+        unknown = list(self.unknown.values())  # in the order the file names them
+        suggest(unknown, self.all, self.aliases)
+        return unknown
 
 
 class _Row:
@@ -230,28 +303,27 @@ def _recommendation_values(row: _Row) -> dict[str, object]:
 
 def _actions(row: _Row, organisations: _Organisations) -> list[PlannedAction]:
     """One action per owner named in the row; an empty description means the text's."""
-    names = list(dict.fromkeys(n.strip() for n in row.text("owner").split(";") if n.strip()))
+    names = owner_names(row.text("owner"))
     description = row.text("action_description")
     target_on = row.date("target_on")
     if not names:
         if description or target_on:
             row.error("owner", "Enter the organisation that owns the action")
         return []
-    actions = []
+    owners: list[Organisation] = []
     for name in names:
-        owner, problem = organisations.find(name)
-        if owner is None:
+        found, problem = organisations.find(name, row.number)
+        if problem:
             row.error("owner", problem)
-        else:
-            actions.append(PlannedAction(row.number, owner, description, target_on))
-    return actions
+        owners += [owner for owner in found if owner not in owners]
+    return [PlannedAction(row.number, owner, description, target_on) for owner in owners]
 
 
 class _Planner:
     """Groups rows into sources, recommendations and actions, checking each against the rest."""
 
-    def __init__(self, office: Organisation) -> None:
-        self.organisations = _Organisations()
+    def __init__(self, office: Organisation, decisions: OwnerDecisions) -> None:
+        self.organisations = _Organisations(office, decisions)
         self.existing_sources = {
             s.title.strip().casefold(): s for s in Source.objects.filter(owner=office)
         }
@@ -365,8 +437,17 @@ class _Planner:
         return first
 
 
-def import_plan(*, table: Table, mapping: dict[str, str], office: Organisation) -> ImportPlan:
+def import_plan(
+    *,
+    table: Table,
+    mapping: dict[str, str],
+    office: Organisation,
+    owners: OwnerDecisions | None = None,
+) -> ImportPlan:
     """Check every row of the table against the register and say what an import would create.
+
+    `owners` holds the office's answers for owner names no organisation answers to; each name
+    still unknown is one error, at the first row naming it, and is listed with suggestions.
 
     Runs a fixed number of queries whatever the file's length. A source's details come from
     the first row naming it; a source the office already has is reused unchanged. Rows that
@@ -377,17 +458,31 @@ def import_plan(*, table: Table, mapping: dict[str, str], office: Organisation) 
         for name, header in mapping.items()
         if header in table.headers
     }
-    planner = _Planner(office)
+    planner = _Planner(office, owners or OwnerDecisions())
     preview: list[dict[str, str]] = []
     for number, cells in table.rows:
         row = _Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
         if len(preview) < PREVIEW_ROWS:
             preview.append({"row": str(number)} | {name: row.text(name) for name in columns})
         planner.add(row)
+    organisations = planner.organisations
+    unknown = organisations.unknown_owners()
+    errors = planner.errors + [
+        RowError(
+            owner.rows[0],
+            "owner",
+            f"{owner.problem}. Match it to one or more organisations"
+            + (f" (it is in {owner.rows_text})" if len(owner.rows) > 1 else ""),
+        )
+        for owner in unknown
+    ]
     return ImportPlan(
         sources=list(planner.sources.values()),
-        errors=planner.errors,
+        errors=sorted(errors, key=lambda e: e.row),
         warnings=planner.warnings,
         preview=preview,
         row_count=len(table.rows),
+        unknown_owners=unknown,
+        new_organisations=list(organisations.new_used.values()),
+        aliases=list(organisations.learnt.values()),
     )

@@ -14,9 +14,11 @@ from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, scrutiny_office_for
+from answerable.organisations.services import organisation_alias_add, organisation_partner_create
 from answerable.recommendations import services
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
+from answerable.recommendations.importing.owners import OwnerDecisions
 from answerable.recommendations.importing.plan import (
     ImportPlan,
     PlannedAction,
@@ -106,6 +108,7 @@ def recommendations_import(
     mapping: dict[str, str],
     file_name: str,
     file_sha256: str,
+    owners: OwnerDecisions | None = None,
 ) -> ImportResult:
     """Write every source, recommendation and action in the table, or raise and write nothing.
 
@@ -115,15 +118,20 @@ def recommendations_import(
     seconds, not minutes, so on SQLite, where one writer holds the database, other writes do
     not wait long (issue #11, High 2). One `import.completed` event records the file's name,
     SHA-256, the counts, the ids written and a digest of their values.
+
+    `owners` are the office's answers for owner names no organisation answers to: the
+    organisations it chose to create are created first, and each name is remembered as an
+    alias, through the organisations' services, so each is audited and undone with the rest.
     """
     if not access_for(actor).has_role(Membership.Role.SCRUTINY_OFFICER, office.pk):
         raise PermissionDenied("Only a scrutiny officer of the office can import recommendations")
     problems = mapping_errors(mapping, table.headers)
     if problems:
         raise ValidationError(problems)
-    plan = import_plan(table=table, mapping=mapping, office=office)
+    plan = import_plan(table=table, mapping=mapping, office=office, owners=owners)
     if plan.errors:
         raise ImportInvalid(plan.errors)
+    created = _write_owners(actor=actor, office=office, plan=plan)
     written = _write_rows(actor=actor, office=office, plan=plan)
     result = ImportResult.of(plan)
     audit_record(
@@ -142,6 +150,8 @@ def recommendations_import(
             "recommendation_ids": [None, [r.pk for r in written.recommendations]],
             "action_ids": [None, [a.pk for a in written.actions]],
             "rows_sha256": [None, written.digest()],
+            "organisations_created": [None, [o.pk for o in created]],
+            "aliases_added": [None, len(plan.aliases)],
         },
     )
     return result
@@ -163,6 +173,41 @@ class _Written:
         ]
         encoded = json.dumps(rows, cls=DjangoJSONEncoder, separators=(",", ":"))
         return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _write_owners(*, actor: User, office: Organisation, plan: ImportPlan) -> list[Organisation]:
+    """Create the organisations the office chose to add and remember the names it answered.
+
+    The plan's actions hold the new organisations unsaved; each is swapped for the saved one.
+    """
+    created: dict[str, Organisation] = {}
+    for planned in plan.new_organisations:
+        new = planned.organisation
+        try:
+            created[new.name] = organisation_partner_create(
+                actor=actor,
+                office=office,
+                name=new.name,
+                kind=new.kind,
+                short_name=new.short_name,
+            )
+        except ValidationError as error:
+            raise ImportInvalid(
+                [RowError(planned.row, "owner", message) for message in error.messages]
+            ) from error
+    for planned_source in plan.sources:
+        for recommendation in planned_source.recommendations:
+            for action in recommendation.actions:
+                if action.owner.pk is None:
+                    action.owner = created[action.owner.name]
+    for name, organisation in plan.aliases:
+        organisation_alias_add(
+            actor=actor,
+            office=office,
+            organisation=created.get(organisation.name, organisation),
+            name=name,
+        )
+    return list(created.values())
 
 
 def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Written:

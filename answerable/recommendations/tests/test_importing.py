@@ -191,7 +191,7 @@ def test_a_mapping_without_the_required_fields_is_refused():
         (
             ["Report", "R1", "Text", "Nobody Police", ""],
             "Row 2, owner: Nobody Police is not an organisation in Answerable. "
-            "Use its full name or short name",
+            "Match it to one or more organisations",
         ),
         (
             ["Report", "R" * 51, "Text", "", ""],
@@ -263,7 +263,7 @@ def test_a_short_name_shared_by_two_organisations_is_ambiguous(scrutiny_officer,
         office,
         [["Report", "R1", "Text", "Council", ""]],
         "Row 2, owner: Council is the short name of more than one organisation. "
-        "Use the organisation's full name",
+        "Match it to one or more organisations",
     )
 
 

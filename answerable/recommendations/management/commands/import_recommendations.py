@@ -39,6 +39,20 @@ class Command(BaseCommand):
             f"{', '.join(importing.FIELD_NAMES)}. An empty COLUMN leaves the field out.",
         )
         parser.add_argument(
+            "--owners",
+            metavar="MAPPING.csv",
+            help="A CSV or XLSX file with the columns value,organisation (and, if you want, "
+            "type): the organisation each owner name in the file means, one pair a row; "
+            "several rows for one name give it several owners. Names are remembered for the "
+            "office's next import.",
+        )
+        parser.add_argument(
+            "--create-organisations",
+            action="store_true",
+            help="Create, in the office's area, each organisation --owners names that does not "
+            "exist yet (of its type, or Other), with the import.",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and print the counts only."
         )
         parser.add_argument(
@@ -68,9 +82,14 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         mapping = self._mapping(table.headers, options["mappings"])
-        plan = importing.import_plan(table=table, mapping=mapping, office=office)
+        if options["create_organisations"] and not options["owners"]:
+            raise CommandError("--create-organisations needs a mapping file given with --owners")
+        owners = self._owners(options["owners"], create=options["create_organisations"])
+        plan = importing.import_plan(table=table, mapping=mapping, office=office, owners=owners)
         for warning in plan.warnings:
             self.stderr.write(f"Note: {warning}")
+        if plan.unknown_owners:
+            self._list_unknown_owners(plan.unknown_owners)
         if plan.errors:
             self._fail(plan.errors)
         counts = importing.ImportResult.of(plan)
@@ -88,6 +107,7 @@ class Command(BaseCommand):
                 kind=checked.kind,
                 sha256=checked.sha256,
                 mapping=mapping,
+                owners=owners,
             )
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(str(error)) from None
@@ -106,6 +126,45 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Queued import {job.pk} of {checked.name}: the background worker "
                 f"(manage.py db_worker) runs it. Follow it at {job.get_absolute_url()}"
+            )
+
+    def _owners(self, name: str | None, *, create: bool) -> importing.OwnerDecisions | None:
+        """The office's answers for owner names, read from the --owners file."""
+        if not name:
+            return None
+        path = Path(name)
+        try:
+            with path.open("rb") as handle:
+                checked = check_upload(
+                    File(handle, name=path.name),
+                    allowed=TABLE_KINDS,
+                    max_bytes=settings.IMPORT_MAX_BYTES,
+                )
+            table = read_table(checked.content, kind=checked.kind, name=checked.name)
+            return importing.owner_decisions_read(table, file_name=path.name, create=create)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}") from None
+        except ValidationError as error:
+            for message in error.messages:
+                self.stderr.write(message)
+            raise CommandError(
+                f"Nothing was imported: {path.name} has "
+                f"{'1 problem' if len(error.messages) == 1 else f'{len(error.messages)} problems'}."
+            ) from None
+
+    def _list_unknown_owners(self, unknown: list[importing.UnknownOwner]) -> None:
+        """Each owner name no organisation answers to, with the likeliest organisations."""
+        self.stderr.write(
+            f"{len(unknown)} owner name{'' if len(unknown) == 1 else 's'} in the file "
+            f"{'does' if len(unknown) == 1 else 'do'} not match an organisation. Give the "
+            "organisations each means in a file with the columns value,organisation "
+            "(--owners), adding --create-organisations for any not in Answerable yet:"
+        )
+        for owner in unknown:
+            suggestions = "; ".join(s.organisation.name for s in owner.suggestions)
+            self.stderr.write(
+                f"  {owner.value} ({owner.rows_text})"
+                + (f": perhaps {suggestions}" if suggestions else "")
             )
 
     def _mapping(self, headers: list[str], overrides: list[str]) -> dict[str, str]:
