@@ -1,7 +1,8 @@
 """Pages for importing recommendations: upload a file, match its columns, check it, confirm.
 
 Between pages the uploaded bytes stay in storage under `imports/` and the session holds where,
-with the file's name, kind, SHA-256 and column mapping. The checks that answer at once (the
+with the file's name, kind, SHA-256, column mapping and the office's answers for owner names
+the register does not know (`importing.OwnerDecisions`). The checks that answer at once (the
 file's content and size, the columns, the preview of every row) run here. Confirming queues an
 import job: a background task checks the file again and writes everything or nothing, and the
 person follows it on the job's status page.
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -32,8 +34,14 @@ from answerable.imports.services import (
 )
 from answerable.imports.views import import_status_render
 from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import area_organisation_list
 from answerable.recommendations import importing, selectors
-from answerable.recommendations.forms_import import ImportMappingForm, ImportUploadForm
+from answerable.recommendations.forms_import import (
+    ImportMappingForm,
+    ImportUploadForm,
+    NewOwnerForm,
+    OwnerMatchForm,
+)
 from answerable.recommendations.importing.jobs import recommendations_import_queue
 from answerable.recommendations.tables import Table, read_table
 
@@ -165,7 +173,7 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         pending["mapping"] = form.mapping()
         request.session[SESSION_KEY] = pending
-        return redirect("recommendations:import_preview")
+        return redirect("recommendations:import_owners")
     return _render(
         request,
         "import_mapping.html",
@@ -208,6 +216,95 @@ def _preview(
             "import_errors": errors,
             "error_summary": summary,
             "preview_fields": [f for f in importing.FIELDS if mapping.get(f.name)],
+            "back_url": reverse(
+                "recommendations:import_owners"
+                if pending.get("owners")
+                else "recommendations:import_mapping"
+            ),
+        },
+    )
+
+
+def _decisions(pending: dict[str, Any]) -> importing.OwnerDecisions:
+    return importing.OwnerDecisions.from_json(pending.get("owners"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_owners(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Say which organisations each owner name the register does not know means."""
+    office = _office(request)
+    found = _pending(request)
+    if found is None:
+        return _start_again(request)
+    pending, table = found
+    mapping = pending.get("mapping") or {}
+    if importing.mapping_errors(mapping, table.headers):
+        return redirect("recommendations:import_mapping")
+    # Asked without this import's answers, so the page shows every name the register lacks.
+    plan = importing.import_plan(table=table, mapping=mapping, office=office)
+    if not plan.unknown_owners:
+        return redirect("recommendations:import_preview")
+    form = OwnerMatchForm(
+        post_data(request),
+        unknown=plan.unknown_owners,
+        area=list(area_organisation_list(office=office)),
+        decisions=_decisions(pending),
+    )
+    if form.is_valid():
+        pending["owners"] = form.chosen().as_json()
+        request.session[SESSION_KEY] = pending
+        return redirect("recommendations:import_preview")
+    return _render(
+        request,
+        "import_owners.html",
+        {
+            "title": _("Match the owners"),
+            "form": form,
+            "page_forms": [form],
+            "file_name": pending["name"],
+            "unknown": plan.unknown_owners,
+            "new_organisations": _decisions(pending).new_organisations,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_owner_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Add an organisation to create, in the office's area, when the import runs."""
+    _office(request)
+    found = _pending(request)
+    if found is None:
+        return _start_again(request)
+    pending, _table = found
+    decisions = _decisions(pending)
+    for_value = request.GET.get("name", "")[:500]
+    form = NewOwnerForm(
+        post_data(request),
+        planned=decisions.new_organisations,
+        initial={"name": for_value, "for_value": for_value},
+    )
+    if form.is_valid():
+        organisation = form.organisation()
+        decisions.add_new_organisation(organisation)
+        if form.cleaned_data["for_value"]:
+            decisions.add(form.cleaned_data["for_value"], new=organisation.name)
+        pending["owners"] = decisions.as_json()
+        request.session[SESSION_KEY] = pending
+        messages.success(
+            request,
+            _("%(name)s will be added when the import runs") % {"name": organisation.name},
+        )
+        return redirect("recommendations:import_owners")
+    return _render(
+        request,
+        "import_owner_new.html",
+        {
+            "title": _("Add an organisation"),
+            "form": form,
+            "page_forms": [form],
+            "file_name": pending["name"],
         },
     )
 
@@ -223,7 +320,11 @@ def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     mapping = pending.get("mapping") or {}
     if importing.mapping_errors(mapping, table.headers):
         return redirect("recommendations:import_mapping")
-    plan = importing.import_plan(table=table, mapping=mapping, office=office)
+    plan = importing.import_plan(
+        table=table, mapping=mapping, office=office, owners=_decisions(pending)
+    )
+    if plan.unknown_owners:
+        return redirect("recommendations:import_owners")
     return _preview(request, pending=pending, plan=plan, errors=plan.errors)
 
 
@@ -246,6 +347,7 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         kind=pending["kind"],
         sha256=pending["sha256"],
         mapping=mapping,
+        owners=_decisions(pending),
     )
     # The job owns the stored file now and deletes it when it has finished.
     request.session.pop(SESSION_KEY, None)

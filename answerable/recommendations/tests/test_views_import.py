@@ -22,6 +22,8 @@ from answerable.recommendations.views_import import SESSION_KEY
 
 UPLOAD = reverse("recommendations:import_upload")
 MAPPING = reverse("recommendations:import_mapping")
+OWNERS = reverse("recommendations:import_owners")
+OWNER_NEW = reverse("recommendations:import_owner_new")
 PREVIEW = reverse("recommendations:import_preview")
 CONFIRM = reverse("recommendations:import_confirm")
 GOOD_CSV = (
@@ -59,6 +61,8 @@ IMPORT_URLS = [
     ("get", UPLOAD),
     ("get", reverse("recommendations:import_template", args=["csv"])),
     ("get", MAPPING),
+    ("get", OWNERS),
+    ("get", OWNER_NEW),
     ("get", PREVIEW),
     ("post", CONFIRM),
 ]
@@ -222,6 +226,10 @@ def test_upload_match_check_and_confirm_imports_everything(officer_client, scrut
 
     response = officer_client.post(MAPPING, pending["mapping"])
     assert response.status_code == 302
+    assert response["Location"] == OWNERS
+    # Every owner is an organisation, so there is nothing to match.
+    response = officer_client.get(OWNERS)
+    assert response.status_code == 302
     assert response["Location"] == PREVIEW
     assert counts()[:3] == (0, 0, 0)
 
@@ -275,9 +283,7 @@ def test_the_mapping_page_requires_the_required_fields(officer_client):
 def test_a_file_with_bad_rows_shows_each_row_and_field_and_cannot_be_confirmed(officer_client):
     upload(
         officer_client,
-        GOOD_CSV.replace(b"31/12/2025", b"31/13/2025").replace(
-            b"Shire Council", b"Nowhere Council"
-        ),
+        GOOD_CSV.replace(b"31/12/2025", b"31/13/2025").replace(b"Do Y.", b""),
     )
     officer_client.post(MAPPING, officer_client.session[SESSION_KEY]["mapping"])
     before = counts()
@@ -288,7 +294,7 @@ def test_a_file_with_bad_rows_shows_each_row_and_field_and_cannot_be_confirmed(o
     assert "<title>Error: Check the import" in page
     assert "There is a problem" in page
     assert "Row 2, target_on: Enter a real date, like 31/12/2024" in page
-    assert "Row 3, owner: Nowhere Council is not an organisation in Answerable" in page
+    assert "Row 3, text: Enter the full text of the recommendation" in page
     assert "Confirm import" not in page
     assert h1_count(response) == 1
 
@@ -299,7 +305,7 @@ def test_a_file_with_bad_rows_shows_each_row_and_field_and_cannot_be_confirmed(o
     assert "<title>Error: Import failed" in page
     assert "There is a problem" in page
     assert "Row 2, target_on: Enter a real date, like 31/12/2024" in page
-    assert "Row 3, owner: Nowhere Council is not an organisation in Answerable" in page
+    assert "Row 3, text: Enter the full text of the recommendation" in page
     assert "Nothing has been imported" in page
     assert h1_count(response) == 1
     assert counts()[:3] == before[:3]
