@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.audit.descriptions import describe
 from answerable.audit.selectors import audit_event_list_for_organisations
 from answerable.core.views_helpers import paginate, pagination_params
 from answerable.organisations.models import Membership
@@ -31,5 +32,11 @@ def audit_trail(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "organisations/audit_trail.html",
-        {"title": _("Audit trail"), "page": page, "pagination": pagination_params(request, page)},
+        {
+            "title": _("Audit trail"),
+            "page": page,
+            "pagination": pagination_params(request, page),
+            "describe_event": describe,
+            "active_nav": "audit",
+        },
     )
