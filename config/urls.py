@@ -18,6 +18,7 @@ urlpatterns = [
     path("indicators/", include("answerable.indicators.urls")),
     path("reports/", include("answerable.reports.urls")),
     path("django-admin/", admin.site.urls),
+    path("", include("answerable.operations.urls")),  # /healthz/live, /healthz/ready, /metrics
 ]
 
 handler404 = "answerable.core.views.page_not_found"

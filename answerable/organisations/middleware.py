@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from answerable.accounts.selectors import user_has_confirmed_device
 from answerable.organisations.selectors import access_for
 
-EXEMPT_PREFIXES = ("/account/", "/static/", "/public/", "/about/")
+EXEMPT_PREFIXES = ("/account/", "/static/", "/public/", "/about/", "/healthz/", "/metrics")
 
 
 class TwoFactorRequiredMiddleware:

@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "answerable.indicators",
     "answerable.reports",
     "answerable.demo",
+    "answerable.operations",
 ]
 
 MIDDLEWARE = [
+    "answerable.operations.middleware.RequestObservationMiddleware",  # first: id and timing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,6 +217,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # the absolute limit, however active the perso
 SESSION_IDLE_SECONDS = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes and Prometheus talk plain HTTP to each node, behind the TLS proxy (issue #18).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -254,12 +258,43 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Logs go to standard error. ANSWERABLE_LOG_FORMAT=json writes one JSON object a line for a
+# log collector, with the request's id; the default stays readable in a console. Each
+# request's own line ("answerable.requests") is written in JSON mode, where gunicorn's access
+# log is off; in development runserver already prints one (answerable.operations.logs).
+LOG_FORMAT = env("ANSWERABLE_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "answerable.operations.logs.RequestIdFilter"},
+        "expected_refusal": {"()": "answerable.operations.logs.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "text": {"()": "answerable.operations.logs.TextFormatter"},
+        "json": {"()": "answerable.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "expected_refusal"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "answerable.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# Operations (issue #18; answerable.operations). With this token as
+# `Authorization: Bearer <token>`, /healthz/ready says what each check found and /metrics
+# answers; unset, /metrics is not there and only signed-in system administrators see details.
+ANSWERABLE_OPERATIONS_TOKEN = env("ANSWERABLE_OPERATIONS_TOKEN", default="")
+# Readiness fails when a background task has waited longer than this for a worker...
+ANSWERABLE_WORKER_STALL_MINUTES = env.int("ANSWERABLE_WORKER_STALL_MINUTES", default=10)
+# ...or when the disk holding uploads (DJANGO_MEDIA_ROOT) has less than this free.
+ANSWERABLE_MIN_FREE_DISK_MB = env.int("ANSWERABLE_MIN_FREE_DISK_MB", default=500)
 
 # Opt in to Django 6 behaviour now: bare web addresses are https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

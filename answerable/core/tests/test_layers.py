@@ -24,6 +24,7 @@ LAYERS = [
     "publishing",
     "reports",
     "demo",
+    "operations",
 ]
 # Upward imports still to mend (issue #13), as (module, app it imports).
 KNOWN_UPWARD = {
