@@ -17,6 +17,7 @@ urlpatterns = [
     path("workforce/", include("answerable.workforce.urls")),
     path("indicators/", include("answerable.indicators.urls")),
     path("reports/", include("answerable.reports.urls")),
+    path("recurrence/", include("answerable.recurrence.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("answerable.operations.urls")),  # /healthz/live, /healthz/ready, /metrics
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "answerable.audit",
     "answerable.imports",
     "answerable.recommendations",
+    "answerable.recurrence",
     "answerable.meetings",
     "answerable.publishing",
     "answerable.workforce",

@@ -18,6 +18,7 @@ LAYERS = [
     "organisations",
     "imports",
     "recommendations",
+    "recurrence",
     "meetings",
     "workforce",
     "indicators",

@@ -1,0 +1,324 @@
+"""Reads of recurrence: recommendations like this one, and the recurring themes, as a user may
+see them. Who sees which recommendation is decided by the register's own selector
+(`recommendations.selectors.recommendation_list`), never here."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from answerable.accounts.models import User
+from answerable.recommendations.models import (
+    Action,
+    AssuranceStatus,
+    DeliveryStatus,
+    Recommendation,
+    RecommendationLink,
+)
+from answerable.recommendations.selectors import can_manage_register, recommendation_list
+from answerable.recurrence import embedding, index, text
+from answerable.recurrence.models import Backend, IndexState, PairDecision, RecommendationVector
+
+# Cosine scores, set on the real recommendations (tests/test_ranking.py): with the lexical
+# backend, the same ask in two reports scores 0.25-0.55 (pre-screening images 0.54,
+# supervising investigations 0.36, one set of abuse data 0.30, sharing information 0.29),
+# the same ask put differently 0.14 (what information must be shared), unrelated asks mostly
+# under 0.1. Suggestions start low, in plain words, for the office to confirm or dismiss.
+SIMILAR = 0.12
+LIKELY = 0.2
+VERY_SIMILAR = 0.4
+# A recommendation joins a theme when it is at least this close to the theme's first one.
+THEME = 0.25
+# Candidates checked against the visibility rule in one query before falling back to
+# reading every id the user may see: a national viewer almost never needs the fallback.
+FIRST_LOOK = 200
+
+
+def active_backend() -> str:
+    """The backend in use: RECURRENCE_BACKEND if set, else the model when its extra is
+    installed, else the lexical one."""
+    chosen = getattr(settings, "RECURRENCE_BACKEND", "")
+    if chosen:
+        return str(chosen)
+    return Backend.MINILM if embedding.available() else Backend.LEXICAL
+
+
+# --- the index ----------------------------------------------------------------------------
+
+
+def _stored_rows(backend: str, since: int) -> list[index.Row]:
+    vectors = RecommendationVector.objects.filter(backend=backend, revision__gt=since)
+    if backend == Backend.LEXICAL:
+        return [
+            index.Row(recommendation_id=pk, source_id=source_id, terms=terms)
+            for pk, source_id, terms in vectors.values_list(
+                "recommendation_id", "recommendation__source_id", "terms"
+            ).iterator(chunk_size=5000)
+        ]
+    return [
+        index.Row(
+            recommendation_id=pk,
+            source_id=source_id,
+            embedding=np.frombuffer(bytes(stored or b""), dtype=np.float32),
+        )
+        for pk, source_id, stored in vectors.filter(embedding__isnull=False)
+        .values_list("recommendation_id", "recommendation__source_id", "embedding")
+        .iterator(chunk_size=5000)
+    ]
+
+
+def index_current(*, backend: str | None = None) -> index.LexicalIndex | index.EmbeddingIndex:
+    """The stored vectors as an in-memory index, brought up to date with the stored revision.
+
+    One query when nothing changed; after a change, only the rows written since are read.
+    """
+    backend = backend or active_backend()
+    revision = (
+        IndexState.objects.filter(backend=backend).values_list("revision", flat=True).first() or 0
+    )
+    entry = index.cached(backend)
+    if entry is not None and entry.revision == revision:
+        return entry.index
+    since = entry.revision if entry is not None and entry.revision < revision else 0
+    rows = dict(entry.rows) if entry is not None and since else {}
+    for row in _stored_rows(backend, since):
+        rows[row.recommendation_id] = row
+    built = index.build(backend, rows.values())
+    index.remember(index.Cached(backend=backend, revision=revision, rows=rows, index=built))
+    return built
+
+
+def scores_for(
+    found: index.LexicalIndex | index.EmbeddingIndex, recommendation: Recommendation
+) -> np.ndarray | None:
+    """How close every indexed recommendation is to this one, or None if it cannot be told
+    (the model backend with this one not embedded yet)."""
+    if isinstance(found, index.LexicalIndex):
+        query = found.query(
+            recommendation_id=recommendation.pk, terms=text.terms(recommendation.text)
+        )
+        return found.scores(query)
+    at = found.position(recommendation.pk)
+    return None if at is None else found.scores(found.matrix[at])
+
+
+# --- similar to this one ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A recommendation like the one on the page, with how alike they are."""
+
+    recommendation: Recommendation
+    score: float
+    is_confirmed: bool = False
+
+    @property
+    def likeness(self) -> str:
+        if self.score >= VERY_SIMILAR:
+            return str(_("Very similar"))
+        return str(_("Similar") if self.score >= LIKELY else _("Possibly similar"))
+
+
+@dataclass(frozen=True)
+class SimilarPage:
+    similar: list[Similar]
+    can_decide: bool
+    is_indexed: bool
+
+
+def _visible_ids(user: User, ids: list[int]) -> set[int]:
+    """Which of these recommendations the user may see, by the register's rule.
+
+    Asked of each candidate (EXISTS on its own id) rather than as `pk IN (...)` beside the
+    rule's OR: SQLite otherwise reads every row the user may see through the rule's indexes
+    and then filters by id (20 ms for a national viewer, 1 ms this way).
+    """
+    if not ids:
+        return set()
+    mine = recommendation_list(user=user).filter(pk=OuterRef("pk"))
+    return set(
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(Exists(mine))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def _visible(user: User, ids: list[int]) -> dict[int, Recommendation]:
+    """These recommendations, those the user may see, with what the pages show of them."""
+    if not ids:
+        return {}
+    mine = recommendation_list(user=user).filter(pk=OuterRef("pk"))
+    rows = (
+        Recommendation.objects.filter(pk__in=ids)
+        .filter(Exists(mine))
+        .select_related("source")
+        .only(
+            "pk",
+            "reference",
+            "text",
+            "assurance_status",
+            "source__id",
+            "source__title",
+            "source__published_on",
+            "source__owner_id",
+        )
+    )
+    return {row.pk: row for row in rows}
+
+
+def _best(scores: np.ndarray, eligible: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest eligible scores, highest first (ties by position)."""
+    masked = np.where(eligible, scores, -1.0)
+    count = min(count, int(eligible.sum()))
+    if count <= 0:
+        return np.zeros(0, np.int64)
+    top = np.argpartition(-masked, count - 1)[:count]
+    return top[np.lexsort((top, -masked[top]))]
+
+
+def similar_list(*, user: User, recommendation: Recommendation, limit: int = 10) -> SimilarPage:
+    """Recommendations in other sources the user may see that ask for the same thing as this
+    one, most alike first. Pairs the source's office dismissed are left out; pairs it
+    confirmed are marked. A fixed number of queries whatever the size of the register."""
+    found = index_current()
+    scores = scores_for(found, recommendation)
+    can_decide = can_manage_register(user=user, source=recommendation.source)
+    if scores is None:
+        return SimilarPage(similar=[], can_decide=can_decide, is_indexed=False)
+    decided = {
+        first if second == recommendation.pk else second: decision
+        for first, second, decision in PairDecision.objects.filter(
+            Q(first=recommendation) | Q(second=recommendation),
+            office_id=recommendation.source.owner_id,
+        ).values_list("first_id", "second_id", "decision")
+    }
+    eligible = (scores >= SIMILAR) & (found.source_ids != recommendation.source_id)
+    dismissed = [pk for pk, d in decided.items() if d == PairDecision.Decision.DISMISSED]
+    eligible &= ~np.isin(found.ids, [recommendation.pk, *dismissed])
+    closest = [int(pk) for pk in found.ids[_best(scores, eligible, FIRST_LOOK)]]
+    seen = _visible_ids(user, closest)
+    if len(seen) < limit and int(eligible.sum()) > len(closest):
+        # Few of the closest are the user's: rank among everything they may see.
+        allowed = np.fromiter(recommendation_list(user=user).values_list("pk", flat=True), np.int64)
+        eligible &= np.isin(found.ids, allowed)
+        eligible &= ~np.isin(found.ids, closest)
+        rest = [int(pk) for pk in found.ids[_best(scores, eligible, limit - len(seen))]]
+        seen.update(rest)
+        closest += rest
+    visible = _visible(user, [pk for pk in closest if pk in seen][:limit])
+    chosen = [pk for pk in closest if pk in visible]
+    linked = set(
+        recommendation.links_out.filter(
+            kind=RecommendationLink.Kind.OVERLAPS, to_recommendation__in=chosen
+        ).values_list("to_recommendation_id", flat=True)
+    )
+    chosen_scores: list[float] = (
+        scores[np.searchsorted(found.ids, chosen)].tolist() if chosen else []
+    )
+    return SimilarPage(
+        similar=[
+            Similar(
+                recommendation=visible[pk],
+                score=float(score),
+                is_confirmed=pk in linked or decided.get(pk) == PairDecision.Decision.CONFIRMED,
+            )
+            for pk, score in zip(chosen, chosen_scores, strict=True)
+        ],
+        can_decide=can_decide,
+        is_indexed=True,
+    )
+
+
+# --- recurring themes ---------------------------------------------------------------------
+
+
+@dataclass
+class Theme:
+    """Recommendations in two or more sources that ask for the same thing."""
+
+    cluster: int
+    size: int
+    source_count: int
+    found_again: bool
+    example: Recommendation | None = None
+    by_source: list[tuple[str, int]] = field(default_factory=list)
+    by_status: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _done() -> Q:
+    """Assured, or every live action on it completed: what a later report should not raise."""
+    live = Action.objects.filter(recommendation=OuterRef("pk"), is_archived=False)
+    return Q(assurance_status=AssuranceStatus.ASSURED) | (
+        Q(Exists(live)) & ~Q(Exists(live.exclude(delivery_status=DeliveryStatus.COMPLETED)))
+    )
+
+
+def _cluster() -> F:
+    return F("recurrence_vector__cluster")
+
+
+def _themed(user: User) -> QuerySet[Recommendation]:
+    return recommendation_list(user=user).filter(
+        recurrence_vector__backend=active_backend(), recurrence_vector__cluster__isnull=False
+    )
+
+
+def theme_list(*, user: User) -> QuerySet[Any, Any]:
+    """The recurring themes among the recommendations the user may see, those found again and
+    widest first: one row per theme with its size, sources and whether it was found again
+    (an earlier one completed or assured, and a later report raising it)."""
+    return (
+        _themed(user)
+        .select_related(None)
+        .values(cluster=_cluster())
+        .annotate(
+            size=Count("pk"),
+            source_count=Count("source_id", distinct=True),
+            first_done_on=Min("source__published_on", filter=_done()),
+            last_on=Max("source__published_on"),
+            example_id=Min("pk"),
+        )
+        .filter(source_count__gte=2)
+        .order_by("-source_count", "-size", "cluster")
+    )
+
+
+def theme_details(*, user: User, rows: list[dict[str, Any]]) -> list[Theme]:
+    """The page's themes (rows of `theme_list`) with their counts by source and by status and
+    an example recommendation: three queries whatever the number of themes."""
+    themes = {
+        int(row["cluster"]): Theme(
+            cluster=int(row["cluster"]),
+            size=int(row["size"]),
+            source_count=int(row["source_count"]),
+            found_again=bool(
+                row["first_done_on"] and row["last_on"] and row["first_done_on"] < row["last_on"]
+            ),
+        )
+        for row in rows
+    }
+    if not themes:
+        return []
+    members = _themed(user).filter(recurrence_vector__cluster__in=list(themes)).select_related(None)
+    for cluster, title, count in (
+        members.values_list("recurrence_vector__cluster", "source__title")
+        .annotate(n=Count("pk"))
+        .order_by("recurrence_vector__cluster", "-n", "source__title")
+    ):
+        themes[cluster].by_source.append((title, count))
+    labels = dict(AssuranceStatus.choices)
+    for cluster, status, count in (
+        members.values_list("recurrence_vector__cluster", "assurance_status")
+        .annotate(n=Count("pk"))
+        .order_by("recurrence_vector__cluster", "assurance_status")
+    ):
+        themes[cluster].by_status.append((str(labels.get(status, status)), count))
+    examples = _visible(user, [int(row["example_id"]) for row in rows])
+    for row in rows:
+        themes[int(row["cluster"])].example = examples.get(int(row["example_id"]))
+    return list(themes.values())
