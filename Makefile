@@ -16,6 +16,7 @@ run: $(VENV)/.installed  ## Run the app and its worker on SQLite with demo data 
 	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo_workforce
+	DJANGO_DEBUG=true $(PY) manage.py recurrence_index
 	DJANGO_DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
