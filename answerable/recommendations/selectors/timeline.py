@@ -318,7 +318,8 @@ def _audit_title(action: str, changes: Any) -> str:
     title = _AUDIT_TITLES.get(action, action)
     if action.endswith(".updated") and changes:
         changed = json.loads(changes) if isinstance(changes, str) else changes
-        labels = [_FIELD_LABELS[name] for name in changed if name in _FIELD_LABELS]
+        # In the form's order: PostgreSQL's jsonb gives keys back shortest first.
+        labels = [label for name, label in _FIELD_LABELS.items() if name in changed]
         if labels:
             title = f"{title}: {', '.join(labels)}"
     return title
