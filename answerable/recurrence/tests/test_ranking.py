@@ -2,7 +2,7 @@
 
 import pytest
 
-from answerable.recurrence import embedding, selectors, services
+from answerable.recurrence import selectors, services
 from answerable.recurrence.models import Backend
 
 # Rows of shared/data/recommendations.csv (0-based) that ask for the same thing in two
@@ -26,6 +26,7 @@ def _ranked(user, recommendation) -> list[int]:
 def _score(first, second) -> float:
     found = selectors.index_current()
     scores = selectors.scores_for(found, first)
+    assert scores is not None, "the anchor has no vector"
     return float(scores[found.position(second.pk)])
 
 
@@ -60,15 +61,36 @@ def test_unrelated_recommendations_are_not_suggested(real_register, scrutiny_off
     )
 
 
-@pytest.mark.skipif(not embedding.available(), reason="the model extra is not installed")
-@pytest.mark.parametrize(("first", "second"), PARAPHRASES)
+# With the model: the same pairs, both ways round, except one it misses (48 -> 42: "what
+# information must be shared, and when" scores 0.18 against "mandatory sharing of
+# information", under the Warwickshire transition's 0.30). Strict: it fails once it passes.
+MODEL_PARAPHRASES = [
+    *PARAPHRASES[:2],
+    pytest.param(*PARAPHRASES[2], marks=pytest.mark.xfail(strict=True, reason="model misses it")),
+    *PARAPHRASES[3:],
+    *[(second, first) for first, second in PARAPHRASES[:2]],
+]
+
+
+@pytest.mark.parametrize(("first", "second"), MODEL_PARAPHRASES)
 def test_with_the_model_the_same_ask_scores_above_unrelated_ones(
-    real_register, settings, first, second
+    real_register, minilm, first, second
 ):
-    settings.RECURRENCE_BACKEND = Backend.MINILM
-    services.refresh_vectors(backend=Backend.MINILM)
+    assert services.refresh_vectors(backend=minilm) == len(real_register)
     anchor = real_register[first]
     paraphrase_score = _score(anchor, real_register[second])
 
     for unrelated in UNRELATED:
         assert paraphrase_score > _score(anchor, real_register[unrelated])
+    assert paraphrase_score > 0.4  # unrelated asks score 0.1-0.4 with the model
+
+
+def test_with_the_model_pre_screening_images_is_the_most_similar(
+    real_register, scrutiny_officer, minilm
+):
+    """The pair that shares almost no words ("pre-screening ... images before upload" and
+    "pre-screen material before it is uploaded") is the model's first suggestion, both ways."""
+    services.refresh_vectors(backend=minilm)
+
+    assert _ranked(scrutiny_officer, real_register[29])[0] == real_register[34].pk
+    assert _ranked(scrutiny_officer, real_register[34])[0] == real_register[29].pk
