@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from answerable.core.forms import PASSWORD_MAX_LENGTH
+
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
@@ -12,6 +14,7 @@ class SignInForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": False}),
     )
     password = forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
         label="Password",
         strip=False,
         error_messages={"required": "Enter your password"},
@@ -34,6 +37,7 @@ class TokenForm(forms.Form):
 
 class PasswordSetForm(forms.Form):
     password = forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
         label="New password",
         strip=False,
         help_text="At least 12 characters. A few unrelated words is a good choice.",
@@ -41,6 +45,7 @@ class PasswordSetForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
         label="Confirm the new password",
         strip=False,
         error_messages={"required": "Enter the new password again"},

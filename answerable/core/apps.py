@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "answerable.core"
     label = "core"
+
+    def ready(self) -> None:
+        from django import forms
+
+        # Every text field has a limit (core.forms.TEXT_MAX_LENGTH); say it the GOV.UK way
+        # rather than Django's "Ensure this value has at most…". Field reads its subclasses'
+        # default_error_messages, and MaxLengthValidator's error has the code "max_length".
+        forms.CharField.default_error_messages = {
+            "max_length": _(
+                "Enter %(limit_value)s characters or fewer. You entered %(show_value)s"
+            ),
+        }

@@ -11,6 +11,12 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+# Every free-text field has a limit (issue #17): about four pages of A4 for text, what a
+# password manager makes for passwords, and a hidden field's signed values.
+TEXT_MAX_LENGTH = 10_000
+PASSWORD_MAX_LENGTH = 1_024
+HIDDEN_MAX_LENGTH = 100_000
+
 
 class GovukDateInput(forms.Widget):
     """Three text boxes (day, month, year) named `<name>-day` and so on, as GOV.UK's date input."""
@@ -200,7 +206,9 @@ class VersionedForm(forms.Form):
     """
 
     expected_version = VersionField()
-    drawn_values = forms.CharField(widget=forms.HiddenInput, required=False)
+    drawn_values = forms.CharField(
+        max_length=HIDDEN_MAX_LENGTH, widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args: Any, version: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.indicators import periods
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator
 from answerable.organisations.models import Organisation
@@ -32,12 +32,14 @@ class IndicatorDefinitionForm(forms.Form):
         error_messages={"required": _("Enter the name of the indicator")},
     )
     definition = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Definition"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What it measures, in plain English."),
         error_messages={"required": _("Enter what the indicator measures")},
     )
     counting_rules = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Counting rules (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -179,6 +181,7 @@ class IndicatorValueForm(forms.Form):
         error_messages=VALUE_ERRORS,
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Reason for the change (if the period already has a figure)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.meetings.models import AccountabilityMeeting, ItemVerdict, Marking
 from answerable.organisations.models import Organisation
 
@@ -85,7 +85,10 @@ class StatusForm(forms.Form):
         error_messages={"required": "Select the new status"},
     )
     note = forms.CharField(
-        label="Note (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label="Note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -134,6 +137,7 @@ class AgendaItemForm(forms.Form):
         help_text="For example, Training or Putting victims first.",
     )
     description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="What the item covers (optional)",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -198,6 +202,7 @@ class PaperForm(forms.Form):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Question",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the question"},
@@ -235,6 +240,7 @@ class QuestionForm(forms.Form):
 
 class ResponseForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Response",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the response"},
@@ -268,6 +274,7 @@ class VerdictForm(forms.Form):
         error_messages={"required": "Select the verdict"},
     )
     rationale = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Rationale",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What the chair heard that supports the verdict.",
@@ -290,6 +297,7 @@ class AssessmentOfferForm(forms.Form):
 
 class MeetingActionForm(forms.Form):
     description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="What needs to be done",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what needs to be done"},
@@ -315,6 +323,7 @@ class MeetingActionForm(forms.Form):
 
 class CloseActionForm(forms.Form):
     note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="How was the action completed",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter a note saying how the action was completed"},

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.forms import VersionedForm
+from answerable.core.forms import TEXT_MAX_LENGTH, VersionedForm
 from answerable.organisations.models import Membership, Organisation
 
 
@@ -57,6 +57,7 @@ class OrganisationForm(forms.Form):
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why is the organisation being archived",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for archiving the organisation"},

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy
 
 from answerable.accounts.models import User
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
-from answerable.core.forms import DrawnOptions, GovukDateField, ValuesModelChoiceField
+from answerable.core.forms import (
+    TEXT_MAX_LENGTH,
+    DrawnOptions,
+    GovukDateField,
+    ValuesModelChoiceField,
+)
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import (
     Assessment,
@@ -78,6 +83,7 @@ class RecommendationForm(forms.Form):
         error_messages={"required": "Enter the reference as published"},
     )
     text = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Full text",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the full text of the recommendation"},
@@ -114,7 +120,10 @@ class ResponseForm(forms.Form):
         error_messages={"required": "Select the response"},
     )
     response_text = forms.CharField(
-        label="Response text", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label="Response text",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     responded_on = GovukDateField(label="Date of the response", required=True)
 
@@ -127,6 +136,7 @@ class ActionForm(forms.Form):
         error_messages={"required": "Select the organisation that owns this action"},
     )
     description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="What the organisation will do",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what the organisation will do"},
@@ -183,6 +193,7 @@ class LinkForm(forms.Form):
 class TargetDateForm(forms.Form):
     new_on = GovukDateField(label="New target date", required=True)
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Reason for the change",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for changing the target date"},
@@ -191,6 +202,7 @@ class TargetDateForm(forms.Form):
 
 class UpdateForm(forms.Form):
     narrative = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="What has been done since the last update",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what has been done since the last update"},
@@ -212,6 +224,7 @@ class UpdateForm(forms.Form):
         ),
     )
     unable_reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="If unable to implement, why",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -267,6 +280,7 @@ class AssessmentForm(forms.Form):
         error_messages={"required": "Select assured, partly assured or not assured"},
     )
     rationale = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Rationale",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you saw that supports the decision.",
@@ -276,6 +290,7 @@ class AssessmentForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why is this being reopened",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for reopening"},

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
+from answerable.core.forms import HIDDEN_MAX_LENGTH
 from answerable.organisations.models import Organisation, organisation_name_key
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations.importing import (
@@ -187,7 +188,9 @@ class NewOwnerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Select the type of organisation")},
     )
-    for_value = forms.CharField(required=False, widget=forms.HiddenInput)
+    for_value = forms.CharField(
+        max_length=HIDDEN_MAX_LENGTH, required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, planned: list[NewOrganisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from answerable.core.files import DOCX, PDF, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.recommendations.forms import RecommendationForm, SourceForm
 from answerable.recommendations.models import Recommendation, Source
 
@@ -18,6 +18,7 @@ REASON_HINT = _("This is kept in the history, with who made the change and when.
 def _reason_field(label: Any, required_message: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=REASON_HINT,
         error_messages={"required": required_message},
@@ -69,6 +70,7 @@ class ArchiveForm(forms.Form):
 
 class RestoreForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Why is it being restored (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

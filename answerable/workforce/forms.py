@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
-from answerable.core.forms import GovukDateField, VersionedForm
+from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
@@ -153,6 +153,7 @@ class CourseForm(forms.Form):
         error_messages={"required": "Select who must complete the course"},
     )
     commands = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Commands or departments (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -213,6 +214,7 @@ class CourseUpdateForm(VersionedForm, CourseForm):
 
 class CourseArchiveForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why is the course being archived",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="This is kept in the history, with who archived it and when.",
@@ -222,6 +224,7 @@ class CourseArchiveForm(forms.Form):
 
 class CourseRestoreForm(forms.Form):
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why is the course being restored (optional)",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -239,6 +242,7 @@ class CoverageLinkForm(forms.Form):
         },
     )
     note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why this coverage is evidence (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -266,6 +270,7 @@ class CoverageLinkAgendaItemForm(forms.Form):
         },
     )
     note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label="Why this coverage is evidence (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -8,6 +8,7 @@ from functools import cached_property
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from answerable.core.forms import TEXT_MAX_LENGTH
 from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.organisations.models import Organisation, organisation_name_key
 from answerable.organisations.selectors import organisation_alias_map
@@ -279,13 +280,17 @@ def _source_values(row: _Row) -> dict[str, object]:
 
 
 def _recommendation_values(row: _Row) -> dict[str, object]:
-    themes = [t.strip() for t in row.text("themes").split(",") if t.strip()]
+    themes = [
+        t.strip()
+        for t in row.text("themes", max_length=1_000, label="The themes").split(",")
+        if t.strip()
+    ]
     for theme in themes:
         if len(theme) > 100:
             row.error("themes", "Each theme must be 100 characters or fewer")
     return {
         "reference": row.text("reference", max_length=50, label="The reference"),
-        "text": row.text("text"),
+        "text": row.text("text", max_length=TEXT_MAX_LENGTH, label="The text"),
         "finding_type": row.choice(
             "finding_type",
             Recommendation.FindingType.choices,
@@ -304,7 +309,9 @@ def _recommendation_values(row: _Row) -> dict[str, object]:
 def _actions(row: _Row, organisations: _Organisations) -> list[PlannedAction]:
     """One action per owner named in the row; an empty description means the text's."""
     names = owner_names(row.text("owner"))
-    description = row.text("action_description")
+    description = row.text(
+        "action_description", max_length=TEXT_MAX_LENGTH, label="The action description"
+    )
     target_on = row.date("target_on")
     if not names:
         if description or target_on:

@@ -356,6 +356,13 @@ def test_every_problem_in_the_file_is_reported_at_once(office):
     assert not plan.is_valid
 
 
+def test_a_text_over_the_limit_is_named_by_its_row(office):
+    plan = plan_for(office, [["Report", "R1", "x" * 10_001, "", ""]])
+    assert [str(e) for e in plan.errors] == [
+        "Row 2, text: The text must be 10000 characters or fewer"
+    ]
+
+
 def test_only_a_scrutiny_officer_of_the_office_can_import(force_lead, office):
     before = counts()
     with pytest.raises(PermissionDenied):

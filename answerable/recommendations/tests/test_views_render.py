@@ -77,3 +77,15 @@ def test_an_empty_form_sent_is_answered_with_what_to_fill_in(
     ):
         page = client.post(url, {}).content.decode()
         assert "There is a problem" in page, url
+
+
+def test_a_progress_update_over_the_limit_is_refused_with_the_limit_named(
+    client, force_lead, force_action
+):
+    sign_in(client, force_lead)
+    response = client.post(
+        reverse("recommendations:action_update", args=[force_action.pk]),
+        {"narrative": "a" * 10_005, "status": "on_track", "evidence_marking": "official"},
+    )
+    assert "Enter 10000 characters or fewer. You entered 10005" in response.content.decode()
+    assert not force_action.updates.exists()
