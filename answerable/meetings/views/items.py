@@ -29,26 +29,31 @@ from answerable.meetings.forms import (
     VerdictForm,
 )
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem
+from answerable.meetings.selectors_agenda import agenda_register_choices
 from answerable.meetings.views._common import render_page, require
-from answerable.recommendations import selectors as register_selectors
 
 
 def _register_choices(
-    request: AuthenticatedHttpRequest, meeting: AccountabilityMeeting
+    request: AuthenticatedHttpRequest,
+    meeting: AccountabilityMeeting,
+    item: AgendaItem | None = None,
 ) -> dict[str, QuerySet[Any]]:
-    """The recommendations and actions an item of the meeting may consider."""
-    recommendations = register_selectors.recommendation_list(user=request.user).filter(
-        source__owner_id=meeting.office_id
+    """The register the item may consider; on a page asked to find words, only what matches
+    them (a saved item's own links stay in view). A submitted form is checked against all."""
+    find = request.GET.get("find", "")[:200] if request.method == "GET" else ""
+    return agenda_register_choices(
+        user=request.user,
+        office_id=meeting.office_id,
+        find=find,
+        keep_recommendations=[r.pk for r in item.recommendations.all()] if item else (),
+        keep_actions=[a.pk for a in item.actions.all()] if item else (),
     )
-    actions = register_selectors.action_list(user=request.user).filter(
-        recommendation__source__owner_id=meeting.office_id
-    )
-    return {
-        "recommendations": recommendations.order_by("source__title", "position", "id"),
-        "actions": actions.order_by(
-            "recommendation__source__title", "recommendation__position", "id"
-        ),
-    }
+
+
+def _finder(request: HttpRequest) -> dict[str, str]:
+    """The picker's search box: a GET form above the item's form, so it works without
+    JavaScript."""
+    return {"find": request.GET.get("find", "")[:200], "find_url": request.path}
 
 
 def _item_update_form(
@@ -66,7 +71,7 @@ def _item_update_form(
             "recommendations": [r.pk for r in item.recommendations.all()],
             "actions": [a.pk for a in item.actions.all()],
         },
-        **_register_choices(request, item.meeting),
+        **_register_choices(request, item.meeting, item),
     )
 
 
@@ -110,6 +115,7 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "page_forms": [form],
             "back": meeting.get_absolute_url(),
             "button": "Add item",
+            **_finder(request),
         },
     )
 
@@ -134,7 +140,9 @@ def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         if updated:
             messages.success(request, f"Item {updated.position} updated")
             return redirect(updated.get_absolute_url())
-    return _form_page(request, "Change the agenda item", form, item, button="Save changes")
+    return _form_page(
+        request, "Change the agenda item", form, item, button="Save changes", **_finder(request)
+    )
 
 
 @login_required

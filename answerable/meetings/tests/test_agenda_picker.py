@@ -1,0 +1,50 @@
+"""The agenda item's picker: a long register narrowed by words, without JavaScript."""
+
+from django.urls import reverse
+
+from answerable.core.testing import sign_in
+from answerable.meetings import services
+from answerable.meetings.models import AgendaItem
+from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+
+
+def _ticks(page: str) -> int:
+    return page.count('type="checkbox"')
+
+
+def test_finding_words_narrows_the_register_and_a_tick_still_saves(
+    client, scrutiny_officer, meeting, source, force
+):
+    training = RecommendationFactory(source=source, reference="T1", text="Train every officer.")
+    for n in range(30):
+        RecommendationFactory(source=source, reference=f"X{n}", text="Share referrals faster.")
+    ActionFactory(recommendation=training, owner=force, description="Run the course")
+    url = reverse("meetings:agenda_item_add", args=[meeting.pk])
+    sign_in(client, scrutiny_officer)
+    everything = client.get(url).content.decode()
+    found = client.get(url, {"find": "training"}).content.decode()
+    assert _ticks(everything) == 33  # 31 recommendations, the action and the sensitive box
+    assert "T1" in found
+    assert "X7" not in found
+    assert _ticks(found) == 3  # the sensitive box, the recommendation and its action
+    assert 'value="training"' in found
+    response = client.post(
+        f"{url}?find=training",
+        {"title": "Training", "recommendations": [training.pk]},
+    )
+    assert response.status_code == 302
+    assert list(AgendaItem.objects.get(title="Training").recommendations.all()) == [training]
+
+
+def test_what_the_item_already_considers_stays_listed(client, scrutiny_officer, meeting, source):
+    kept = RecommendationFactory(source=source, reference="K1", text="Keep data on victims.")
+    RecommendationFactory(source=source, reference="T1", text="Train every officer.")
+    item = services.agenda_item_add(
+        actor=scrutiny_officer, meeting=meeting, title="Data", recommendations=[kept]
+    )
+    sign_in(client, scrutiny_officer)
+    page = client.get(
+        reverse("meetings:agenda_item_update", args=[item.pk]), {"find": "training"}
+    ).content.decode()
+    assert "K1" in page
+    assert "T1" in page
