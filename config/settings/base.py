@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "answerable.imports",
     "answerable.recommendations",
     "answerable.recurrence",
+    "answerable.extraction",
     "answerable.meetings",
     "answerable.publishing",
     "answerable.workforce",

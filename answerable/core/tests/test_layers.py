@@ -19,6 +19,7 @@ LAYERS = [
     "imports",
     "recommendations",
     "recurrence",
+    "extraction",
     "meetings",
     "workforce",
     "indicators",
