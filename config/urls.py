@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views_register.home, name="home"),
     path("account/", include("answerable.accounts.urls")),
     path("organisations/", include("answerable.organisations.urls")),
+    path("register/from-pdf/", include("answerable.extraction.urls")),
     path("register/", include("answerable.recommendations.urls")),
     path("api/v1/", include("answerable.recommendations.api_urls")),
     path("meetings/", include("answerable.meetings.urls")),
