@@ -3,6 +3,7 @@ from django.urls import path
 from answerable.recommendations import (
     views,
     views_export,
+    views_following,
     views_forecast,
     views_import,
     views_lifecycle,
@@ -16,6 +17,9 @@ urlpatterns = [
     path("forecast/", views_forecast.organisation_forecast, name="organisation_forecast"),
     path("narratives/", views_narratives.narrative_review_list, name="narrative_review_list"),
     path("narratives/<int:pk>/", views_narratives.narrative_review, name="narrative_review"),
+    path("following/", views_following.following_list, name="following_list"),
+    path("following/<int:pk>/stop/", views_following.follow_stop, name="follow_stop"),
+    path("following/<str:kind>/<int:pk>/", views_following.follow_change, name="follow_change"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/new/", views.source_create, name="source_create"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),

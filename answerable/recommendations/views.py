@@ -136,6 +136,7 @@ def source_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "active_nav": "sources",
             "can_manage": selectors.can_manage_register(user=request.user, source=source),
             "history": selectors.source_history(source=source),
+            "following": selectors.follow_get(user=request.user, source=source) is not None,
         },
     )
 
@@ -202,6 +203,8 @@ def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         ),
         "can_assess": selectors.can_assess(user=request.user, recommendation=recommendation),
         "active_nav": "recommendations",
+        "following": selectors.follow_get(user=request.user, recommendation=recommendation)
+        is not None,
     }
     return _render(request, "recommendation_detail.html", context)
 
@@ -439,6 +442,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             user=request.user, source=action.recommendation.source
         ),
         "active_nav": "actions",
+        "following": selectors.follow_get(user=request.user, action=action) is not None,
     }
     return _render(request, "action_detail.html", context)
 

@@ -11,6 +11,15 @@ from answerable.recommendations.selectors.dashboard import (
     Dashboard,
     dashboard_summary,
 )
+from answerable.recommendations.selectors.following import (
+    ChangedItem,
+    FollowedItem,
+    follow_first_at,
+    follow_get,
+    follow_list,
+    followed_changes,
+    follower_list,
+)
 from answerable.recommendations.selectors.lists import (
     ACTION_SORTS,
     RECOMMENDATION_SORTS,
@@ -75,6 +84,13 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "ChangedItem",
+    "FollowedItem",
+    "follow_first_at",
+    "follow_get",
+    "follow_list",
+    "followed_changes",
+    "follower_list",
     "public_changes",
     "public_recommendation_filter",
     "public_narratives",

@@ -11,6 +11,7 @@ from answerable.recommendations.services.archiving import (
     source_archive,
     source_restore,
 )
+from answerable.recommendations.services.following import follow_create, follow_delete
 from answerable.recommendations.services.lifecycle import (
     recommendation_supersede,
     recommendation_update,
@@ -40,6 +41,8 @@ from answerable.recommendations.services.register import (
 )
 
 __all__ = [
+    "follow_create",
+    "follow_delete",
     "ASSURABLE_STATUSES",
     "EvidenceInput",
     "action_archive",
