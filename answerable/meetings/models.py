@@ -288,6 +288,9 @@ class ReminderLog(models.Model):
     class ItemType(models.TextChoices):
         MEETING_ACTION = "meeting_action", "Meeting action"
         REGISTER_ACTION = "register_action", "Register action"
+        # The daily digest of what someone follows: item_id is the recipient, and sent_at
+        # the end of the period it covered, where the next digest starts (issue #17).
+        FOLLOW_DIGEST = "follow_digest", "Digest of followed changes"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

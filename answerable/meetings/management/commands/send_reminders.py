@@ -1,10 +1,12 @@
-"""Daily: email owners about actions due soon or overdue, and offices about the long overdue."""
+"""Daily: email owners about actions due soon or overdue, offices about the long overdue, and
+followers a digest of what changed on what they follow."""
 
 import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from answerable.meetings.services.follow_digest import follow_digests_send
 from answerable.meetings.services.reminders import reminders_send
 
 
@@ -27,3 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         run = reminders_send(today=options["date"], base_url=str(options["base_url"]))  # type: ignore[arg-type]
         self.stdout.write(f"Sent {run.emails} reminder emails covering {run.items} items.")
+        digests = follow_digests_send(today=options["date"], base_url=str(options["base_url"]))  # type: ignore[arg-type]
+        self.stdout.write(
+            f"Sent {digests.emails} digest emails covering {digests.changes} followed changes."
+        )
