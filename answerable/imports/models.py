@@ -64,3 +64,22 @@ class ImportJob(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ImportJobProgress(models.Model):
+    """How many of a running import's rows it has processed, for its status page (issue #17).
+
+    A row of its own, made when the job is queued: while importing, the job's row is locked
+    by the import's transaction (`import_job_run`), and the progress is written beside it from
+    another connection (`imports.progress`).
+    """
+
+    job = models.OneToOneField(
+        ImportJob, primary_key=True, on_delete=models.CASCADE, related_name="progress"
+    )
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Import {self.job_id}: {self.processed} of {self.total} rows"

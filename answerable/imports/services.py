@@ -23,7 +23,8 @@ from django_tasks.base import Task
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.imports.heartbeat import Heartbeat, this_worker, worker_is_gone
-from answerable.imports.models import ImportJob
+from answerable.imports.models import ImportJob, ImportJobProgress
+from answerable.imports.progress import ImportProgress
 from answerable.organisations.models import Organisation
 
 STORAGE_PREFIX = "imports/"
@@ -147,6 +148,8 @@ def import_job_queue(
     )
     job.full_clean()
     job.save()
+    # Made now, so the import only ever updates it: see `imports.progress`.
+    ImportJobProgress.objects.create(job=job)
     audit_record(
         actor=actor,
         action="import.queued",
@@ -235,11 +238,12 @@ def import_job_run(*, job_id: int, work: Callable[[ImportJob], dict[str, int]]) 
         logger.warning("Import job %s is not queued; not running it again", job_id)
         return ""
     try:
-        with Heartbeat(job.pk), transaction.atomic():
+        with Heartbeat(job.pk), ImportProgress(job.pk) as progress, transaction.atomic():
             # Held until the import commits or rolls back, so the clean-up of stale jobs can
             # tell a job whose worker is still importing from one whose worker has died.
             ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("pk").get()
             counts = work(job)
+            progress.finish()
             job.status = ImportJob.Status.SUCCEEDED
             job.counts = counts
             job.finished_at = timezone.now()

@@ -1,7 +1,10 @@
 """The import status page, which every kind of import shares; each app serves it at its URL.
 
-The page never refreshes itself (WCAG 2.2.1): while the job waits or runs, it offers a
-"Check again" button, which works without JavaScript.
+While the job waits or runs, the page shows how many rows it has processed and offers a
+"Check again" button, which works without JavaScript. It refreshes itself every few seconds
+(a meta refresh, no JavaScript) only when the person asks it to: a page that reloads by
+itself unasked fails WCAG 2.2.1 (technique F41, axe's `meta-refresh` rule), and moves a
+screen reader back to the top each time (issue #17).
 """
 
 import datetime
@@ -11,11 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from answerable.imports.models import ImportJob
+from answerable.imports.models import ImportJob, ImportJobProgress
 from answerable.imports.services import import_error_text, import_job_fail_if_worker_gone
 
 SUMMARY_ERRORS = 10
+REFRESH_SECONDS = 3
 TITLES: dict[str, str] = {
     ImportJob.Status.QUEUED: "Import queued",
     ImportJob.Status.RUNNING: "Import running",
@@ -58,6 +63,9 @@ def import_status_render(
         ("Started by", str(job.started_by)),
         ("Queued", _when(job.created_at)),
     ]
+    progress = ImportJobProgress.objects.filter(job=job).first()
+    if progress is not None and (progress.total or progress.processed):
+        rows.append((_("Rows processed"), _progress_text(progress)))
     if job.started_at:
         rows.append(("Started", _when(job.started_at)))
     if job.finished_at:
@@ -86,5 +94,18 @@ def import_status_render(
         "upload_url": upload_url,
         "upload_text": upload_text,
         "check_again_url": request.path,
+        "auto_refresh": request.GET.get("refresh") == "on",
+        "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "imports/import_status.html", context)
+
+
+def _progress_text(progress: ImportJobProgress) -> str:
+    if progress.total:
+        percent = min(100, progress.processed * 100 // progress.total)
+        return _("%(processed)s of %(total)s (%(percent)s%%)") % {
+            "processed": f"{progress.processed:,}",
+            "total": f"{progress.total:,}",
+            "percent": percent,
+        }
+    return f"{progress.processed:,}"

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 
 from answerable.core.forms import TEXT_MAX_LENGTH
 from answerable.core.tables import Cell, cell_date, cell_text
+from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation, organisation_name_key
 from answerable.organisations.selectors import organisation_alias_map
 from answerable.recommendations.importing.owners import (
@@ -467,7 +468,10 @@ def import_plan(
     }
     planner = _Planner(office, owners or OwnerDecisions())
     preview: list[dict[str, str]] = []
+    progress = import_progress()  # counted in memory; written by `imports.progress`
+    progress.start(total=len(table.rows))
     for number, cells in table.rows:
+        progress.advance(1)
         row = _Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
         if len(preview) < PREVIEW_ROWS:
             preview.append({"row": str(number)} | {name: row.text(name) for name in columns})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation
 from answerable.workforce import coverage, coverage_page, importing, selectors
 from answerable.workforce.models import (
@@ -87,7 +88,9 @@ def snapshot_import(
     known: set[str] = set()
     by_type: Counter[str] = Counter()
     rows = importing.roster_rows(roster, mapping[importing.ROSTER], errors, known)
+    progress = import_progress()  # counted in memory; written by `imports.progress`
     for batch in _batches(rows):
+        progress.advance(len(batch))
         by_type.update(row.workforce_type for row in batch)
         if not errors.count:
             StaffRecord.objects.bulk_create(
@@ -118,6 +121,7 @@ def snapshot_import(
         skipped=skipped,
     )
     for batch_c in _batches(rows_c):
+        progress.advance(len(batch_c))
         completion_count += len(batch_c)
         if not errors.count:
             Completion.objects.bulk_create(
