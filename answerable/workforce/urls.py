@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("links/<int:pk>/remove/", views.coverage_link_delete, name="coverage_link_delete"),
     path("upload/", views_import.import_upload, name="import_upload"),
+    path(
+        "upload/template/<str:role>/<str:file_kind>/",
+        views_import.import_template,
+        name="import_template",
+    ),
     path("upload/columns/", views_import.import_mapping, name="import_mapping"),
     path("upload/check/", views_import.import_preview, name="import_preview"),
     path("upload/confirm/", views_import.import_confirm, name="import_confirm"),

@@ -13,12 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
+from answerable.core.tables import csv_stream, xlsx_bytes
 from answerable.core.views_helpers import post_data
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
@@ -97,6 +99,33 @@ def _forget(request: HttpRequest) -> None:
 def _start_again(request: HttpRequest) -> HttpResponse:
     messages.info(request, "Upload the files again to continue")
     return redirect("workforce:import_upload")
+
+
+@login_required
+@require_GET
+def import_template(
+    request: AuthenticatedHttpRequest, role: str, file_kind: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The roster's or completions' columns, headed as the upload expects, with an example
+    row; built as the register's import template is (issue #17)."""
+    _forces(request)
+    if role not in KINDS or file_kind not in TABLE_KINDS:
+        raise Http404("No such template")
+    headers = [item.label for item in importing.FIELDS[role]]
+    rows = [[importing.TEMPLATE_EXAMPLES[role][item.name] for item in importing.FIELDS[role]]]
+    filename = f"workforce-{role}-template.{file_kind}"
+    response: HttpResponse | StreamingHttpResponse
+    if file_kind == CSV:
+        response = StreamingHttpResponse(
+            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(headers, rows, sheet_title=importing.FILE_LABELS[role].capitalize()),
+            content_type=CONTENT_TYPES[XLSX],
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

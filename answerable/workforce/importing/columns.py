@@ -1,5 +1,6 @@
 """The columns of a roster and a completions file: fields, guessed mapping, identifying data."""
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -38,6 +39,25 @@ COMPLETION_FIELDS = (
     ImportField("expires_on", "Expiry date", hint="If empty, the course's refresh period is used."),
 )
 FIELDS = {ROSTER: ROSTER_FIELDS, COMPLETIONS: COMPLETION_FIELDS}
+# The downloadable templates' example rows, one per file, for the same made-up person
+# (issue #17). A course code the force has not set up is left out, not refused.
+TEMPLATE_EXAMPLES: dict[str, dict[str, object]] = {
+    ROSTER: {
+        "staff_id": "P000123",
+        "workforce_type": "Officer",
+        "rank_or_grade": "Constable",
+        "command": "Response",
+        "location": "Northtown",
+        "started_on": datetime.date(2019, 9, 2),
+        "left_on": "",
+    },
+    COMPLETIONS: {
+        "staff_id": "P000123",
+        "course_code": "CSE-01",
+        "completed_on": datetime.date(2024, 3, 14),
+        "expires_on": "",
+    },
+}
 SYNONYMS = {
     ROSTER: {
         "id": "staff_id",
