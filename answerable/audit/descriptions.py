@@ -36,6 +36,7 @@ DESCRIPTIONS = {
     "indicator.created": _("Indicator defined"),
     "indicator.updated": _("Indicator changed"),
     "indicator_link.created": _("Indicator linked to a recommendation"),
+    "indicator_value.imported": _("Indicator values imported from a file"),
     "indicator_value.recorded": _("Indicator value recorded"),
     "indicator_value.revised": _("Indicator value revised"),
     "item_verdict.assessments_confirmed": _("Meeting verdict recorded as assessments"),

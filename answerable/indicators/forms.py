@@ -1,15 +1,20 @@
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.indicators import periods
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
+from answerable.recommendations.tables import Table, read_table
 
 # A text box, as the Design System advises for numbers: type="number" rounds, accepts "e"
 # and changes its value when scrolled over.
@@ -229,3 +234,36 @@ class IndicatorLinkForm(forms.Form):
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda r: f"{r.reference}: {r.source.title}"[:150]
         )
+
+
+@dataclass(frozen=True)
+class UploadedTable:
+    file: CheckedFile
+    table: Table
+
+
+class IndicatorImportForm(forms.Form):
+    """A CSV or XLSX file of figures, checked by its content and read at once, so a file
+    that cannot be read is reported here rather than on the next page."""
+
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_("A CSV or Excel (XLSX) file with a header row, up to 5MB."),
+        error_messages={"required": _("Select a file")},
+        allow_empty_file=True,  # check_upload reports an empty file by name
+    )
+
+    def clean_file(self) -> UploadedTable:
+        upload = self.cleaned_data["file"]
+        try:
+            checked = check_upload(upload, allowed=TABLE_KINDS, max_bytes=settings.IMPORT_MAX_BYTES)
+        except ValidationError as error:
+            if error.code == "wrong_type":
+                raise ValidationError(
+                    _("The selected file must be a CSV or XLSX file. %(name)s is not")
+                    % {"name": upload.name},
+                    code="wrong_type",
+                ) from None
+            raise
+        table = read_table(checked.content, kind=checked.kind, name=checked.name)
+        return UploadedTable(file=checked, table=table)

@@ -115,6 +115,8 @@ class IndicatorValue(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revised_by"
     )
     reason = models.TextField(blank=True)
+    # Anything the owner noted about the figure, such as a change in the source system.
+    note = models.TextField(blank=True, default="")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,11 +1,18 @@
 from django.urls import path
 
-from answerable.indicators import views, views_links
+from answerable.indicators import views, views_import, views_links
 
 app_name = "indicators"
 urlpatterns = [
     path("", views.indicator_list, name="indicator_list"),
     path("new/", views.indicator_create, name="indicator_create"),
+    path("import/", views_import.indicator_import_upload, name="indicator_import_upload"),
+    path("import/check/", views_import.indicator_import_check, name="indicator_import_check"),
+    path(
+        "import/template.<str:file_kind>",
+        views_import.indicator_import_template,
+        name="indicator_import_template",
+    ),
     path("<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("<int:pk>/edit/", views.indicator_update, name="indicator_update"),
     path("<int:pk>/values/new/", views.indicator_value_record, name="indicator_value_record"),

@@ -50,6 +50,7 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "title": _("Indicators"),
             "themes": [(label, rows) for label, rows in themes if rows],
             "can_define": selectors.defining_office_list(user=request.user).exists(),
+            "can_import": selectors.indicator_recordable_list(user=request.user).exists(),
             "period_label": periods.period_label,
         },
     )

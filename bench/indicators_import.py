@@ -1,0 +1,99 @@
+"""Time importing indicator figures from a file (issue #16 asks ≥ 20,000 values/s on PostgreSQL).
+
+Each pass defines `--indicators` monthly indicators for a new force, writes a CSV of
+`--months` figures for each (10,000 rows at most: the most a file may hold), then times
+reading the file (`read_table`), the check page's plan, and the import itself (check again
+under lock, `bulk_create`, one audit event). Printed, never asserted.
+
+    .venv/bin/python bench/indicators_import.py                  # a fresh SQLite file
+    .venv/bin/python bench/indicators_import.py --database-url postgres://postgres@127.0.0.1:5432/x
+"""
+
+import argparse
+import datetime
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import django_setup  # noqa: E402
+
+
+def _csv(indicators: list, months: int, today: "datetime.date") -> bytes:
+    from answerable.indicators import periods
+
+    latest = periods.period_containing(today, periods.MONTHLY)
+    lines = ["code,period,value,note"]
+    for indicator in indicators:
+        for n in range(months):
+            period = periods.add_periods(latest, -months + n, periods.MONTHLY)
+            lines.append(f"{indicator.pk},{period:%Y-%m},{(n * 37) % 200 + 0.5},")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--indicators", type=int, default=80)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+    url = options.database_url or f"sqlite:///{tempfile.mkdtemp()}/indicators-import.sqlite3"
+    django_setup(url)
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from answerable.indicators import services
+    from answerable.indicators.models import IndicatorValue
+    from answerable.indicators.tests.factories import IndicatorFactory
+    from answerable.organisations.models import Membership, Organisation
+    from answerable.organisations.tests.factories import OrganisationFactory, member
+    from answerable.recommendations.tables import read_table
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    timings: dict[str, list[float]] = {"read": [], "check": [], "import": []}
+    rows = 0
+    for _ in range(options.repeat):
+        run = uuid.uuid4().hex[:8]  # the database may hold earlier runs
+        office = OrganisationFactory(name=f"Bench office {run}", kind=Organisation.Kind.PCC_OFFICE)
+        force = OrganisationFactory(
+            name=f"Bench force {run}", kind=Organisation.Kind.POLICE_FORCE, office=office
+        )
+        lead = member(force, Membership.Role.LEAD_OFFICER, email=f"lead-{run}@example.org")  # type: ignore[arg-type]
+        indicators = [
+            IndicatorFactory(owner=force, office=office, created_by=lead)
+            for _ in range(options.indicators)
+        ]
+        content = _csv(indicators, options.months, today)
+        started = time.perf_counter()
+        table = read_table(content, kind="csv", name="bench.csv")
+        timings["read"].append(time.perf_counter() - started)
+        rows = len(table.rows)
+        started = time.perf_counter()
+        services.indicator_values_import_check(actor=lead, table=table)
+        timings["check"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        plan = services.indicator_values_import(
+            actor=lead, table=table, file_name="bench.csv", file_sha256="0" * 64
+        )
+        timings["import"].append(time.perf_counter() - started)
+        assert len(plan.values) == rows
+    print(f"{url.split('://')[0]}: {rows:,} rows a file, {options.repeat} files")
+    for name, seconds in timings.items():
+        median = statistics.median(seconds)
+        print(f"{name:>7}: median {median * 1000:,.0f} ms = {rows / median:,.0f} values/s")
+    end_to_end = statistics.median(
+        r + i for r, i in zip(timings["read"], timings["import"], strict=True)
+    )
+    print(f"read + import: {rows / end_to_end:,.0f} values/s")
+    print(f"values now stored: {IndicatorValue.objects.count():,}")
+
+
+if __name__ == "__main__":
+    main()
