@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("answerable.meetings.urls")),
     path("public/api/v1/", include("answerable.publishing.urls_api")),
     path("public/progress-reports/", include("answerable.reports.urls_public")),
+    path("public/indicators/", include("answerable.indicators.urls_public")),
     path("public/", include("answerable.publishing.urls")),
     path("about/", include("answerable.publishing.urls_info")),
     path("workforce/", include("answerable.workforce.urls")),

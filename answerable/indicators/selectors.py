@@ -10,6 +10,7 @@ Indicators are defined by the office's scrutiny officers and administrators.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -47,6 +48,20 @@ def can_record_values(*, user: User, indicator: Indicator) -> bool:
     access = access_for(user)
     return access.has_role(Role.LEAD_OFFICER, indicator.owner_id) or access.has_role(
         Role.SCRUTINY_OFFICER, indicator.office_id
+    )
+
+
+def indicator_recordable_list(*, user: User) -> QuerySet[Indicator]:
+    """The indicators whose figures the user records (as `can_record_values` says), archived
+    ones included so an import can say so, in primary key order."""
+    access = access_for(user)
+    return (
+        Indicator.objects.filter(
+            Q(owner_id__in=access.organisations_with_role(Role.LEAD_OFFICER))
+            | Q(office_id__in=access.organisations_with_role(Role.SCRUTINY_OFFICER))
+        )
+        .select_related("owner", "office")
+        .order_by("pk")
     )
 
 
@@ -124,6 +139,18 @@ def indicator_current_value(
     )
 
 
+def indicator_current_value_map(
+    *, indicator_ids: list[int]
+) -> dict[tuple[int, datetime.date], tuple[int, Decimal]]:
+    """(indicator, period) → (current value's id, figure) for the indicators: one query."""
+    rows = (
+        indicator_current_value_list()
+        .filter(indicator_id__in=indicator_ids)
+        .values_list("indicator_id", "period_start", "pk", "value")
+    )
+    return {(indicator, period): (pk, value) for indicator, period, pk, value in rows}
+
+
 @dataclass(frozen=True)
 class PeriodHistory:
     """A period's current value and the values it replaced, newest first."""
@@ -151,3 +178,31 @@ def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:
             PeriodHistory(period_start, current, [row for row in rows if row is not current])
         )
     return history
+
+
+# --- the public site -------------------------------------------------------------------------
+
+
+def public_indicator_list() -> QuerySet[Indicator]:
+    """The indicators on the public site: those marked publishable, not archived, whose owner
+    is not archived, by theme and name. Every public page and download reads through here;
+    their values still go through `disclosure` before anyone sees them."""
+    return (
+        Indicator.objects.filter(is_publishable=True, is_archived=False, owner__is_archived=False)
+        .select_related("owner", "office")
+        .order_by("theme", "name", "pk")
+    )
+
+
+def public_indicator_get(*, pk: int) -> Indicator:
+    """The indicator if it is on the public site; raise Http404 otherwise."""
+    return get_object_or_404(public_indicator_list(), pk=pk)
+
+
+def public_current_value_list() -> QuerySet[IndicatorValue]:
+    """The current values of every public indicator, by indicator and period."""
+    return (
+        indicator_current_value_list()
+        .filter(indicator__in=public_indicator_list().values("pk"))
+        .order_by("indicator_id", "period_start")
+    )

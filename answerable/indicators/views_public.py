@@ -1,0 +1,104 @@
+"""Publishable indicators on the public site, with disclosure control: no sign-in, and every
+figure through `disclosure` (issue #16)."""
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from answerable.core.files import TABLE_KINDS
+from answerable.core.views_helpers import table_download
+from answerable.indicators import disclosure, selectors, spc
+from answerable.indicators.figures import number_text
+from answerable.indicators.models import Indicator
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+JSON = "json"
+
+
+@require_GET
+def public_indicator_list(request: HttpRequest) -> HttpResponse:
+    indicators = list(selectors.public_indicator_list())
+    themes = [
+        (label, [i for i in indicators if i.theme == value])
+        for value, label in Indicator.Theme.choices
+    ]
+    return render(
+        request,
+        "indicators/public_indicator_list.html",
+        {
+            "title": _("Indicators"),
+            "active_nav": "public_indicators",
+            "themes": [(label, rows) for label, rows in themes if rows],
+            "kinds": [*TABLE_KINDS, JSON],
+            "licence": OGL,
+        },
+    )
+
+
+@require_GET
+def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.public_indicator_get(pk=pk)
+    history = selectors.indicator_value_history(indicator=indicator)
+    return render(
+        request,
+        "indicators/public_indicator_detail.html",
+        {
+            "title": indicator.name,
+            "active_nav": "public_indicators",
+            "indicator": indicator,
+            "figures": disclosure.public_figures(indicator=indicator, history=history),
+            "number_text": number_text,
+            "spc_run": spc.RUN_LENGTH,
+            "spc_trend": spc.TREND_LENGTH,
+            "spc_minimum": spc.MINIMUM_POINTS,
+            "kinds": [*TABLE_KINDS, JSON],
+            "licence": OGL,
+        },
+    )
+
+
+def _data(file_kind: str, name: str, indicators: list[Indicator]) -> HttpResponseBase:
+    values = list(
+        selectors.public_current_value_list()
+        .filter(indicator__in=[i.pk for i in indicators])
+        .values_list("indicator_id", "period_start", "value")
+    )
+    rows = disclosure.open_data_rows(indicators, values)
+    headers = [column for column, _description in disclosure.OPEN_DATA_COLUMNS]
+    if file_kind in TABLE_KINDS:
+        return table_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
+    if file_kind != JSON:
+        raise Http404("No such format")
+    return JsonResponse(
+        {
+            "licence": OGL,
+            "generated_at": timezone.now().isoformat(),
+            "columns": headers,
+            "rows": [
+                dict(
+                    zip(
+                        headers,
+                        [v.isoformat() if hasattr(v, "isoformat") else v for v in row],
+                        strict=True,
+                    )
+                )
+                for row in rows
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def public_indicator_data(request: HttpRequest, file_kind: str) -> HttpResponseBase:
+    """Every public indicator's current figures, small counts withheld."""
+    return _data(file_kind, "indicators", list(selectors.public_indicator_list()))
+
+
+@require_GET
+def public_indicator_one_data(request: HttpRequest, pk: int, file_kind: str) -> HttpResponseBase:
+    indicator = selectors.public_indicator_get(pk=pk)
+    return _data(file_kind, f"indicator-{indicator.pk}", [indicator])
