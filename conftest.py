@@ -11,6 +11,9 @@ from answerable.recommendations.tests.factories import (
     SourceFactory,
 )
 
+# `oidc_provider`: a real OpenID Connect provider on loopback, for the single sign-on tests.
+pytest_plugins = ["tests.oidc_provider.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
