@@ -5,6 +5,7 @@ from answerable.publishing import views_register
 
 urlpatterns = [
     path("", views_register.home, name="home"),
+    path("account/sign-in/organisation/", include("answerable.organisations.urls_sign_in")),
     path("account/", include("answerable.accounts.urls")),
     path("organisations/", include("answerable.organisations.urls")),
     path("register/from-pdf/", include("answerable.extraction.urls")),

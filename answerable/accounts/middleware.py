@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -6,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from answerable.accounts.services import user_session_seen
@@ -92,3 +94,35 @@ class IdleSessionMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Your session has ended.")}, status=403)
         return redirect_to_login(request.get_full_path())
+
+
+# Set in the session, to the user's id, by a sign-in through an organisation's provider whose
+# ID token showed a second factor (organisations.views_sign_in; ADR 0016).
+PROVIDER_TWO_FACTOR_KEY = "answerable_two_factor_by_provider"
+
+
+class ProviderTwoFactorMiddleware:
+    """Count a second factor the organisation's sign-in service vouched for as two-factor.
+
+    Goes after django-otp's OTPMiddleware: `is_verified()` then answers True for the session,
+    so every check of two-factor (the middleware that requires it, the pages that ask it
+    again) takes the provider's word without knowing where it came from.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        verified_for = request.session.get(PROVIDER_TWO_FACTOR_KEY)
+        if verified_for is not None:
+            user = request.user
+            request.user = SimpleLazyObject(  # type: ignore[assignment]  # as OTPMiddleware does
+                lambda: self._verified(user, verified_for)
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _verified(user: Any, verified_for: int) -> Any:
+        if user.is_authenticated and user.pk == verified_for:
+            user.is_verified = lambda: True
+        return user

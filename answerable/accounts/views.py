@@ -52,7 +52,11 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST if request.method == "POST" else None)
+    form = SignInForm(
+        request.POST if request.method == "POST" else None,
+        # From "Sign in with your organisation", when the organisation has no provider.
+        initial={"email": request.GET.get("email", "")},
+    )
     if form.is_valid():
         email = form.cleaned_data["email"].lower()
         wait = sign_in_wait(email=email)

@@ -110,3 +110,16 @@ class ApprovalRuleForm(VersionedForm):
         ),
         required=False,
     )
+
+
+class OrganisationSignInForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Work email address"),
+        help_text=_("The address your organisation gave you, like name@shire.police.uk."),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your work email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": False}),
+    )

@@ -1,5 +1,6 @@
 import re
 import string
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,6 +131,89 @@ class OrganisationAlias(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.organisation}"
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_SECRET_VARIABLE = re.compile(r"^OIDC_SECRET_[A-Z0-9_]{1,60}$")
+
+
+class SignInProvider(BaseModel):
+    """An organisation's own OpenID Connect sign-in service (single sign-on, issue #18).
+
+    Someone whose email address is in one of `email_domains` may sign in through it; they are
+    matched to their existing account by the address the provider has verified. The client
+    secret is never stored: `client_secret_variable` names the environment variable that
+    holds it (settings.OIDC_CLIENT_SECRETS). See docs/adr/0016-single-sign-on.md.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="sign_in_provider"
+    )
+    issuer = models.URLField(
+        max_length=500,
+        help_text=_(
+            "The provider's issuer identifier, such as https://login.example.org. Its settings "
+            "are read from the issuer followed by /.well-known/openid-configuration."
+        ),
+    )
+    client_id = models.CharField(max_length=255)
+    client_secret_variable = models.CharField(
+        max_length=80,
+        help_text=_(
+            "The name of the environment variable holding the client secret, such as "
+            "OIDC_SECRET_SHIRE_POLICE. The secret itself is never stored in the database."
+        ),
+    )
+    email_domains = models.CharField(
+        max_length=1000,
+        help_text=_(
+            "The email domains this provider signs people in for, separated by spaces, such "
+            "as shire.police.uk. A domain belongs to at most one provider."
+        ),
+    )
+    # Whether an `amr` claim showing a second factor (RFC 8176) counts as Answerable's
+    # two-factor for roles that need it. Off: such roles still enter an authenticator code.
+    accepts_provider_two_factor = models.BooleanField(default=True)
+    is_enabled = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"Sign-in service of {self.organisation}"
+
+    @property
+    def domains(self) -> list[str]:
+        return sorted({d.strip().lower() for d in re.split(r"[\s,;]+", self.email_domains) if d})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        domains = self.domains
+        bad = [domain for domain in domains if not _DOMAIN.match(domain)]
+        if not domains:
+            errors["email_domains"] = str(
+                _("Enter at least one email domain, like shire.police.uk")
+            )
+        elif bad:
+            errors["email_domains"] = _("%(domains)s is not an email domain") % {
+                "domains": ", ".join(bad)
+            }
+        else:
+            self.email_domains = " ".join(domains)
+        if not _SECRET_VARIABLE.match(self.client_secret_variable):
+            errors["client_secret_variable"] = str(
+                _(
+                    "Enter a variable name that starts with OIDC_SECRET_ and has only capital "
+                    "letters, digits and underscores"
+                )
+            )
+        # Tokens and the client secret travel over this: plain http only on this machine.
+        issuer = urlsplit(self.issuer)
+        on_this_machine = issuer.hostname in {"127.0.0.1", "localhost"}
+        if not (issuer.scheme == "https" or (issuer.scheme == "http" and on_this_machine)):
+            errors["issuer"] = str(_("Enter the issuer's https address"))
+        if errors:
+            raise ValidationError(errors)
 
 
 # Roles that must use two-factor authentication (PRODUCT.md: administrators and scrutiny officers).

@@ -11,6 +11,7 @@ from answerable.organisations.models import (
     Membership,
     Organisation,
     OrganisationAlias,
+    SignInProvider,
 )
 
 
@@ -193,3 +194,24 @@ def organisation_alias_map(*, office: Organisation) -> dict[str, list[Organisati
     for alias in OrganisationAlias.objects.filter(office=office).select_related("organisation"):
         found.setdefault(alias.key, []).append(alias.organisation)
     return found
+
+
+def sign_in_provider_for_email(*, email: str) -> SignInProvider | None:
+    """The enabled sign-in service of the organisation whose domain the address is at."""
+    domain = email.strip().lower().rpartition("@")[2]
+    if not domain:
+        return None
+    candidates = SignInProvider.objects.filter(
+        is_enabled=True, organisation__is_archived=False, email_domains__icontains=domain
+    ).select_related("organisation")
+    return next((provider for provider in candidates if domain in provider.domains), None)
+
+
+def sign_in_provider_domains_taken(*, provider: SignInProvider) -> dict[str, Organisation]:
+    """The provider's domains that another organisation's provider already signs in for."""
+    taken = {}
+    others = SignInProvider.objects.exclude(pk=provider.pk).select_related("organisation")
+    for other in others:
+        for domain in set(provider.domains) & set(other.domains):
+            taken[domain] = other.organisation
+    return taken

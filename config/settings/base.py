@@ -1,5 +1,6 @@
 """Every setting lives here; environment variables have development-safe defaults."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "answerable.accounts.middleware.IdleSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "answerable.accounts.middleware.ProviderTwoFactorMiddleware",  # after OTPMiddleware
     "answerable.organisations.middleware.TwoFactorRequiredMiddleware",
     "answerable.accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +171,13 @@ AXES_LOCKOUT_CALLABLE = "answerable.accounts.views.locked_out"
 AXES_USERNAME_FORM_FIELD = "email"
 
 OTP_TOTP_ISSUER = "Answerable"
+
+# Single sign-on (ADR 0016). Each organisation's sign-in service, set up in the admin site,
+# names the variable holding its client secret, OIDC_SECRET_<SOMETHING>; every such variable
+# is read here and the secrets are never stored in the database.
+OIDC_CLIENT_SECRETS = {
+    name: value for name, value in os.environ.items() if name.startswith("OIDC_SECRET_")
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
