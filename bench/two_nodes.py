@@ -192,7 +192,7 @@ def run(args: argparse.Namespace, work: Path, processes: Processes, token: str) 
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
     nodes = {}
     for name, port in ports.items():
-        command = [gunicorn, "-c", "python:answerable.operations.gunicorn_conf", "config.wsgi"]
+        command = [gunicorn, "-c", "config/gunicorn.conf.py", "config.wsgi"]
         command += ["--bind", f"{HOST}:{port}", "--workers", str(args.web_workers)]
         nodes[name] = processes.start(f"node-{name}", command)
     django.setup()
