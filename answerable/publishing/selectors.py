@@ -5,6 +5,7 @@ questions, papers, verdict and actions), every paper that is OFFICIAL-SENSITIVE 
 publication, and renumbers what is left so gaps do not show where something was withheld.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +22,8 @@ from answerable.meetings.models import (
     Paper,
 )
 from answerable.publishing.models import Publication
+from answerable.recommendations import selectors as register
+from answerable.recommendations.models import Recommendation
 
 
 def _when(value: Any) -> str:
@@ -197,3 +200,82 @@ def published_paper_ids(*, publication: Publication) -> set[int]:
 def published_by_meeting(*, meeting_ids: list[int]) -> dict[int, Publication]:
     """Published summaries keyed by meeting, for linking to them from the calendar."""
     return {p.meeting_id: p for p in published_list().filter(meeting_id__in=meeting_ids)}
+
+
+# --- published summaries and the public register ---------------------------------------------
+#
+# Both directions read the agenda items from the published snapshot, so a link appears only for
+# an item the public can already read in the summary, and the recommendations through the public
+# register, so only those of published reports are linked. An item marked sensitive since its
+# summary was published is left out too.
+
+
+@dataclass(frozen=True)
+class Consideration:
+    """A published summary's agenda item that considered a recommendation, as published."""
+
+    publication: Publication
+    number: int
+    title: str
+    verdict: str  # the verdict's label as published; empty where none was given
+
+
+def published_considerations(*, recommendation: Recommendation) -> list[Consideration]:
+    """The published summaries whose public items considered a public recommendation, newest
+    first. The caller has read the recommendation through the public register."""
+    items = list(
+        AgendaItem.objects.filter(recommendations=recommendation, is_sensitive=False).values_list(
+            "pk", "meeting_id"
+        )
+    )
+    item_ids = {pk for pk, _meeting in items}
+    found: list[Consideration] = []
+    for publication in published_list().filter(meeting_id__in={m for _pk, m in items}):
+        for item in publication.content.get("items", []):
+            if item["id"] in item_ids:
+                verdict = (item.get("verdict") or {}).get("label", "")
+                found.append(Consideration(publication, item["number"], item["title"], verdict))
+    return found
+
+
+@dataclass(frozen=True)
+class ConsideredItem:
+    """A published summary's agenda item and the public recommendations it considered."""
+
+    number: int
+    title: str
+    verdict: str
+    recommendations: list[Recommendation]
+
+
+def published_summary_recommendations(*, publication: Publication) -> list[ConsideredItem]:
+    """The public recommendations each public item of a published summary considered, in the
+    summary's order; items that considered none are left out."""
+    if not publication.is_published:
+        return []
+    items = {item["id"]: item for item in publication.content.get("items", [])}
+    links = list(
+        AgendaItem.recommendations.through.objects.filter(
+            agendaitem_id__in=list(items),
+            agendaitem__meeting_id=publication.meeting_id,
+            agendaitem__is_sensitive=False,
+        ).values_list("agendaitem_id", "recommendation_id")
+    )
+    public = register.public_recommendations_among(pks=[r for _item, r in links])
+    items_of: dict[int, list[int]] = {}
+    for item_id, recommendation_id in links:
+        items_of.setdefault(recommendation_id, []).append(item_id)
+    by_item: dict[int, list[Recommendation]] = {}
+    for recommendation in public:
+        for item_id in items_of[recommendation.pk]:
+            by_item.setdefault(item_id, []).append(recommendation)
+    return [
+        ConsideredItem(
+            item["number"],
+            item["title"],
+            (item.get("verdict") or {}).get("label", ""),
+            by_item[item_id],
+        )
+        for item_id, item in items.items()
+        if item_id in by_item
+    ]

@@ -8,6 +8,7 @@ app_name = "publishing"
 urlpatterns = [
     path("", views.summary_list, name="summary_list"),
     path("reports/<int:pk>/", views_register.source_detail, name="public_source"),
+    path("reports/<int:pk>/history/", views_register.source_history, name="public_source_history"),
     path(
         "reports/<int:pk>/recommendations.<str:file_kind>",
         views_open_data.source_data,

@@ -9,6 +9,9 @@ from django.views.decorators.http import require_GET
 
 from answerable.core.keyset import keyset_page, keyset_pagination_params, ordered
 from answerable.publishing import feeds
+from answerable.publishing import selectors as publishing
+from answerable.publishing.charts import assurance_chart
+from answerable.publishing.forms import PublicSourceFilterForm
 from answerable.recommendations import selectors as register
 from answerable.recommendations.models import AssuranceStatus, DeliveryStatus
 
@@ -22,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("recommendations:dashboard")
     sources = list(register.public_source_list())
+    summaries = register.public_summaries(sources=sources)
     return render(
         request,
         "publishing/register/home.html",
@@ -29,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "title": _("Recommendations and what each partner has done"),
             "active_nav": "public_register",
             "sources": sources,
-            "summaries": register.public_summaries(sources=sources),
+            "summaries": summaries,
+            "chart": assurance_chart(sources=sources, summaries=summaries),
             "delivery": DELIVERY,
             "assurance": ASSURANCE,
         },
@@ -38,8 +43,25 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published report: each partner's progress, and its recommendations, filtered.
+
+    A filter value the form does not offer answers 400 with the error named, rather than a
+    list that silently ignores it.
+    """
     source = register.public_source_get(pk=pk)
-    recommendations = list(register.public_recommendation_list(source=source))
+    form = PublicSourceFilterForm(
+        request.GET or None, organisations=register.public_source_owners(source=source)
+    )
+    valid = not form.is_bound or form.is_valid()
+    recommendations = (
+        list(
+            register.public_source_recommendations(
+                source=source, **(form.filters if form.is_bound else {})
+            )
+        )
+        if valid
+        else []
+    )
     return render(
         request,
         "publishing/register/source.html",
@@ -49,10 +71,29 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "source": source,
             "summary": register.public_summaries(sources=[source])[source.pk],
             "owners": register.public_owner_summary(source=source),
+            "form": form,
+            "page_forms": [form],
+            "is_filtered": valid and form.is_bound and form.is_filtered,
             "recommendations": recommendations,
-            "actions": register.public_actions(recommendation_ids=[r.pk for r in recommendations]),
             "delivery": DELIVERY,
             "assurance": ASSURANCE,
+        },
+        status=200 if valid else 400,
+    )
+
+
+@require_GET
+def source_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed on a published report, newest first: the public changes its feed carries."""
+    source = register.public_source_get(pk=pk)
+    return render(
+        request,
+        "publishing/register/source_history.html",
+        {
+            "title": _("What changed: %(title)s") % {"title": source.title},
+            "active_nav": "public_register",
+            "source": source,
+            "changes": register.public_changes(source=source),
         },
     )
 
@@ -72,6 +113,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "narratives": register.public_narratives(action_ids=[a.pk for a in actions]),
             "assessment": register.public_assurance(recommendation=recommendation),
             "successor": register.public_successor(recommendation=recommendation),
+            "considerations": publishing.published_considerations(recommendation=recommendation),
             "delivery_labels": dict(DELIVERY),
             "assurance_labels": dict(ASSURANCE),
         },

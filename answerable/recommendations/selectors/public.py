@@ -83,12 +83,16 @@ def public_recommendation_filter(
     source_id: int | None = None,
     organisation_id: int | None = None,
     delivery_status: str | None = None,
+    assurance_status: str | None = None,
 ) -> QuerySet[Recommendation]:
     """Public recommendations with a source, or with an action of an organisation or in a
-    delivery status; each filter narrows the last. Their public actions come prefetched."""
+    delivery status, or in an assurance status; each filter narrows the last. Their public
+    actions come prefetched."""
     recommendations = _published_recommendations()
     if source_id is not None:
         recommendations = recommendations.filter(source_id=source_id)
+    if assurance_status is not None:
+        recommendations = recommendations.filter(assurance_status=assurance_status)
     actions = Action.objects.filter(is_archived=False)
     if organisation_id is not None:
         actions = actions.filter(owner_id=organisation_id)
@@ -108,12 +112,52 @@ def public_recommendation_filter(
     )
 
 
+def public_source_recommendations(
+    *,
+    source: Source,
+    organisation_id: int | None = None,
+    delivery_status: str | None = None,
+    assurance_status: str | None = None,
+) -> QuerySet[Recommendation]:
+    """A public source's recommendations matching the filters, in the report's order, each
+    with all its public actions prefetched (as `public_actions`)."""
+    return public_recommendation_filter(
+        source_id=public_source_get(pk=source.pk).pk,
+        organisation_id=organisation_id,
+        delivery_status=delivery_status,
+        assurance_status=assurance_status,
+    ).order_by("position", "id")
+
+
+def public_source_owners(*, source: Source) -> list[tuple[int, str]]:
+    """The organisations with a live action on a public source, as (id, name) by name."""
+    return list(
+        Action.objects.filter(
+            recommendation__in=_published_recommendations().filter(source_id=source.pk),
+            is_archived=False,
+        )
+        .order_by("owner__name", "owner_id")
+        .values_list("owner_id", "owner__name")
+        .distinct()
+    )
+
+
 def public_recommendation_get(*, pk: int) -> Recommendation:
     """The recommendation if its source is on the public site; raise Http404 otherwise."""
     try:
         return _published_recommendations().select_related("source", "source__owner").get(pk=pk)
     except Recommendation.DoesNotExist:
         raise Http404("No such recommendation") from None
+
+
+def public_recommendations_among(*, pks: list[int]) -> QuerySet[Recommendation]:
+    """Those of the given recommendations the public may see, by report and position."""
+    return (
+        _published_recommendations()
+        .filter(pk__in=pks)
+        .select_related("source")
+        .order_by("source__title", "source_id", "position", "id")
+    )
 
 
 def public_successor(*, recommendation: Recommendation) -> Recommendation | None:
