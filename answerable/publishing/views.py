@@ -68,6 +68,7 @@ def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "publication": publication,
             # Rendered by our own autoescaping template at publish time, from the snapshot.
             "body": mark_safe(publication.html),  # noqa: S308
+            "considered": selectors.published_summary_recommendations(publication=publication),
             "active_nav": "public",
         },
     )
