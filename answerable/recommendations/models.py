@@ -4,6 +4,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,16 +12,42 @@ from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 
 
-class Theme(BaseModel):
-    """Reference data: a subject recommendations are grouped by (e.g. Intelligence, Training)."""
+class Theme(BaseModel, VersionedModel):
+    """A subject an office groups its recommendations by (e.g. Training, Information sharing).
 
-    name = models.CharField(max_length=100, unique=True)
+    Each office keeps its own list (issue #17): it renames and merges its themes, and a
+    theme merged into another is archived with `merged_into` set, so a name that still
+    arrives in an import or an edit lands on the theme it was merged into.
+    """
+
+    # Nullable while nodes running the previous release may still add themes without one
+    # (expand, then contract: docs/STYLE.md §9); 0014 gave every existing theme its office.
+    office = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="themes"
+    )
+    name = models.CharField(max_length=100)
+    is_archived = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_themes"
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "office",
+                Lower("name"),
+                condition=models.Q(is_archived=False),
+                name="theme_unique_live_name",
+                violation_error_message="The office already has a theme with this name",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:theme_detail", args=[self.pk])
 
 
 class Source(BaseModel, VersionedModel):
@@ -614,3 +641,34 @@ class Follow(models.Model):
         if self.source_id:
             return "source"
         return "recommendation" if self.recommendation_id else "action"
+
+
+class SavedView(BaseModel):
+    """A filtered list someone saved under a name: for themselves, or shared with everyone in
+    their organisation (issue #17). Only the list's own filter parameters are kept."""
+
+    class ListKind(models.TextChoices):
+        RECOMMENDATIONS = "recommendations", "Recommendations"
+        ACTIONS = "actions", "Actions"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_kind = models.CharField(max_length=20, choices=ListKind.choices)
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=1000, blank=True)
+    is_shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["organisation", "list_kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        page = "recommendation" if self.list_kind == self.ListKind.RECOMMENDATIONS else "action"
+        return reverse(f"recommendations:{page}_list") + (f"?{self.query}" if self.query else "")

@@ -49,10 +49,13 @@ def _checked_links(
     return visible_recs, visible_actions
 
 
-def _theme(name: str) -> Theme | None:
+def _theme(actor: User, meeting: AccountabilityMeeting, name: str) -> Theme | None:
+    """The meeting's office's theme of that name, added to its list if new (issue #17)."""
     if not name.strip():
         return None
-    [theme] = register_services.theme_get_or_create(names=[name])
+    [theme] = register_services.theme_get_or_create(
+        actor=actor, office=meeting.office, names=[name]
+    )
     return theme
 
 
@@ -90,7 +93,7 @@ def agenda_item_add(
         meeting=meeting,
         position=last + 1,
         title=title.strip(),
-        theme=_theme(theme),
+        theme=_theme(actor, meeting, theme),
         description=description.strip(),
         is_sensitive=is_sensitive,
     )
@@ -143,7 +146,7 @@ def agenda_item_update(
     )
     before = _item_changes(item)
     item.title = title.strip()
-    item.theme = _theme(theme)
+    item.theme = _theme(actor, item.meeting, theme)
     item.description = description.strip()
     item.is_sensitive = is_sensitive
     item.version += 1

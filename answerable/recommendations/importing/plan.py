@@ -20,6 +20,7 @@ from answerable.recommendations.importing.owners import (
     suggest,
 )
 from answerable.recommendations.models import Recommendation, Source
+from answerable.recommendations.selectors.themes import theme_key, theme_lookup
 from answerable.recommendations.tables import Table
 
 PREVIEW_ROWS = 20
@@ -94,6 +95,9 @@ class ImportPlan:
     new_organisations: list[PlannedOrganisation] = field(default_factory=list)
     # (name as the file writes it, organisation) for each name to remember as an alias.
     aliases: list[tuple[str, Organisation]] = field(default_factory=list)
+    # Theme names the office has no theme for yet, as the file first writes each: the import
+    # adds them to the office's themes (issue #17).
+    new_themes: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -487,8 +491,9 @@ def import_plan(
         )
         for owner in unknown
     ]
+    sources = list(planner.sources.values())
     return ImportPlan(
-        sources=list(planner.sources.values()),
+        sources=sources,
         errors=sorted(errors, key=lambda e: e.row),
         warnings=planner.warnings,
         preview=preview,
@@ -496,4 +501,18 @@ def import_plan(
         unknown_owners=unknown,
         new_organisations=list(organisations.new_used.values()),
         aliases=list(organisations.learnt.values()),
+        new_themes=_new_themes(sources, office),
     )
+
+
+def _new_themes(sources: list[PlannedSource], office: Organisation) -> list[str]:
+    """The theme names in the plan that match none of the office's themes, each once."""
+    named: dict[str, str] = {}
+    for planned_source in sources:
+        for planned in planned_source.recommendations:
+            for name in planned.values["themes"]:  # type: ignore[attr-defined]
+                named.setdefault(theme_key(str(name)), " ".join(str(name).split()))
+    if not named:  # no query for a file without themes
+        return []
+    known = theme_lookup(office=office)
+    return [name for key, name in named.items() if key not in known]

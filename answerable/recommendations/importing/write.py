@@ -15,7 +15,7 @@ from answerable.audit.services import audit_record
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, scrutiny_office_for
 from answerable.organisations.services import organisation_alias_add, organisation_partner_create
-from answerable.recommendations import services
+from answerable.recommendations import selectors, services
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
 from answerable.recommendations.importing.owners import OwnerDecisions
@@ -152,6 +152,7 @@ def recommendations_import(
             "rows_sha256": [None, written.digest()],
             "organisations_created": [None, [o.pk for o in created]],
             "aliases_added": [None, len(plan.aliases)],
+            "themes_created": [None, plan.new_themes],
         },
     )
     return result
@@ -211,7 +212,7 @@ def _write_owners(*, actor: User, office: Organisation, plan: ImportPlan) -> lis
 
 
 def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Written:
-    themes = _themes(plan)
+    themes = _themes(actor=actor, office=office, plan=plan)
     recommendations: list[Recommendation] = []
     planned_actions: list[tuple[Recommendation, PlannedAction]] = []
     recommendation_themes: list[tuple[Recommendation, list[str]]] = []
@@ -248,7 +249,7 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan) -> _Writ
             Recommendation.themes.through(recommendation_id=r.pk, theme_id=theme_id)
             for r, names in recommendation_themes
             # "Training, training" is one theme, as theme_get_or_create matches names.
-            for theme_id in {themes[name.casefold()] for name in names}
+            for theme_id in {themes[selectors.theme_key(name)] for name in names}
         ],
         batch_size=BATCH,
     )
@@ -273,16 +274,18 @@ def _names(value: object) -> list[str]:
     return [str(name).strip() for name in names if str(name).strip()]
 
 
-def _themes(plan: ImportPlan) -> dict[str, int]:
-    """The id of every theme the file names, by its folded name, adding the new ones."""
-    names = {
-        name.casefold(): name
+def _themes(*, actor: User, office: Organisation, plan: ImportPlan) -> dict[str, int]:
+    """The id of every theme the file names, by `theme_key`, adding the office's new ones."""
+    names = [
+        name
         for planned_source in plan.sources
         for planned in planned_source.recommendations
         for name in _names(planned.values["themes"])
-    }
-    themes = services.theme_get_or_create(names=names.values())
-    return {theme.name.casefold(): theme.pk for theme in themes}
+    ]
+    if not names:
+        return {}
+    services.theme_get_or_create(actor=actor, office=office, names=names)
+    return {key: theme.pk for key, theme in selectors.theme_lookup(office=office).items()}
 
 
 def import_office_for(user: User) -> Organisation | None:

@@ -3,7 +3,8 @@
 `scope` holds the visibility rule and the permissions; the other modules read through it:
 `register` (sources, recommendations, actions, evidence), `public` (what the public site
 may show), `lists` (the long lists' totals,
-filters and orders), `dashboard` and `timeline`. Other apps import from here.
+filters and orders), `themes` (each office's themes across its sources), `dashboard` and
+`timeline`. Other apps import from here.
 """
 
 from answerable.recommendations.selectors.dashboard import (
@@ -72,12 +73,23 @@ from answerable.recommendations.selectors.register import (
     source_options,
     source_recommendation_list,
 )
+from answerable.recommendations.selectors.saved_views import saved_view_get_own, saved_view_list
 from answerable.recommendations.selectors.scope import (
     can_assess,
     can_change_target_date,
     can_manage_register,
+    can_manage_themes,
     can_update_action,
     lead_officer_list,
+)
+from answerable.recommendations.selectors.themes import (
+    delivery_summaries,
+    theme_choice_list,
+    theme_get_for_user,
+    theme_key,
+    theme_list,
+    theme_lookup,
+    theme_recommendation_list,
 )
 from answerable.recommendations.selectors.timeline import (
     TimelineEntry,
@@ -94,6 +106,8 @@ __all__ = [
     "follow_list",
     "followed_changes",
     "follower_list",
+    "saved_view_get_own",
+    "saved_view_list",
     "public_changes",
     "public_recommendation_filter",
     "public_narratives",
@@ -118,6 +132,14 @@ __all__ = [
     "can_assess",
     "can_change_target_date",
     "can_manage_register",
+    "can_manage_themes",
+    "delivery_summaries",
+    "theme_choice_list",
+    "theme_get_for_user",
+    "theme_key",
+    "theme_list",
+    "theme_lookup",
+    "theme_recommendation_list",
     "can_update_action",
     "dashboard_summary",
     "evidence_get_for_user",

@@ -38,6 +38,11 @@ def can_manage_register(*, user: User, source: Source | None = None) -> bool:
     return access.has_role(Role.SCRUTINY_OFFICER, source.owner_id)
 
 
+def can_manage_themes(*, user: User, office_id: int | None) -> bool:
+    """An office's scrutiny officers keep its list of themes: add, rename and merge."""
+    return office_id is not None and access_for(user).has_role(Role.SCRUTINY_OFFICER, office_id)
+
+
 def can_assess(*, user: User, recommendation: Recommendation) -> bool:
     """Only a scrutiny officer of the office that owns the source decides assurance."""
     return access_for(user).has_role(Role.SCRUTINY_OFFICER, recommendation.source.owner_id)

@@ -1,7 +1,8 @@
 """The register's services: every change to it, permission-checked, validated and audited
 in one transaction. `register` holds the register's own changes; `lifecycle` editing and
 superseding what is loaded, `archiving` archiving and restoring it; `publication` what goes
-on the public site; `narratives` the public text of updates and the office's review of it."""
+on the public site; `narratives` the public text of updates and the office's review of it;
+`themes` each office's list of themes; `saved_views` the lists people save."""
 
 from answerable.recommendations.services.archiving import (
     action_archive,
@@ -36,13 +37,28 @@ from answerable.recommendations.services.register import (
     recommendation_response_record,
     source_create,
     source_response_record,
-    theme_get_or_create,
     update_post,
+)
+from answerable.recommendations.services.saved_views import (
+    SAVED_VIEW_PARAMETERS,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_query,
+)
+from answerable.recommendations.services.themes import (
+    theme_create,
+    theme_get_or_create,
+    theme_merge,
+    theme_rename,
 )
 
 __all__ = [
     "follow_create",
     "follow_delete",
+    "SAVED_VIEW_PARAMETERS",
+    "saved_view_create",
+    "saved_view_delete",
+    "saved_view_query",
     "ASSURABLE_STATUSES",
     "EvidenceInput",
     "action_archive",
@@ -69,6 +85,9 @@ __all__ = [
     "source_publish",
     "source_response_record",
     "source_withdraw",
+    "theme_create",
     "theme_get_or_create",
+    "theme_merge",
+    "theme_rename",
     "update_post",
 ]

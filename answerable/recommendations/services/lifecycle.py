@@ -17,7 +17,7 @@ from answerable.core.models import locked_for_edit
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.models import Action, Recommendation, RecommendationLink, Source
 from answerable.recommendations.selectors import can_manage_register
-from answerable.recommendations.services.register import theme_get_or_create
+from answerable.recommendations.services.themes import theme_get_or_create
 from answerable.recommendations.tallies import (
     action_counted,
     tally_move,
@@ -138,7 +138,9 @@ def recommendation_update(
     )
     if recommendation.is_archived:
         raise ValidationError(_("An archived recommendation cannot be edited: restore it first"))
-    theme_objects = theme_get_or_create(names=themes)
+    theme_objects = theme_get_or_create(
+        actor=actor, office=recommendation.source.owner, names=themes
+    )
     before = {
         "reference": recommendation.reference,
         "text": recommendation.text,

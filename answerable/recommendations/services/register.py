@@ -1,7 +1,7 @@
 """Every change to the register: each service checks its rule, saves and audits atomically."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -26,7 +26,6 @@ from answerable.recommendations.models import (
     RecommendationLink,
     Source,
     TargetDateChange,
-    Theme,
     Update,
 )
 from answerable.recommendations.selectors import (
@@ -36,6 +35,7 @@ from answerable.recommendations.selectors import (
     can_update_action,
 )
 from answerable.recommendations.services.narratives import public_narrative_propose
+from answerable.recommendations.services.themes import theme_get_or_create
 from answerable.recommendations.tallies import (
     action_counted,
     recommendation_counted,
@@ -158,15 +158,6 @@ def source_response_record(
 # --- recommendations ---------------------------------------------------------------------
 
 
-def theme_get_or_create(*, names: Iterable[str]) -> list[Theme]:
-    """Return themes by name, adding any that are new (themes are free reference data)."""
-    themes = []
-    for name in {n.strip() for n in names if n.strip()}:
-        theme = Theme.objects.filter(name__iexact=name).first() or Theme.objects.create(name=name)
-        themes.append(theme)
-    return themes
-
-
 @transaction.atomic
 def recommendation_create(
     *,
@@ -201,7 +192,7 @@ def recommendation_create(
     recommendation.full_clean()
     recommendation.save()
     tally_add([recommendation_counted(recommendation)])
-    theme_objects = theme_get_or_create(names=themes)
+    theme_objects = theme_get_or_create(actor=actor, office=source.owner, names=themes)
     recommendation.themes.set(theme_objects)
     audit_record(
         actor=actor,

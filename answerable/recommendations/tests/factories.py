@@ -5,7 +5,7 @@ import factory
 
 from answerable.organisations.models import Organisation
 from answerable.organisations.tests.factories import OrganisationFactory
-from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.models import Action, Recommendation, Source, Theme
 from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_add
 
 
@@ -53,3 +53,11 @@ class ActionFactory(factory.django.DjangoModelFactory):
         if not action.is_archived:
             tally_add([action_counted(action)])
         return action
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    office = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.PCC_OFFICE)
+    name = factory.Sequence(lambda n: f"Theme {n}")

@@ -452,7 +452,14 @@ def test_a_valid_file_writes_sources_recommendations_actions_and_their_audit_eve
         AuditEvent.objects.filter(pk__gt=0).order_by("id").values_list("action", flat=True)
     )[before:]
     # Rows go in bulk: one event names every one written, with a digest of their values.
-    assert actions == ["source.created", "source.created", "import.completed"]
+    # The office had no themes: the file's two are added to its list, each audited.
+    assert actions == [
+        "theme.created",
+        "theme.created",
+        "source.created",
+        "source.created",
+        "import.completed",
+    ]
     completed = AuditEvent.objects.get(action="import.completed")
     assert completed.actor == scrutiny_officer
     assert completed.organisation == office
@@ -616,7 +623,7 @@ def test_a_member_of_two_offices_imports_into_the_first(office):
 def test_a_theme_written_twice_in_different_cases_is_one_theme(scrutiny_officer, office, force):
     from answerable.recommendations.models import Theme
 
-    Theme.objects.create(name="Training")
+    Theme.objects.create(name="Training", office=office)
     run_import(
         scrutiny_officer,
         office,
