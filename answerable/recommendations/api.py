@@ -158,6 +158,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
             request.query_params or None,
             sources=selectors.source_choice_list(user=user),
             owners=organisation_list(),
+            themes=selectors.theme_choice_list(user=user),
         )
         self.filters = form.filters()
         visible = selectors.recommendation_list(user=user)

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from answerable.accounts.models import User
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
@@ -21,6 +22,7 @@ from answerable.recommendations.models import (
     Recommendation,
     RecommendationLink,
     Source,
+    Theme,
 )
 
 
@@ -328,6 +330,14 @@ class RecommendationFilterForm(forms.Form):
         required=False,
         choices=[("", "Any finding type"), *Recommendation.FindingType.choices],
     )
+    theme = ValuesModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.none(),
+        label_column="name",
+        required=False,
+        empty_label=_("All themes"),
+        error_messages={"invalid_choice": _("Select one of your office's themes")},
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
@@ -345,19 +355,23 @@ class RecommendationFilterForm(forms.Form):
         *args: object,
         sources: object,
         owners: object,
+        themes: object,
         source_options: DrawnOptions | None = None,
         **kwargs: object,
     ) -> None:
         """`source_options`, the sources' (id, title) pairs already read (from the cache, say),
-        saves reading them again to draw the filter."""
+        saves reading them again to draw the filter. `themes`, the user's offices' themes."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
         self.fields["source"].options = source_options  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
+        """The valid filters: a wrong one is shown as an error and the rest still apply."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
@@ -402,6 +416,8 @@ class ActionFilterForm(forms.Form):
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
+        """The valid filters: a wrong one is shown as an error and the rest still apply."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

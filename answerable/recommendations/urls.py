@@ -9,6 +9,8 @@ from answerable.recommendations import (
     views_lifecycle,
     views_narratives,
     views_publication,
+    views_saved,
+    views_themes,
 )
 
 app_name = "recommendations"
@@ -105,4 +107,15 @@ urlpatterns = [
         name="recommendation_export",
     ),
     path("actions/export.<str:file_kind>", views_export.action_export, name="action_export"),
+    path("themes/", views_themes.theme_list, name="theme_list"),
+    path("themes/new/", views_themes.theme_create, name="theme_create"),
+    path("themes/<int:pk>/", views_themes.theme_detail, name="theme_detail"),
+    path("themes/<int:pk>/rename/", views_themes.theme_rename, name="theme_rename"),
+    path("themes/<int:pk>/merge/", views_themes.theme_merge, name="theme_merge"),
+    path(
+        "saved-views/new/<str:list_kind>/",
+        views_saved.saved_view_create,
+        name="saved_view_create",
+    ),
+    path("saved-views/<int:pk>/delete/", views_saved.saved_view_delete, name="saved_view_delete"),
 ]

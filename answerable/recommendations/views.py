@@ -38,7 +38,13 @@ from answerable.recommendations.forms import (
     TargetDateForm,
     UpdateForm,
 )
-from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, Evidence
+from answerable.recommendations.models import (
+    AssuranceStatus,
+    DeliveryStatus,
+    Evidence,
+    SavedView,
+)
+from answerable.recommendations.views_saved import saved_views_for
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -154,6 +160,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         sources=sources,
         source_options=selectors.source_options(user=request.user, sources=sources),
         owners=organisation_list(),
+        themes=selectors.theme_choice_list(user=request.user),
     )
     filters = form.filters()
     recommendations = selectors.recommendation_filter(visible, user=request.user, **filters)
@@ -170,9 +177,11 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "title": "Recommendations",
         "form": form,
+        "page_forms": [form],
         "page": page,
         "pagination": keyset_pagination_params(page),
         "active_nav": "recommendations",
+        "saved_views": saved_views_for(request, SavedView.ListKind.RECOMMENDATIONS),
     }
     return _render(request, "recommendation_list.html", context)
 
@@ -419,9 +428,11 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "title": "Actions",
         "form": form,
+        "page_forms": [form],
         "page": page,
         "pagination": keyset_pagination_params(page),
         "active_nav": "actions",
+        "saved_views": saved_views_for(request, SavedView.ListKind.ACTIONS),
     }
     return _render(request, "action_list.html", context)
 

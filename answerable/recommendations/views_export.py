@@ -23,6 +23,7 @@ def recommendation_export(
         request.GET or None,
         sources=selectors.source_list(user=request.user).order_by("title"),
         owners=organisation_list(),
+        themes=selectors.theme_choice_list(user=request.user),
     )
     recommendations = selectors.recommendation_filter(
         selectors.recommendation_list(user=request.user), user=request.user, **form.filters()
