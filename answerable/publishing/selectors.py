@@ -57,7 +57,14 @@ def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
     today = timezone.localdate()
     sensitive_ids: set[int] = set()
     items: list[dict[str, Any]] = []
-    for item in meeting_selectors.meeting_agenda(meeting=meeting):
+    agenda = list(meeting_selectors.meeting_agenda(meeting=meeting))
+    # Only recommendations of reports on the public site are named: the summary must not be
+    # the way an unpublished report's title or text gets out (issue #14).
+    considered = [r.pk for item in agenda for r in item.recommendations.all()]
+    public_ids = set(
+        register.public_recommendations_among(pks=considered).values_list("pk", flat=True)
+    )
+    for item in agenda:
         if item.is_sensitive:
             sensitive_ids.add(item.pk)
             continue
@@ -72,6 +79,7 @@ def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
             "recommendations": [
                 {"reference": r.reference, "source": r.source.title, "text": r.text}
                 for r in item.recommendations.all()
+                if r.pk in public_ids
             ],
             "papers": [
                 {"id": p.pk, "title": p.title, "kind": p.file_kind, "size": p.size}

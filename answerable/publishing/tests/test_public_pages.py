@@ -200,11 +200,6 @@ def test_a_sensitive_item_or_an_unpublished_report_is_never_linked(
     assert public(reverse("publishing:public_recommendation", args=[recommendation.pk]))[0] == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TODO(#14): the reviewed snapshot names every report its items considered, "
-    "published or not, and a published summary is never redrawn",
-)
 def test_a_published_summary_never_names_an_unpublished_report(published, source):
     assert source.title not in public(reverse("publishing:summary_detail", args=[published.pk]))[1]
 

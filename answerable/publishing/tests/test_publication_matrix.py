@@ -263,8 +263,8 @@ def test_no_public_output_shows_what_was_not_published(
         summary = client.get(built.summary_path)
         if spec["summary_published"]:
             assert summary.status_code == 200
-            # TODO(#14): the reviewed snapshot lists every report its items considered, even
-            # one not (or no longer) published; only those names are let through here.
+            # A summary names only reports public when it was drafted, but a published
+            # minute is not redrawn: a report withdrawn since stays named in it.
             assert not leaks(text_of(summary), built.forbidden - built.summary_names)
         else:
             assert summary.status_code == 404
