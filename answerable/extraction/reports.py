@@ -7,7 +7,7 @@ whether it opens), then for what only a report has: a password, too many pages, 
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class Extraction:
     file: CheckedFile
     title: str
     items: list[Item]
+    # Each page's lines, one a line, by page number: to show an item against its page.
+    pages: dict[int, str] = field(default_factory=dict)
 
 
 def report_check(upload: File) -> CheckedFile:
@@ -95,7 +97,8 @@ def report_extract(upload: File, *, workers: int = 1) -> Extraction:
 
     `workers` processes read a long report's pages at once (`pdf_text.read_lines`)."""
     checked = report_check(upload)
-    items = find_items(read_lines(checked.content, name=checked.name, workers=workers))
+    lines = read_lines(checked.content, name=checked.name, workers=workers)
+    items = find_items(lines)
     if not items:
         raise ValidationError(
             _(
@@ -105,7 +108,15 @@ def report_extract(upload: File, *, workers: int = 1) -> Extraction:
             % {"name": checked.name},
             code="no_items",
         )
-    return Extraction(file=checked, title=report_title(checked), items=items)
+    pages: dict[int, list[str]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line.text)
+    return Extraction(
+        file=checked,
+        title=report_title(checked),
+        items=items,
+        pages={page: "\n".join(texts) for page, texts in pages.items()},
+    )
 
 
 def import_rows(items: Iterable[Item], *, source: str) -> list[list[str]]:
