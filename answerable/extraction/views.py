@@ -1,8 +1,10 @@
 """Pages for reading a report PDF's recommendations: upload it, see what was found, download
-it as a CSV in the import's format to check and import.
+it as a CSV in the import's format, or review and correct the items beside their pages and
+import them (issue #19).
 
 The CSV is kept with the other uploads waiting for an import (`imports/`, cleaned up when
-abandoned) and the session says where; nothing is written to the register here.
+abandoned) and the session says where. The items are also kept for review
+(`ExtractedReport`); nothing is written to the register until the office imports them.
 """
 
 import csv
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import CONTENT_TYPES, CSV
 from answerable.core.tables import csv_stream
+from answerable.extraction import services
 from answerable.extraction.forms import ReportUploadForm
 from answerable.extraction.reports import COLUMNS, Extraction, import_rows
 from answerable.imports.services import (
@@ -27,6 +30,7 @@ from answerable.imports.services import (
     import_upload_store,
     is_import_upload,
 )
+from answerable.organisations.models import Organisation
 from answerable.recommendations import importing, selectors
 from answerable.recommendations.models import Recommendation
 
@@ -38,11 +42,12 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     return render(request, f"extraction/{template}", {"active_nav": "sources", **context})
 
 
-def _check_office(request: AuthenticatedHttpRequest) -> None:
+def _check_office(request: AuthenticatedHttpRequest) -> Organisation:
     """Only scrutiny officers, who import, read reports for the register."""
     office = importing.import_office_for(request.user)
     if office is None or not selectors.can_manage_register(user=request.user):
         raise PermissionDenied
+    return office
 
 
 def _stored(request: HttpRequest) -> tuple[dict[str, str], bytes] | None:
@@ -58,7 +63,7 @@ def _stored(request: HttpRequest) -> tuple[dict[str, str], bytes] | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _check_office(request)
+    office = _check_office(request)
     form = ReportUploadForm(
         request.POST if request.method == "POST" else None, request.FILES or None
     )
@@ -70,10 +75,14 @@ def report_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         previous = request.session.get(SESSION_KEY)
         if previous:
             import_upload_delete(path=str(previous.get("path", "")))
+        report = services.extracted_report_create(
+            actor=request.user, office=office, extraction=extraction
+        )
         request.session[SESSION_KEY] = {
             "path": import_upload_store(content=content.encode("utf-8"), kind=CSV),
             "name": extraction.file.name,
             "title": extraction.title,
+            "report": report.pk,
         }
         return redirect("extraction:report_items")
     return _render(
