@@ -3,7 +3,10 @@
 Each pass defines `--indicators` monthly indicators for a new force, writes a CSV of
 `--months` figures for each (10,000 rows at most: the most a file may hold), then times
 reading the file (`read_table`), the check page's plan, and the import itself (check again
-under lock, `bulk_create`, one audit event). Printed, never asserted.
+under lock, a raw COPY or executemany, one audit event). For comparison it also writes the
+same rows, for a second and a third set of indicators, with nothing but the raw insert
+(`bulk_write`: the database's own speed, near enough) and with Django's `bulk_create` (the
+import's former write). Printed, never asserted.
 
     .venv/bin/python bench/indicators_import.py                  # a fresh SQLite file
     .venv/bin/python bench/indicators_import.py --database-url postgres://postgres@127.0.0.1:5432/x
@@ -17,6 +20,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -46,9 +50,10 @@ def main() -> None:
     django_setup(url)
 
     from django.core.management import call_command
+    from django.db import transaction
     from django.utils import timezone
 
-    from answerable.indicators import services
+    from answerable.indicators import bulk_write, services
     from answerable.indicators.models import IndicatorValue
     from answerable.indicators.tests.factories import IndicatorFactory
     from answerable.organisations.models import Membership, Organisation
@@ -57,7 +62,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
-    timings: dict[str, list[float]] = {"read": [], "check": [], "import": []}
+    timings: dict[str, list[float]] = {
+        "read": [],
+        "check": [],
+        "import": [],
+        "raw insert": [],
+        "bulk_create": [],
+    }
     rows = 0
     for _ in range(options.repeat):
         run = uuid.uuid4().hex[:8]  # the database may hold earlier runs
@@ -66,10 +77,14 @@ def main() -> None:
             name=f"Bench force {run}", kind=Organisation.Kind.POLICE_FORCE, office=office
         )
         lead = member(force, Membership.Role.LEAD_OFFICER, email=f"lead-{run}@example.org")  # type: ignore[arg-type]
-        indicators = [
-            IndicatorFactory(owner=force, office=office, created_by=lead)
-            for _ in range(options.indicators)
+        sets: list[list[Any]] = [
+            [
+                IndicatorFactory(owner=force, office=office, created_by=lead)
+                for _ in range(options.indicators)
+            ]
+            for _ in range(3)
         ]
+        indicators, raw_twins, orm_twins = sets
         content = _csv(indicators, options.months, today)
         started = time.perf_counter()
         table = read_table(content, kind="csv", name="bench.csv")
@@ -84,10 +99,38 @@ def main() -> None:
         )
         timings["import"].append(time.perf_counter() - started)
         assert len(plan.values) == rows
+        # The same rows again, for the twin indicators, written with nothing around them.
+        now = timezone.now()
+        raw_twin = {a.pk: b.pk for a, b in zip(indicators, raw_twins, strict=True)}
+        orm_twin = {a.pk: b.pk for a, b in zip(indicators, orm_twins, strict=True)}
+        started = time.perf_counter()
+        with transaction.atomic():
+            bulk_write.indicator_values_insert(
+                (raw_twin[v.indicator.pk], v.period_start, v.value, None, "", v.note, lead.pk, now)
+                for v in plan.values
+            )
+        timings["raw insert"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with transaction.atomic():
+            IndicatorValue.objects.bulk_create(
+                (
+                    IndicatorValue(
+                        indicator_id=orm_twin[v.indicator.pk],
+                        period_start=v.period_start,
+                        value=v.value,
+                        note=v.note,
+                        entered_by_id=lead.pk,
+                        created_at=now,
+                    )
+                    for v in plan.values
+                ),
+                batch_size=2000,
+            )
+        timings["bulk_create"].append(time.perf_counter() - started)
     print(f"{url.split('://')[0]}: {rows:,} rows a file, {options.repeat} files")
     for name, seconds in timings.items():
         median = statistics.median(seconds)
-        print(f"{name:>7}: median {median * 1000:,.0f} ms = {rows / median:,.0f} values/s")
+        print(f"{name:>11}: median {median * 1000:,.0f} ms = {rows / median:,.0f} values/s")
     end_to_end = statistics.median(
         r + i for r, i in zip(timings["read"], timings["import"], strict=True)
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.core.models import locked_for_edit
-from answerable.indicators import importing, periods, selectors
+from answerable.indicators import bulk_write, importing, periods, selectors
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator, IndicatorValue
 from answerable.organisations.models import Organisation
 from answerable.recommendations.tables import Table
@@ -227,8 +227,6 @@ def indicator_value_record(
 
 # --- importing figures from a file ----------------------------------------------------------
 
-IMPORT_BATCH_SIZE = 2000
-
 
 def _import_plan(*, actor: User, table: Table, lock: bool) -> importing.ImportPlan:
     recordable = selectors.indicator_recordable_list(user=actor)
@@ -288,24 +286,23 @@ def indicator_values_import(
     if plan.errors:
         raise importing.ImportInvalid(plan.errors)
     now = timezone.now()
-    IndicatorValue.objects.bulk_create(
+    # A raw COPY/INSERT rather than bulk_create: the import is mostly writing (issue #16).
+    bulk_write.indicator_values_insert(
         (
-            IndicatorValue(
-                indicator_id=value.indicator.pk,
-                period_start=value.period_start,
-                value=value.value,
-                revises_id=value.revises_id,
-                reason=value.reason,
-                note=value.note,
-                entered_by_id=actor.pk,
-                created_at=now,
-            )
-            for value in plan.values
-        ),
-        batch_size=IMPORT_BATCH_SIZE,
+            value.indicator.pk,
+            value.period_start,
+            value.value,
+            value.revises_id,
+            value.reason,
+            value.note,
+            actor.pk,
+            now,
+        )
+        for value in plan.values
     )
-    owners = {value.indicator.owner for value in plan.values}
-    offices = {value.indicator.office for value in plan.values}
+    indicators = {value.indicator.pk: value.indicator for value in plan.values}.values()
+    owners = {indicator.owner for indicator in indicators}
+    offices = {indicator.office for indicator in indicators}
     organisation = (
         next(iter(owners))
         if len(owners) == 1

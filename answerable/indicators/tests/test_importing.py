@@ -3,6 +3,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
 from answerable.indicators import importing, services
@@ -233,3 +235,61 @@ def test_the_template_lists_each_indicator_recorded(indicator, quarterly):
         [str(indicator.pk), "CSE referrals", "2025-04", "", "", "", ""],
         [str(quarterly.pk), "Joint visits", "2025 Q1", "", "", "", ""],
     ]
+
+
+def test_imported_rows_read_back_as_the_same_figures_entered_one_at_a_time(force_lead, indicator):
+    """The import writes its rows itself (COPY or executemany): they must be stored exactly as
+    the ORM stores a figure saved on its own, on SQLite and PostgreSQL alike."""
+    old = IndicatorValueFactory(indicator=indicator, period_start=datetime.date(2024, 1, 1))
+    awkward = 'Tab\there, back\\slash, new\nline, "quoted", \\N, Ünïcode, 25%'
+    rows = [  # period, figure as written, the figure, note, reason
+        ("2024-01", "14", Decimal(14), "", "Late referrals added"),
+        ("2024-02", "1,204", Decimal(1204), awkward, ""),
+        ("2024-03", "0.0001", Decimal("0.0001"), "", ""),
+        ("2024-04", "-3.5", Decimal("-3.5"), "From Niche", ""),
+        ("2024-05", "9999999999.9999", Decimal("9999999999.9999"), "", ""),
+        ("2024-06", "12.50", Decimal("12.50"), "", ""),
+    ]
+    before = timezone.now()
+    _import(
+        force_lead,
+        _table(*[["", "CSE referrals", p, text, "", note, why] for p, text, _, note, why in rows]),
+    )
+    after = timezone.now()
+    imported = IndicatorValue.objects.filter(indicator=indicator).exclude(pk=old.pk)
+    assert [
+        (v.period_start, v.value, v.note, v.reason, v.revises_id, v.entered_by)
+        for v in imported.order_by("period_start")
+    ] == [
+        (datetime.date(2024, n, 1), figure, note, why, old.pk if n == 1 else None, force_lead)
+        for n, (_, _, figure, note, why) in enumerate(rows, 1)
+    ]
+    assert all(before <= v.created_at <= after for v in imported)
+
+    # The same figures saved one by one through the ORM, for another indicator, are stored in
+    # the very same form: compared as the database returns them, before Django converts them.
+    other = IndicatorFactory(owner=indicator.owner, office=indicator.office, name="Other")
+    for n, (_, _, figure, note, why) in enumerate(rows, 1):
+        IndicatorValue.objects.create(
+            indicator=other,
+            period_start=datetime.date(2024, n, 1),
+            value=figure,
+            note=note,
+            reason=why,
+            entered_by=force_lead,
+        )
+
+    def stored(pk):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT period_start, value, reason, note, entered_by_id, created_at "  # noqa: S608
+                f"FROM {IndicatorValue._meta.db_table} "
+                "WHERE indicator_id = %s AND id <> %s ORDER BY period_start",
+                [pk, old.pk],
+            )
+            return [
+                (*((type(cell), cell) for cell in row[:-1]), type(row[-1]), row[-1].tzinfo)
+                for row in cursor.fetchall()
+            ]
+
+    assert stored(indicator.pk) == stored(other.pk)
