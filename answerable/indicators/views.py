@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_edit_service, run_service
 from answerable.indicators import periods, selectors, services, spc
-from answerable.indicators.figures import indicator_figures, number_text
+from answerable.indicators.figures import indicator_figures, list_summary, number_text
 from answerable.indicators.forms import (
     IndicatorForm,
     IndicatorUpdateForm,
@@ -39,6 +39,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 @require_GET
 def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     indicators = list(selectors.indicator_list(user=request.user))
+    series = selectors.indicator_current_series_map(indicator_ids=[i.pk for i in indicators])
+    summaries = {i.pk: list_summary(indicator=i, series=series.get(i.pk, [])) for i in indicators}
     themes = [
         (label, [i for i in indicators if i.theme == value])
         for value, label in Indicator.Theme.choices
@@ -52,6 +54,7 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_define": selectors.defining_office_list(user=request.user).exists(),
             "can_import": selectors.indicator_recordable_list(user=request.user).exists(),
             "period_label": periods.period_label,
+            "summaries": summaries,
         },
     )
 

@@ -2,6 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
@@ -186,3 +188,29 @@ def test_changing_a_definition_keeps_the_owner(client, indicator, scrutiny_offic
     indicator.refresh_from_db()
     assert indicator.name == "CSE referrals to the hub"
     assert indicator.version == 2
+
+
+def test_the_list_shows_each_indicators_recent_line_and_variation_in_constant_queries(
+    client, indicator, office, scrutiny_officer
+):
+    monthly_values(indicator, datetime.date(2022, 1, 1), [*STEADY, *STEADY[:-1], 30])
+    sign_in(client, scrutiny_officer)
+    url = reverse("indicators:indicator_list")
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    row = page.split("CSE referrals")[1].split("</tr>")[0]
+    assert row.count("<polyline") == 1
+    assert 'aria-hidden="true"' in row
+    assert "24 figures from September 2022 to August 2024: lowest 10, highest 30, latest 30" in row
+    assert '<strong class="govuk-tag">Improving</strong>' in row
+
+    for n in range(3):
+        more = IndicatorFactory(owner=office, office=office, name=f"Intel logs {n}")
+        monthly_values(more, datetime.date(2025, 1, 1), [4])
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+    assert len(four) == len(one)
+    row = page.split("Intel logs 0")[1].split("</tr>")[0]
+    assert "<polyline" not in row  # one figure draws no line
+    assert "1 figure from January 2025 to January 2025: lowest 4, highest 4, latest 4" in row
+    assert '<strong class="govuk-tag govuk-tag--grey">Not enough data</strong>' in row
