@@ -5,18 +5,22 @@ The importer calls `import_progress().start(total=...)` once it has read its fil
 nothing. While the job runs, a thread with its own database connection writes the latest
 numbers to the job's ImportJobProgress row every PROGRESS_SECONDS, outside the import's
 transaction, so the status page sees them before the import commits. On SQLite the import
-holds the only write lock (as for the heartbeat), so there the numbers are written only
-when the import ends; PostgreSQL shows them as the import goes.
+holds the only write lock (as for the heartbeat), so there the thread writes them to a small
+file beside the uploads instead (`progress_read` reads either), removed when the job ends.
 """
 
 import contextvars
+import json
 import logging
+import os
 import threading
+from pathlib import Path
 from types import TracebackType
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 
-from answerable.imports.models import ImportJobProgress
+from answerable.imports.models import ImportJob, ImportJobProgress
 
 PROGRESS_SECONDS = 2
 
@@ -48,7 +52,7 @@ class ImportProgress:
 
     def __enter__(self) -> "ImportProgress":
         self._token = _current.set(self)
-        if self.job_id is not None and connection.vendor != "sqlite":
+        if self.job_id is not None:
             self._thread = threading.Thread(
                 target=self._beat, daemon=True, name=f"import-progress-{self.job_id}"
             )
@@ -64,6 +68,8 @@ class ImportProgress:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=PROGRESS_SECONDS * 5)
+        if self.job_id is not None:
+            _side_file(self.job_id).unlink(missing_ok=True)
         if self._token is not None:
             _current.reset(self._token)
 
@@ -76,9 +82,12 @@ class ImportProgress:
         numbers = (self.processed, self.total)
         if numbers == self._written or self.job_id is None:
             return False
-        ImportJobProgress.objects.filter(job_id=self.job_id).update(
-            processed=numbers[0], total=numbers[1]
-        )
+        if connection.vendor == "sqlite":
+            _side_file_write(self.job_id, numbers)
+        else:
+            ImportJobProgress.objects.filter(job_id=self.job_id).update(
+                processed=numbers[0], total=numbers[1]
+            )
         self._written = numbers
         self.writes += 1
         return True
@@ -106,3 +115,30 @@ class ImportProgress:
 def import_progress() -> ImportProgress:
     """The progress of the import running here; outside a job, one that nobody reads."""
     return _current.get() or ImportProgress()
+
+
+def _side_file(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job_id}.json"
+
+
+def _side_file_write(job_id: int, numbers: tuple[int, int | None]) -> None:
+    """Replace the file whole, so a reader never sees half of it."""
+    path = _side_file(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps({"processed": numbers[0], "total": numbers[1]}))
+    os.replace(partial, path)
+
+
+def progress_read(*, job: ImportJob) -> tuple[int, int | None] | None:
+    """Rows processed and the total, as far as the job has got; None before it counts."""
+    path = _side_file(job.pk)
+    try:
+        numbers = json.loads(path.read_text())
+        return int(numbers["processed"]), numbers["total"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    saved = ImportJobProgress.objects.filter(job=job).first()
+    if saved is None or not (saved.total or saved.processed):
+        return None
+    return saved.processed, saved.total

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from answerable.imports.models import ImportJob, ImportJobProgress
+from answerable.imports.models import ImportJob
+from answerable.imports.progress import progress_read
 from answerable.imports.services import import_error_text, import_job_fail_if_worker_gone
 
 SUMMARY_ERRORS = 10
@@ -63,9 +64,9 @@ def import_status_render(
         ("Started by", str(job.started_by)),
         ("Queued", _when(job.created_at)),
     ]
-    progress = ImportJobProgress.objects.filter(job=job).first()
-    if progress is not None and (progress.total or progress.processed):
-        rows.append((_("Rows processed"), _progress_text(progress)))
+    progress = progress_read(job=job)
+    if progress is not None:
+        rows.append((_("Rows processed"), _progress_text(*progress)))
     if job.started_at:
         rows.append(("Started", _when(job.started_at)))
     if job.finished_at:
@@ -100,12 +101,12 @@ def import_status_render(
     return render(request, "imports/import_status.html", context)
 
 
-def _progress_text(progress: ImportJobProgress) -> str:
-    if progress.total:
-        percent = min(100, progress.processed * 100 // progress.total)
+def _progress_text(processed: int, total: int | None) -> str:
+    if total:
+        percent = min(100, processed * 100 // total)
         return _("%(processed)s of %(total)s (%(percent)s%%)") % {
-            "processed": f"{progress.processed:,}",
-            "total": f"{progress.total:,}",
+            "processed": f"{processed:,}",
+            "total": f"{total:,}",
             "percent": percent,
         }
-    return f"{progress.processed:,}"
+    return f"{processed:,}"
