@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,15 +22,13 @@ from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import TABLE_KINDS
 from answerable.core.views_helpers import post_data, table_download
 from answerable.imports.services import (
-    import_upload_delete,
-    import_upload_read,
     import_upload_store,
-    is_import_upload,
 )
 from answerable.indicators import importing, periods, selectors, services
 from answerable.indicators.figures import number_text
 from answerable.indicators.forms import IndicatorImportForm
-from answerable.recommendations.tables import Table, read_table
+from answerable.recommendations.import_session import pending_forget, pending_table
+from answerable.recommendations.tables import Table
 
 SESSION_KEY = "indicators_import"
 SUMMARY_ERRORS = 10
@@ -47,22 +45,11 @@ def _require_recorder(request: AuthenticatedHttpRequest) -> None:
 
 
 def _pending(request: HttpRequest) -> tuple[dict[str, Any], Table] | None:
-    """The file uploaded earlier in this session, read again, or None if it has gone."""
-    pending = request.session.get(SESSION_KEY)
-    if not pending or not is_import_upload(pending.get("path", "")):
-        return None
-    try:
-        content = import_upload_read(path=pending["path"])
-        table = read_table(content, kind=pending["kind"], name=pending["name"])
-    except (OSError, ValidationError):
-        return None
-    return pending, table
+    return pending_table(request, SESSION_KEY)
 
 
 def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        import_upload_delete(path=str(pending.get("path", "")))
+    pending_forget(request, SESSION_KEY)
 
 
 @login_required

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,10 +27,7 @@ from answerable.core.views_helpers import post_data
 from answerable.imports.models import ImportJob
 from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
-    import_upload_delete,
-    import_upload_read,
     import_upload_store,
-    is_import_upload,
 )
 from answerable.imports.views import import_status_render
 from answerable.organisations.models import Membership, Organisation
@@ -42,8 +39,9 @@ from answerable.recommendations.forms_import import (
     NewOwnerForm,
     OwnerMatchForm,
 )
+from answerable.recommendations.import_session import pending_forget, pending_table
 from answerable.recommendations.importing.jobs import recommendations_import_queue
-from answerable.recommendations.tables import Table, read_table
+from answerable.recommendations.tables import Table
 
 SESSION_KEY = "recommendations_import"
 SUMMARY_ERRORS = 10
@@ -79,22 +77,11 @@ def _office(request: AuthenticatedHttpRequest) -> Organisation:
 
 
 def _pending(request: HttpRequest) -> tuple[dict[str, Any], Table] | None:
-    """The file uploaded earlier in this session, read again, or None if it has gone."""
-    pending = request.session.get(SESSION_KEY)
-    if not pending or not is_import_upload(pending.get("path", "")):
-        return None
-    try:
-        content = import_upload_read(path=pending["path"])
-        table = read_table(content, kind=pending["kind"], name=pending["name"])
-    except (OSError, ValidationError):
-        return None
-    return pending, table
+    return pending_table(request, SESSION_KEY)
 
 
 def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        import_upload_delete(path=str(pending.get("path", "")))
+    pending_forget(request, SESSION_KEY)
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:
