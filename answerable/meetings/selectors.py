@@ -609,10 +609,15 @@ def recommendation_meeting_verdicts(
 ) -> dict[int, ItemVerdict]:
     """The latest meeting verdict on each recommendation, with its item and meeting.
 
-    Callers pass recommendations already scoped by the register's selectors. Without
-    `include_sensitive`, verdicts on sensitive items are left out, as in everything published.
+    Callers pass recommendations already scoped by the register's selectors. Only verdicts
+    given at a meeting of the office whose register holds the recommendation count: another
+    office's meeting is not this office's to report. Without `include_sensitive`, verdicts on
+    sensitive items are left out, as in everything published.
     """
-    verdicts = ItemVerdict.objects.filter(item__recommendations__in=recommendation_ids)
+    verdicts = ItemVerdict.objects.filter(
+        item__recommendations__in=recommendation_ids,
+        item__meeting__office_id=F("item__recommendations__source__owner_id"),
+    )
     if not include_sensitive:
         verdicts = verdicts.filter(item__is_sensitive=False)
     latest: dict[int, ItemVerdict] = {}

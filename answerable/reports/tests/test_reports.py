@@ -12,7 +12,10 @@ from pypdf import PdfReader
 
 from answerable.core.testing import assert_libreoffice_opens, sign_in
 from answerable.meetings import services as meeting_services
+from answerable.meetings.models import AgendaItem, ItemVerdict
 from answerable.meetings.selectors import recommendation_meeting_verdicts
+from answerable.meetings.tests.factories import MeetingFactory
+from answerable.organisations.tests.factories import OrganisationFactory
 from answerable.recommendations import services
 from answerable.recommendations.models import DeliveryStatus, Evidence
 from answerable.recommendations.selectors import action_list, recommendation_list
@@ -299,6 +302,30 @@ def test_a_sensitive_items_verdict_stays_out_of_a_public_report(register, office
         recommendation_ids=[recommendation.pk], include_sensitive=False
     )
     assert shown == {}
+
+
+def test_a_verdict_given_at_another_offices_meeting_is_not_this_offices(
+    register, office, scrutiny_officer
+):
+    recommendation = register.recommendations.order_by("pk").first()
+    other = OrganisationFactory(kind="pcc_office")
+    meeting = MeetingFactory(office=other)
+    item = AgendaItem.objects.create(meeting=meeting, title="Elsewhere", position=99)
+    item.recommendations.add(recommendation)  # no service links another office's register
+    ItemVerdict.objects.create(
+        item=item, verdict="not_assured", rationale="Not ours", recorded_by=scrutiny_officer
+    )
+    assert (
+        recommendation_meeting_verdicts(
+            recommendation_ids=[recommendation.pk], include_sensitive=True
+        )
+        == {}
+    )
+    _meeting_verdict(office, scrutiny_officer, recommendation, sensitive=False)
+    [verdict] = recommendation_meeting_verdicts(
+        recommendation_ids=[recommendation.pk], include_sensitive=True
+    ).values()
+    assert verdict.item.meeting.office == office
 
 
 def test_a_report_on_one_organisation_covers_only_its_actions(
