@@ -288,12 +288,8 @@ def recommendation_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     _require_manager(request, recommendation.source)
-    # Live, not superseded themselves, in a source of the same office.
-    candidates = (
-        selectors.recommendation_list(user=request.user)
-        .filter(source__owner_id=recommendation.source.owner_id, superseded_by__isnull=True)
-        .exclude(pk=recommendation.pk)
-        .order_by("source__title", "position", "id")
+    candidates = selectors.supersede_candidate_list(
+        user=request.user, recommendation=recommendation
     )
     form = SupersedeForm(post_data(request), candidates=candidates)
     if form.is_valid() and run_service(

@@ -72,6 +72,7 @@ from answerable.recommendations.selectors.register import (
     source_list,
     source_options,
     source_recommendation_list,
+    supersede_candidate_list,
 )
 from answerable.recommendations.selectors.saved_views import saved_view_get_own, saved_view_list
 from answerable.recommendations.selectors.scope import (
@@ -99,6 +100,7 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "supersede_candidate_list",
     "ChangedItem",
     "FollowedItem",
     "follow_first_at",

@@ -92,6 +92,19 @@ def recommendation_list(*, user: User) -> QuerySet[Recommendation]:
     return _visible_recommendations(user).filter(is_archived=False)
 
 
+def supersede_candidate_list(
+    *, user: User, recommendation: Recommendation
+) -> QuerySet[Recommendation]:
+    """What may supersede the recommendation: live, not superseded themselves, in a source of
+    the same office, as the user sees them."""
+    return (
+        recommendation_list(user=user)
+        .filter(source__owner_id=recommendation.source.owner_id, superseded_by__isnull=True)
+        .exclude(pk=recommendation.pk)
+        .order_by("source__title", "position", "id")
+    )
+
+
 def source_recommendation_list(*, user: User, source: Source) -> QuerySet[Recommendation]:
     """The source's recommendations the user may see, for its page: its live ones, or, once
     the source is archived, those archived with it."""
