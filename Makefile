@@ -24,8 +24,8 @@ run: $(VENV)/.installed  ## Run the app and its worker on SQLite with demo data 
 test: $(VENV)/.installed  ## Run the test suite (browser tests skip with a reason when chromium is missing)
 	$(VENV)/bin/pytest
 
-lint: $(VENV)/.installed  ## Lint, format check and type check
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+lint: $(VENV)/.installed  ## Lint, format check, type check and the apps' layers (import-linter)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy && $(VENV)/bin/lint-imports --no-logo
 
 check: lint test  ## Lint and test (what CI runs, on SQLite)
 

@@ -7,34 +7,25 @@ struck off.
 """
 
 import ast
+import tomllib
 from pathlib import Path
+
+import grimp
+from importlinter.contracts.layers import LayersContract
 
 import answerable
 
-LAYERS = [
-    "core",
-    "audit",
-    "accounts",
-    "organisations",
-    "imports",
-    "recommendations",
-    "recurrence",
-    "extraction",
-    "meetings",
-    "workforce",
-    "indicators",
-    "publishing",
-    "reports",
-    "demo",
-    "operations",
-]
+ROOT = Path(answerable.__file__).parent
+IMPORT_LINTER = tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+(LAYERS_CONTRACT,) = [c for c in IMPORT_LINTER["contracts"] if c["id"] == "layers"]
+# The order lives once, in pyproject.toml (what `make lint` checks), lowest first here.
+LAYERS = list(reversed(LAYERS_CONTRACT["layers"]))
 # Upward imports still to mend (issue #13), as (module, app it imports).
 KNOWN_UPWARD = {
     ("core/testing.py", "accounts"),  # the tests' sign-in helper, never imported by the app
     ("meetings/selectors.py", "workforce"),  # coverage linked to agenda items
     ("recommendations/views.py", "workforce"),  # coverage linked to a recommendation
 }
-ROOT = Path(answerable.__file__).parent
 
 
 def _imported_apps(path: Path) -> set[str]:
@@ -76,3 +67,30 @@ def test_no_app_imports_an_app_above_it_except_the_known_few():
 def test_every_known_upward_import_is_still_there():
     """Once one is mended, strike it off KNOWN_UPWARD so it cannot come back unnoticed."""
     assert KNOWN_UPWARD - _upward_imports() == set()
+
+
+def _layers_contract():
+    """The contract `make lint` checks, read from pyproject.toml as import-linter reads it."""
+    options = {k: v for k, v in LAYERS_CONTRACT.items() if k not in {"id", "name", "type"}}
+    session = {**IMPORT_LINTER, "root_packages": [IMPORT_LINTER["root_package"]]}
+    return LayersContract(name="layers", session_options=session, contract_options=options)
+
+
+def _graph():
+    return grimp.build_graph("answerable", exclude_type_checking_imports=True)
+
+
+def test_the_import_linter_contract_holds_on_the_code_as_it_is():
+    assert _layers_contract().check(_graph(), verbose=False).kept
+
+
+def test_the_import_linter_contract_breaks_on_an_import_up_the_layers_even_inside_a_function():
+    graph = _graph()
+    # What `def f(): from answerable.reports import content` in core would add to the graph.
+    graph.add_import(
+        importer="answerable.core.tables",
+        imported="answerable.reports.content",
+        line_number=1,
+        line_contents="from answerable.reports import content",
+    )
+    assert not _layers_contract().check(graph, verbose=False).kept
