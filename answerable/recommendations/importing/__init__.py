@@ -22,13 +22,13 @@ from answerable.recommendations.importing.owners import (
     UnknownOwner,
     owner_decisions_read,
 )
-from answerable.recommendations.importing.plan import (
+from answerable.recommendations.importing.plan import import_plan
+from answerable.recommendations.importing.planned import (
     ImportPlan,
     PlannedAction,
     PlannedRecommendation,
     PlannedSource,
     RowError,
-    import_plan,
 )
 from answerable.recommendations.importing.write import (
     ImportInvalid,

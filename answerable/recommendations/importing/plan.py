@@ -1,15 +1,9 @@
 """Check every row of a table against the register and plan what an import would create."""
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from answerable.core.forms import TEXT_MAX_LENGTH
-from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation, organisation_name_key
 from answerable.organisations.selectors import organisation_alias_map
@@ -19,113 +13,26 @@ from answerable.recommendations.importing.owners import (
     owner_names,
     suggest,
 )
+from answerable.recommendations.importing.planned import (
+    PREVIEW_ROWS,
+    RECOMMENDATION_FIELDS,
+    SOURCE_FIELDS,
+    TEXT_REQUIRED,
+    ImportPlan,
+    PlannedAction,
+    PlannedOrganisation,
+    PlannedRecommendation,
+    PlannedSource,
+    RowError,
+)
+from answerable.recommendations.importing.row_values import (
+    Row,
+    recommendation_values,
+    source_values,
+)
 from answerable.recommendations.models import Recommendation, Source
 from answerable.recommendations.selectors.themes import theme_key, theme_lookup
 from answerable.recommendations.tables import Table
-
-PREVIEW_ROWS = 20
-SOURCE_FIELDS = {
-    "source_kind": "kind",
-    "publisher": "publisher",
-    "published_on": "published_on",
-    "source_url": "url",
-    "deadline_rule": "deadline_rule",
-}
-RECOMMENDATION_FIELDS = ("text", "finding_type", "addressees", "themes")
-DATE_HELP = "Enter a real date, like 31/12/2024"
-TEXT_REQUIRED = "Enter the full text of the recommendation"
-# Source.publisher is required, but published lists of recommendations rarely name it.
-PLACEHOLDER_PUBLISHER = "Not recorded"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"Row {self.row}, {self.field}: {self.message}"
-            if self.field
-            else (f"Row {self.row}: {self.message}")
-        )
-
-
-@dataclass
-class PlannedAction:
-    row: int
-    owner: Organisation
-    description: str
-    target_on: datetime.date | None
-
-
-@dataclass
-class PlannedRecommendation:
-    row: int
-    values: dict[str, object]
-    actions: list[PlannedAction] = field(default_factory=list)
-
-
-@dataclass
-class PlannedSource:
-    row: int
-    values: dict[str, object]
-    existing: Source | None
-    recommendations: list[PlannedRecommendation] = field(default_factory=list)
-
-
-@dataclass
-class PlannedOrganisation:
-    """An organisation the office chose to create with the import, unsaved until the write."""
-
-    row: int
-    organisation: Organisation
-
-
-@dataclass
-class ImportPlan:
-    sources: list[PlannedSource]
-    errors: list[RowError]
-    warnings: list[RowError]
-    preview: list[dict[str, str]]
-    row_count: int
-    # Owner names no organisation answers to: the office must say what they mean.
-    unknown_owners: list[UnknownOwner] = field(default_factory=list)
-    new_organisations: list[PlannedOrganisation] = field(default_factory=list)
-    # (name as the file writes it, organisation) for each name to remember as an alias.
-    aliases: list[tuple[str, Organisation]] = field(default_factory=list)
-    # Theme names the office has no theme for yet, as the file first writes each: the import
-    # adds them to the office's themes (issue #17).
-    new_themes: list[str] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def new_source_count(self) -> int:
-        return sum(1 for s in self.sources if s.existing is None)
-
-    @property
-    def reused_source_count(self) -> int:
-        return sum(1 for s in self.sources if s.existing is not None)
-
-    @property
-    def recommendation_count(self) -> int:
-        return sum(len(s.recommendations) for s in self.sources)
-
-    @property
-    def action_count(self) -> int:
-        return sum(len(r.actions) for s in self.sources for r in s.recommendations)
-
-
-def _choice(text: str, choices: list[tuple[str, str]], aliases: dict[str, str]) -> str | None:
-    wanted = text.casefold()
-    for value, label in choices:
-        if wanted in (value.casefold(), str(label).casefold()):
-            return value
-    return aliases.get(wanted)
 
 
 class _Organisations:
@@ -211,107 +118,7 @@ class _Organisations:
         return unknown
 
 
-class _Row:
-    """One file row's values under importer field names, collecting its errors."""
-
-    def __init__(self, number: int, cells: dict[str, Cell], errors: list[RowError]) -> None:
-        self.number, self.cells, self.errors = number, cells, errors
-
-    def error(self, name: str, message: str) -> None:
-        self.errors.append(RowError(self.number, name, message))
-
-    def text(self, name: str, *, max_length: int = 0, label: str = "") -> str:
-        value = cell_text(self.cells.get(name))
-        if max_length and len(value) > max_length:
-            self.error(name, f"{label} must be {max_length} characters or fewer")
-        return value
-
-    def date(self, name: str) -> datetime.date | None:
-        try:
-            return cell_date(self.cells.get(name))
-        except ValueError:
-            self.error(name, DATE_HELP)
-            return None
-
-    def choice(
-        self,
-        name: str,
-        choices: list[tuple[str, str]],
-        *,
-        default: str,
-        message: str,
-        aliases: dict[str, str] | None = None,
-    ) -> str:
-        text = self.text(name)
-        if not text:
-            return default
-        value = _choice(text, choices, aliases or {})
-        if value is None:
-            self.error(name, message)
-            return default
-        return value
-
-
-def _source_values(row: _Row) -> dict[str, object]:
-    url = row.text("source_url", max_length=500, label="The web address")
-    if url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except ValidationError:
-            row.error(
-                "source_url",
-                "Enter a web address in the correct format, like https://www.example.org",
-            )
-    return {
-        "title": row.text("source", max_length=500, label="The source title"),
-        "kind": row.choice(
-            "source_kind",
-            Source.Kind.choices,
-            default=Source.Kind.INSPECTION,
-            message="Enter inquiry, inspection, review, audit or coroner",
-            aliases={"coroner's report": Source.Kind.CORONER, "pfd": Source.Kind.CORONER},
-        ),
-        "publisher": row.text("publisher", max_length=200, label="The publisher")
-        or PLACEHOLDER_PUBLISHER,
-        "published_on": row.date("published_on"),
-        "url": url,
-        "deadline_rule": row.choice(
-            "deadline_rule",
-            Source.DeadlineRule.choices,
-            default=Source.DeadlineRule.NONE,
-            message="Enter none, s55, iicsa or pfd",
-        ),
-    }
-
-
-def _recommendation_values(row: _Row) -> dict[str, object]:
-    themes = [
-        t.strip()
-        for t in row.text("themes", max_length=1_000, label="The themes").split(",")
-        if t.strip()
-    ]
-    for theme in themes:
-        if len(theme) > 100:
-            row.error("themes", "Each theme must be 100 characters or fewer")
-    return {
-        "reference": row.text("reference", max_length=50, label="The reference"),
-        "text": row.text("text", max_length=TEXT_MAX_LENGTH, label="The text"),
-        "finding_type": row.choice(
-            "finding_type",
-            Recommendation.FindingType.choices,
-            default=Recommendation.FindingType.RECOMMENDATION,
-            message="Enter recommendation, cause of concern or area for improvement",
-            aliases={
-                "afi": Recommendation.FindingType.AREA_FOR_IMPROVEMENT,
-                "coc": Recommendation.FindingType.CAUSE_OF_CONCERN,
-            },
-        ),
-        "addressees": row.text("addressees", max_length=500, label="The addressees"),
-        "themes": themes,
-    }
-
-
-def _actions(row: _Row, organisations: _Organisations) -> list[PlannedAction]:
+def _actions(row: Row, organisations: _Organisations) -> list[PlannedAction]:
     """One action per owner named in the row; an empty description means the text's."""
     names = owner_names(row.text("owner"))
     description = row.text(
@@ -350,10 +157,10 @@ class _Planner:
         self.sources: dict[str, PlannedSource] = {}
         self.recommendations: dict[tuple[str, str], PlannedRecommendation] = {}
 
-    def add(self, row: "_Row") -> None:
-        source_values = _source_values(row)
-        values = _recommendation_values(row)
-        title, reference = str(source_values["title"]), str(values["reference"])
+    def add(self, row: Row) -> None:
+        source_fields = source_values(row)
+        values = recommendation_values(row)
+        title, reference = str(source_fields["title"]), str(values["reference"])
         if not title:
             row.error("source", "Enter the title of the source")
         if not reference:
@@ -363,7 +170,7 @@ class _Planner:
             if not values["text"]:
                 row.error("text", TEXT_REQUIRED)
             return
-        source = self._source(row, title, source_values)
+        source = self._source(row, title, source_fields)
         recommendation = self._recommendation(
             row, source, reference, values, adds_actions=bool(row.text("owner"))
         )
@@ -379,7 +186,7 @@ class _Planner:
             else:
                 recommendation.actions.append(action)
 
-    def _source(self, row: "_Row", title: str, values: dict[str, object]) -> PlannedSource:
+    def _source(self, row: Row, title: str, values: dict[str, object]) -> PlannedSource:
         """The source the row belongs to: planned by an earlier row, existing, or new."""
         key = title.casefold()
         planned = self.sources.get(key)
@@ -412,7 +219,7 @@ class _Planner:
 
     def _recommendation(
         self,
-        row: "_Row",
+        row: Row,
         source: PlannedSource,
         reference: str,
         values: dict[str, object],
@@ -476,7 +283,7 @@ def import_plan(
     progress.start(total=len(table.rows))
     for number, cells in table.rows:
         progress.advance(1)
-        row = _Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
+        row = Row(number, {name: cells[index] for name, index in columns.items()}, planner.errors)
         if len(preview) < PREVIEW_ROWS:
             preview.append({"row": str(number)} | {name: row.text(name) for name in columns})
         planner.add(row)

@@ -19,12 +19,8 @@ from answerable.recommendations import selectors, services
 from answerable.recommendations.deadlines import deadline_from_text
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
 from answerable.recommendations.importing.owners import OwnerDecisions
-from answerable.recommendations.importing.plan import (
-    ImportPlan,
-    PlannedAction,
-    RowError,
-    import_plan,
-)
+from answerable.recommendations.importing.plan import import_plan
+from answerable.recommendations.importing.planned import ImportPlan, PlannedAction, RowError
 from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.tables import Table
 from answerable.recommendations.tallies import (
