@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.workforce import selectors
@@ -43,7 +44,7 @@ def test_a_course_opens_to_its_force_in_one_query_and_to_an_office_as_course_lis
     course, force_lead, scrutiny_officer, force_action, django_assert_num_queries
 ):
     for user in (force_lead, scrutiny_officer):
-        selectors.access_for(user).roles  # noqa: B018 - read the memberships once, as a request would
+        access_for(user).roles  # noqa: B018 - read the memberships once, as a request would
     with django_assert_num_queries(1):
         assert selectors.course_get_for_user(user=force_lead, pk=course.pk) == course
     with django_assert_num_queries(2):
@@ -106,7 +107,7 @@ def test_coverage_link_lists_cost_one_query_however_many_links(
         CoverageLink.objects.create(
             course=other, recommendation=recommendation, created_by=force_lead
         )
-    selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
+    access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
     with django_assert_num_queries(1):
         links = list(selectors.coverage_link_list(user=force_lead, recommendation=recommendation))
         assert [str(link.course.owner) for link in links] == [str(course.owner)] * 5
@@ -216,7 +217,7 @@ def test_agenda_coverage_costs_two_queries_however_many_links(
         other = CourseFactory(owner=force, code=f"M{n}", title=f"Course M{n}")  # in title order
         CoverageLink.objects.create(course=other, agenda_item=item, created_by=force_lead)
         CoverageFigure.objects.create(snapshot=snapshot, course=other, required=4, in_date=n)
-    selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
+    access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
     with django_assert_num_queries(2):
         links = selectors.agenda_coverage_list(user=force_lead, meeting_id=meeting.pk)
         assert [link.latest_in_date for link in links] == [0, 1, 2, 3, 4]
@@ -249,7 +250,7 @@ def test_the_coverage_page_lists_item_links_only_where_the_meeting_may_be_seen(
 def test_the_coverage_pages_evidence_costs_the_same_queries_however_many_links(
     course, meeting, force_lead, force_action, django_assert_num_queries
 ):
-    selectors.access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
+    access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
     with django_assert_num_queries(1):
         links = selectors.course_evidence_list(user=force_lead, course=course)
     with django_assert_num_queries(0):

@@ -1,0 +1,56 @@
+"""Who may see and do what with workforce coverage (`access`), and coverage offered as
+evidence on recommendations and agenda items (`evidence`)."""
+
+from answerable.workforce.selectors.access import (
+    can_link_coverage,
+    can_manage_courses,
+    can_see_gaps,
+    can_upload,
+    course_get_for_user,
+    course_list,
+    force_list,
+    snapshot_latest,
+    snapshot_list,
+    upload_force_list,
+    visible_snapshot_list,
+)
+from answerable.workforce.selectors.evidence import (
+    RECENT_MEETING_DAYS,
+    CourseCoverage,
+    agenda_coverage_list,
+    course_evidence_list,
+    coverage_link_get_for_user,
+    coverage_link_list,
+    coverage_link_removable_ids,
+    linkable_agenda_item_list,
+    linkable_recommendation_list,
+    recent_meetings_since,
+    recommendation_course_coverage,
+    recommendation_coverage_list,
+)
+
+__all__ = [
+    "CourseCoverage",
+    "RECENT_MEETING_DAYS",
+    "agenda_coverage_list",
+    "can_link_coverage",
+    "can_manage_courses",
+    "can_see_gaps",
+    "can_upload",
+    "course_evidence_list",
+    "course_get_for_user",
+    "course_list",
+    "coverage_link_get_for_user",
+    "coverage_link_list",
+    "coverage_link_removable_ids",
+    "force_list",
+    "linkable_agenda_item_list",
+    "linkable_recommendation_list",
+    "recent_meetings_since",
+    "recommendation_course_coverage",
+    "recommendation_coverage_list",
+    "snapshot_latest",
+    "snapshot_list",
+    "upload_force_list",
+    "visible_snapshot_list",
+]
