@@ -8,8 +8,8 @@ from answerable.audit.anchor import audit_checkpoint_list
 from answerable.audit.reconcile import audit_data_reconcile
 from answerable.audit.selectors import audit_chain_head, audit_chain_verify
 from answerable.audit.services import audit_chain_seal
-from answerable.core.backup import (
-    BackupError,
+from answerable.core.backup import BackupError
+from answerable.core.restore import (
     backup_check,
     backup_restore,
     media_files_missing,
