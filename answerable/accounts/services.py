@@ -39,11 +39,19 @@ def user_create(
     return user
 
 
+@transaction.atomic
 def totp_device_pending(*, user: User) -> TOTPDevice:
-    """Return the user's unconfirmed authenticator, creating one with a new secret if needed."""
+    """Return the user's unconfirmed authenticator, creating one with a new secret if needed.
+
+    A new secret is audited: it is half of a sign-in factor, so the trail shows when each
+    was issued even if the person never confirms it.
+    """
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        device = TOTPDevice(user=user, name="Authenticator app", confirmed=False)
+        device.full_clean()
+        device.save()
+        audit_record(actor=user, action="user.two_factor_setup_started", target=user)
     return device
 
 

@@ -113,6 +113,7 @@ DESCRIPTIONS = {
     "user.system_administrator_revoked": _("System administrator role removed"),
     "user.two_factor_enabled": _("Two-factor authentication set up"),
     "user.two_factor_reset": _("Two-factor authentication reset"),
+    "user.two_factor_setup_started": _("Two-factor authentication set-up started"),
     "workforce.figures_refreshed": _("Training coverage figures recounted"),
     "workforce.snapshot_imported": _("Workforce snapshot imported"),
 }
