@@ -1,5 +1,4 @@
 import datetime
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -256,9 +255,10 @@ class Action(BaseModel):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="actions"
     )
-    # The recommendation's source, copied when the action is saved (a recommendation never
-    # moves between sources), so visibility ("actions under the office's sources") and the
-    # dashboard's counts by source read the actions alone, without a join (issue #5).
+    # The recommendation's source, copied by the services that create actions (a
+    # recommendation never moves between sources), so visibility ("actions under the
+    # office's sources") and the dashboard's counts by source read the actions alone,
+    # without a join (issue #5).
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="actions", editable=False
     )
@@ -316,11 +316,6 @@ class Action(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.recommendation.reference} – {self.owner.display_name}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.source_id is None and self.recommendation_id is not None:
-            self.source_id = self.recommendation.source_id
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:action_detail", args=[self.pk])
@@ -414,6 +409,8 @@ class Evidence(BaseModel):
     """A file or link supporting an update, with its handling marking."""
 
     class Marking(models.TextChoices):
+        """Government Security Classification handling markings, on evidence and papers."""
+
         OFFICIAL = "official", "OFFICIAL"
         OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
 

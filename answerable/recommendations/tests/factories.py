@@ -43,6 +43,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
         model = Action
 
     recommendation = factory.SubFactory(RecommendationFactory)
+    source = factory.LazyAttribute(lambda action: action.recommendation.source)
     owner = factory.SubFactory(OrganisationFactory)
     description = factory.Faker("sentence", locale="en_GB")
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.core.files import CheckedFile
 from answerable.core.models import EditConflict
 from answerable.core.testing import pdf_bytes, sign_in
@@ -294,11 +295,14 @@ def test_archiving_a_recommendation_and_an_action_moves_their_counts_and_restore
     client, recommendation, force_action, council_action, scrutiny_officer
 ):
     services.action_archive(actor=scrutiny_officer, action=council_action, reason="Wrong owner")
+    assert audited("action.archived", target=council_action).note == "Wrong owner"
     assert tally_differences() == []
     assert [a.pk for a in selectors.action_list(user=scrutiny_officer)] == [force_action.pk]
     services.recommendation_archive(
         actor=scrutiny_officer, recommendation=recommendation, reason="Withdrawn by HMICFRS"
     )
+    archived = audited("recommendation.archived", target=recommendation)
+    assert archived.changes["actions_archived"] == [0, 1]
     assert tally_differences() == []
     assert list(selectors.action_list(user=scrutiny_officer)) == []
     assert _dashboard(scrutiny_officer).by_assurance == []
@@ -308,10 +312,13 @@ def test_archiving_a_recommendation_and_an_action_moves_their_counts_and_restore
     assert [s.recommendation_count for s in selectors.source_list(user=scrutiny_officer)] == [0]
     # The recommendation's own archiving brings back only the action archived with it.
     services.recommendation_restore(actor=scrutiny_officer, recommendation=recommendation)
+    restored = audited("recommendation.restored", target=recommendation)
+    assert restored.changes["actions_restored"] == [0, 1]
     assert [a.pk for a in selectors.action_list(user=scrutiny_officer)] == [force_action.pk]
     with pytest.raises(ValidationError, match="not archived"):
         services.action_restore(actor=scrutiny_officer, action=force_action)
     services.action_restore(actor=scrutiny_officer, action=council_action)
+    assert audited("action.restored", target=council_action).actor == scrutiny_officer
     assert tally_differences() == []
     assert len(selectors.action_list(user=scrutiny_officer)) == 2
     titles = [entry[0] for entry in timeline(client, recommendation.get_absolute_url())]
@@ -392,6 +399,8 @@ def test_a_recommendation_cannot_be_superseded_twice_or_by_a_superseded_one(
     services.recommendation_supersede(
         actor=scrutiny_officer, recommendation=first, superseded_by=second, reason="Newer"
     )
+    assert audited("recommendation.superseded", target=first).note == "Newer"
+    assert audited("recommendation.supersedes", target=second).note == "Newer"
     with pytest.raises(ValidationError, match="already superseded"):
         services.recommendation_supersede(
             actor=scrutiny_officer, recommendation=first, superseded_by=third, reason="Newer"

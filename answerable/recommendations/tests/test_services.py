@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.core.files import CheckedFile
 from answerable.core.testing import pdf_bytes
 from answerable.organisations.models import Membership
@@ -135,7 +136,8 @@ def test_an_action_takes_the_recommendations_deadline_as_its_target(
         actor=scrutiny_officer, recommendation=recommendation, owner=force, description="Adopt"
     )
     assert action.target_on == datetime.date(2024, 12, 31)
-    assert _events("action.created")[0].organisation == force
+    assert action.source == recommendation.source
+    assert audited("action.created", target=action).organisation == force
 
 
 def test_an_actions_lead_must_be_a_lead_officer_of_the_owner(
@@ -220,6 +222,7 @@ def test_updates_are_appended_never_overwritten(force_action, force_lead):
         ("First", "not_started", "on_track"),
         ("Second", "on_track", "off_track"),
     ]
+    assert audited("action.updated", target=force_action, times=2).note == "Second"
 
 
 def test_only_the_owners_lead_officers_may_update(force_action, council_lead, scrutiny_officer):
@@ -450,6 +453,7 @@ def test_a_source_document_is_stored_with_its_hash_and_downloads_for_its_readers
         document=_pdf(),
     )
     assert source.document_sha256 == _pdf().sha256
+    assert audited("source.created", target=source).actor == scrutiny_officer
     url = reverse("recommendations:source_document", args=[source.pk])
     sign_in(client, scrutiny_officer)
     response = client.get(url)
