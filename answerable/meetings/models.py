@@ -7,16 +7,13 @@ from django.utils import timezone
 
 from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
-from answerable.recommendations.models import Action, Recommendation, Theme
+from answerable.recommendations.models import Action, Evidence, Recommendation, Theme
 
 ACTION_REVIEW_TITLE = "Review of action tracker"
 
-
-class Marking(models.TextChoices):
-    """Government Security Classification handling markings used on papers."""
-
-    OFFICIAL = "official", "OFFICIAL"
-    OFFICIAL_SENSITIVE = "official_sensitive", "OFFICIAL-SENSITIVE"
+# Papers carry the same handling markings as evidence; the register, beneath meetings, keeps
+# the one list.
+Marking = Evidence.Marking
 
 
 class AccountabilityMeeting(BaseModel):

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django import forms
@@ -72,6 +73,28 @@ def test_a_select_renders_every_option_escaped_with_the_chosen_one_selected():
     assert '<option value="1" selected>Review &lt;script&gt;x&lt;/script&gt;</option>' in html
     assert '<option value="2&#34;">Audit &amp; co</option>' in html
     assert "<script>" not in html
+
+
+def test_a_multiple_choice_field_is_drawn_as_checkboxes_with_the_chosen_ones_ticked():
+    """CheckboxSelectMultiple subclasses RadioSelect: drawn as radios, nothing would be ticked."""
+    from django.template import engines
+
+    class PickForm(forms.Form):
+        picks = forms.MultipleChoiceField(
+            label="Recommendations",
+            choices=[("1", "R1"), ("2", "R2"), ("3", "R3")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    template = engines["jinja2"].from_string(
+        '{% from "forms/field.html" import field %}{{ field(form["picks"], label_size="m") }}'
+    )
+    html = template.render({"form": PickForm({"picks": ["1", "3"]})})
+    assert 'type="checkbox"' in html
+    assert 'type="radio"' not in html
+    assert "govuk-fieldset__legend--m" in html
+    ticked = re.findall(r'<input class="govuk-checkboxes__input"[^>]*value="(\d)" checked', html)
+    assert ticked == ["1", "3"]
 
 
 def test_a_values_choice_field_draws_given_options_but_accepts_only_its_queryset(
