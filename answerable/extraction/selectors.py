@@ -42,11 +42,6 @@ def extracted_item_list(*, report: ExtractedReport) -> QuerySet[ExtractedItem]:
     return report.items.order_by("position", "pk")
 
 
-def recommendation_origin_for(*, recommendation_id: int) -> RecommendationOrigin | None:
-    """Where a recommendation was imported from, if from a report PDF."""
-    return RecommendationOrigin.objects.filter(recommendation_id=recommendation_id).first()
-
-
 @dataclass(frozen=True)
 class Excerpt:
     """The page's text around an item: `marked` is the item as the page prints it, or empty

@@ -104,10 +104,6 @@ def can_respond(*, user: User, question: Question) -> bool:
     )
 
 
-def is_office_member(*, user: User, meeting: AccountabilityMeeting) -> bool:
-    return meeting.office_id in access_for(user).organisation_ids
-
-
 # --- meetings ----------------------------------------------------------------------------
 
 

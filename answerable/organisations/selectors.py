@@ -139,11 +139,6 @@ def area_organisation_list(*, office: Organisation) -> QuerySet[Organisation]:
     return organisation_list().filter(Q(pk=office.pk) | Q(office=office))
 
 
-def user_organisations(*, user: User) -> QuerySet[Organisation]:
-    """Return the organisations the user belongs to."""
-    return Organisation.objects.filter(pk__in=access_for(user).organisation_ids)
-
-
 def administered_organisation_list(*, user: User) -> QuerySet[Organisation]:
     """Return the organisations the user administers, archived ones too, offices first."""
     return (
@@ -177,15 +172,6 @@ def administered_office_list(*, user: User) -> QuerySet[Organisation]:
     return offices.filter(
         pk__in=access.organisations_with_role(Membership.Role.ADMINISTRATOR)
     ).order_by("name")
-
-
-def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
-    """Return the organisation's memberships with their users, by name."""
-    return (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("user__full_name", "role")
-    )
 
 
 def organisation_alias_map(*, office: Organisation) -> dict[str, list[Organisation]]:

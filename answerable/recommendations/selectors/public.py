@@ -64,13 +64,6 @@ def public_source_get(*, pk: int) -> Source:
         raise Http404("No such report") from None
 
 
-def public_recommendation_list(*, source: Source) -> QuerySet[Recommendation]:
-    """A public source's recommendations, in the report's order."""
-    return Recommendation.objects.filter(
-        source_id=public_source_get(pk=source.pk).pk, is_archived=False
-    ).order_by("position", "id")
-
-
 def _published_recommendations() -> QuerySet[Recommendation]:
     """Every recommendation the public may see: live, under a public source."""
     return Recommendation.objects.filter(
