@@ -8,7 +8,6 @@ from answerable.workforce.services.courses import (
 )
 from answerable.workforce.services.evidence import coverage_link_create, coverage_link_delete
 from answerable.workforce.services.snapshots import (
-    BATCH_SIZE,
     completions_mark_latest,
     course_codes,
     coverage_figures_record,
@@ -17,7 +16,6 @@ from answerable.workforce.services.snapshots import (
 )
 
 __all__ = [
-    "BATCH_SIZE",
     "completions_mark_latest",
     "course_codes",
     "course_archive",

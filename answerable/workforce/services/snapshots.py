@@ -30,9 +30,10 @@ BATCH_SIZE = 5000
 T = TypeVar("T")
 
 
-def _batches(items: Iterable[T], size: int = BATCH_SIZE) -> Iterator[list[T]]:
+def _batches(items: Iterable[T]) -> Iterator[list[T]]:
+    """The items in lists of BATCH_SIZE, read when called, so a whole file is never in memory."""
     iterator = iter(items)
-    while batch := list(islice(iterator, size)):
+    while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
 
 

@@ -2,18 +2,23 @@
 
 import datetime
 import hashlib
+import re
+from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.meetings.tests.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.workforce import importing, services
 from answerable.workforce.models import Completion, Course, CoverageLink, Snapshot, StaffRecord
+from answerable.workforce.services import snapshots
 from answerable.workforce.tests.factories import CourseAudienceFactory, CourseFactory
 from answerable.workforce.tests.helpers import (
     COMPLETION_ROWS,
@@ -126,12 +131,22 @@ def test_categories_spelt_differently_are_one_cohort(force, force_lead, course):
     ]
 
 
-def test_writes_go_in_batches(force, force_lead, course, monkeypatch):
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+def test_writes_go_in_batches_and_keep_every_row(force, force_lead, course, monkeypatch):
+    """A national roster is written a batch at a time, never held whole; no row is lost or
+    written twice at a batch's edge."""
+    monkeypatch.setattr(snapshots, "BATCH_SIZE", 2)
     rows = [[f"P{n:03d}", "Officer", "", "CID", "", "2020-01-01", ""] for n in range(7)]
     done = [[f"P{n:03d}", "CSE", "2024-01-01", ""] for n in range(7)]
-    snapshot = _import(force_lead, force, roster(rows), completions(done))
+    with CaptureQueriesContext(connection) as queries:
+        snapshot = _import(force_lead, force, roster(rows), completions(done))
+    inserts = Counter(
+        table
+        for query in queries.captured_queries
+        for table in re.findall(r'^INSERT INTO "(workforce_\w+)"', query["sql"])
+    )
+    assert (inserts["workforce_staffrecord"], inserts["workforce_completion"]) == (4, 4)
     assert (snapshot.staff_count, snapshot.completion_count) == (7, 7)
+    assert sorted(snapshot.staff.values_list("staff_id", flat=True)) == [r[0] for r in rows]
 
 
 @pytest.mark.parametrize(
@@ -395,6 +410,7 @@ def test_a_new_course_is_counted_at_the_forces_earlier_snapshots(force, force_le
         workforce_types=["staff"],
         commands=[],
     )
+    assert audited("course.created", target=first_aid).actor == force_lead
     [point] = coverage.coverage_trend(course=first_aid)
     # P004 is police staff, trained in January 2024, but the import left that completion out
     # because the course did not exist yet.
@@ -452,6 +468,7 @@ def test_the_forces_lead_links_coverage_to_an_item_of_a_meeting_the_force_attend
 ):
     link = services.coverage_link_create(actor=force_lead, course=course, agenda_item=agenda_item)
     assert link.created_by == force_lead
+    assert audited("coverage_link.created", target=link).actor == force_lead
 
 
 def test_coverage_is_not_linked_to_an_agenda_item_by_those_who_may_not(
