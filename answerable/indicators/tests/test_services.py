@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.indicators import services
 from answerable.indicators.models import Indicator, IndicatorValue
 from answerable.indicators.tests.factories import IndicatorFactory
@@ -57,12 +58,14 @@ def test_a_scrutiny_officer_defines_an_indicator_for_a_partner_in_the_area(
 def test_an_office_defines_an_indicator_of_its_own(scrutiny_officer, office):
     indicator = services.indicator_create(actor=scrutiny_officer, owner=office, **_definition())
     assert indicator.office == office
+    assert audited("indicator.created", target=indicator).actor == scrutiny_officer
 
 
 def test_an_administrator_of_the_office_defines_indicators(office, force):
     admin = member(office, Role.ADMINISTRATOR)
-    services.indicator_create(actor=admin, owner=force, **_definition())
+    indicator = services.indicator_create(actor=admin, owner=force, **_definition())
     assert Indicator.objects.filter(owner=force).exists()
+    assert audited("indicator.created", target=indicator).organisation == force
 
 
 @pytest.mark.parametrize("role", [Role.LEAD_OFFICER, Role.VIEWER])
@@ -168,10 +171,11 @@ def test_the_owners_lead_officer_records_a_month(force_lead, indicator):
 
 
 def test_the_offices_scrutiny_officer_records_values_too(scrutiny_officer, indicator):
-    services.indicator_value_record(
+    value = services.indicator_value_record(
         actor=scrutiny_officer, indicator=indicator, period_start=MARCH, value=Decimal(1)
     )
     assert IndicatorValue.objects.count() == 1
+    assert audited("indicator_value.recorded", target=value).actor == scrutiny_officer
 
 
 @pytest.mark.parametrize(
@@ -221,6 +225,8 @@ def test_a_quarter_is_recorded_on_its_first_day(force_lead, indicator):
         actor=force_lead, indicator=indicator, period_start=datetime.date(2025, 4, 1), value=1
     )
     assert value.period_start == datetime.date(2025, 4, 1)
+    event = audited("indicator_value.recorded", target=value)
+    assert event.changes["period_start"] == [None, "2025-04-01"]
 
 
 def test_a_period_that_has_not_begun_is_refused(force_lead, indicator):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.meetings import selectors, services
 from answerable.meetings.models import AccountabilityMeeting, MeetingAction
 from answerable.meetings.tests.factories import MeetingActionFactory, MeetingFactory
@@ -104,6 +105,7 @@ def test_the_next_meetings_review_lists_open_actions_until_they_are_closed(
     )
     assert list(selectors.action_review_list(meeting=later)) == [open_action, to_close]
     services.meeting_action_close(actor=scrutiny_officer, action=to_close, note="Done")
+    assert audited("meeting_action.closed", target=to_close).note == "Done"
     assert list(selectors.action_review_list(meeting=later)) == [open_action]
     assert list(selectors.action_review_list(meeting=meeting)) == []
 

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from answerable.audit.models import AuditEvent
+from answerable.audit.testing import audited
 from answerable.meetings import services
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Marking, Paper, Response
 from answerable.meetings.tests.conftest import checked_pdf
@@ -118,6 +119,7 @@ def test_a_scrutiny_officer_tables_papers_for_the_office(item, scrutiny_officer,
         actor=scrutiny_officer, item=item, title="Brief", file=checked_pdf()
     )
     assert paper.organisation == office
+    assert audited("paper.uploaded", target=paper).actor == scrutiny_officer
 
 
 def test_a_lead_officer_whose_organisation_does_not_attend_cannot_table_a_paper(item, council_lead):
@@ -268,6 +270,9 @@ def test_a_scrutiny_officer_records_the_response_given_in_the_meeting(
     )
     assert not response.is_prepared
     assert response.recorded_by == scrutiny_officer
+    event = audited("response.recorded", target=question)
+    assert event.changes["text"] == [None, "Training is now mandatory."]
+    assert event.organisation == force
 
 
 def test_a_response_needs_text_and_nothing_is_written_without_it(item, scrutiny_officer):
