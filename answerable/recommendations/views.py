@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.keyset import keyset_page, keyset_pagination_params
+from answerable.core.panels import RECOMMENDATION_PAGE, panels_for_one
 from answerable.core.views_helpers import (
     paginate,
     pagination_params,
@@ -207,6 +208,7 @@ def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             user=request.user, recommendation=recommendation
         ),
         "timeline": selectors.recommendation_timeline(recommendation=recommendation),
+        "panels": panels_for_one(slot=RECOMMENDATION_PAGE, user=request.user, object_id=pk),
         "can_manage": selectors.can_manage_register(
             user=request.user, source=recommendation.source
         ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.meetings.hooks import meeting_held_notify
 from answerable.meetings.models import (
     ACTION_REVIEW_TITLE,
     AccountabilityMeeting,
@@ -94,7 +95,10 @@ def meeting_create(
 def meeting_status_change(
     *, actor: User, meeting: AccountabilityMeeting, status: str, note: str = ""
 ) -> AccountabilityMeeting:
-    """Move the meeting forward: planned, papers received, held, summary published."""
+    """Move the meeting forward: planned, papers received, held, summary published.
+
+    Once it is held, the apps listening (meetings.hooks) act in the same transaction.
+    """
     require_planner(actor, meeting)
     meeting = AccountabilityMeeting.objects.select_for_update().get(pk=meeting.pk)
     if status not in ALLOWED_TRANSITIONS[meeting.status]:
@@ -124,6 +128,8 @@ def meeting_status_change(
         changes={"status": [previous, status]},
         note=note,
     )
+    if status == Status.HELD:
+        meeting_held_notify(actor=actor, meeting=meeting)
     return meeting
 
 

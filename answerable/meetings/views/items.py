@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.panels import AGENDA_ITEM, panels_for_one
 from answerable.core.views_helpers import (
     post_data,
     run_edit_service,
@@ -230,7 +231,14 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not in_meeting and question.addressed_to:
         title += f" for {question.addressed_to.name}"
     return _form_page(
-        request, title, form, question.item, button="Save response", subject_text=question.text
+        request,
+        title,
+        form,
+        question.item,
+        button="Save response",
+        subject_text=question.text,
+        # The figures linked to the item, as the meeting saw them (core/panels.py).
+        panels=panels_for_one(slot=AGENDA_ITEM, user=request.user, object_id=question.item_id),
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.panels import AGENDA_ITEM, panels_render
 from answerable.core.views_helpers import paginate, pagination_params, post_data, run_service
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import AttendeeForm, CloseActionForm, MeetingForm, StatusForm
@@ -99,6 +100,13 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "today": timezone.localdate(),
             "coverage": page.coverage,
+            # What apps above meetings show under each item, such as indicators' figures.
+            "item_panels": panels_render(
+                slot=AGENDA_ITEM,
+                user=request.user,
+                object_ids=[item.pk for item in page.items],
+                heading_level=4,
+            ),
         },
     )
 
