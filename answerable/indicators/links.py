@@ -1,6 +1,8 @@
 """Indicators as outcome evidence on recommendations: linking them, and the figures a
 progress report gives for each recommendation (issues #15 and #16)."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.indicators import periods, selectors
+from answerable.indicators.disclosure import public_figure
 from answerable.indicators.figures import indicator_figures, number_text
 from answerable.indicators.models import Indicator, IndicatorLink
 from answerable.recommendations.models import Recommendation
@@ -37,6 +40,8 @@ def indicator_link_create(
     """Offer the indicator as evidence on one of its office's recommendations."""
     if not selectors.can_define_indicators(user=actor, office=indicator.office):
         raise PermissionDenied(_("Only the office links its indicators to recommendations"))
+    if indicator.is_archived:
+        raise ValidationError(_("This indicator is archived: it cannot be linked"))
     if (
         not linkable_recommendation_list(user=actor, indicator=indicator)
         .filter(pk=recommendation.pk)
@@ -59,39 +64,65 @@ def indicator_link_create(
     return link
 
 
-def recommendation_indicator_figures(
-    *, recommendation_ids: list[int], public: bool
-) -> dict[int, list[str]]:
-    """For each recommendation, its linked indicators' latest value and judgement in words.
+@dataclass(frozen=True)
+class LinkedFigure:
+    """A linked indicator's latest figure and judgement, in words."""
 
-    Public: only indicators that may be published, with small counts shown as "fewer than N".
-    Callers pass recommendations already scoped by the register's selectors.
+    indicator: Indicator
+    text: str  # "CSE referrals: 42 in March 2025. Common cause variation: …"
+
+
+def recommendation_linked_figures(
+    *, recommendation_ids: list[int], public: bool, user: User | None = None
+) -> dict[int, list[LinkedFigure]]:
+    """For each recommendation, its linked indicators' latest figure and judgement, by
+    indicator name; archived indicators are left out.
+
+    Public: only indicators on the public site, with small counts shown as "fewer than N".
+    With `user`, only indicators the user may see. Callers pass recommendations already
+    scoped by the register's selectors. Two queries however many links.
     """
-    links = IndicatorLink.objects.filter(recommendation_id__in=recommendation_ids).select_related(
-        "indicator"
-    )
+    links = IndicatorLink.objects.filter(
+        recommendation_id__in=recommendation_ids, indicator__is_archived=False
+    ).select_related("indicator__owner")
     if public:
-        links = links.filter(indicator__is_publishable=True)
-    figures: dict[int, list[str]] = {}
+        links = links.filter(indicator__in=selectors.public_indicator_list().values("pk"))
+    if user is not None:
+        links = links.filter(indicator__in=selectors.indicator_list(user=user).values("pk"))
+    rows = list(links.order_by("indicator__name", "pk"))
+    histories = selectors.indicator_value_history_map(
+        indicator_ids=list({link.indicator_id for link in rows})
+    )
+    figures: dict[int, list[LinkedFigure]] = {}
     read: dict[int, str | None] = {}
-    for link in links.order_by("indicator__name", "pk"):
+    for link in rows:
         indicator = link.indicator
         if indicator.pk not in read:
-            read[indicator.pk] = _latest_words(indicator, public=public)
-        if read[indicator.pk]:
-            figures.setdefault(link.recommendation_id, []).append(read[indicator.pk])  # type: ignore[arg-type]
+            read[indicator.pk] = _latest_words(
+                indicator, histories.get(indicator.pk, []), public=public
+            )
+        text = read[indicator.pk]
+        if text:
+            figures.setdefault(link.recommendation_id, []).append(LinkedFigure(indicator, text))
     return figures
 
 
-def _latest_words(indicator: Indicator, *, public: bool) -> str | None:
-    history = selectors.indicator_value_history(indicator=indicator)
+def recommendation_indicator_figures(
+    *, recommendation_ids: list[int], public: bool
+) -> dict[int, list[str]]:
+    """`recommendation_linked_figures` in words alone, for a progress report."""
+    linked = recommendation_linked_figures(recommendation_ids=recommendation_ids, public=public)
+    return {pk: [figure.text for figure in figures] for pk, figures in linked.items()}
+
+
+def _latest_words(
+    indicator: Indicator, history: list[selectors.PeriodHistory], *, public: bool
+) -> str | None:
     if not history:
         return None
     latest = history[-1]
     value = latest.current.value
-    shown = number_text(value, indicator.unit)
-    if public and indicator.unit == Indicator.Unit.COUNT and value < indicator.disclosure_threshold:
-        shown = _("fewer than %(n)s") % {"n": indicator.disclosure_threshold}
+    shown = public_figure(value, indicator).text if public else number_text(value, indicator.unit)
     reading = indicator_figures(indicator=indicator, history=history)
     return _("%(name)s: %(value)s in %(period)s. %(variation)s") % {
         "name": indicator.name,

@@ -166,3 +166,32 @@ class IndicatorLink(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} → {self.recommendation_id}"
+
+
+class IndicatorAgendaLink(BaseModel):
+    """An indicator offered as evidence on a meeting agenda item (issue #16), with its figures
+    as they stood at the meeting once they are fixed (indicators/meeting_snapshots.py): when
+    the meeting is marked held, or when the link is made if it already was."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="agenda_links")
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem", on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The figures, judgement and periods as at the meeting; empty until fixed.
+    snapshot = models.JSONField(default=dict, blank=True)
+    snapshot_taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "agenda_item"], name="indicator_agenda_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} → agenda item {self.agenda_item_id}"

@@ -91,8 +91,11 @@ def owner_choice_list(*, user: User) -> QuerySet[Organisation]:
 # --- indicators ----------------------------------------------------------------------------
 
 
-def indicator_list(*, user: User, theme: str | None = None) -> QuerySet[Indicator]:
-    """Return the indicators the user may see, not archived, by theme and name.
+def indicator_list(
+    *, user: User, theme: str | None = None, archived: bool | None = False
+) -> QuerySet[Indicator]:
+    """Return the indicators the user may see, by theme and name: those not archived, or
+    with `archived` True only archived ones, and with None both.
 
     Each carries `latest_period` and `latest_value`: its most recent current value.
     """
@@ -102,7 +105,6 @@ def indicator_list(*, user: User, theme: str | None = None) -> QuerySet[Indicato
     )
     indicators = (
         Indicator.objects.filter(Q(owner_id__in=organisations) | Q(office_id__in=organisations))
-        .filter(is_archived=False)
         .select_related("owner", "office")
         .annotate(
             latest_period=Subquery(latest.values("period_start")[:1]),
@@ -110,14 +112,16 @@ def indicator_list(*, user: User, theme: str | None = None) -> QuerySet[Indicato
         )
         .order_by("theme", "name", "pk")
     )
+    if archived is not None:
+        indicators = indicators.filter(is_archived=archived)
     if theme:
         indicators = indicators.filter(theme=theme)
     return indicators
 
 
 def indicator_get_for_user(*, user: User, pk: int) -> Indicator:
-    """Return the indicator if the user may see it; raise Http404 otherwise."""
-    return get_object_or_404(indicator_list(user=user), pk=pk)
+    """Return the indicator, archived or not, if the user may see it; raise Http404 otherwise."""
+    return get_object_or_404(indicator_list(user=user, archived=None), pk=pk)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -182,22 +186,30 @@ class PeriodHistory:
 
 def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:
     """Every period with a value, in period order, each with its revisions: one query."""
+    return indicator_value_history_map(indicator_ids=[indicator.pk]).get(indicator.pk, [])
+
+
+def indicator_value_history_map(*, indicator_ids: list[int]) -> dict[int, list[PeriodHistory]]:
+    """`indicator_value_history` for each of the indicators, in one query however many;
+    an indicator with no values is left out."""
     values = list(
-        IndicatorValue.objects.filter(indicator=indicator)
+        IndicatorValue.objects.filter(indicator_id__in=indicator_ids)
         .select_related("entered_by")
-        .order_by("period_start", "-created_at", "-id")
+        .order_by("indicator_id", "period_start", "-created_at", "-id")
     )
     revised = {value.revises_id for value in values if value.revises_id is not None}
-    periods: dict[datetime.date, list[IndicatorValue]] = {}
+    periods: dict[int, dict[datetime.date, list[IndicatorValue]]] = {}
     for value in values:
-        periods.setdefault(value.period_start, []).append(value)
-    history = []
-    for period_start, rows in periods.items():
-        current = next(row for row in rows if row.pk not in revised)
-        history.append(
-            PeriodHistory(period_start, current, [row for row in rows if row is not current])
-        )
-    return history
+        periods.setdefault(value.indicator_id, {}).setdefault(value.period_start, []).append(value)
+    histories: dict[int, list[PeriodHistory]] = {}
+    for indicator_id, by_period in periods.items():
+        history = histories.setdefault(indicator_id, [])
+        for period_start, rows in by_period.items():
+            current = next(row for row in rows if row.pk not in revised)
+            history.append(
+                PeriodHistory(period_start, current, [row for row in rows if row is not current])
+            )
+    return histories
 
 
 # --- the public site -------------------------------------------------------------------------

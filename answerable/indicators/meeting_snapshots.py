@@ -1,0 +1,242 @@
+"""An indicator's figures as they stood at a meeting (issue #16).
+
+Under each agenda item an indicator is linked to, the meeting page, the form for a question's
+response and the published summary show the figures for the periods that had ended by the
+meeting's date, and what the chart read in them. They are fixed, stored on the link as its
+snapshot, when the meeting is marked held, or when the link is made if it already was; the
+office may fix them again, which is audited. Until then the meeting page shows them as they
+stand, for the meeting to prepare with. A figure revised after they were fixed changes
+nothing shown for that meeting.
+
+The snapshot keeps the figures with their periods, the variation and assurance judgements and
+the process limits, and the definition they were read with. The public summary shows only
+indicators that may be published and are not archived, with disclosure control applied to
+the fixed figures by the indicator's threshold at the time the summary is drafted.
+"""
+
+import copy
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from answerable.accounts.models import User
+from answerable.indicators import periods, selectors
+from answerable.indicators.disclosure import public_figures
+from answerable.indicators.figures import indicator_figures, number_text
+from answerable.indicators.models import Indicator, IndicatorAgendaLink, IndicatorValue
+from answerable.indicators.selectors import PeriodHistory
+from answerable.meetings.models import AccountabilityMeeting
+
+# The latest figures before the meeting shown in a table under the judgement.
+SHOWN_PERIODS = 12
+
+
+def meeting_day(meeting: AccountabilityMeeting) -> datetime.date:
+    """The meeting's date, where it was held."""
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def _ended_by(
+    history: list[PeriodHistory], day: datetime.date, frequency: str
+) -> list[PeriodHistory]:
+    """The periods that had ended before `day`: a meeting cannot have seen a later figure."""
+    return [p for p in history if periods.add_periods(p.period_start, 1, frequency) <= day]
+
+
+def snapshot_build(
+    *,
+    indicator: Indicator,
+    history: list[PeriodHistory],
+    meeting_on: datetime.date,
+    taken_at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """The indicator's figures for a meeting on `meeting_on`, as the history has them now."""
+    ended = _ended_by(history, meeting_on, indicator.frequency)
+    figures = indicator_figures(indicator=indicator, history=ended)
+    return {
+        "meeting_on": meeting_on.isoformat(),
+        "taken_at": taken_at.isoformat() if taken_at else None,
+        "definition": {
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "frequency": indicator.frequency,
+            "direction": indicator.direction,
+            "target_value": None
+            if indicator.target_value is None
+            else f"{indicator.target_value.normalize():f}",
+        },
+        "values": [[p.period_start.isoformat(), f"{p.current.value.normalize():f}"] for p in ended],
+        "variation": figures.reading.variation.value,
+        "variation_text": figures.variation_text,
+        "assurance": figures.reading.assurance.value,
+        "assurance_text": figures.assurance_text,
+        "limits": figures.limits_text,
+    }
+
+
+def _values(snapshot: dict[str, Any]) -> list[tuple[datetime.date, Decimal]]:
+    return [(datetime.date.fromisoformat(day), Decimal(value)) for day, value in snapshot["values"]]
+
+
+def latest_text(snapshot: dict[str, Any]) -> str:
+    """The snapshot's latest figure and its period in words: "42 in March 2025"."""
+    values = _values(snapshot) if snapshot else []
+    if not values:
+        return ""
+    definition = snapshot["definition"]
+    period_start, value = values[-1]
+    return _("%(value)s in %(period)s") % {
+        "value": number_text(value, definition["unit"]),
+        "period": periods.period_label(period_start, definition["frequency"]),
+    }
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    """An indicator's figures under an agenda item, as the meeting page shows them."""
+
+    link_id: int
+    indicator_id: int
+    name: str
+    note: str
+    is_fixed: bool  # stored for the meeting, rather than as the figures stand now
+    meeting_on: datetime.date
+    latest_text: str  # "" when no figure was recorded for a period before the meeting
+    variation_text: str
+    assurance_text: str
+    rows: list[tuple[str, str]]  # (period, figure), newest first
+
+
+def _meeting_figures(link: IndicatorAgendaLink, snapshot: dict[str, Any]) -> MeetingFigures:
+    definition = snapshot["definition"]
+    values = _values(snapshot)
+    return MeetingFigures(
+        link_id=link.pk,
+        indicator_id=link.indicator_id,
+        name=link.indicator.name,
+        note=link.note,
+        is_fixed=link.snapshot_taken_at is not None,
+        meeting_on=datetime.date.fromisoformat(snapshot["meeting_on"]),
+        latest_text=latest_text(snapshot),
+        variation_text=snapshot["variation_text"],
+        assurance_text=snapshot["assurance_text"],
+        rows=[
+            (
+                periods.period_label(day, definition["frequency"]),
+                number_text(value, definition["unit"]),
+            )
+            for day, value in reversed(values[-SHOWN_PERIODS:])
+        ],
+    )
+
+
+def _snapshots(links: list[IndicatorAgendaLink]) -> dict[int, dict[str, Any]]:
+    """Each link's snapshot: as fixed, or built now from the figures as they stand for a
+    link not yet fixed (one query for all of those)."""
+    live = [link for link in links if link.snapshot_taken_at is None]
+    histories = (
+        selectors.indicator_value_history_map(indicator_ids=[link.indicator_id for link in live])
+        if live
+        else {}
+    )
+    return {
+        link.pk: link.snapshot
+        if link.snapshot_taken_at is not None
+        else snapshot_build(
+            indicator=link.indicator,
+            history=histories.get(link.indicator_id, []),
+            meeting_on=meeting_day(link.agenda_item.meeting),
+        )
+        for link in links
+    }
+
+
+def agenda_item_figures(*, user: User, item_ids: list[int]) -> dict[int, list[MeetingFigures]]:
+    """For each agenda item, the figures of the linked indicators the user may see, archived
+    ones included, by indicator name. The caller has read the items for the user.
+
+    Two queries, and a third only if a link is not yet fixed, however many links.
+    """
+    links = list(
+        IndicatorAgendaLink.objects.filter(
+            agenda_item_id__in=item_ids,
+            indicator__in=selectors.indicator_list(user=user, archived=None).values("pk"),
+        )
+        .select_related("indicator", "agenda_item__meeting")
+        .order_by("indicator__name", "pk")
+    )
+    snapshots = _snapshots(links)
+    figures: dict[int, list[MeetingFigures]] = {}
+    for link in links:
+        figures.setdefault(link.agenda_item_id, []).append(
+            _meeting_figures(link, snapshots[link.pk])
+        )
+    return figures
+
+
+def _public_figures(indicator: Indicator, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as the public may see it: read with the definition it was fixed with,
+    and disclosure control by the indicator's threshold now."""
+    definition = snapshot["definition"]
+    fixed = copy.copy(indicator)
+    fixed.unit, fixed.frequency = definition["unit"], definition["frequency"]
+    fixed.direction = definition["direction"]
+    target = definition["target_value"]
+    fixed.target_value = None if target is None else Decimal(target)
+    history = [
+        PeriodHistory(day, IndicatorValue(indicator=fixed, period_start=day, value=value), [])
+        for day, value in _values(snapshot)
+    ]
+    shown = public_figures(indicator=fixed, history=history)
+    rows = shown.rows[-SHOWN_PERIODS:]
+    return {
+        "indicator_id": indicator.pk,
+        "name": indicator.name,
+        "owner": indicator.owner.name,
+        "latest_text": _("%(value)s in %(period)s")
+        % {"value": rows[-1].figure.text, "period": rows[-1].period_label}
+        if rows
+        else "",
+        "variation_text": shown.variation_text,
+        "assurance_text": shown.assurance_text,
+        "rows": [[row.period_label, row.figure.text] for row in reversed(rows)],
+    }
+
+
+def public_agenda_item_figures(*, item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """For each agenda item, its linked indicators' figures as fixed for the meeting, for the
+    published summary: only indicators on the public site, small counts withheld.
+
+    The caller decides which items may be published.
+    """
+    links = list(
+        IndicatorAgendaLink.objects.filter(
+            agenda_item_id__in=item_ids,
+            indicator__in=selectors.public_indicator_list().values("pk"),
+        )
+        .select_related("indicator__owner", "agenda_item__meeting")
+        .order_by("indicator__name", "pk")
+    )
+    snapshots = _snapshots(links)
+    figures: dict[int, list[dict[str, Any]]] = {}
+    for link in links:
+        figures.setdefault(link.agenda_item_id, []).append(
+            _public_figures(link.indicator, snapshots[link.pk])
+        )
+    return figures
+
+
+def unpublishable_indicator_names(*, indicator_ids: list[int]) -> list[str]:
+    """The names of those of the indicators no longer on the public site."""
+    public = set(
+        selectors.public_indicator_list().filter(pk__in=indicator_ids).values_list("pk", flat=True)
+    )
+    return list(
+        Indicator.objects.filter(pk__in=set(indicator_ids) - public)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
