@@ -12,6 +12,8 @@ from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.indicators import periods
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator
+from answerable.meetings.forms import agenda_item_choices
+from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
 from answerable.recommendations.tables import Table, read_table
@@ -234,6 +236,28 @@ class IndicatorLinkForm(forms.Form):
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda r: f"{r.reference}: {r.source.title}"[:150]
         )
+
+
+class IndicatorAgendaLinkForm(forms.Form):
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"),
+        queryset=AgendaItem.objects.none(),
+        empty_label=_("Select an agenda item"),
+        error_messages={
+            "required": _("Select the agenda item the indicator is evidence for"),
+            "invalid_choice": _("Select the agenda item the indicator is evidence for"),
+        },
+    )
+    note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Why the figures are evidence (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, agenda_items: QuerySet[AgendaItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agenda_item_choices(self.fields["agenda_item"], agenda_items)
 
 
 @dataclass(frozen=True)

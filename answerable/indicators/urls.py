@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answerable.indicators import views, views_import, views_links
+from answerable.indicators import views, views_archive, views_import, views_links
 
 app_name = "indicators"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("<int:pk>/edit/", views.indicator_update, name="indicator_update"),
     path("<int:pk>/values/new/", views.indicator_value_record, name="indicator_value_record"),
     path("<int:pk>/links/new/", views_links.indicator_link_create, name="indicator_link_create"),
+    path(
+        "<int:pk>/meetings/new/",
+        views_links.indicator_agenda_link_create,
+        name="indicator_agenda_link_create",
+    ),
+    path(
+        "meeting-links/<int:pk>/fix/",
+        views_links.indicator_agenda_link_snapshot_take,
+        name="indicator_agenda_link_snapshot_take",
+    ),
+    path("<int:pk>/archive/", views_archive.indicator_archive, name="indicator_archive"),
+    path("<int:pk>/restore/", views_archive.indicator_restore, name="indicator_restore"),
 ]

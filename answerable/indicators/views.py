@@ -16,6 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_edit_service, run_service
 from answerable.indicators import periods, selectors, services, spc
+from answerable.indicators.agenda_links import (
+    HELD,
+    can_link_to_meetings,
+    indicator_agenda_link_list,
+)
 from answerable.indicators.figures import indicator_figures, list_summary, number_text
 from answerable.indicators.forms import (
     IndicatorForm,
@@ -24,6 +29,7 @@ from answerable.indicators.forms import (
     period_choices,
 )
 from answerable.indicators.links import indicator_link_list
+from answerable.indicators.meeting_snapshots import latest_text
 from answerable.indicators.models import Indicator
 
 
@@ -38,7 +44,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 @login_required
 @require_GET
 def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    indicators = list(selectors.indicator_list(user=request.user))
+    archived = request.GET.get("show") == "archived"
+    indicators = list(selectors.indicator_list(user=request.user, archived=archived))
     series = selectors.indicator_current_series_map(indicator_ids=[i.pk for i in indicators])
     summaries = {i.pk: list_summary(indicator=i, series=series.get(i.pk, [])) for i in indicators}
     themes = [
@@ -49,7 +56,8 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "indicator_list.html",
         {
-            "title": _("Indicators"),
+            "title": _("Archived indicators") if archived else _("Indicators"),
+            "archived": archived,
             "themes": [(label, rows) for label, rows in themes if rows],
             "can_define": selectors.defining_office_list(user=request.user).exists(),
             "can_import": selectors.indicator_recordable_list(user=request.user).exists(),
@@ -76,6 +84,10 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 user=request.user, office=indicator.office
             ),
             "links": indicator_link_list(indicator=indicator),
+            "agenda_links": indicator_agenda_link_list(user=request.user, indicator=indicator),
+            "can_link_to_meetings": can_link_to_meetings(user=request.user, indicator=indicator),
+            "meeting_held": HELD,
+            "snapshot_latest": latest_text,
             "spc_run": spc.RUN_LENGTH,
             "spc_trend": spc.TREND_LENGTH,
             "spc_minimum": spc.MINIMUM_POINTS,

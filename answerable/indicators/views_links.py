@@ -1,17 +1,18 @@
-"""The office links an indicator to the recommendations it is outcome evidence for."""
+"""The office links an indicator to the recommendations it is outcome evidence for, and to
+the meeting agenda items it is evidence on."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_service
-from answerable.indicators import links, selectors
-from answerable.indicators.forms import IndicatorLinkForm
+from answerable.indicators import agenda_links, links, selectors
+from answerable.indicators.forms import IndicatorAgendaLinkForm, IndicatorLinkForm
 
 
 @login_required
@@ -44,3 +45,63 @@ def indicator_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "active_nav": "indicators",
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_agenda_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
+    if not agenda_links.can_link_to_meetings(user=request.user, indicator=indicator):
+        raise PermissionDenied
+    form = IndicatorAgendaLinkForm(
+        post_data(request),
+        agenda_items=agenda_links.linkable_agenda_item_list(
+            user=request.user, indicator=indicator, since=agenda_links.recent_meetings_since()
+        ),
+    )
+    if form.is_valid() and (
+        link := run_service(
+            form,
+            agenda_links.indicator_agenda_link_create,
+            actor=request.user,
+            indicator=indicator,
+            **form.cleaned_data,
+        )
+    ):
+        done = (
+            _("Linked to %(meeting)s")
+            if link.snapshot_taken_at is None
+            else _("Linked to %(meeting)s, with the figures as they stood at the meeting")
+        )
+        messages.success(request, done % {"meeting": link.agenda_item.meeting.title})
+        return redirect(indicator)
+    return render(
+        request,
+        "indicators/indicator_agenda_link.html",
+        {
+            "title": _("Link %(name)s to a meeting agenda item") % {"name": indicator.name},
+            "indicator": indicator,
+            "form": form,
+            "page_forms": [form],
+            "recent_days": agenda_links.RECENT_MEETING_DAYS,
+            "active_nav": "indicators",
+        },
+    )
+
+
+@login_required
+@require_POST
+def indicator_agenda_link_snapshot_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    link = agenda_links.indicator_agenda_link_get_for_user(user=request.user, pk=pk)
+    if not agenda_links.can_link_to_meetings(user=request.user, indicator=link.indicator):
+        raise PermissionDenied
+    try:
+        agenda_links.indicator_agenda_link_snapshot_take(actor=request.user, link=link)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Figures fixed again for %(meeting)s") % {"meeting": link.agenda_item.meeting.title},
+        )
+    return redirect(link.indicator.get_absolute_url() + "#meeting-evidence")

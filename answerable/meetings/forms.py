@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
-from answerable.meetings.models import AccountabilityMeeting, ItemVerdict, Marking
+from answerable.meetings.models import AccountabilityMeeting, AgendaItem, ItemVerdict, Marking
 from answerable.organisations.models import Organisation
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -17,6 +17,18 @@ TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 def _organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_archived=False).order_by("name")
+
+
+def agenda_item_choices(field: forms.Field, items: QuerySet[AgendaItem]) -> None:
+    """Offer the items in a choice field, each named by its meeting, the meeting's date, its
+    number and its title: for apps that link their evidence to an agenda item."""
+    field.queryset = items  # type: ignore[attr-defined]
+    field.label_from_instance = (  # type: ignore[attr-defined]
+        lambda item: (
+            f"{item.meeting.title}, {item.meeting.local_starts_at:%-d %B %Y}: "
+            f"item {item.position}, {item.title}"
+        )[:200]
+    )
 
 
 class MeetingForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
+from answerable.meetings.forms import agenda_item_choices
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
@@ -278,11 +279,4 @@ class CoverageLinkAgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, agenda_items: QuerySet[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["agenda_item"]
-        field.queryset = agenda_items  # type: ignore[attr-defined]
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda item: (
-                f"{item.meeting.title}, {item.meeting.local_starts_at:%-d %B %Y}: "
-                f"item {item.position}, {item.title}"
-            )[:200]
-        )
+        agenda_item_choices(self.fields["agenda_item"], agenda_items)

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import post_forms_without_csrf, sign_in
-from answerable.indicators.models import Indicator, IndicatorValue
+from answerable.indicators.models import Indicator, IndicatorAgendaLink, IndicatorValue
 from answerable.indicators.tests.factories import IndicatorFactory
+from answerable.meetings.tests.factories import AgendaItemFactory, MeetingFactory
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 
@@ -38,16 +39,35 @@ CHANGE = {**{k: 403 if v == 200 else v for k, v in SEE.items()}, "office_scrutin
 RECORD = {**{k: 403 if v == 200 else v for k, v in SEE.items()}, "office_scrutiny": 200,
           "force_lead": 200}  # fmt: skip
 EVERYONE = _expect(200)
+# The office's scrutiny officers, who run its meetings, link its indicators to agenda items.
+LINK_MEETINGS = {**CHANGE, "office_admin": 403}
+# Fixing a link's figures again: a POST that redirects back to the indicator.
+FIX = {**LINK_MEETINGS, "office_scrutiny": 302}
 
-# (url name, needs the indicator, expected status per user); each is tried with GET and POST.
+# (url name, object it is about, expected status per user, methods tried).
 MATRIX = [
-    ("indicators:indicator_list", False, EVERYONE),
-    ("indicators:indicator_create", False, DEFINE_NEW),
-    ("indicators:indicator_detail", True, SEE),
-    ("indicators:indicator_update", True, CHANGE),
-    ("indicators:indicator_value_record", True, RECORD),
+    ("indicators:indicator_list", None, EVERYONE, ("get",)),
+    ("indicators:indicator_create", None, DEFINE_NEW, ("get", "post")),
+    ("indicators:indicator_detail", "indicator", SEE, ("get",)),
+    ("indicators:indicator_detail", "archived", SEE, ("get",)),
+    ("indicators:indicator_update", "indicator", CHANGE, ("get", "post")),
+    ("indicators:indicator_value_record", "indicator", RECORD, ("get", "post")),
+    ("indicators:indicator_link_create", "indicator", CHANGE, ("get", "post")),
+    ("indicators:indicator_agenda_link_create", "indicator", LINK_MEETINGS, ("get", "post")),
+    ("indicators:indicator_agenda_link_snapshot_take", "agenda_link", FIX, ("post",)),
+    ("indicators:indicator_archive", "indicator", CHANGE, ("get", "post")),
+    # A POST restores (the reason is optional): refused ones are tried below.
+    ("indicators:indicator_restore", "archived", CHANGE, ("get",)),
 ]
-READ_ONLY = {"indicators:indicator_list", "indicators:indicator_detail"}
+METHODS = ("get", "post")
+# Answered, but tried in a test of its own: a permitted empty POST restores.
+TRIED_ELSEWHERE = {("indicators:indicator_restore", "post")}
+CASES = [
+    (*row, method)
+    for row in MATRIX
+    for method in METHODS
+    if (row[0], method) not in TRIED_ELSEWHERE
+]
 
 
 @pytest.fixture
@@ -63,43 +83,65 @@ def world(db):
     indicator = IndicatorFactory(
         owner=organisations["force"], office=office, name="Force indicator"
     )
-    return users, indicator
+    item = AgendaItemFactory(meeting=MeetingFactory(office=office), title="CSE")
+    objects = {
+        "indicator": indicator,
+        "archived": IndicatorFactory(
+            owner=organisations["force"], office=office, name="Old", is_archived=True
+        ),
+        # Made directly, so that the matrix starts with no audit events.
+        "agenda_link": IndicatorAgendaLink.objects.create(
+            indicator=indicator, agenda_item=item, created_by=users["office_scrutiny"]
+        ),
+    }
+    return users, objects
 
 
-@pytest.mark.parametrize("method", ["get", "post"])
-@pytest.mark.parametrize(("name", "needs_indicator", "expected"), MATRIX)
+@pytest.mark.parametrize(("name", "object_key", "expected", "methods", "method"), CASES)
 def test_every_indicator_page_answers_each_role_as_the_matrix_says(
-    client, world, name, needs_indicator, expected, method
+    client, world, name, object_key, expected, methods, method
 ):
-    users, indicator = world
-    url = reverse(name, args=[indicator.pk] if needs_indicator else [])
+    users, objects = world
+    url = reverse(name, args=[objects[object_key].pk] if object_key else [])
     for user_key, status in expected.items():
         client.logout()
         sign_in(client, users[user_key])
         response = getattr(client, method)(url, {})
-        wanted = 405 if method == "post" and name in READ_ONLY else status
+        wanted = status if method in methods else 405
         assert response.status_code == wanted, f"{user_key} {method.upper()} {url}"
         if response.status_code == 200:
             page = response.content.decode()
             assert post_forms_without_csrf(page) == 0, f"{user_key} {url}"
     # An empty form writes nothing, whoever sends it.
-    assert Indicator.objects.count() == 1
+    assert Indicator.objects.count() == 2
+    assert Indicator.objects.filter(is_archived=True).count() == 1
     assert not IndicatorValue.objects.exists()
+    assert IndicatorAgendaLink.objects.count() == 1
+    assert not IndicatorAgendaLink.objects.filter(snapshot_taken_at__isnull=False).exists()
     assert not AuditEvent.objects.filter(action__startswith="indicator").exists()
 
 
-@pytest.mark.parametrize(("name", "needs_indicator", "expected"), MATRIX)
-def test_anonymous_visitors_are_sent_to_sign_in(client, world, name, needs_indicator, expected):
-    _, indicator = world
-    url = reverse(name, args=[indicator.pk] if needs_indicator else [])
-    response = client.get(url)
+@pytest.mark.parametrize(("name", "object_key", "expected", "methods"), MATRIX)
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, name, object_key, expected, methods):
+    _, objects = world
+    url = reverse(name, args=[objects[object_key].pk] if object_key else [])
+    response = getattr(client, methods[0])(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign_in"))
 
 
+@pytest.mark.parametrize("user_key", [k for k, v in CHANGE.items() if v != 200])
+def test_refused_restores_write_nothing(client, world, user_key):
+    users, objects = world
+    sign_in(client, users[user_key])
+    response = client.post(reverse("indicators:indicator_restore", args=[objects["archived"].pk]))
+    assert response.status_code == CHANGE[user_key]
+    assert Indicator.objects.get(pk=objects["archived"].pk).is_archived
+
+
 @pytest.mark.parametrize("user_key", sorted(USERS))
 def test_the_list_shows_the_indicator_only_to_those_who_may_see_it(client, world, user_key):
-    users, indicator = world
+    users, objects = world
     sign_in(client, users[user_key])
     page = client.get(reverse("indicators:indicator_list")).content.decode()
     assert ("Force indicator" in page) == (SEE[user_key] == 200)
@@ -107,7 +149,8 @@ def test_the_list_shows_the_indicator_only_to_those_who_may_see_it(client, world
 
 @pytest.mark.parametrize("user_key", [k for k, v in RECORD.items() if v != 200])
 def test_refused_values_write_nothing(client, world, user_key):
-    users, indicator = world
+    users, objects = world
+    indicator = objects["indicator"]
     sign_in(client, users[user_key])
     response = client.post(
         reverse("indicators:indicator_value_record", args=[indicator.pk]),
@@ -119,7 +162,8 @@ def test_refused_values_write_nothing(client, world, user_key):
 
 @pytest.mark.parametrize("user_key", [k for k, v in CHANGE.items() if v != 200])
 def test_refused_definition_changes_write_nothing(client, world, user_key):
-    users, indicator = world
+    users, objects = world
+    indicator = objects["indicator"]
     sign_in(client, users[user_key])
     response = client.post(
         reverse("indicators:indicator_update", args=[indicator.pk]),

@@ -67,3 +67,29 @@ def test_a_report_gives_the_latest_figure_and_hides_small_counts_from_the_public
         recommendation_ids=[recommendation.pk], public=True
     )
     assert public[recommendation.pk][0].startswith("CSE referrals: fewer than 5 in June 2026.")
+
+
+def test_the_recommendation_page_shows_the_figures_to_those_who_may_see_the_indicator(
+    client, indicator, recommendation, scrutiny_officer, council_action, council_lead
+):
+    links.indicator_link_create(
+        actor=scrutiny_officer, indicator=indicator, recommendation=recommendation
+    )
+    url = reverse("recommendations:recommendation_detail", args=[recommendation.pk])
+    sign_in(client, scrutiny_officer)
+    page = client.get(url).content.decode()
+    assert "Indicators offered as evidence" in page
+    assert f'href="{indicator.get_absolute_url()}">CSE referrals</a>' in page
+    assert "CSE referrals: 3 in June 2026. Common cause variation" in page
+    # The council's lead sees the recommendation, through its action, but not the force's
+    # indicator.
+    client.logout()
+    sign_in(client, council_lead)
+    page = client.get(url).content.decode()
+    assert recommendation.reference in page
+    assert "CSE referrals" not in page
+    # Archived, it leaves the page.
+    client.logout()
+    sign_in(client, scrutiny_officer)
+    Indicator.objects.filter(pk=indicator.pk).update(is_archived=True)
+    assert "CSE referrals" not in client.get(url).content.decode()

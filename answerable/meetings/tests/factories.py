@@ -5,7 +5,9 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from answerable.accounts.models import User
 from answerable.core.testing import pdf_bytes
+from answerable.meetings import services
 from answerable.meetings.models import (
     ACTION_REVIEW_TITLE,
     AccountabilityMeeting,
@@ -98,4 +100,32 @@ def meeting_has_started(meeting: AccountabilityMeeting) -> AccountabilityMeeting
     """Move a planned meeting's start into the past, so it can be recorded as held."""
     meeting.starts_at = timezone.now() - datetime.timedelta(hours=1)
     AccountabilityMeeting.objects.filter(pk=meeting.pk).update(starts_at=meeting.starts_at)
+    return meeting
+
+
+def planned_meeting(
+    *,
+    actor: User,
+    office: Organisation,
+    attending: Organisation | None = None,
+    days_ahead: int = 7,
+    title: str = "Holding to account: child sexual exploitation",
+    is_public: bool = False,
+) -> AccountabilityMeeting:
+    """A meeting planned through the services, so audited, with `attending`'s chief constable
+    among the attendees."""
+    meeting = services.meeting_create(
+        actor=actor,
+        office=office,
+        title=title,
+        kind=AccountabilityMeeting.Kind.HOLDING_TO_ACCOUNT,
+        starts_at=timezone.now() + datetime.timedelta(days=days_ahead),
+        venue="Police headquarters",
+        chair_name="Police and Crime Commissioner",
+        is_public=is_public,
+    )
+    if attending is not None:
+        services.attendee_add(
+            actor=actor, meeting=meeting, name="Chief Constable", organisation=attending
+        )
     return meeting
