@@ -1,4 +1,5 @@
-"""The public, anonymous, read-only API over what is on the public site (issue #14).
+"""The public, anonymous, read-only API over what is on the public site (issue #14); its
+indicators are in api_public_indicators.py.
 
 Paged by key (a cursor), filterable by source, organisation and delivery status. Clients poll
 cheaply: every answer carries an ETag (a digest of its body) and a Last-Modified date (the
@@ -72,13 +73,43 @@ class PublicThrottle(AnonRateThrottle):
         return str(settings.PUBLIC_API_RATE)
 
 
-def _id(request: Request, name: str) -> int | None:
+def query_id(request: Request, name: str) -> int | None:
     value = request.query_params.get(name, "")
     if not value:
         return None
     if not value.isdigit() or len(value) > 12:
         raise ValidationError({name: f"Give {name} as a whole number, like 12"})
     return int(value)
+
+
+class PublicListView(generics.ListAPIView):
+    """What every public list shares: anonymous, limited per address, paged by cursor, and
+    answered with an ETag and the Last-Modified date its `list` sets in `_last_modified`."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicThrottle]
+    pagination_class = PublicCursor
+    _last_modified: float | None = None
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        response.render()
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        # Whole seconds, as the header carries them, so If-Modified-Since compares like for like.
+        last_modified = None if self._last_modified is None else int(self._last_modified)
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = "public, max-age=60"
+        unchanged = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        return unchanged
 
 
 @extend_schema(
@@ -91,11 +122,7 @@ def _id(request: Request, name: str) -> int | None:
     ],
     summary="Published recommendations and each organisation's progress",
 )
-class PublicRecommendationList(generics.ListAPIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [PublicThrottle]
-    pagination_class = PublicCursor
+class PublicRecommendationList(PublicListView):
     serializer_class = PublicRecommendationSerializer
 
     def get_queryset(self) -> Any:
@@ -103,8 +130,8 @@ class PublicRecommendationList(generics.ListAPIView):
         if status is not None and status not in DeliveryStatus.values:
             raise ValidationError({"status": f"Choose one of: {', '.join(DeliveryStatus.values)}"})
         return register.public_recommendation_filter(
-            source_id=_id(self.request, "source"),
-            organisation_id=_id(self.request, "organisation"),
+            source_id=query_id(self.request, "source"),
+            organisation_id=query_id(self.request, "organisation"),
             delivery_status=status,
         )
 
@@ -120,21 +147,3 @@ class PublicRecommendationList(generics.ListAPIView):
         changed = [r.updated_at for r in page] + [a.updated_at for a in actions]
         self._last_modified = max(changed).timestamp() if changed else None
         return response
-
-    def finalize_response(
-        self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code != 200:
-            return response
-        response.render()
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        last_modified = getattr(self, "_last_modified", None)
-        response["ETag"] = etag
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "public, max-age=60"
-        unchanged = get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
-        )
-        return unchanged

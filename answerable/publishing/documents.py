@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
@@ -103,6 +104,13 @@ def minutes_docx(*, content: dict[str, Any]) -> bytes:
             _labelled(document, "Recommendations considered:", refs)
         if item["papers"]:
             _labelled(document, "Papers:", "; ".join(p["title"] for p in item["papers"]))
+        for figure in item.get("figures", []):
+            latest = figure["latest_text"] or _("no figure for a period that had ended by then")
+            _labelled(
+                document,
+                f"{figure['name']} ({figure['owner']}):",
+                f"{latest}. {figure['variation_text']} {figure['assurance_text']}",
+            )
         for question in item["questions"]:
             _labelled(document, f"Question ({question['asked_by']}):", question["text"])
             for response in question["responses"]:

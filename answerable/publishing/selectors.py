@@ -13,6 +13,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from answerable.indicators.meeting_snapshots import (
+    public_agenda_item_figures,
+    unpublishable_indicator_names,
+)
 from answerable.meetings import selectors as meeting_selectors
 from answerable.meetings.models import (
     AccountabilityMeeting,
@@ -64,6 +68,8 @@ def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
     public_ids = set(
         register.public_recommendations_among(pks=considered).values_list("pk", flat=True)
     )
+    # Only indicators on the public site, as fixed for the meeting, small counts withheld.
+    figures = public_agenda_item_figures(item_ids=[i.pk for i in agenda if not i.is_sensitive])
     for item in agenda:
         if item.is_sensitive:
             sensitive_ids.add(item.pk)
@@ -116,6 +122,7 @@ def summary_content(*, meeting: AccountabilityMeeting) -> dict[str, Any]:
                 else None
             ),
             "actions": [_action(a, today) for a in item.meeting_actions.all()],
+            "figures": figures.get(item.pk, []),
             "review": [],
         }
         if item.is_action_review:
@@ -171,6 +178,13 @@ def snapshot_problems(*, content: dict[str, Any]) -> list[str]:
         for title in Paper.objects.filter(pk__in=paper_ids)
         .exclude(is_published=True, marking=Marking.OFFICIAL)
         .values_list("title", flat=True)
+    ]
+    indicator_ids = [
+        f["indicator_id"] for item in content.get("items", []) for f in item.get("figures", [])
+    ]
+    problems += [
+        f"Indicator '{name}' is no longer published"
+        for name in unpublishable_indicator_names(indicator_ids=indicator_ids)
     ]
     return problems
 
