@@ -1,4 +1,4 @@
-"""Demo indicators: a CSE indicator set for West Mercia, three years of monthly figures.
+"""Demo indicators: a CSE indicator set for West Mercia, monthly figures since October 2021.
 
 Every figure is illustrative, generated from a fixed seed and labelled so on the indicator,
 except the one published figure in ../shared/data/aggregate_facts.json that fits: public
@@ -21,7 +21,10 @@ from answerable.indicators.models import Indicator
 from answerable.organisations.models import Organisation
 
 ILLUSTRATIVE = "Illustrative figures generated for the demo: not real data."
+# At least three years of figures, from October 2021 at the latest: the demo meetings they
+# are linked to (demo/indicator_meetings.py), from March 2023 on, then had enough to judge.
 MONTHS = 36
+SERIES_START = datetime.date(2021, 10, 1)
 PUBLIC_CONFIDENCE_URL = (
     "https://www.westmercia-pcc.gov.uk/performance/police-performance-assurance-accountability/"
     "performance-assurance-accountability-minutes-february-2024/"
@@ -48,6 +51,7 @@ class DemoIndicator:
     trend_months: int = 0
     target: Decimal | None = None
     frequency: str = Indicator.Frequency.MONTHLY
+    is_publishable: bool = False
 
 
 INDICATORS = (
@@ -99,6 +103,7 @@ INDICATORS = (
         trend=1.4,
         trend_months=8,
         target=Decimal(90),
+        is_publishable=True,
     ),
     DemoIndicator(
         "CSE-related arrests",
@@ -109,6 +114,7 @@ INDICATORS = (
         Better.HIGHER_IS_BETTER,
         14,
         3,
+        is_publishable=True,
     ),
     DemoIndicator(
         "Charge rate for CSE offences",
@@ -133,6 +139,7 @@ INDICATORS = (
         Better.HIGHER_IS_BETTER,
         9,
         2.5,
+        is_publishable=True,
     ),
     DemoIndicator(
         "Joint visits with the council's CSE team",
@@ -169,6 +176,7 @@ INDICATORS = (
         1.5,
         target=Decimal(88),
         frequency=Indicator.Frequency.QUARTERLY,
+        is_publishable=True,
     ),
 )
 
@@ -224,7 +232,7 @@ def _indicator(
         source_system="Illustrative demo data",
         target_value=spec.target,
         target_on=None,
-        is_publishable=False,
+        is_publishable=spec.is_publishable,
         disclosure_threshold=5,
     )
     return indicator, True
@@ -251,9 +259,11 @@ def seed_indicators(
         frequency = spec.frequency
         last = periods.add_periods(periods.period_containing(today, frequency), -1, frequency)
         count = MONTHS // periods.MONTHS_IN[frequency]
-        period_starts = periods.periods_between(
-            periods.add_periods(last, -(count - 1), frequency), last, frequency
+        first = min(
+            periods.add_periods(last, -(count - 1), frequency),
+            periods.period_containing(SERIES_START, frequency),
         )
+        period_starts = periods.periods_between(first, last, frequency)
         recorded = {p.period_start for p in selectors.indicator_value_history(indicator=indicator)}
         for period_start, value in zip(period_starts, _figures(spec, period_starts), strict=True):
             if period_start in recorded:

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -283,11 +284,13 @@ def seed_meetings(
     force_lead: User | None = None,
     today: datetime.date | None = None,
     publish: bool = True,
+    before_publishing: Callable[[], object] | None = None,
 ) -> int:
     """Record the demo meetings that are missing; return how many were made.
 
     Every held meeting but the latest gets a published summary, so the public pages have
     content and one summary is left for a newcomer to review and publish.
+    `before_publishing` adds what the summaries should carry, such as indicators' figures.
     """
     today = today or timezone.localdate()
     seeder = _Seeder(
@@ -302,6 +305,8 @@ def seed_meetings(
             made.append(seeder.record(data))
     if UPCOMING_TITLE not in existing:
         made.append(seeder.upcoming(today))
+    if before_publishing is not None:
+        before_publishing()
     if publish:
         # Demo glue only: publishing depends on meetings, never the other way round.
         from answerable.publishing import services as publishing

@@ -21,6 +21,7 @@ from answerable.demo.accounts import (
     TOTP_DEVICE_NAME,
     AccountSpec,
 )
+from answerable.demo.indicator_meetings import link_demo_indicators
 from answerable.demo.indicators import seed_indicators
 from answerable.demo.meetings import seed_meetings
 from answerable.demo.register import (
@@ -290,22 +291,32 @@ def seed_demo(*, today: datetime.date | None = None) -> SeedResult:
         users=users,
         today=today,
     )
+    # Indicators come before the meetings, so the summaries published carry their figures.
+    result.created += seed_indicators(
+        organisations=organisations,
+        scrutiny_officer=users[SCRUTINY_EMAIL],
+        recorders={key: users[LEAD_EMAILS[key]] for key in ("police", "council")},
+        today=today,
+    )
+
+    def link_indicators() -> None:
+        result.created += link_demo_indicators(
+            office=organisations["office"],
+            scrutiny_officer=users[SCRUTINY_EMAIL],
+            telford=sources["telford"][0],
+        )
+
     result.created += seed_meetings(
         office=organisations["office"],
         scrutiny_officer=users[SCRUTINY_EMAIL],
         force=organisations["police"],
         force_lead=users[LEAD_EMAILS["police"]],
         today=today,
+        before_publishing=link_indicators,
     )
     _publish(result, sources, users[SCRUTINY_EMAIL])
     result.created += seed_reports(
         scrutiny_officer=users[SCRUTINY_EMAIL], telford=sources["telford"][0], today=today
-    )
-    result.created += seed_indicators(
-        organisations=organisations,
-        scrutiny_officer=users[SCRUTINY_EMAIL],
-        recorders={key: users[LEAD_EMAILS[key]] for key in ("police", "council")},
-        today=today,
     )
     return result
 

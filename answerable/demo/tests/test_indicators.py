@@ -18,7 +18,7 @@ def _seed(office, force, council, scrutiny_officer, force_lead, council_lead) ->
     )
 
 
-def test_the_demo_set_covers_the_themes_with_three_years_of_figures(
+def test_the_demo_set_covers_the_themes_with_figures_from_october_2021(
     office, force, council, scrutiny_officer, force_lead, council_lead
 ):
     added = _seed(office, force, council, scrutiny_officer, force_lead, council_lead)
@@ -27,9 +27,10 @@ def test_the_demo_set_covers_the_themes_with_three_years_of_figures(
     assert {"intelligence", "victims", "perpetrators", "partners"} <= {i.theme for i in indicators}
     monthly = indicators.filter(frequency="monthly").first()
     periods = list(monthly.values.values_list("period_start", flat=True))
+    # More than three years: from October 2021, before the first meeting they are linked to.
     assert (len(periods), periods[0], periods[-1]) == (
-        36,
-        datetime.date(2023, 5, 1),
+        55,
+        datetime.date(2021, 10, 1),
         datetime.date(2026, 4, 1),
     )
     assert added == AuditEvent.objects.filter(action__startswith="indicator").count()
@@ -52,7 +53,8 @@ def test_some_demo_series_show_special_cause_variation(
     assert variations["CSE intelligence submissions"] == spc.Variation.IMPROVING
     assert variations["Children missing from home or care"] == spc.Variation.IMPROVING
     assert variations["Charge rate for CSE offences"] == spc.Variation.CONCERNING
-    assert variations["Public confidence in West Mercia Police"] == spc.Variation.NOT_ENOUGH_DATA
+    # Eighteen quarters, enough to judge.
+    assert variations["Public confidence in West Mercia Police"] == spc.Variation.COMMON_CAUSE
     assert spc.Variation.COMMON_CAUSE in variations.values()
 
 
