@@ -219,6 +219,11 @@ class VersionedForm(forms.Form):
             self._values_shown(), salt=_DRAWN_SALT, compress=True
         )
 
+    @property
+    def drawn_version(self) -> int:
+        """The version of the row this form was drawn from."""
+        return int(self.fields["expected_version"].initial)
+
     def _edited_fields(self) -> Iterable[tuple[str, forms.Field]]:
         return ((name, f) for name, f in self.fields.items() if not f.widget.is_hidden)
 

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,12 @@ def hidden_value(page: str, name: str) -> str:
     match = re.search(rf'<input type="hidden" id="[^"]*" name="{name}" value="([^"]*)">', page)
     assert match, f"no hidden input {name}"
     return html.unescape(match[1])
+
+
+def drawn_version(page: str) -> dict[str, str]:
+    """What an edit form's page says it was drawn from (core.forms.VersionedForm), to post
+    back as a browser would."""
+    return {name: hidden_value(page, name) for name in ("expected_version", "drawn_values")}
 
 
 def summary_rows(page: str) -> list[tuple[str, str]]:
@@ -95,3 +102,25 @@ def assert_libreoffice_opens(document: bytes, *, kind: str, workdir: Path) -> No
     picture = workdir / "out" / "document.png"
     assert picture.exists(), result.stderr.decode()
     assert picture.stat().st_size > 0
+
+
+def xlsx_bomb() -> bytes:
+    """A real workbook with its sheet padded by 20 million empty rows' worth of markup,
+    which deflate squeezes to under a megabyte: the "decompression bomb" of issue #11."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["source", "reference", "text"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    bombed = io.BytesIO()
+    with (
+        zipfile.ZipFile(plain) as original,
+        zipfile.ZipFile(bombed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+    ):
+        for entry in original.infolist():
+            data = original.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row/>" * 20_000_000 + b"</sheetData>")
+            archive.writestr(entry.filename, data)
+    return bombed.getvalue()

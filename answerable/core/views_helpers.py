@@ -44,17 +44,25 @@ def run_edit_service(
 
     If someone else saved first, the form to show is `redraw()`, drawn from the saved row,
     carrying the refusal and the fields they changed, so the person can make theirs again.
-    Other errors go on the submitted form, as run_service does.
+    If they changed none of this form's fields (they saved another form of the same row,
+    such as an action's lead while this one moves its target date), the change is made on
+    the row as saved now: it replaces nothing the person has not seen. Other errors go on the
+    submitted form, as run_service does.
     """
-    try:
-        return service(**kwargs), form
-    except EditConflict as conflict:
-        fresh = redraw()
-        fresh.conflict_show(conflict, submitted=form)
-        return None, fresh
-    except ValidationError as error:
-        form_add_service_error(form, error)
-        return None, form
+    retried = False
+    while True:
+        try:
+            return service(**kwargs), form
+        except EditConflict as conflict:
+            fresh = redraw()
+            fresh.conflict_show(conflict, submitted=form)
+            if fresh.changed_elsewhere or retried:
+                return None, fresh
+            retried = True
+            kwargs["expected_version"] = fresh.drawn_version
+        except ValidationError as error:
+            form_add_service_error(form, error)
+            return None, form
 
 
 def download_name(title: str, kind: str) -> str:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from answerable.core.files import EVIDENCE_KINDS, TABLE_KINDS, check_upload, sniff
 from answerable.core.tables import xlsx_bytes
-from answerable.core.testing import pdf_bytes
+from answerable.core.testing import pdf_bytes, xlsx_bomb
 from answerable.core.views_helpers import download_name
 
 
@@ -150,30 +150,8 @@ def test_a_stored_archive_whose_directory_zipfile_cannot_read_is_refused_by_name
         open_table(_damaged_directory(damage), kind="xlsx", name="returns.xlsx")
 
 
-def _bomb() -> bytes:
-    """A real workbook with its sheet padded by 12 million empty rows' worth of markup,
-    which deflate squeezes to a few hundred kilobytes (issue #11)."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["source", "reference", "text"])
-    plain = io.BytesIO()
-    workbook.save(plain)
-    bombed = io.BytesIO()
-    with (
-        zipfile.ZipFile(plain) as original,
-        zipfile.ZipFile(bombed, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
-    ):
-        for entry in original.infolist():
-            data = original.read(entry.filename)
-            if entry.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b"<row/>" * 20_000_000 + b"</sheetData>")
-            archive.writestr(entry.filename, data)
-    return bombed.getvalue()
-
-
 def test_a_workbook_that_expands_far_beyond_any_real_one_is_refused_unopened():
-    content = _bomb()
+    content = xlsx_bomb()
     assert len(content) < 1_000_000
     with pytest.raises(ValidationError, match="bomb.xlsx would take too much space once opened"):
         check_upload(
@@ -185,7 +163,7 @@ def test_reading_a_stored_bomb_as_a_table_is_refused_too():
     from answerable.core.tables import open_table
 
     with pytest.raises(ValidationError, match="too much space once opened"):
-        open_table(_bomb(), kind="xlsx", name="bomb.xlsx")
+        open_table(xlsx_bomb(), kind="xlsx", name="bomb.xlsx")
 
 
 @pytest.mark.parametrize(
