@@ -220,6 +220,7 @@ class _Seeder:
         if verdict.lower().startswith("reassured"):
             points = data.get("published_outcome_points", [])
             services.item_verdict_record(
+                expected_version=0,
                 actor=self.actor,
                 item=main,
                 verdict="assured",

@@ -278,7 +278,9 @@ class ResponseForm(forms.Form):
             del self.fields["given_by_organisation"]
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(VersionedForm):
+    """The chair's verdict, carrying the version of the verdict it was drawn from."""
+
     verdict = forms.ChoiceField(
         label="Verdict",
         widget=forms.RadioSelect,

@@ -200,8 +200,11 @@ class Response(BaseModel):
         return f"Response by {self.given_by_name}"
 
 
-class ItemVerdict(BaseModel):
-    """The chair's conclusion on an item. Recording it again replaces it; the audit keeps both."""
+class ItemVerdict(BaseModel, VersionedModel):
+    """The chair's conclusion on an item. Recording it again replaces it; the audit keeps both.
+
+    An item with no verdict yet counts as version 0, so two first verdicts cannot both land.
+    """
 
     class Verdict(models.TextChoices):
         ASSURED = "assured", "Assured"

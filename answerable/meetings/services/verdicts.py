@@ -4,9 +4,11 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.models import EditConflict
 from answerable.meetings.models import AgendaItem, ItemVerdict
 from answerable.meetings.selectors import VERDICT_TO_ASSESSMENT, verdict_assessment_offer
 from answerable.meetings.services._common import require_planner
@@ -16,21 +18,39 @@ from answerable.recommendations.models import Assessment, Recommendation
 
 @transaction.atomic
 def item_verdict_record(
-    *, actor: User, item: AgendaItem, verdict: str, rationale: str
+    *, actor: User, item: AgendaItem, expected_version: int, verdict: str, rationale: str
 ) -> ItemVerdict:
-    """Record the chair's verdict on an item, replacing any earlier one (the audit keeps both)."""
+    """Record the chair's verdict on an item, replacing any earlier one (the audit keeps both).
+
+    `expected_version` is the version of the verdict the form was drawn from (0 for none): if
+    someone else recorded one since, nothing is saved and the chair is asked to decide again.
+    """
     require_planner(actor, item.meeting)
     if verdict not in ItemVerdict.Verdict.values:
         raise ValidationError({"verdict": "Select the verdict"})
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the rationale for the verdict"})
+    # The item's row is locked, not the verdict's: before the first verdict there is none.
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__office")
+        .get(pk=item.pk)
+    )
     record = ItemVerdict.objects.filter(item=item).first()
+    if (record.version if record else 0) != expected_version:
+        raise EditConflict(
+            _(
+                "Someone else recorded a verdict on this item while you were recording yours. "
+                "Check their verdict below and record yours again."
+            )
+        )
     before = [record.verdict, record.rationale] if record else [None, None]
     if record is None:
-        record = ItemVerdict(item=item, recorded_by=actor)
+        record = ItemVerdict(item=item, recorded_by=actor, version=0)
     record.verdict = verdict
     record.rationale = rationale.strip()
     record.recorded_by = actor
+    record.version += 1
     record.full_clean()
     record.save()
     item.verdict = record

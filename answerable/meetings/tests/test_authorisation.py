@@ -119,7 +119,9 @@ def world(db):
     item = services.agenda_item_add(
         actor=scrutiny, meeting=meeting, title="Training", recommendations=[recommendation]
     )
-    services.item_verdict_record(actor=scrutiny, item=item, verdict="assured", rationale="Seen")
+    services.item_verdict_record(
+        expected_version=0, actor=scrutiny, item=item, verdict="assured", rationale="Seen"
+    )
     paper = services.paper_upload(
         actor=users["force_lead"], item=item, title="Report", file=checked_pdf()
     )
@@ -208,6 +210,43 @@ def test_an_official_sensitive_paper_is_seen_only_by_the_office_and_its_author(c
         assert client.get(url).status_code == status, user_key
         shown = "Intelligence picture" in client.get(meeting_url).content.decode()
         assert shown == (status == 200), user_key
+
+
+def test_meeting_pages_show_each_role_only_the_register_records_the_register_shows_it(
+    client, world
+):
+    """An agenda item's linked recommendations and actions are read through the register's
+    visibility rules (issue #11, Medium 7): the attending force never reads the council's
+    action, nor the reference of a recommendation only the council acts on."""
+    users, organisations, objects = world
+    council_only = RecommendationFactory(
+        source__owner=organisations["office"], reference="R-COUNCIL-ONLY"
+    )
+    ActionFactory(
+        recommendation=council_only,
+        owner=organisations["council"],
+        description="Council-only return interviews",
+    )
+    services.agenda_item_update(
+        actor=users["office_scrutiny"],
+        item=objects["item"],
+        expected_version=objects["item"].version,
+        title=objects["item"].title,
+        recommendations=[*objects["item"].recommendations.all(), council_only],
+        actions=list(council_only.actions.all()),
+    )
+    url = reverse("meetings:meeting_detail", args=[objects["meeting"].pk])
+    for user_key, status in SEE_ALL.items():
+        client.logout()
+        sign_in(client, users[user_key])
+        response = client.get(url)
+        assert response.status_code == status, user_key
+        if status != 200:
+            continue
+        page = response.content.decode()
+        sees = user_key.startswith("office_")  # the office owns the source
+        assert ("R-COUNCIL-ONLY" in page) == sees, user_key
+        assert ("Council-only return interviews" in page) == sees, user_key
 
 
 @pytest.mark.parametrize("user_key", ["force_lead", "office_admin", "other_scrutiny"])

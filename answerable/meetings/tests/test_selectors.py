@@ -88,7 +88,7 @@ def test_the_meeting_page_costs_the_same_queries_however_much_is_recorded(
                 given_by_organisation=force,
             )
         services.item_verdict_record(
-            actor=scrutiny_officer, item=item, verdict="assured", rationale="R"
+            expected_version=0, actor=scrutiny_officer, item=item, verdict="assured", rationale="R"
         )
         services.paper_upload(actor=force_lead, item=item, title="P", file=checked_pdf())
         MeetingActionFactory(meeting=meeting, item=item, owner=force, owner_user=force_lead)

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from answerable.audit.models import AuditEvent
+from answerable.core.models import EditConflict
 from answerable.meetings import services
 from answerable.meetings.models import ItemVerdict
 from answerable.recommendations.models import Assessment, AssuranceStatus
@@ -12,10 +13,18 @@ Verdict = ItemVerdict.Verdict
 
 def test_recording_a_verdict_again_replaces_it_and_the_audit_keeps_both(item, scrutiny_officer):
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict=Verdict.NOT_ASSURED, rationale="Too few"
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=item,
+        verdict=Verdict.NOT_ASSURED,
+        rationale="Too few",
     )
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict=Verdict.PARTLY_ASSURED, rationale="Plan seen"
+        expected_version=1,
+        actor=scrutiny_officer,
+        item=item,
+        verdict=Verdict.PARTLY_ASSURED,
+        rationale="Plan seen",
     )
     assert ItemVerdict.objects.get(item=item).verdict == Verdict.PARTLY_ASSURED
     events = AuditEvent.objects.filter(action="item_verdict.recorded").order_by("id")
@@ -28,7 +37,11 @@ def test_recording_a_verdict_again_replaces_it_and_the_audit_keeps_both(item, sc
 def test_a_verdict_needs_a_rationale_and_nothing_is_written_without_it(item, scrutiny_officer):
     with pytest.raises(ValidationError) as error:
         services.item_verdict_record(
-            actor=scrutiny_officer, item=item, verdict=Verdict.ASSURED, rationale=""
+            expected_version=0,
+            actor=scrutiny_officer,
+            item=item,
+            verdict=Verdict.ASSURED,
+            rationale="",
         )
     assert "rationale" in error.value.message_dict
     assert not ItemVerdict.objects.exists()
@@ -38,7 +51,11 @@ def test_a_verdict_needs_a_rationale_and_nothing_is_written_without_it(item, scr
 def test_a_lead_officer_cannot_record_a_verdict(item, force_lead):
     with pytest.raises(PermissionDenied):
         services.item_verdict_record(
-            actor=force_lead, item=item, verdict=Verdict.ASSURED, rationale="We did it"
+            expected_version=0,
+            actor=force_lead,
+            item=item,
+            verdict=Verdict.ASSURED,
+            rationale="We did it",
         )
     assert not ItemVerdict.objects.exists()
 
@@ -49,7 +66,11 @@ def test_confirming_the_verdict_assesses_each_ticked_recommendation(
     second = RecommendationFactory(source=source)
     item.recommendations.add(second)
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict=Verdict.PARTLY_ASSURED, rationale="Plan seen"
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=item,
+        verdict=Verdict.PARTLY_ASSURED,
+        rationale="Plan seen",
     )
     [assessment] = services.item_verdict_assessments_confirm(
         actor=scrutiny_officer, item=item, recommendations=[recommendation]
@@ -69,6 +90,7 @@ def test_further_information_required_is_not_offered_as_an_assessment(
     item, scrutiny_officer, recommendation
 ):
     services.item_verdict_record(
+        expected_version=0,
         actor=scrutiny_officer,
         item=item,
         verdict=Verdict.FURTHER_INFORMATION,
@@ -86,7 +108,11 @@ def test_a_recommendation_not_linked_to_the_item_is_refused_and_nothing_is_writt
 ):
     unlinked = RecommendationFactory(source=source)
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict=Verdict.ASSURED, rationale="Seen"
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=item,
+        verdict=Verdict.ASSURED,
+        rationale="Seen",
     )
     with pytest.raises(ValidationError):
         services.item_verdict_assessments_confirm(
@@ -103,3 +129,30 @@ def test_without_a_verdict_nothing_is_offered(item, scrutiny_officer, recommenda
         services.item_verdict_assessments_confirm(
             actor=scrutiny_officer, item=item, recommendations=[recommendation]
         )
+
+
+def test_two_first_verdicts_from_pages_drawn_with_none_cannot_both_land(item, scrutiny_officer):
+    """Before the first verdict the item has none (version 0): the second first verdict is
+    refused rather than silently replacing the first."""
+    services.item_verdict_record(
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=item,
+        verdict=Verdict.NOT_ASSURED,
+        rationale="Too few trained",
+    )
+    with pytest.raises(EditConflict):
+        services.item_verdict_record(
+            expected_version=0,
+            actor=scrutiny_officer,
+            item=item,
+            verdict=Verdict.ASSURED,
+            rationale="Looks fine",
+        )
+    record = ItemVerdict.objects.get(item=item)
+    assert (record.verdict, record.rationale, record.version) == (
+        "not_assured",
+        "Too few trained",
+        1,
+    )
+    assert AuditEvent.objects.filter(action="item_verdict.recorded").count() == 1

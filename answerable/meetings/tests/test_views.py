@@ -6,7 +6,13 @@ from django.test import Client
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import hidden_value, post_forms_without_csrf, sign_in, summary_rows
+from answerable.core.testing import (
+    drawn_version,
+    hidden_value,
+    post_forms_without_csrf,
+    sign_in,
+    summary_rows,
+)
 from answerable.meetings import services
 from answerable.meetings.models import (
     AccountabilityMeeting,
@@ -32,7 +38,7 @@ def test_every_meeting_page_renders_with_one_heading_for_a_scrutiny_officer(
     question = QuestionFactory(item=item, addressed_to=force)
     action = MeetingActionFactory(meeting=item.meeting, item=item, owner=force)
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
+        expected_version=0, actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
     )
     services.agenda_item_add(actor=scrutiny_officer, meeting=item.meeting, title="Two")  # moves
     sign_in(client, scrutiny_officer)
@@ -137,7 +143,7 @@ def test_further_information_required_goes_straight_back_to_the_item(
 
 def test_the_confirm_page_needs_a_tick(client, scrutiny_officer, item, recommendation):
     services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
+        expected_version=0, actor=scrutiny_officer, item=item, verdict="assured", rationale="Seen"
     )
     sign_in(client, scrutiny_officer)
     response = client.post(reverse("meetings:verdict_assessments", args=[item.pk]), {})
@@ -298,3 +304,44 @@ def test_a_second_editor_of_an_item_is_refused_and_shown_what_changed(
         "Bring the training figures",
         3,
     )
+
+
+def test_a_second_verdict_recorded_from_an_open_page_is_refused_and_shown_the_first(
+    client, scrutiny_officer, item
+):
+    """Two planners open the verdict page before either records one: the second is refused,
+    nothing of theirs is saved, and the page shows the verdict recorded meanwhile."""
+    url = reverse("meetings:item_verdict_record", args=[item.pk])
+    colleague = sign_in(Client(), member(item.meeting.office, Membership.Role.SCRUTINY_OFFICER))
+    sign_in(client, scrutiny_officer)
+    first_page = colleague.get(url).content.decode()
+    second_page = client.get(url).content.decode()
+    assert hidden_value(second_page, "expected_version") == "0"  # no verdict yet
+    response = colleague.post(
+        url,
+        {
+            "verdict": "further_information",
+            "rationale": "Send figures",
+            **drawn_version(first_page),
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url, {"verdict": "assured", "rationale": "All done", **drawn_version(second_page)}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Record the verdict" in page
+    assert "Someone else recorded a verdict on this item" in page
+    assert summary_rows(page) == [
+        ("Verdict", "Further information required"),
+        ("Rationale", "Send figures"),
+    ]
+    assert ItemVerdict.objects.get(item=item).verdict == "further_information"
+    assert AuditEvent.objects.filter(action="item_verdict.recorded").count() == 1
+    response = client.post(
+        url, {"verdict": "assured", "rationale": "All done", **drawn_version(page)}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(action="item_verdict.recorded").latest("pk")
+    assert event.changes["verdict"] == ["further_information", "assured"]

@@ -242,24 +242,39 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _verdict_form(item: AgendaItem, data: Any = None) -> VerdictForm:
+    """The verdict form, drawn from the item's verdict as saved (version 0 if it has none)."""
+    current = getattr(item, "verdict", None)
+    return VerdictForm(
+        data,
+        version=current.version if current else 0,
+        initial={"verdict": current.verdict, "rationale": current.rationale} if current else None,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_verdict_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    current = getattr(item, "verdict", None)
-    form = VerdictForm(
-        post_data(request),
-        initial={"verdict": current.verdict, "rationale": current.rationale} if current else None,
-    )
-    if form.is_valid() and run_service(
-        form, services.item_verdict_record, actor=request.user, item=item, **form.cleaned_data
-    ):
-        messages.success(request, "Verdict recorded")
-        item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
-        if selectors.verdict_assessment_offer(user=request.user, item=item).exists():
-            return redirect("meetings:verdict_assessments", pk=item.pk)
-        return redirect(item.get_absolute_url())
+    form = _verdict_form(item, post_data(request))
+    if form.is_valid():
+        recorded, form = run_edit_service(
+            form,
+            services.item_verdict_record,
+            redraw=lambda: _verdict_form(
+                selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+            ),
+            actor=request.user,
+            item=item,
+            **form.cleaned_data,
+        )
+        if recorded:
+            messages.success(request, "Verdict recorded")
+            item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+            if selectors.verdict_assessment_offer(user=request.user, item=item).exists():
+                return redirect("meetings:verdict_assessments", pk=item.pk)
+            return redirect(item.get_absolute_url())
     return _form_page(request, "Record the verdict", form, item, button="Record verdict")
 
 

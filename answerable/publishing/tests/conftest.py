@@ -56,6 +56,7 @@ def held_meeting(office, scrutiny_officer, force, force_lead, recommendation):
         given_by_organisation=force,
     )
     meeting_services.item_verdict_record(
+        expected_version=0,
         actor=scrutiny_officer,
         item=public,
         verdict="partly_assured",
@@ -100,7 +101,11 @@ def held_meeting(office, scrutiny_officer, force, force_lead, recommendation):
         actor=scrutiny_officer, item=sensitive, text="Which informants are at risk?", asked_by="PCC"
     )
     meeting_services.item_verdict_record(
-        actor=scrutiny_officer, item=sensitive, verdict="not_assured", rationale="Risky"
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=sensitive,
+        verdict="not_assured",
+        rationale="Risky",
     )
     meeting_services.meeting_action_raise(
         actor=scrutiny_officer,
