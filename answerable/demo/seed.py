@@ -231,12 +231,13 @@ def _recommendations(
             )
             result.created += 1
             for entry in responses.get((row.source.key, row.reference), []):
-                services.recommendation_response_record(
+                recommendation = services.recommendation_response_record(
                     actor=scrutiny,
                     recommendation=recommendation,
                     response=entry.response,
                     response_text=entry.text,
                     responded_on=entry.responded_on,
+                    expected_version=recommendation.version,
                 )
                 if source_created and entry.responded_on < first_response.get(
                     row.source.key, datetime.date.max
@@ -272,7 +273,10 @@ def _recommendations(
         source, _ = sources[key]
         if source.deadline_rule != Source.DeadlineRule.NONE:
             services.source_response_record(
-                actor=scrutiny, source=source, responded_on=responded_on
+                actor=scrutiny,
+                source=source,
+                responded_on=responded_on,
+                expected_version=source.version,
             )
 
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from answerable.accounts.models import User
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
 from answerable.core.forms import (
     TEXT_MAX_LENGTH,
@@ -114,22 +113,6 @@ class RecommendationForm(forms.Form):
         return [t.strip() for t in self.cleaned_data["themes"].split(",") if t.strip()]
 
 
-class ResponseForm(forms.Form):
-    response = forms.ChoiceField(
-        label="Response",
-        widget=forms.RadioSelect,
-        choices=[c for c in Recommendation.Response.choices if c[0]],
-        error_messages={"required": "Select the response"},
-    )
-    response_text = forms.CharField(
-        max_length=TEXT_MAX_LENGTH,
-        label="Response text",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-    )
-    responded_on = GovukDateField(label="Date of the response", required=True)
-
-
 class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(
         label="Owner organisation",
@@ -150,20 +133,6 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             is_archived=False
         )
-
-
-class LeadForm(forms.Form):
-    lead: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
-        label="Lead officer",
-        queryset=None,
-        required=False,
-        empty_label="No lead",
-        help_text="Only the owner organisation's lead officers can lead an action.",
-    )
-
-    def __init__(self, *args: object, leads: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
 
 
 class LinkForm(forms.Form):
@@ -190,16 +159,6 @@ class LinkForm(forms.Form):
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda r: f"{r.source.title[:60]} – {r.reference}"
         )
-
-
-class TargetDateForm(forms.Form):
-    new_on = GovukDateField(label="New target date", required=True)
-    reason = forms.CharField(
-        max_length=TEXT_MAX_LENGTH,
-        label="Reason for the change",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason for changing the target date"},
-    )
 
 
 class UpdateForm(forms.Form):

@@ -1,5 +1,6 @@
-"""Forms for changing the register after it is loaded: edits, archiving, superseding and the
-statutory response (issue #17)."""
+"""Forms for changing the register after it is loaded: edits, archiving, superseding, the
+responses and an action's plan (issue #17). Forms that replace what a row holds carry the
+version they were drawn from (issue #11)."""
 
 from typing import Any
 
@@ -7,10 +8,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from answerable.accounts.models import User
 from answerable.core.files import DOCX, PDF, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.recommendations.forms import RecommendationForm, SourceForm
-from answerable.recommendations.models import Recommendation, Source
+from answerable.recommendations.models import Action, Recommendation, Source
 
 REASON_HINT = _("This is kept in the history, with who made the change and when.")
 
@@ -98,7 +100,7 @@ class SupersedeForm(forms.Form):
         )
 
 
-class SourceResponseForm(forms.Form):
+class SourceResponseForm(VersionedForm):
     responded_on = GovukDateField(
         label=_("Date the response was published"),
         required=True,
@@ -127,3 +129,59 @@ class SourceResponseForm(forms.Form):
         return check_upload(
             upload, allowed=frozenset({PDF, DOCX}), max_bytes=settings.EVIDENCE_MAX_BYTES
         )
+
+
+class ResponseForm(VersionedForm):
+    """The addressee's response to a recommendation, drawn from the one on record."""
+
+    response = forms.ChoiceField(
+        label=_("Response"),
+        widget=forms.RadioSelect,
+        choices=[c for c in Recommendation.Response.choices if c[0]],
+        error_messages={"required": _("Select the response")},
+    )
+    response_text = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Response text"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    responded_on = GovukDateField(label=_("Date of the response"), required=True)
+
+    @staticmethod
+    def initial_from(recommendation: Recommendation) -> dict[str, Any]:
+        return {
+            "response": recommendation.response,
+            "response_text": recommendation.response_text,
+            "responded_on": recommendation.responded_on,
+        }
+
+
+class LeadForm(VersionedForm):
+    lead: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Lead officer"),
+        queryset=None,
+        required=False,
+        empty_label=_("No lead"),
+        help_text=_("Only the owner organisation's lead officers can lead an action."),
+    )
+
+    def __init__(self, *args: Any, leads: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+
+
+class TargetDateForm(VersionedForm):
+    """The action's target date, drawn as it stands, and the reason for moving it."""
+
+    new_on = GovukDateField(label=_("Target date"), required=True)
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Reason for the change"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the reason for changing the target date")},
+    )
+
+    @staticmethod
+    def initial_from(action: Action) -> dict[str, Any]:
+        return {"new_on": action.target_on}

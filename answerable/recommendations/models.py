@@ -249,8 +249,12 @@ class RecommendationLink(BaseModel):
         )
 
 
-class Action(BaseModel):
-    """One agency's share of a recommendation, reported on by that agency."""
+class Action(BaseModel, VersionedModel):
+    """One agency's share of a recommendation, reported on by that agency.
+
+    `version` counts changes to its plan (lead and target date), which people make on forms;
+    progress updates are appended and leave it alone.
+    """
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="actions"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from answerable.recommendations import (
     views,
+    views_action_plan,
     views_export,
     views_following,
     views_forecast,
@@ -9,6 +10,7 @@ from answerable.recommendations import (
     views_lifecycle,
     views_narratives,
     views_publication,
+    views_responses,
     views_saved,
     views_themes,
 )
@@ -29,10 +31,10 @@ urlpatterns = [
     path("sources/<int:pk>/withdraw/", views_publication.source_withdraw, name="source_withdraw"),
     path("sources/<int:pk>/document/", views.source_document, name="source_document"),
     path("sources/<int:pk>/change/", views_lifecycle.source_update, name="source_update"),
-    path("sources/<int:pk>/response/", views_lifecycle.source_response, name="source_response"),
+    path("sources/<int:pk>/response/", views_responses.source_response, name="source_response"),
     path(
         "sources/<int:pk>/response/document/",
-        views_lifecycle.source_response_document,
+        views_responses.source_response_document,
         name="source_response_document",
     ),
     path("sources/<int:pk>/archive/", views_lifecycle.source_archive, name="source_archive"),
@@ -47,7 +49,7 @@ urlpatterns = [
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
     path(
         "recommendations/<int:pk>/response/",
-        views.recommendation_response,
+        views_responses.recommendation_response,
         name="recommendation_response",
     ),
     path(
@@ -84,11 +86,15 @@ urlpatterns = [
     ),
     path("actions/<int:pk>/archive/", views_lifecycle.action_archive, name="action_archive"),
     path("actions/<int:pk>/restore/", views_lifecycle.action_restore, name="action_restore"),
-    path("actions/<int:pk>/lead/", views.action_lead, name="action_lead"),
+    path("actions/<int:pk>/lead/", views_action_plan.action_lead, name="action_lead"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
-    path("actions/<int:pk>/target-date/", views.action_target_date, name="action_target_date"),
+    path(
+        "actions/<int:pk>/target-date/",
+        views_action_plan.action_target_date,
+        name="action_target_date",
+    ),
     path("actions/<int:pk>/assess/", views.action_assess, name="action_assess"),
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path("assessment-queue/", views.assessment_queue, name="assessment_queue"),

@@ -29,14 +29,11 @@ from answerable.recommendations.forms import (
     ActionFilterForm,
     ActionForm,
     AssessmentForm,
-    LeadForm,
     LinkForm,
     RecommendationFilterForm,
     RecommendationForm,
     ReopenForm,
-    ResponseForm,
     SourceForm,
-    TargetDateForm,
     UpdateForm,
 )
 from answerable.recommendations.models import (
@@ -247,36 +244,6 @@ def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "page_forms": [form],
             "source": source,
             "active_nav": "sources",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def recommendation_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_manage_register(user=request.user, source=recommendation.source):
-        raise PermissionDenied
-    form = ResponseForm(post_data(request))
-    if form.is_valid() and run_service(
-        form,
-        services.recommendation_response_record,
-        actor=request.user,
-        recommendation=recommendation,
-        **form.cleaned_data,
-    ):
-        messages.success(request, "Response recorded")
-        return redirect(recommendation)
-    return _render(
-        request,
-        "simple_form.html",
-        {
-            "title": f"Record the response to {recommendation.reference}",
-            "form": form,
-            "page_forms": [form],
-            "back": recommendation.get_absolute_url(),
-            "button": "Save response",
-            "active_nav": "recommendations",
         },
     )
 
@@ -503,72 +470,6 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page_forms": [form],
             "action": action,
-            "active_nav": "actions",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_change_target_date(user=request.user, action=action):
-        raise PermissionDenied
-    form = LeadForm(
-        post_data(request),
-        initial={"lead": action.lead_id},
-        leads=selectors.lead_officer_list(organisation_id=action.owner_id),
-    )
-    if form.is_valid() and run_service(
-        form,
-        services.action_lead_assign,
-        actor=request.user,
-        action=action,
-        lead=form.cleaned_data["lead"],
-    ):
-        messages.success(request, "Lead assigned")
-        return redirect(action)
-    return _render(
-        request,
-        "simple_form.html",
-        {
-            "title": "Assign a lead",
-            "form": form,
-            "page_forms": [form],
-            "back": action.get_absolute_url(),
-            "button": "Assign lead",
-            "subject_text": action.description,
-            "active_nav": "actions",
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_target_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_change_target_date(user=request.user, action=action):
-        raise PermissionDenied
-    form = TargetDateForm(post_data(request))
-    if form.is_valid() and run_service(
-        form,
-        services.action_target_date_change,
-        actor=request.user,
-        action=action,
-        **form.cleaned_data,
-    ):
-        messages.success(request, "Target date changed")
-        return redirect(action)
-    return _render(
-        request,
-        "simple_form.html",
-        {
-            "title": "Change the target date",
-            "form": form,
-            "page_forms": [form],
-            "back": action.get_absolute_url(),
-            "button": "Change target date",
-            "subject_text": action.description,
             "active_nav": "actions",
         },
     )

@@ -1,6 +1,7 @@
-"""Pages that change the register after it is loaded: edit, archive, restore, supersede and
-record the statutory response (issue #17). Only the owning office's scrutiny officers reach
-them; the services check again."""
+"""Pages that change the register after it is loaded: edit, archive, restore and supersede
+(issue #17). Only the owning office's scrutiny officers reach them; the services check
+again. The responses' pages are in `views_responses`, an action's plan's in
+`views_action_plan`; both draw their forms with `form_page`."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,24 +9,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import (
     post_data,
     run_edit_service,
     run_service,
-    stored_file_download,
 )
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms_lifecycle import (
     ArchiveForm,
     RecommendationUpdateForm,
     RestoreForm,
-    SourceResponseForm,
     SourceUpdateForm,
     SupersedeForm,
 )
@@ -34,12 +33,13 @@ from answerable.recommendations.models import Recommendation, Source
 TEMPLATE = "recommendations/lifecycle_form.html"
 
 
-def _require_manager(request: AuthenticatedHttpRequest, source: Source) -> None:
+def require_manager(request: AuthenticatedHttpRequest, source: Source) -> None:
+    """Refuse anyone but the source office's scrutiny officers."""
     if not selectors.can_manage_register(user=request.user, source=source):
         raise PermissionDenied
 
 
-def _form_page(
+def form_page(
     request: AuthenticatedHttpRequest,
     *,
     title: str,
@@ -48,6 +48,7 @@ def _form_page(
     button: str,
     **extra: Any,
 ) -> HttpResponse:
+    """A page holding one form that changes the register, drawn after a refused save too."""
     context = {"title": title, "form": form, "page_forms": [form], "back": back, "button": button}
     return render(request, TEMPLATE, context | extra)
 
@@ -65,7 +66,7 @@ def _archive_or_restore(
     subject_text: str = "",
 ) -> HttpResponse:
     """The confirmation page and its submission, for archiving or restoring any row."""
-    _require_manager(request, source)
+    require_manager(request, source)
     if getattr(subject, "is_archived", False) == archive:
         return redirect(subject)
     form = (ArchiveForm if archive else RestoreForm)(post_data(request))
@@ -78,7 +79,7 @@ def _archive_or_restore(
     ):
         messages.success(request, done)
         return redirect(subject)
-    return _form_page(
+    return form_page(
         request,
         title=title,
         form=form,
@@ -109,7 +110,7 @@ def _source_form(source: Source, data: Any = None) -> SourceUpdateForm:
 @require_http_methods(["GET", "POST"])
 def source_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
-    _require_manager(request, source)
+    require_manager(request, source)
     form = _source_form(source, post_data(request))
     if form.is_valid():
         updated, form = run_edit_service(
@@ -123,53 +124,12 @@ def source_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if updated:
             messages.success(request, _("Source details changed"))
             return redirect(updated)
-    return _form_page(
+    return form_page(
         request,
         title=_("Change the details of %(title)s") % {"title": source.title},
         form=form,
         back=source.get_absolute_url(),
         button=_("Save changes"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def source_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_get_for_user(user=request.user, pk=pk)
-    _require_manager(request, source)
-    form = SourceResponseForm(
-        post_data(request),
-        request.FILES or None,
-        initial={"responded_on": source.responded_on, "response_url": source.response_url},
-    )
-    if form.is_valid() and run_service(
-        form,
-        services.source_response_record,
-        actor=request.user,
-        source=source,
-        **form.cleaned_data,
-    ):
-        messages.success(request, _("Statutory response recorded"))
-        return redirect(source)
-    return _form_page(
-        request,
-        title=_("Record the statutory response to %(title)s") % {"title": source.title},
-        form=form,
-        back=source.get_absolute_url(),
-        button=_("Save response"),
-        multipart=True,
-    )
-
-
-@login_required
-@require_GET
-def source_response_document(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    source = selectors.source_get_for_user(user=request.user, pk=pk)
-    if not source.response_document:
-        raise Http404("This source has no uploaded response")
-    kind = (source.response_document.name or "").rsplit(".", 1)[-1]
-    return stored_file_download(
-        source.response_document, title=f"Response to {source.title}", kind=kind
     )
 
 
@@ -222,7 +182,7 @@ def _recommendation_form(
 @require_http_methods(["GET", "POST"])
 def recommendation_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    _require_manager(request, recommendation.source)
+    require_manager(request, recommendation.source)
     form = _recommendation_form(recommendation, post_data(request))
     if form.is_valid():
         updated, form = run_edit_service(
@@ -240,7 +200,7 @@ def recommendation_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                 request, _("Recommendation %(ref)s changed") % {"ref": updated.reference}
             )
             return redirect(updated)
-    return _form_page(
+    return form_page(
         request,
         title=_("Change recommendation %(ref)s") % {"ref": recommendation.reference},
         form=form,
@@ -287,7 +247,7 @@ def recommendation_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    _require_manager(request, recommendation.source)
+    require_manager(request, recommendation.source)
     candidates = selectors.supersede_candidate_list(
         user=request.user, recommendation=recommendation
     )
@@ -301,7 +261,7 @@ def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> Http
     ):
         messages.success(request, _("Recorded as superseded"))
         return redirect(recommendation)
-    return _form_page(
+    return form_page(
         request,
         title=_("Mark %(ref)s as superseded") % {"ref": recommendation.reference},
         form=form,

@@ -16,7 +16,7 @@ from answerable.organisations import services as organisation_services
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
 from answerable.recommendations import services
-from answerable.recommendations.models import Evidence, Follow
+from answerable.recommendations.models import Action, Evidence, Follow
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 
 BASE = "https://answerable.example.org"
@@ -49,7 +49,11 @@ def test_a_follower_gets_one_email_listing_what_changed_with_links(
         actor=force_lead, action=force_action, narrative="Secret plans", status="on_track"
     )
     services.action_target_date_change(
-        actor=force_lead, action=force_action, new_on=datetime.date(2031, 5, 1), reason="Delay"
+        actor=force_lead,
+        action=force_action,
+        new_on=datetime.date(2031, 5, 1),
+        reason="Delay",
+        expected_version=force_action.version,
     )
     services.update_post(
         actor=force_lead, action=force_action, narrative="Done", status="ready_for_assessment"
@@ -187,6 +191,7 @@ def test_the_digest_reads_a_fixed_number_of_queries_however_much_changed(
                 action=action,
                 new_on=datetime.date(2031, 1, day),
                 reason="Later",
+                expected_version=Action.objects.get(pk=action.pk).version,
             )
         with CaptureQueriesContext(connection) as queries:
             run = follow_digests_send(

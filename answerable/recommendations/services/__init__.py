@@ -1,9 +1,15 @@
 """The register's services: every change to it, permission-checked, validated and audited
-in one transaction. `register` holds the register's own changes; `lifecycle` editing and
-superseding what is loaded, `archiving` archiving and restoring it; `publication` what goes
-on the public site; `narratives` the public text of updates and the office's review of it;
-`themes` each office's list of themes; `saved_views` the lists people save."""
+in one transaction. `register` holds the register's own changes; `action_plan` an action's
+lead and target date; `responses` the responses to recommendations and sources; `lifecycle`
+editing and superseding what is loaded, `archiving` archiving and restoring it;
+`publication` what goes on the public site; `narratives` the public text of updates and the
+office's review of it; `themes` each office's list of themes; `saved_views` the lists people
+save."""
 
+from answerable.recommendations.services.action_plan import (
+    action_lead_assign,
+    action_target_date_change,
+)
 from answerable.recommendations.services.archiving import (
     action_archive,
     action_restore,
@@ -28,16 +34,16 @@ from answerable.recommendations.services.register import (
     ASSURABLE_STATUSES,
     EvidenceInput,
     action_create,
-    action_lead_assign,
-    action_target_date_change,
     assessment_record,
     assurance_reopen,
     recommendation_create,
     recommendation_link_create,
-    recommendation_response_record,
     source_create,
-    source_response_record,
     update_post,
+)
+from answerable.recommendations.services.responses import (
+    recommendation_response_record,
+    source_response_record,
 )
 from answerable.recommendations.services.saved_views import (
     SAVED_VIEW_PARAMETERS,

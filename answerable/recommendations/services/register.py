@@ -25,12 +25,10 @@ from answerable.recommendations.models import (
     Recommendation,
     RecommendationLink,
     Source,
-    TargetDateChange,
     Update,
 )
 from answerable.recommendations.selectors import (
     can_assess,
-    can_change_target_date,
     can_manage_register,
     can_update_action,
 )
@@ -104,57 +102,6 @@ def source_create(
     return source
 
 
-@transaction.atomic
-def source_response_record(
-    *,
-    actor: User,
-    source: Source,
-    responded_on: datetime.date,
-    response_url: str = "",
-    response_document: CheckedFile | None = None,
-) -> Source:
-    """Record the statutory response to the source (the PCC's s55 comments, an IICSA
-    response): when it was published, where, and a copy of it as evidence. Its clock stops.
-
-    A document already on file stays unless another replaces it.
-    """
-    _require(can_manage_register(user=actor, source=source), "You cannot change this source")
-    if responded_on > timezone.localdate():
-        raise ValidationError({"responded_on": "The date of the response must be in the past"})
-    # The audit's "before" is the response this replaces, not the one the page showed.
-    source = Source.objects.select_for_update().select_related("owner").get(pk=source.pk)
-    if source.is_archived:
-        raise ValidationError("An archived source cannot be changed: restore it first")
-    changes: dict[str, list[object]] = {"responded_on": [source.responded_on, responded_on]}
-    if response_url != source.response_url:
-        changes["response_url"] = [source.response_url, response_url]
-    source.responded_on = responded_on
-    source.response_url = response_url
-    fields = ["responded_on", "response_url", "updated_at"]
-    if response_document is not None:
-        changes["response_document"] = [
-            source.response_document_sha256 or None,
-            response_document.sha256,
-        ]
-        source.response_document.save(
-            f"{response_document.sha256}.{response_document.kind}",
-            ContentFile(response_document.content),
-            save=False,
-        )
-        source.response_document_sha256 = response_document.sha256
-        fields += ["response_document", "response_document_sha256"]
-    source.full_clean()
-    source.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action="source.response_recorded",
-        target=source,
-        organisation=source.owner,
-        changes=changes,
-    )
-    return source
-
-
 # --- recommendations ---------------------------------------------------------------------
 
 
@@ -205,44 +152,6 @@ def recommendation_create(
             "finding_type": [None, finding_type],
             "deadline_on": [None, recommendation.deadline_on],
             "themes": [None, sorted(t.name for t in theme_objects)],
-        },
-    )
-    return recommendation
-
-
-@transaction.atomic
-def recommendation_response_record(
-    *,
-    actor: User,
-    recommendation: Recommendation,
-    response: str,
-    response_text: str,
-    responded_on: datetime.date,
-) -> Recommendation:
-    """Record how the addressee responded: accepted, accepted in principle, and so on."""
-    _require(
-        can_manage_register(user=actor, source=recommendation.source),
-        "You cannot record responses for this source",
-    )
-    if not response:
-        raise ValidationError({"response": "Select the response"})
-    # The audit's "before" is the response this replaces, not the one the page showed.
-    recommendation = _locked(recommendation)  # type: ignore[assignment]
-    before = [recommendation.response, recommendation.response_text, recommendation.responded_on]
-    recommendation.response = response
-    recommendation.response_text = response_text.strip()
-    recommendation.responded_on = responded_on
-    recommendation.full_clean()
-    recommendation.save(update_fields=["response", "response_text", "responded_on", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="recommendation.response_recorded",
-        target=recommendation,
-        organisation=recommendation.source.owner,
-        changes={
-            "response": [before[0], response],
-            "response_text": [before[1], response_text],
-            "responded_on": [before[2], responded_on],
         },
     )
     return recommendation
@@ -330,63 +239,6 @@ def action_create(
             "description": [None, action.description],
             "target_on": [None, action.target_on],
         },
-    )
-    return action
-
-
-@transaction.atomic
-def action_lead_assign(*, actor: User, action: Action, lead: User | None) -> Action:
-    """Name the person in the owner organisation who leads the action."""
-    _require(can_change_target_date(user=actor, action=action), "You cannot assign this action")
-    if lead is not None and not access_for(lead).has_role(
-        Membership.Role.LEAD_OFFICER, action.owner_id
-    ):
-        raise ValidationError({"lead": f"The lead must be a lead officer of {action.owner.name}"})
-    # The audit's "before" is the lead this replaces, not the one the page showed.
-    action = _locked(action)  # type: ignore[assignment]
-    previous = action.lead
-    action.lead = lead
-    action.save(update_fields=["lead", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="action.lead_assigned",
-        target=action,
-        organisation=action.owner,
-        changes={"lead": [str(previous) if previous else None, str(lead) if lead else None]},
-    )
-    return action
-
-
-@transaction.atomic
-def action_target_date_change(
-    *, actor: User, action: Action, new_on: datetime.date | None, reason: str
-) -> Action:
-    """Move an action's target date; every change needs a reason and stays in its history."""
-    _require(can_change_target_date(user=actor, action=action), "You cannot re-plan this action")
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter the reason for changing the target date"})
-    action = _locked(action)  # type: ignore[assignment]
-    if new_on == action.target_on:
-        raise ValidationError({"new_on": "Enter a target date different from the current one"})
-    previous = action.target_on
-    counted_as = action_counted(action)
-    TargetDateChange.objects.create(
-        action=action,
-        previous_on=previous,
-        new_on=new_on,
-        reason=reason.strip(),
-        changed_by=actor,
-    )
-    action.target_on = new_on
-    action.save(update_fields=["target_on", "updated_at"])
-    tally_move(counted_as, action_counted(action))
-    audit_record(
-        actor=actor,
-        action="action.target_date_changed",
-        target=action,
-        organisation=action.owner,
-        changes={"target_on": [previous, new_on]},
-        note=reason.strip(),
     )
     return action
 

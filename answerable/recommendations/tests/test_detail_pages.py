@@ -57,7 +57,11 @@ def test_the_action_page_shows_its_timeline_newest_first_with_who_and_when(
     services.update_post(actor=force_lead, action=action, narrative="Half <trained> & more")
     services.update_post(actor=nameless, action=action, narrative="Started", status="on_track")
     services.action_target_date_change(
-        actor=force_lead, action=action, new_on=datetime.date(2026, 3, 1), reason="Trainer ill"
+        actor=force_lead,
+        action=action,
+        new_on=datetime.date(2026, 3, 1),
+        reason="Trainer ill",
+        expected_version=action.version,
     )
     services.assessment_record(
         actor=scrutiny_officer, action=action, verdict="not_assured", rationale="Too slow"

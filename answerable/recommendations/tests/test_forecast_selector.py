@@ -96,6 +96,7 @@ def test_a_replay_sees_the_record_as_it_stood(history, source, scrutiny_officer,
         action=open_action,
         new_on=TODAY + datetime.timedelta(days=400),
         reason="Waiting for the new system",
+        expected_version=open_action.version,
     )
     then = _months_ago(6, day=20).date()
     result = completion_forecast(**_scope(scrutiny_officer, source), as_of=then)

@@ -36,6 +36,7 @@ def test_the_dashboard_shows_a_change_as_soon_as_it_is_saved(client, force_actio
         action=force_action,
         new_on=datetime.date(2000, 1, 1),
         reason="Agreed at the board",
+        expected_version=force_action.version,
     )
     assert _count(client, "count-overdue") == 1
 

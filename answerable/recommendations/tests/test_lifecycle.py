@@ -14,7 +14,7 @@ from answerable.audit.models import AuditEvent
 from answerable.audit.testing import audited
 from answerable.core.files import CheckedFile
 from answerable.core.models import EditConflict
-from answerable.core.testing import pdf_bytes, sign_in
+from answerable.core.testing import drawn_version, pdf_bytes, sign_in
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import selectors, services
@@ -435,9 +435,11 @@ def test_recording_the_statutory_response_stops_its_clock_and_keeps_the_comments
     dashboard = reverse("recommendations:dashboard")
     assert source.title in _statutory_table(client.get(dashboard).text)
     upload = pdf_bytes()
+    url = reverse("recommendations:source_response", args=[source.pk])
     response = client.post(
-        reverse("recommendations:source_response", args=[source.pk]),
+        url,
         {
+            **drawn_version(client.get(url).content.decode()),
             "responded_on-day": "1",
             "responded_on-month": "2",
             "responded_on-year": "2024",
@@ -467,7 +469,10 @@ def test_a_response_cannot_be_dated_in_the_future_nor_recorded_by_a_partner(
 ):
     with pytest.raises(ValidationError, match="in the past"):
         services.source_response_record(
-            actor=scrutiny_officer, source=source, responded_on=datetime.date(2999, 1, 1)
+            actor=scrutiny_officer,
+            source=source,
+            responded_on=datetime.date(2999, 1, 1),
+            expected_version=source.version,
         )
     with pytest.raises(PermissionDenied):
         services.source_response_record(
@@ -477,5 +482,6 @@ def test_a_response_cannot_be_dated_in_the_future_nor_recorded_by_a_partner(
             response_document=CheckedFile(
                 name="x.pdf", kind="pdf", content=pdf_bytes(), size=1, sha256="0" * 64
             ),
+            expected_version=source.version,
         )
     assert not AuditEvent.objects.filter(action="source.response_recorded").exists()

@@ -315,7 +315,11 @@ def test_the_action_timeline_shows_updates_assessments_date_changes_and_events(
     )
     services.update_post(actor=force_lead, action=action, narrative="Half the officers trained")
     services.action_target_date_change(
-        actor=force_lead, action=action, new_on=datetime.date(2026, 3, 31), reason="Trainer ill"
+        actor=force_lead,
+        action=action,
+        new_on=datetime.date(2026, 3, 31),
+        reason="Trainer ill",
+        expected_version=action.version,
     )
     services.assessment_record(
         actor=scrutiny_officer, action=action, verdict="not_assured", rationale="Too slow"
@@ -337,6 +341,8 @@ def test_filters_look_only_at_actions_the_user_may_see(
     police act on too (issue #11): the council sees its own action only, so nothing matches."""
     force_action.delivery_status = "off_track"
     force_action.save()
+    recommendation.reference = "R-FILTER-MARKER"
+    recommendation.save()
     filters = {k: force if v == "force" else v for k, v in filters.items()}
     found = selectors.recommendation_filter(
         selectors.recommendation_list(user=council_lead), user=council_lead, **filters
@@ -346,3 +352,8 @@ def test_filters_look_only_at_actions_the_user_may_see(
     client.force_login(council_lead)
     api = client.get(reverse("api:recommendation-list"), query).json()
     assert api["results"] == []
+    page = client.get(reverse("recommendations:recommendation_list"), query).content.decode()
+    assert recommendation.reference not in page
+    # Without the filter the council's own share of the recommendation is listed.
+    listed = client.get(reverse("recommendations:recommendation_list")).content.decode()
+    assert recommendation.reference in listed

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from answerable.audit.models import AuditEvent
 from answerable.audit.testing import audited
 from answerable.core.files import CheckedFile
+from answerable.core.models import EditConflict
 from answerable.core.testing import pdf_bytes
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
@@ -108,6 +109,7 @@ def test_recording_a_response_is_audited(recommendation, scrutiny_officer):
         response=Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
         response_text="Agreed",
         responded_on=datetime.date(2023, 5, 22),
+        expected_version=recommendation.version,
     )
     recommendation.refresh_from_db()
     assert recommendation.get_response_display() == "Accepted in principle"
@@ -160,7 +162,11 @@ def test_changing_a_target_date_needs_a_reason_and_keeps_history(force_action, f
     force_action.save()
     with pytest.raises(ValidationError):
         services.action_target_date_change(
-            actor=force_lead, action=force_action, new_on=datetime.date(2025, 6, 30), reason=" "
+            actor=force_lead,
+            action=force_action,
+            new_on=datetime.date(2025, 6, 30),
+            reason=" ",
+            expected_version=force_action.version,
         )
     assert not TargetDateChange.objects.exists()
     services.action_target_date_change(
@@ -168,6 +174,7 @@ def test_changing_a_target_date_needs_a_reason_and_keeps_history(force_action, f
         action=force_action,
         new_on=datetime.date(2025, 6, 30),
         reason="Training provider delayed",
+        expected_version=force_action.version,
     )
     [change] = TargetDateChange.objects.all()
     assert (change.previous_on, change.new_on) == (
@@ -185,6 +192,7 @@ def test_another_partner_cannot_change_a_target_date(force_action, council_lead)
             action=force_action,
             new_on=datetime.date(2026, 1, 1),
             reason="No",
+            expected_version=force_action.version,
         )
 
 
@@ -412,8 +420,18 @@ def test_a_lead_is_assigned_from_the_owners_lead_officers(
     force_action, force_lead, council_lead, scrutiny_officer
 ):
     with pytest.raises(ValidationError):
-        services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=council_lead)
-    services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=force_lead)
+        services.action_lead_assign(
+            actor=scrutiny_officer,
+            action=force_action,
+            lead=council_lead,
+            expected_version=force_action.version,
+        )
+    services.action_lead_assign(
+        actor=scrutiny_officer,
+        action=force_action,
+        lead=force_lead,
+        expected_version=force_action.version,
+    )
     force_action.refresh_from_db()
     assert force_action.lead == force_lead
     [event] = _events("action.lead_assigned")
@@ -464,49 +482,67 @@ def test_a_source_document_is_stored_with_its_hash_and_downloads_for_its_readers
 
 
 # --- changes made from a page drawn before another change (issue #11, Medium 4) -------------
+# Two people open the same form; the first saves. The second's save, drawn from the version
+# before, is refused and writes nothing; made again from the saved version, its audit event's
+# "before" is the value it replaced.
 
 
-def test_a_target_date_change_after_another_records_the_date_it_replaced(force_action, force_lead):
-    opened = Action.objects.get(pk=force_action.pk)  # both leads open the page
+def test_a_target_date_change_drawn_before_another_is_refused_then_records_what_it_replaced(
+    force_action, force_lead
+):
+    drawn = force_action.version  # both leads open the page
     first_on, second_on = datetime.date(2026, 3, 31), datetime.date(2026, 9, 30)
+    change = {"actor": force_lead, "action": force_action}
     services.action_target_date_change(
-        actor=force_lead, action=force_action, new_on=first_on, reason="Provider delayed"
+        **change, new_on=first_on, reason="Provider delayed", expected_version=drawn
     )
+    with pytest.raises(EditConflict, match="Someone else changed this action"):
+        services.action_target_date_change(
+            **change, new_on=second_on, reason="Provider delayed again", expected_version=drawn
+        )
+    assert TargetDateChange.objects.count() == 1
+    assert Action.objects.get(pk=force_action.pk).target_on == first_on
     services.action_target_date_change(
-        actor=force_lead, action=opened, new_on=second_on, reason="Provider delayed again"
+        **change, new_on=second_on, reason="Provider delayed again", expected_version=drawn + 1
     )
     changes = TargetDateChange.objects.order_by("pk")
     assert [(c.previous_on, c.new_on) for c in changes] == [
-        (opened.target_on, first_on),
+        (force_action.target_on, first_on),
         (first_on, second_on),
     ]
     events = _events("action.target_date_changed")
     assert [e.changes["target_on"] for e in events] == [
-        [opened.target_on.isoformat() if opened.target_on else None, first_on.isoformat()],
+        [
+            force_action.target_on.isoformat() if force_action.target_on else None,
+            first_on.isoformat(),
+        ],
         [first_on.isoformat(), second_on.isoformat()],
     ]
 
 
-def test_a_response_recorded_twice_audits_the_response_it_replaced(
+def test_a_response_drawn_before_another_is_refused_then_records_what_it_replaced(
     recommendation, scrutiny_officer
 ):
-    opened = Recommendation.objects.get(pk=recommendation.pk)  # both officers open the page
-    services.recommendation_response_record(
-        actor=scrutiny_officer,
-        recommendation=recommendation,
-        response=Recommendation.Response.ACCEPTED,
-        response_text="Accepted in full",
-        responded_on=datetime.date(2025, 5, 1),
-    )
-    services.recommendation_response_record(
-        actor=scrutiny_officer,
-        recommendation=opened,
-        response=Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
-        response_text="Accepted in principle",
-        responded_on=datetime.date(2025, 5, 2),
-    )
-    first, second = _events("recommendation.response_recorded")
-    assert second.changes == {
+    drawn = recommendation.version  # both officers open the page
+    first = {
+        "response": Recommendation.Response.ACCEPTED,
+        "response_text": "Accepted in full",
+        "responded_on": datetime.date(2025, 5, 1),
+    }
+    second = {
+        "response": Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
+        "response_text": "Accepted in principle",
+        "responded_on": datetime.date(2025, 5, 2),
+    }
+    record = {"actor": scrutiny_officer, "recommendation": recommendation}
+    services.recommendation_response_record(**record, **first, expected_version=drawn)
+    with pytest.raises(EditConflict, match="Someone else recorded a response"):
+        services.recommendation_response_record(**record, **second, expected_version=drawn)
+    assert Recommendation.objects.get(pk=recommendation.pk).response_text == "Accepted in full"
+    assert len(_events("recommendation.response_recorded")) == 1
+    services.recommendation_response_record(**record, **second, expected_version=drawn + 1)
+    _, replaced = _events("recommendation.response_recorded")
+    assert replaced.changes == {
         "response": [
             Recommendation.Response.ACCEPTED,
             Recommendation.Response.ACCEPTED_IN_PRINCIPLE,
@@ -516,26 +552,54 @@ def test_a_response_recorded_twice_audits_the_response_it_replaced(
     }
 
 
-def test_a_lead_assigned_twice_audits_the_lead_it_replaced(
+def test_a_lead_assigned_from_a_page_drawn_before_another_is_refused_then_audits_the_lead(
     force, force_action, force_lead, scrutiny_officer
 ):
     other_lead = member(force, Membership.Role.LEAD_OFFICER, full_name="Olu Other")
-    opened = Action.objects.get(pk=force_action.pk)
-    services.action_lead_assign(actor=scrutiny_officer, action=force_action, lead=force_lead)
-    services.action_lead_assign(actor=scrutiny_officer, action=opened, lead=other_lead)
+    drawn = force_action.version
+    assign = {"actor": scrutiny_officer, "action": force_action}
+    services.action_lead_assign(**assign, lead=force_lead, expected_version=drawn)
+    with pytest.raises(EditConflict):
+        services.action_lead_assign(**assign, lead=other_lead, expected_version=drawn)
+    assert Action.objects.get(pk=force_action.pk).lead == force_lead
+    services.action_lead_assign(**assign, lead=other_lead, expected_version=drawn + 1)
     _, second = _events("action.lead_assigned")
     assert second.changes["lead"] == [str(force_lead), str(other_lead)]
 
 
-def test_a_source_response_date_recorded_twice_audits_the_date_it_replaced(
+def test_a_lead_change_and_a_target_date_change_share_the_actions_version(force_action, force_lead):
+    """Both forms show the action's plan: a save of either moves the version the other was
+    drawn from (the page then retries a form whose fields nobody changed: core.views_helpers)."""
+    drawn = force_action.version
+    services.action_lead_assign(
+        actor=force_lead, action=force_action, lead=force_lead, expected_version=drawn
+    )
+    with pytest.raises(EditConflict):
+        services.action_target_date_change(
+            actor=force_lead,
+            action=force_action,
+            new_on=datetime.date(2027, 1, 31),
+            reason="Later",
+            expected_version=drawn,
+        )
+    assert not TargetDateChange.objects.exists()
+
+
+def test_a_source_response_drawn_before_another_is_refused_then_audits_the_date_it_replaced(
     source, scrutiny_officer
 ):
-    opened = Source.objects.get(pk=source.pk)
+    drawn = source.version
+    record = {"actor": scrutiny_officer, "source": source}
     services.source_response_record(
-        actor=scrutiny_officer, source=source, responded_on=datetime.date(2025, 5, 1)
+        **record, responded_on=datetime.date(2025, 5, 1), expected_version=drawn
     )
+    with pytest.raises(EditConflict):
+        services.source_response_record(
+            **record, responded_on=datetime.date(2025, 5, 2), expected_version=drawn
+        )
+    assert Source.objects.get(pk=source.pk).responded_on == datetime.date(2025, 5, 1)
     services.source_response_record(
-        actor=scrutiny_officer, source=opened, responded_on=datetime.date(2025, 5, 2)
+        **record, responded_on=datetime.date(2025, 5, 2), expected_version=drawn + 1
     )
     _, second = _events("source.response_recorded")
     assert second.changes["responded_on"] == ["2025-05-01", "2025-05-02"]

@@ -140,14 +140,22 @@ def test_the_overdue_count_adds_earlier_months_tallies_to_this_months_actions(
         return selectors.dashboard_summary(user=scrutiny_officer, today=today).overdue_count
 
     assert overdue() == 2
-    services.action_target_date_change(
-        actor=force_lead, action=this_month, new_on=datetime.date(2026, 2, 27), reason="Moved"
+    this_month = services.action_target_date_change(
+        actor=force_lead,
+        action=this_month,
+        new_on=datetime.date(2026, 2, 27),
+        reason="Moved",
+        expected_version=this_month.version,
     )
     assert overdue() == 2  # now counted in February's tally
     services.update_post(actor=force_lead, action=last_year, narrative="Done", status="completed")
     assert overdue() == 1
     services.action_target_date_change(
-        actor=force_lead, action=this_month, new_on=None, reason="No date agreed yet"
+        actor=force_lead,
+        action=this_month,
+        new_on=None,
+        reason="No date agreed yet",
+        expected_version=this_month.version,
     )
     assert overdue() == 0
     assert selectors.dashboard_summary(user=scrutiny_officer, today=today).due_soon_count == 1

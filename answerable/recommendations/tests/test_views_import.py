@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in
+from answerable.core.testing import sign_in, xlsx_bomb
 from answerable.imports.models import ImportJob
 from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership
@@ -185,6 +185,19 @@ def test_a_corrupt_xlsx_is_refused(officer_client):
     assert "The file broken.xlsx is damaged or is not the Excel (XLSX) file it seems to be" in (
         response.content.decode()
     )
+
+
+def test_a_decompression_bomb_is_refused_unopened_with_a_message(officer_client):
+    """A workbook of under a megabyte holding 20 million empty rows once ran an import until
+    its worker was killed (issue #11). It is refused from what its archive declares."""
+    before = counts()
+    response = upload(officer_client, xlsx_bomb(), "bomb.xlsx")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "The file bomb.xlsx would take too much space once opened" in page
+    assert SESSION_KEY not in officer_client.session
+    assert counts() == before
 
 
 def test_an_xlsx_named_csv_is_read_as_xlsx_because_content_decides(officer_client):

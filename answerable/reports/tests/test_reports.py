@@ -62,6 +62,7 @@ def register(source, force, council, force_lead, council_lead, scrutiny_officer)
         action=moved,
         new_on=TODAY + datetime.timedelta(days=90),
         reason="Waiting for the new case system",
+        expected_version=moved.version,
     )
     ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
     return source
@@ -262,7 +263,11 @@ def _meeting_verdict(office, scrutiny_officer, recommendation, *, sensitive: boo
         recommendations=[recommendation],
     )
     meeting_services.item_verdict_record(
-        actor=scrutiny_officer, item=item, verdict="partly_assured", rationale="Some way to go"
+        expected_version=0,
+        actor=scrutiny_officer,
+        item=item,
+        verdict="partly_assured",
+        rationale="Some way to go",
     )
 
 
