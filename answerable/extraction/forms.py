@@ -3,7 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.forms import TEXT_MAX_LENGTH
+from answerable.core.forms import TEXT_MAX_LENGTH, VersionedForm
 from answerable.extraction.pdf_text import MAX_PAGES
 from answerable.extraction.reports import Extraction, report_extract
 from answerable.recommendations.models import Recommendation
@@ -73,7 +73,11 @@ class ItemAddForm(ItemForm):
     )
 
 
-class ItemSplitForm(forms.Form):
+class ItemChangeForm(VersionedForm, ItemForm):
+    """The item's fields, carrying the version of the item they were drawn from."""
+
+
+class ItemSplitForm(VersionedForm):
     text = forms.CharField(
         label=_("Where does the item split?"),
         widget=forms.Textarea(attrs={"rows": 12}),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.models import BaseModel
+from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Recommendation
 
@@ -34,7 +34,7 @@ class ExtractedReport(BaseModel):
         return self.file_name
 
 
-class ExtractedItem(BaseModel):
+class ExtractedItem(BaseModel, VersionedModel):
     """An item as found in the report, then as the office corrected it."""
 
     report = models.ForeignKey(ExtractedReport, on_delete=models.CASCADE, related_name="items")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.models import locked_for_edit
 from answerable.extraction.models import ExtractedItem, ExtractedReport, RecommendationOrigin
 from answerable.extraction.reports import Extraction
 from answerable.extraction.selectors import can_review
@@ -42,6 +43,23 @@ def _renumber(report: ExtractedReport) -> None:
     for number, item in enumerate(items, start=1):
         item.position = number
     ExtractedItem.objects.bulk_update(items, ["position"])
+
+
+def _locked_item(actor: User, item: ExtractedItem, *, expected_version: int) -> ExtractedItem:
+    """The item as saved now, locked, if the actor may change it and it is still at the
+    version their form was drawn from."""
+    _check(actor, item.report)
+    item = locked_for_edit(
+        ExtractedItem.objects.select_related("report"),
+        pk=item.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this item while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
+    _check(actor, item.report)  # as it is now: imported since the form was drawn?
+    return item
 
 
 def _values(item: ExtractedItem) -> dict[str, object]:
@@ -97,17 +115,22 @@ def extracted_item_change(
     *,
     actor: User,
     item: ExtractedItem,
+    expected_version: int,
     reference: str,
     finding_type: str,
     text: str,
     owner: str = "",
 ) -> ExtractedItem:
-    """Correct an item's reference, type, text or owner."""
-    item = ExtractedItem.objects.select_for_update().select_related("report").get(pk=item.pk)
-    _check(actor, item.report)
+    """Correct an item's reference, type, text or owner.
+
+    `expected_version` is the version the form was drawn from: if someone else changed the
+    item since, nothing is saved and the officer is asked to make their change again.
+    """
+    item = _locked_item(actor, item, expected_version=expected_version)
     before = _values(item)
     item.reference, item.finding_type = reference.strip(), finding_type
     item.text, item.owner = text.strip(), owner.strip()
+    item.version += 1
     item.full_clean()
     item.save()
     after = _values(item)
@@ -141,12 +164,11 @@ def extracted_item_drop(*, actor: User, item: ExtractedItem, is_dropped: bool) -
 
 @transaction.atomic
 def extracted_item_split(
-    *, actor: User, item: ExtractedItem, text: str
+    *, actor: User, item: ExtractedItem, expected_version: int, text: str
 ) -> tuple[ExtractedItem, ExtractedItem]:
     """Split the item in two where `text` has a line holding only "---": the first part keeps
     the item, the second becomes a new item after it, on the same page, with a reference to
-    correct."""
-    item = ExtractedItem.objects.select_for_update().select_related("report").get(pk=item.pk)
+    correct. A split drawn from an older version of the item is refused, as a change is."""
     _check(actor, item.report)
     parts = re.split(r"^[ \t]*---[ \t]*$", text.replace("\r\n", "\n"), flags=re.MULTILINE)
     if len(parts) != 2 or not all(part.strip() for part in parts):
@@ -158,8 +180,10 @@ def extracted_item_split(
                 )
             }
         )
+    item = _locked_item(actor, item, expected_version=expected_version)
     before = item.text
     item.text = parts[0].strip()
+    item.version += 1
     item.full_clean()
     item.save()
     ExtractedItem.objects.filter(report=item.report, position__gt=item.position).update(
@@ -204,6 +228,7 @@ def extracted_item_merge(*, actor: User, item: ExtractedItem) -> ExtractedItem:
         raise ValidationError(_("The last item has no next item to merge with"))
     before = item.text
     item.text = f"{item.text}\n\n{following.text}"
+    item.version += 1  # a change page open on the item now shows the text before the merge
     item.full_clean()
     item.save()
     merged = _values(following)

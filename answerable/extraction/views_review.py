@@ -18,8 +18,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import post_data, run_edit_service
 from answerable.extraction import selectors, services
-from answerable.extraction.forms import ItemAddForm, ItemForm, ItemSplitForm, ReportImportForm
+from answerable.extraction.forms import (
+    ItemAddForm,
+    ItemChangeForm,
+    ItemSplitForm,
+    ReportImportForm,
+)
 from answerable.extraction.models import ExtractedItem, ExtractedReport
 from answerable.recommendations.importing import ImportInvalid
 from answerable.recommendations.models import Recommendation
@@ -111,21 +117,34 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _change_form(item: ExtractedItem, data: Any = None) -> ItemChangeForm:
+    return ItemChangeForm(
+        data,
+        version=item.version,
+        initial={name: getattr(item, name) for name in services.ITEM_FIELDS},
+    )
+
+
+def _split_form(item: ExtractedItem, data: Any = None) -> ItemSplitForm:
+    return ItemSplitForm(data, version=item.version, initial={"text": item.text})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_change(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     report = selectors.extracted_report_get_for_user(user=request.user, pk=pk)
     item = selectors.extracted_item_get(report=report, pk=item_pk)
-    form = ItemForm(
-        request.POST if request.method == "POST" else None,
-        initial={name: getattr(item, name) for name in services.ITEM_FIELDS},
-    )
+    form = _change_form(item, post_data(request))
     if form.is_valid():
-        try:
-            services.extracted_item_change(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
-        else:
+        changed, form = run_edit_service(
+            form,
+            services.extracted_item_change,
+            redraw=lambda: _change_form(selectors.extracted_item_get(report=report, pk=item_pk)),
+            actor=request.user,
+            item=item,
+            **form.cleaned_data,
+        )
+        if changed:
             messages.success(request, _("Item %(number)s changed") % {"number": item.position})
             return redirect(_review_url(report, item))
     return _item_page(request, report, item, form, _("Change item %(number)s"))
@@ -136,15 +155,17 @@ def item_change(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
 def item_split(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     report = selectors.extracted_report_get_for_user(user=request.user, pk=pk)
     item = selectors.extracted_item_get(report=report, pk=item_pk)
-    form = ItemSplitForm(
-        request.POST if request.method == "POST" else None, initial={"text": item.text}
-    )
+    form = _split_form(item, post_data(request))
     if form.is_valid():
-        try:
-            services.extracted_item_split(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as error:
-            _refuse(form, error)
-        else:
+        split, form = run_edit_service(
+            form,
+            services.extracted_item_split,
+            redraw=lambda: _split_form(selectors.extracted_item_get(report=report, pk=item_pk)),
+            actor=request.user,
+            item=item,
+            **form.cleaned_data,
+        )
+        if split:
             messages.success(
                 request,
                 _("Item %(number)s split in two: check the new item's reference")

@@ -8,10 +8,12 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import post_forms_without_csrf, sign_in
+from answerable.core.models import EditConflict
+from answerable.core.testing import drawn_version, post_forms_without_csrf, sign_in, summary_rows
 from answerable.extraction import selectors, services
 from answerable.extraction.models import ExtractedItem, ExtractedReport, RecommendationOrigin
 from answerable.extraction.reports import Extraction, report_extract
@@ -84,6 +86,7 @@ def test_changing_an_item_is_audited(report, scrutiny_officer):
         finding_type=FindingType.RECOMMENDATION,
         text="Forces should do better.",
         owner="Some force",
+        expected_version=item.version,
     )
     item.refresh_from_db()
     assert (item.reference, item.text, item.owner) == (
@@ -100,7 +103,12 @@ def test_another_office_cannot_change_an_item(report, other_officer):
     item = _items(report)[0]
     with pytest.raises(PermissionDenied):
         services.extracted_item_change(
-            actor=other_officer, item=item, reference="X", finding_type="recommendation", text="X"
+            actor=other_officer,
+            item=item,
+            reference="X",
+            finding_type="recommendation",
+            text="X",
+            expected_version=item.version,
         )
     item.refresh_from_db()
     assert item.reference == "CoC 1"
@@ -121,7 +129,9 @@ def test_dropping_and_restoring_an_item_is_audited(report, scrutiny_officer):
 def test_splitting_needs_one_marked_line_and_changes_nothing_without_it(report, scrutiny_officer):
     item = _items(report)[0]
     with pytest.raises(ValidationError):
-        services.extracted_item_split(actor=scrutiny_officer, item=item, text=item.text)
+        services.extracted_item_split(
+            actor=scrutiny_officer, item=item, text=item.text, expected_version=item.version
+        )
     assert len(_items(report)) == 20
     assert not _events("extracted_item.split")
 
@@ -129,7 +139,10 @@ def test_splitting_needs_one_marked_line_and_changes_nothing_without_it(report, 
 def test_splitting_an_item_puts_the_second_part_after_it(report, scrutiny_officer):
     first, second_before = _items(report)[:2]
     services.extracted_item_split(
-        actor=scrutiny_officer, item=first, text="First part.\r\n---\r\nSecond part."
+        actor=scrutiny_officer,
+        item=first,
+        text="First part.\r\n---\r\nSecond part.",
+        expected_version=first.version,
     )
     items = _items(report)
     assert len(items) == 21
@@ -207,6 +220,7 @@ def test_one_bad_item_imports_nothing_and_names_the_item(report, scrutiny_office
         finding_type=item.finding_type,
         text=item.text,
         owner="No such organisation at all",
+        expected_version=item.version,
     )
     before = AuditEvent.objects.count()
     with pytest.raises(ImportInvalid) as raised:
@@ -229,6 +243,7 @@ def test_an_owner_the_register_knows_gets_an_action(report, scrutiny_officer, fo
         finding_type=item.finding_type,
         text=item.text,
         owner=force.name,
+        expected_version=item.version,
     )
     _, recommendations = services.extracted_report_import(
         actor=scrutiny_officer, report=report, source="Report"
@@ -276,7 +291,8 @@ def test_a_change_with_errors_is_shown_and_saves_nothing(client, report, scrutin
     sign_in(client, scrutiny_officer)
     item = _items(report)[0]
     response = client.post(
-        _url("item_change", report, item), {"reference": "", "finding_type": "x", "text": ""}
+        _url("item_change", report, item),
+        {"reference": "", "finding_type": "x", "text": "", "expected_version": "1"},
     )
     page = html.unescape(response.content.decode())
     assert response.status_code == 200
@@ -290,7 +306,9 @@ def test_a_change_with_errors_is_shown_and_saves_nothing(client, report, scrutin
 def test_splitting_without_the_mark_is_an_error_on_the_page(client, report, scrutiny_officer):
     sign_in(client, scrutiny_officer)
     item = _items(report)[0]
-    response = client.post(_url("item_split", report, item), {"text": "No mark here"})
+    response = client.post(
+        _url("item_split", report, item), {"text": "No mark here", "expected_version": "1"}
+    )
     assert "Put one line holding only --- where the item splits" in html.unescape(
         response.content.decode()
     )
@@ -333,3 +351,44 @@ def test_importing_into_an_existing_source_gives_origins_to_the_new_ones_only(
     assert {r.source_id for r in recommendations} == {existing.source_id}
     assert RecommendationOrigin.objects.count() == 20
     assert not RecommendationOrigin.objects.filter(recommendation=existing).exists()
+
+
+# Two officers reviewing the same report (issue #11, Medium 4)
+
+
+def test_a_change_drawn_before_another_is_refused_and_writes_nothing(report, scrutiny_officer):
+    item = _items(report)[1]
+    drawn = item.version  # both officers open the item
+    change = {"actor": scrutiny_officer, "item": item, "finding_type": item.finding_type}
+    services.extracted_item_change(**change, reference="R1", text=item.text, expected_version=drawn)
+    with pytest.raises(EditConflict):
+        services.extracted_item_change(
+            **change, reference=item.reference, text="Their own text", expected_version=drawn
+        )
+    with pytest.raises(EditConflict):
+        services.extracted_item_split(
+            actor=scrutiny_officer, item=item, text="A\n---\nB", expected_version=drawn
+        )
+    item.refresh_from_db()
+    assert (item.reference, item.text, item.version) == ("R1", _items(report)[1].text, 2)
+    assert len(_items(report)) == 20
+    assert len(_events("extracted_item.changed")) == 1
+
+
+def test_a_second_officer_changing_an_item_is_shown_what_changed(client, report, scrutiny_officer):
+    url = _url("item_change", report, _items(report)[0])
+    colleague = sign_in(Client(), member(report.organisation, Membership.Role.SCRUTINY_OFFICER))
+    sign_in(client, scrutiny_officer)
+    first_page = colleague.get(url).content.decode()
+    second_page = client.get(url).content.decode()
+    item = _items(report)[0]
+    fields = {"reference": item.reference, "finding_type": item.finding_type, "text": item.text}
+    response = colleague.post(url, {**fields, "owner": "Shire Police", **drawn_version(first_page)})
+    assert response.status_code == 302
+    response = client.post(url, {**fields, "reference": "CoC 1a", **drawn_version(second_page)})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Someone else changed this item while you were editing it." in page
+    assert summary_rows(page) == [("Action owner", "Shire Police")]
+    item.refresh_from_db()
+    assert (item.reference, item.owner) == ("CoC 1", "Shire Police")
