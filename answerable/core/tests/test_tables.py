@@ -69,6 +69,27 @@ def test_a_csv_cell_holding_a_null_character_is_refused_by_row():
 # --- reading XLSX ---------------------------------------------------------------------------
 
 
+def test_a_sheet_with_more_rows_than_excel_allows_is_refused_while_streaming(monkeypatch):
+    """Rows are counted as they are read, empty ones too, so a sheet padded with empty rows
+    is stopped at the cap rather than read to its end (issue #11)."""
+    from answerable.core import tables
+
+    monkeypatch.setattr(tables, "MAX_SHEET_ROWS", 5)
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Source", "Text"])
+    for row in range(2, 10):
+        workbook.active.cell(row=row, column=1).font = Font(bold=True)  # formatted, empty
+    workbook.active.cell(row=10, column=1, value="A")
+    with pytest.raises(ValidationError, match="roster.xlsx has more than 5 rows, counting empty"):
+        read(workbook_bytes(workbook), kind="xlsx", name="roster.xlsx")
+
+
+def test_a_header_of_more_than_a_hundred_columns_is_refused():
+    content = (",".join(f"Column {n}" for n in range(101)) + "\r\n").encode()
+    with pytest.raises(ValidationError, match="wide.csv must have no more than 100 columns"):
+        read(content, name="wide.csv")
+
+
 def test_an_xlsx_gives_dates_as_dates_whole_numbers_as_text_and_skips_trailing_empty_rows():
     workbook = openpyxl.Workbook()
     sheet = workbook.active

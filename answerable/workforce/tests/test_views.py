@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in
+from answerable.core.testing import sign_in, xlsx_bomb
 from answerable.imports.models import ImportJob
 from answerable.workforce.models import (
     ChartDrawing,
@@ -105,6 +105,18 @@ def test_a_lead_officer_uploads_checks_and_saves_a_snapshot(client, force_lead, 
     assert 'role="img"' in page
     assert "<title id=" in page
     assert "P002" in page  # the owning force sees its gap list
+
+
+def test_a_decompression_bomb_roster_is_refused_unopened_with_a_message(client, force_lead, course):
+    """The workforce upload refuses the bomb of issue #11 as the register's import does."""
+    sign_in(client, force_lead)
+    response = _upload(client, roster=upload("roster.xlsx", xlsx_bomb()))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "The file roster.xlsx would take too much space once opened" in page
+    assert SESSION_KEY not in client.session
+    assert not ImportJob.objects.exists()
 
 
 def test_xlsx_files_with_real_date_cells_import_the_same(client, force_lead, course):
