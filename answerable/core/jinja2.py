@@ -80,14 +80,17 @@ def status_tag(colours: dict[str, str], field: str) -> Callable[[Any], Markup]:
     govukTag's markup written in Python: lists draw two tags a row, and a Jinja macro call
     costs more than the rest of the row (issue #5).
     """
-    labels: dict[type, dict[str, str]] = {}
+    # Kept per language: the labels are translatable (gettext_lazy) and the template module
+    # holding this function lives as long as the process.
+    labels: dict[tuple[type, str | None], dict[str, str]] = {}
 
     def tag(obj: Any) -> Markup:
-        model = type(obj)
-        if model not in labels:
-            labels[model] = {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+        key = (type(obj), translation.get_language())
+        if key not in labels:
+            choices = key[0]._meta.get_field(field).flatchoices
+            labels[key] = {k: str(v) for k, v in choices}
         value = getattr(obj, field)
-        return _TAG % (colours[value], labels[model].get(value, value))
+        return _TAG % (colours[value], labels[key].get(value, value))
 
     return tag
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
@@ -53,17 +54,17 @@ class Source(BaseModel, VersionedModel):
     """A published report that makes recommendations: inquiry, inspection, review, audit."""
 
     class Kind(models.TextChoices):
-        INQUIRY = "inquiry", "Inquiry"
-        INSPECTION = "inspection", "Inspection"
-        REVIEW = "review", "Review"
-        AUDIT = "audit", "Audit"
-        CORONER = "coroner", "Coroner's report"
+        INQUIRY = "inquiry", _("Inquiry")
+        INSPECTION = "inspection", _("Inspection")
+        REVIEW = "review", _("Review")
+        AUDIT = "audit", _("Audit")
+        CORONER = "coroner", _("Coroner's report")
 
     class DeadlineRule(models.TextChoices):
-        NONE = "none", "No statutory deadline"
-        S55 = "s55", "PCC comments within 56 days (s55 Police Act 1996)"
-        IICSA = "iicsa", "Response with a timetable within 6 months (IICSA)"
-        PFD = "pfd", "Response within 56 days (coroner's Prevention of Future Deaths)"
+        NONE = "none", _("No statutory deadline")
+        S55 = "s55", _("PCC comments within 56 days (s55 Police Act 1996)")
+        IICSA = "iicsa", _("Response with a timetable within 6 months (IICSA)")
+        PFD = "pfd", _("Response within 56 days (coroner's Prevention of Future Deaths)")
 
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sources")
     title = models.CharField(max_length=500)
@@ -124,12 +125,12 @@ class Source(BaseModel, VersionedModel):
 class DeliveryStatus(models.TextChoices):
     """What the owner reports about an action."""
 
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    OFF_TRACK = "off_track", "Off track"
-    READY_FOR_ASSESSMENT = "ready_for_assessment", "Ready for assessment"
-    COMPLETED = "completed", "Completed"
-    UNABLE_TO_IMPLEMENT = "unable_to_implement", "Unable to implement"
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    OFF_TRACK = "off_track", _("Off track")
+    READY_FOR_ASSESSMENT = "ready_for_assessment", _("Ready for assessment")
+    COMPLETED = "completed", _("Completed")
+    UNABLE_TO_IMPLEMENT = "unable_to_implement", _("Unable to implement")
 
 
 # Statuses of an action still being worked on: the only ones that can be overdue.
@@ -144,27 +145,27 @@ OPEN_STATUSES = [
 class AssuranceStatus(models.TextChoices):
     """What the scrutiny officer or independent chair decided; only assessments set it."""
 
-    NOT_ASSESSED = "not_assessed", "Not assessed"
-    ASSURED = "assured", "Assured"
-    PARTLY_ASSURED = "partly_assured", "Partly assured"
-    NOT_ASSURED = "not_assured", "Not assured"
-    REOPENED = "reopened", "Reopened"
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    ASSURED = "assured", _("Assured")
+    PARTLY_ASSURED = "partly_assured", _("Partly assured")
+    NOT_ASSURED = "not_assured", _("Not assured")
+    REOPENED = "reopened", _("Reopened")
 
 
 class Recommendation(BaseModel, VersionedModel):
     """A recommendation, cause of concern or area for improvement, as published."""
 
     class FindingType(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
-        AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        CAUSE_OF_CONCERN = "cause_of_concern", _("Cause of concern")
+        AREA_FOR_IMPROVEMENT = "area_for_improvement", _("Area for improvement")
 
     class Response(models.TextChoices):
-        AWAITED = "", "Awaited"
-        ACCEPTED = "accepted", "Accepted"
-        ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", "Accepted in principle"
-        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
-        NOT_ACCEPTED = "not_accepted", "Not accepted"
+        AWAITED = "", _("Awaited")
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", _("Accepted in principle")
+        PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
     reference = models.CharField(max_length=50)
@@ -220,8 +221,8 @@ class RecommendationLink(BaseModel):
     """A relation between two recommendations: one overlaps or supersedes another."""
 
     class Kind(models.TextChoices):
-        OVERLAPS = "overlaps", "Overlaps"
-        SUPERSEDES = "supersedes", "Supersedes"
+        OVERLAPS = "overlaps", _("Overlaps")
+        SUPERSEDES = "supersedes", _("Supersedes")
 
     from_recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="links_out"
@@ -385,9 +386,9 @@ class PublicNarrative(BaseModel):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for review"
-        APPROVED = "approved", "Approved for the public site"
-        REJECTED = "rejected", "Not approved"
+        PROPOSED = "proposed", _("Waiting for review")
+        APPROVED = "approved", _("Approved for the public site")
+        REJECTED = "rejected", _("Not approved")
 
     update = models.OneToOneField(Update, on_delete=models.PROTECT, related_name="public_narrative")
     text = models.TextField()
@@ -453,10 +454,10 @@ class Assessment(BaseModel):
     """An assurance decision on an action or a recommendation, by a scrutiny officer."""
 
     class Verdict(models.TextChoices):
-        ASSURED = "assured", "Assured"
-        PARTLY_ASSURED = "partly_assured", "Partly assured"
-        NOT_ASSURED = "not_assured", "Not assured"
-        REOPENED = "reopened", "Reopened"
+        ASSURED = "assured", _("Assured")
+        PARTLY_ASSURED = "partly_assured", _("Partly assured")
+        NOT_ASSURED = "not_assured", _("Not assured")
+        REOPENED = "reopened", _("Reopened")
 
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
@@ -649,8 +650,8 @@ class SavedView(BaseModel):
     their organisation (issue #17). Only the list's own filter parameters are kept."""
 
     class ListKind(models.TextChoices):
-        RECOMMENDATIONS = "recommendations", "Recommendations"
-        ACTIONS = "actions", "Actions"
+        RECOMMENDATIONS = "recommendations", _("Recommendations")
+        ACTIONS = "actions", _("Actions")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"

@@ -1,6 +1,7 @@
 """One file row's cells read as the register's values, each problem noted against the row."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -11,7 +12,9 @@ from answerable.recommendations.importing.planned import DATE_HELP, PLACEHOLDER_
 from answerable.recommendations.models import Recommendation, Source
 
 
-def choice_value(text: str, choices: list[tuple[str, str]], aliases: dict[str, str]) -> str | None:
+def choice_value(
+    text: str, choices: Sequence[tuple[str, object]], aliases: dict[str, str]
+) -> str | None:
     wanted = text.casefold()
     for value, label in choices:
         if wanted in (value.casefold(), str(label).casefold()):
@@ -44,7 +47,7 @@ class Row:
     def choice(
         self,
         name: str,
-        choices: list[tuple[str, str]],
+        choices: Sequence[tuple[str, object]],
         *,
         default: str,
         message: str,
