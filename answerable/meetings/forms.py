@@ -1,5 +1,6 @@
 import datetime
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -103,7 +104,7 @@ class StatusForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, allowed: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: Sequence[tuple[str, object]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = allowed  # type: ignore[attr-defined]
 

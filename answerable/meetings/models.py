@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
-from answerable.recommendations.models import Action, Evidence, Recommendation, Theme
+from answerable.recommendations.models import Action, Assessment, Evidence, Recommendation, Theme
 
 ACTION_REVIEW_TITLE = "Review of action tracker"
 
@@ -20,15 +21,15 @@ class AccountabilityMeeting(BaseModel):
     """A holding-to-account meeting, scrutiny panel or partnership board run by a PCC's office."""
 
     class Kind(models.TextChoices):
-        HOLDING_TO_ACCOUNT = "holding_to_account", "Holding to account"
-        SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
-        PARTNERSHIP_BOARD = "partnership_board", "Partnership board"
+        HOLDING_TO_ACCOUNT = "holding_to_account", _("Holding to account")
+        SCRUTINY_PANEL = "scrutiny_panel", _("Scrutiny panel")
+        PARTNERSHIP_BOARD = "partnership_board", _("Partnership board")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        PAPERS_RECEIVED = "papers_received", "Papers received"
-        HELD = "held", "Held"
-        SUMMARY_PUBLISHED = "summary_published", "Summary published"
+        PLANNED = "planned", _("Planned")
+        PAPERS_RECEIVED = "papers_received", _("Papers received")
+        HELD = "held", _("Held")
+        SUMMARY_PUBLISHED = "summary_published", _("Summary published")
 
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=300)
@@ -207,15 +208,18 @@ class ItemVerdict(BaseModel, VersionedModel):
     """
 
     class Verdict(models.TextChoices):
-        ASSURED = "assured", "Assured"
-        PARTLY_ASSURED = "partly_assured", "Partly assured"
-        NOT_ASSURED = "not_assured", "Not assured"
-        FURTHER_INFORMATION = "further_information", "Further information required"
+        ASSURED = "assured", _("Assured")
+        PARTLY_ASSURED = "partly_assured", _("Partly assured")
+        NOT_ASSURED = "not_assured", _("Not assured")
+        FURTHER_INFORMATION = "further_information", _("Further information required")
 
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="verdict")
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     rationale = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    # The assessments the verdict was recorded as, so a recommendation's assurance can name
+    # the meeting where it was given (issue #14).
+    recorded_as = models.ManyToManyField(Assessment, blank=True, related_name="+")
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} on {self.item}"
@@ -225,8 +229,8 @@ class MeetingAction(BaseModel):
     """Something a meeting asked an organisation to do, reviewed at later meetings until closed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     meeting = models.ForeignKey(
         AccountabilityMeeting, on_delete=models.PROTECT, related_name="meeting_actions"
@@ -286,11 +290,11 @@ class ReminderLog(models.Model):
     """One reminder about one item to one person on one day: the guard against repeats."""
 
     class ItemType(models.TextChoices):
-        MEETING_ACTION = "meeting_action", "Meeting action"
-        REGISTER_ACTION = "register_action", "Register action"
+        MEETING_ACTION = "meeting_action", _("Meeting action")
+        REGISTER_ACTION = "register_action", _("Register action")
         # The daily digest of what someone follows: item_id is the recipient, and sent_at
         # the end of the period it covered, where the next digest starts (issue #17).
-        FOLLOW_DIGEST = "follow_digest", "Digest of followed changes"
+        FOLLOW_DIGEST = "follow_digest", _("Digest of followed changes")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

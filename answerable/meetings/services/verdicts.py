@@ -93,6 +93,7 @@ def item_verdict_assessments_confirm(
         )
         for r in recommendations
     ]
+    verdict.recorded_as.add(*assessments)
     audit_record(
         actor=actor,
         action="item_verdict.assessments_confirmed",

@@ -5,6 +5,7 @@ from answerable.audit.models import AuditEvent
 from answerable.core.models import EditConflict
 from answerable.meetings import services
 from answerable.meetings.models import ItemVerdict
+from answerable.meetings.selectors_verdicts import verdict_items_of_assessments
 from answerable.recommendations.models import Assessment, AssuranceStatus
 from answerable.recommendations.tests.factories import RecommendationFactory
 
@@ -84,6 +85,10 @@ def test_confirming_the_verdict_assesses_each_ticked_recommendation(
     assert AuditEvent.objects.filter(action="assessment.recorded").count() == 1
     [event] = AuditEvent.objects.filter(action="item_verdict.assessments_confirmed")
     assert event.changes["recommendations"] == [None, [recommendation.reference]]
+    # The assessment names the meeting it came from, for the public recommendation page.
+    assert verdict_items_of_assessments(assessment_ids=[assessment.pk]) == {
+        assessment.pk: (item.pk, item.meeting_id)
+    }
 
 
 def test_further_information_required_is_not_offered_as_an_assessment(
