@@ -25,9 +25,10 @@ from answerable.meetings.models import (
     MeetingAction,
     Paper,
 )
+from answerable.meetings.selectors_verdicts import verdict_items_of_assessments
 from answerable.publishing.models import Publication
 from answerable.recommendations import selectors as register
-from answerable.recommendations.models import Recommendation
+from answerable.recommendations.models import Assessment, Recommendation
 
 
 def _when(value: Any) -> str:
@@ -252,12 +253,35 @@ def published_considerations(*, recommendation: Recommendation) -> list[Consider
     )
     item_ids = {pk for pk, _meeting in items}
     found: list[Consideration] = []
-    for publication in published_list().filter(meeting_id__in={m for _pk, m in items}):
+    for publication in (
+        published_list().filter(meeting_id__in={m for _pk, m in items}).defer("html")
+    ):
         for item in publication.content.get("items", []):
             if item["id"] in item_ids:
                 verdict = (item.get("verdict") or {}).get("label", "")
                 found.append(Consideration(publication, item["number"], item["title"], verdict))
     return found
+
+
+def assurance_meeting(*, assessment: Assessment | None) -> Consideration | None:
+    """The published summary's item whose verdict a public recommendation's assessment was
+    recorded from, or None when the verdict was not given at a meeting, or the meeting's
+    summary is not published, or the summary leaves that item out. The caller has read the
+    assessment through the public register."""
+    if assessment is None:
+        return None
+    found = verdict_items_of_assessments(assessment_ids=[assessment.pk]).get(assessment.pk)
+    if found is None:
+        return None
+    item_id, meeting_id = found
+    publication = published_list().filter(meeting_id=meeting_id).defer("html").first()
+    if publication is None:
+        return None
+    for item in publication.content.get("items", []):
+        if item["id"] == item_id:
+            verdict = (item.get("verdict") or {}).get("label", "")
+            return Consideration(publication, item["number"], item["title"], verdict)
+    return None
 
 
 @dataclass(frozen=True)

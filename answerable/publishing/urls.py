@@ -22,6 +22,7 @@ urlpatterns = [
         views_register.recommendation_detail,
         name="public_recommendation",
     ),
+    path("evidence/<int:pk>/", views_register.evidence_download, name="public_evidence"),
     path("summaries/<int:pk>/", views.summary_detail, name="summary_detail"),
     path("summaries/<int:pk>/minutes.docx", views.summary_docx, name="summary_docx"),
     path("summaries/<int:pk>/minutes.pdf", views.summary_pdf, name="summary_pdf"),

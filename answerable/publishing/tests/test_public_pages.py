@@ -83,6 +83,10 @@ def test_the_organisation_filter_offers_only_those_acting_on_the_report(
         ("assurance_status=%00%22", "Select an assurance status from the list"),
         ("organisation=abc", "Select an organisation from the list"),
         ("organisation=99999999999999999999999", "Select an organisation from the list"),
+        ("theme=abc", "Select a theme from the list"),
+        ("theme=99999999999999999999999", "Select a theme from the list"),
+        ("overdue=maybe", "Select whether an action is overdue from the list"),
+        ("overdue=%00", "Select whether an action is overdue from the list"),
     ],
 )
 def test_a_filter_value_the_form_does_not_offer_is_a_400_naming_it(report, query, message):
@@ -90,6 +94,7 @@ def test_a_filter_value_the_form_does_not_offer_is_a_400_naming_it(report, query
     assert status == 400
     assert message in page
     assert "<title>Error: " in page
+    assert 'class="govuk-error-summary"' in page
     assert "Change the filters to see the recommendations." in page
     assert references(page) == set()
 

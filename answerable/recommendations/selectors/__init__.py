@@ -2,9 +2,9 @@
 
 `scope` holds the visibility rule and the permissions; the other modules read through it:
 `register` (sources, recommendations, actions, evidence), `public` (what the public site
-may show), `lists` (the long lists' totals,
-filters and orders), `themes` (each office's themes across its sources), `dashboard` and
-`timeline`. Other apps import from here.
+may show; `public_changes`, `public_detail` and `public_open_data` read through its rule),
+`lists` (the long lists' totals, filters and orders), `themes` (each office's themes across
+its sources), `dashboard` and `timeline`. Other apps import from here.
 """
 
 from answerable.recommendations.selectors.dashboard import (
@@ -38,24 +38,35 @@ from answerable.recommendations.selectors.narratives import (
     narrative_review_queue,
 )
 from answerable.recommendations.selectors.public import (
-    OPEN_DATA_COLUMNS,
+    PublicSourceOverview,
     PublicSummary,
     public_actions,
     public_assurance,
-    public_changes,
     public_narratives,
-    public_open_data_rows,
-    public_owner_summary,
     public_recommendation_filter,
     public_recommendation_get,
     public_recommendations_among,
     public_search,
     public_source_get,
     public_source_list,
-    public_source_owners,
+    public_source_overview,
     public_source_recommendations,
     public_successor,
     public_summaries,
+)
+from answerable.recommendations.selectors.public_changes import (
+    public_changes,
+    public_recommendation_changes,
+)
+from answerable.recommendations.selectors.public_detail import (
+    public_date_changes,
+    public_evidence,
+    public_evidence_get,
+    public_source_themes,
+)
+from answerable.recommendations.selectors.public_open_data import (
+    OPEN_DATA_COLUMNS,
+    public_open_data_rows,
 )
 from answerable.recommendations.selectors.register import (
     action_due_list,
@@ -110,6 +121,11 @@ __all__ = [
     "saved_view_get_own",
     "saved_view_list",
     "public_changes",
+    "public_recommendation_changes",
+    "public_date_changes",
+    "public_evidence",
+    "public_evidence_get",
+    "public_source_themes",
     "public_recommendation_filter",
     "public_narratives",
     "narrative_review_queue",
@@ -120,6 +136,7 @@ __all__ = [
     "OPEN_DATA_COLUMNS",
     "RECOMMENDATION_SORTS",
     "Dashboard",
+    "PublicSourceOverview",
     "PublicSummary",
     "TimelineEntry",
     "action_count",
@@ -148,9 +165,8 @@ __all__ = [
     "public_actions",
     "public_assurance",
     "public_open_data_rows",
-    "public_owner_summary",
     "public_recommendations_among",
-    "public_source_owners",
+    "public_source_overview",
     "public_source_recommendations",
     "public_recommendation_get",
     "public_search",

@@ -28,6 +28,7 @@ from answerable.recommendations.search import recommendation_search
 from answerable.recommendations.selectors.scope import (
     actions_owned,
     indexed_in,
+    overdue_q,
     visible_actions_q,
     visible_sources_q,
 )
@@ -172,9 +173,7 @@ def action_filter(
         queryset = queryset.filter(assurance_status=assurance_status)
     # A superseded recommendation's actions are never due (issue #17).
     if due == "overdue":
-        queryset = queryset.filter(
-            delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today
-        )
+        queryset = queryset.filter(overdue_q(today))
     elif due == "30_days":
         queryset = queryset.filter(
             delivery_status__in=OPEN_STATUSES,

@@ -2,7 +2,9 @@
 
 Every public page, download and feed reads through here, so publishing a source, or taking it
 off, changes all of them at once. Only the fields named here leave the register: an action's
-owner, target date and statuses, never its internal description, updates or evidence.
+owner, target date and statuses, never its internal description or updates. The modules
+beside it read through the same rule: `public_detail` (published evidence, target date
+changes, themes), `public_changes` (history and feeds) and `public_open_data`.
 """
 
 import datetime
@@ -12,19 +14,16 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from answerable.recommendations.models import (
-    OPEN_STATUSES,
     Action,
     Assessment,
-    DeliveryStatus,
     PublicNarrative,
     Recommendation,
     Source,
-    Update,
 )
 from answerable.recommendations.search import recommendation_search
+from answerable.recommendations.selectors.scope import overdue_q
 
 # An action's fields the public may see: read alone, so a page has nothing else to show.
 PUBLIC_ACTION_FIELDS = (
@@ -34,6 +33,20 @@ PUBLIC_ACTION_FIELDS = (
     "target_on",
     "delivery_status",
     "assurance_status",
+)
+
+# A recommendation's fields a public list shows (the report page and the public API).
+PUBLIC_RECOMMENDATION_FIELDS = (
+    "id",
+    "source_id",
+    "source__title",
+    "reference",
+    "text",
+    "finding_type",
+    "assurance_status",
+    "superseded_by_id",
+    "position",
+    "updated_at",
 )
 
 
@@ -64,11 +77,28 @@ def public_source_get(*, pk: int) -> Source:
         raise Http404("No such report") from None
 
 
+def published_q(path: str = "") -> Q:
+    """The public rule, on the recommendation at `path` (like "action__recommendation__"): live,
+    under a live source its office has published. Written as joins, so a read of given rows
+    checks just those rather than listing every public recommendation first."""
+    return Q(
+        **{
+            f"{path}is_archived": False,
+            f"{path}source__public_since__isnull": False,
+            f"{path}source__is_archived": False,
+        }
+    )
+
+
+def source_q(path: str = "") -> Q:
+    """The public rule on the source of the row at `path`, for counting actions: archiving a
+    recommendation archives its live actions, so a live action of a public source is public."""
+    return Q(**{f"{path}source__public_since__isnull": False, f"{path}source__is_archived": False})
+
+
 def _published_recommendations() -> QuerySet[Recommendation]:
     """Every recommendation the public may see: live, under a public source."""
-    return Recommendation.objects.filter(
-        is_archived=False, source__public_since__isnull=False, source__is_archived=False
-    )
+    return Recommendation.objects.filter(published_q())
 
 
 def public_recommendation_filter(
@@ -77,15 +107,25 @@ def public_recommendation_filter(
     organisation_id: int | None = None,
     delivery_status: str | None = None,
     assurance_status: str | None = None,
+    theme_id: int | None = None,
+    is_overdue: bool | None = None,
+    today: datetime.date | None = None,
 ) -> QuerySet[Recommendation]:
     """Public recommendations with a source, or with an action of an organisation or in a
-    delivery status, or in an assurance status; each filter narrows the last. Their public
-    actions come prefetched."""
+    delivery status, or in an assurance status, or of a theme, or with (or without) an
+    overdue action; each filter narrows the last. An organisation's overdue action is the
+    one counted when both are asked. Their public actions come prefetched."""
     recommendations = _published_recommendations()
     if source_id is not None:
         recommendations = recommendations.filter(source_id=source_id)
     if assurance_status is not None:
         recommendations = recommendations.filter(assurance_status=assurance_status)
+    if theme_id is not None:
+        recommendations = recommendations.filter(
+            pk__in=Recommendation.themes.through.objects.filter(theme_id=theme_id).values(
+                "recommendation_id"
+            )
+        )
     actions = Action.objects.filter(is_archived=False)
     if organisation_id is not None:
         actions = actions.filter(owner_id=organisation_id)
@@ -93,46 +133,35 @@ def public_recommendation_filter(
         actions = actions.filter(delivery_status=delivery_status)
     if organisation_id is not None or delivery_status is not None:
         recommendations = recommendations.filter(pk__in=actions.values("recommendation_id"))
+    if is_overdue is not None:
+        late = actions.filter(overdue_q(today or timezone.localdate()))
+        late_ids = late.values("recommendation_id")
+        recommendations = (
+            recommendations.filter(pk__in=late_ids)
+            if is_overdue
+            else recommendations.exclude(pk__in=late_ids)
+        )
     public_fields = Action.objects.filter(is_archived=False).select_related("owner")
-    return recommendations.select_related("source").prefetch_related(
-        Prefetch(
-            "actions",
-            queryset=public_fields.only(*PUBLIC_ACTION_FIELDS, "updated_at").order_by(
-                "owner__name", "id"
-            ),
-            to_attr="public_actions",
+    return (
+        recommendations.select_related("source")
+        .only(*PUBLIC_RECOMMENDATION_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=public_fields.only(*PUBLIC_ACTION_FIELDS, "updated_at").order_by(
+                    "owner__name", "id"
+                ),
+                to_attr="public_actions",
+            )
         )
     )
 
 
-def public_source_recommendations(
-    *,
-    source: Source,
-    organisation_id: int | None = None,
-    delivery_status: str | None = None,
-    assurance_status: str | None = None,
-) -> QuerySet[Recommendation]:
-    """A public source's recommendations matching the filters, in the report's order, each
-    with all its public actions prefetched (as `public_actions`)."""
-    return public_recommendation_filter(
-        source_id=public_source_get(pk=source.pk).pk,
-        organisation_id=organisation_id,
-        delivery_status=delivery_status,
-        assurance_status=assurance_status,
-    ).order_by("position", "id")
-
-
-def public_source_owners(*, source: Source) -> list[tuple[int, str]]:
-    """The organisations with a live action on a public source, as (id, name) by name."""
-    return list(
-        Action.objects.filter(
-            recommendation__in=_published_recommendations().filter(source_id=source.pk),
-            is_archived=False,
-        )
-        .order_by("owner__name", "owner_id")
-        .values_list("owner_id", "owner__name")
-        .distinct()
-    )
+def public_source_recommendations(*, source: Source, **filters: Any) -> QuerySet[Recommendation]:
+    """A public source's recommendations matching the filters (those of
+    `public_recommendation_filter`), in the report's order, each with all its public actions
+    prefetched (as `public_actions`). The filter's rule keeps an unpublished source's out."""
+    return public_recommendation_filter(source_id=source.pk, **filters).order_by("position", "id")
 
 
 def public_recommendation_get(*, pk: int) -> Recommendation:
@@ -169,7 +198,8 @@ def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
     """Each public recommendation's actions, by owner name, as the public may see them."""
     rows = (
         Action.objects.filter(
-            recommendation__in=_published_recommendations().filter(pk__in=recommendation_ids),
+            published_q("recommendation__"),
+            recommendation_id__in=recommendation_ids,
             is_archived=False,
         )
         .select_related("owner")
@@ -186,9 +216,10 @@ def public_narratives(*, action_ids: list[int]) -> dict[int, PublicNarrative]:
     """The latest approved public narrative of each public action, by action id."""
     approved = (
         PublicNarrative.objects.filter(
+            published_q("update__action__recommendation__"),
             status=PublicNarrative.Status.APPROVED,
             update__action_id__in=action_ids,
-            update__action__recommendation__in=_published_recommendations(),
+            update__action__is_archived=False,
         )
         .annotate(action_id=F("update__action_id"))
         .only("text", "reviewed_at", "update_id")
@@ -199,9 +230,8 @@ def public_narratives(*, action_ids: list[int]) -> dict[int, PublicNarrative]:
 
 def public_assurance(*, recommendation: Recommendation) -> Assessment | None:
     """The latest assurance verdict on a public recommendation, for its verdict and date."""
-    public_recommendation_get(pk=recommendation.pk)
     return (
-        Assessment.objects.filter(recommendation=recommendation)
+        Assessment.objects.filter(published_q("recommendation__"), recommendation=recommendation)
         .only("verdict", "created_at")
         .order_by("-created_at", "-id")
         .first()
@@ -226,7 +256,7 @@ def public_summaries(
     for source_id, status, count in recommendations:
         summaries[source_id].by_assurance[status] = count
         summaries[source_id].recommendations += count
-    overdue = Q(delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today)
+    overdue = overdue_q(today)
     actions = (
         Action.objects.filter(source_id__in=ids, is_archived=False)
         .order_by()
@@ -239,178 +269,48 @@ def public_summaries(
     return summaries
 
 
-def public_owner_summary(*, source: Source) -> list[tuple[str, dict[str, int]]]:
-    """A public source's actions counted by owner and delivery status, owners by name."""
-    rows = (
-        Action.objects.filter(source_id=public_source_get(pk=source.pk).pk, is_archived=False)
-        .order_by("owner__name")
-        .values_list("owner__name", "delivery_status")
+@dataclass
+class PublicSourceOverview:
+    """A public source's page head: its summary, each owner's actions by delivery status
+    (owners by name) and the owners to filter by, as (id, name)."""
+
+    summary: PublicSummary
+    owners: list[tuple[str, dict[str, int]]]
+    owner_choices: list[tuple[int, str]]
+
+
+def public_source_overview(
+    *, source: Source, today: datetime.date | None = None
+) -> PublicSourceOverview:
+    """A public source's summary and its actions by owner, from one count of its
+    recommendations by assurance and one of its actions by owner and delivery status."""
+    summary = PublicSummary()
+    for status, count in (
+        Recommendation.objects.filter(published_q(), source_id=source.pk)
+        .order_by()
+        .values_list("assurance_status")
         .annotate(Count("id"))
-    )
-    owners: dict[str, dict[str, int]] = {}
-    for name, status, count in rows:
-        owners.setdefault(name, {})[status] = count
-    return list(owners.items())
-
-
-# The open data's columns, in order, each with what it holds (the data dictionary page).
-OPEN_DATA_COLUMNS = (
-    ("report_id", _("The report's identifier here; it never changes.")),
-    ("report", _("The report's title.")),
-    ("publisher", _("Who published the report.")),
-    ("recommendation_id", _("The recommendation's identifier here; it never changes.")),
-    ("reference", _("The recommendation's number or reference in the report.")),
-    ("recommendation", _("The recommendation's text, as the report words it.")),
-    ("finding_type", _("Recommendation, cause of concern or area for improvement.")),
-    ("recommendation_assurance", _("Whether the office is assured the recommendation is met.")),
-    (
-        "superseded_by_id",
-        _("The identifier of the later recommendation that replaces it; empty if none."),
-    ),
-    ("action_id", _("The action's identifier here; empty where no organisation has one yet.")),
-    ("organisation", _("The organisation responsible for the action.")),
-    ("target_date", _("When the organisation plans to finish (YYYY-MM-DD); may be empty.")),
-    ("delivery_status", _("What the organisation reports of its progress.")),
-    ("action_assurance", _("Whether the office is assured the organisation's action is done.")),
-    ("last_updated", _("The day the recommendation or action last changed (YYYY-MM-DD).")),
-)
-
-
-def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ...]]:
-    """One row an action (or a recommendation with none) of every public source, or of one,
-    with only the columns in OPEN_DATA_COLUMNS."""
-    sources = public_source_list()
-    if source is not None:
-        sources = sources.filter(pk=source.pk)
-    recommendations = list(
-        Recommendation.objects.filter(source__in=sources, is_archived=False)
-        .order_by("source__title", "source_id", "position", "id")
-        .values_list(
-            "id",
-            "source_id",
-            "source__title",
-            "source__publisher",
-            "reference",
-            "text",
-            "finding_type",
-            "assurance_status",
-            "superseded_by_id",
-            "updated_at",
-        )
-    )
-    actions: dict[int, list[tuple[Any, ...]]] = {}
-    for recommendation_id, *action in (
-        Action.objects.filter(source__in=sources, is_archived=False)
-        .order_by("owner__name", "id")
-        .values_list(
-            "recommendation_id",
-            "id",
-            "owner__name",
-            "target_on",
-            "delivery_status",
-            "assurance_status",
-            "updated_at",
-        )
     ):
-        actions.setdefault(recommendation_id, []).append(tuple(action))
-    rows: list[tuple[Any, ...]] = []
-    for pk, *recommendation, updated in recommendations:
-        shared = (*recommendation[:3], pk, *recommendation[3:])
-        for *action, changed in actions.get(pk, [(None, "", None, "", "", updated)]):
-            last_updated = timezone.localdate(max(updated, changed))
-            rows.append((*shared, *action, last_updated))
-    return rows
+        summary.by_assurance[status] = count
+        summary.recommendations += count
+    owners: dict[tuple[int, str], dict[str, int]] = {}
+    for owner_id, name, status, count, late in (
+        Action.objects.filter(source_q(), source_id=source.pk, is_archived=False)
+        .order_by("owner__name", "owner_id")
+        .values_list("owner_id", "owner__name", "delivery_status")
+        .annotate(Count("id"), overdue=Count("id", filter=overdue_q(today or timezone.localdate())))
+    ):
+        owners.setdefault((owner_id, name), {})[status] = count
+        summary.by_delivery[status] = summary.by_delivery.get(status, 0) + count
+        summary.overdue += late
+    return PublicSourceOverview(
+        summary=summary,
+        owners=[(name, counts) for (_pk, name), counts in owners.items()],
+        owner_choices=list(owners),
+    )
 
 
 def public_search(*, query: str) -> QuerySet[Recommendation]:
     """Published recommendations matching every word of the query in their text, reference,
     addressees or report's title (the register's full-text search)."""
     return recommendation_search(_published_recommendations(), query).select_related("source")
-
-
-@dataclass(frozen=True)
-class PublicChange:
-    """One dated change to a public recommendation, worded for the public."""
-
-    at: datetime.datetime
-    key: str  # stable across reads, for a feed entry's id
-    recommendation_id: int
-    reference: str
-    report: str
-    title: str
-    text: str
-
-
-def public_changes(*, source: Source | None = None, limit: int = 50) -> list[PublicChange]:
-    """The newest changes the public may see: approved progress text, delivery status moves
-    and assurance verdicts on published recommendations, of every public source or of one.
-
-    An update's own narrative is internal: a status move says only what moved.
-    """
-    recommendations = _published_recommendations()
-    if source is not None:
-        recommendations = recommendations.filter(source_id=public_source_get(pk=source.pk).pk)
-    actions = Action.objects.filter(recommendation__in=recommendations, is_archived=False)
-    related = ("action__owner", "action__recommendation__source")
-    changes: list[PublicChange] = []
-    for narrative in (
-        PublicNarrative.objects.filter(
-            status=PublicNarrative.Status.APPROVED, update__action__in=actions
-        )
-        .select_related(*(f"update__{r}" for r in related))
-        .order_by("-reviewed_at", "-pk")[:limit]
-    ):
-        action = narrative.update.action
-        changes.append(
-            _change(
-                narrative.reviewed_at or narrative.created_at, f"narrative-{narrative.pk}",
-                action.recommendation,
-                _("Progress from %(owner)s") % {"owner": action.owner.name}, narrative.text,
-            )
-        )  # fmt: skip
-    labels = dict(DeliveryStatus.choices)
-    for update in (
-        Update.objects.filter(action__in=actions)
-        .exclude(status_before=F("status_after"))
-        .select_related(*related)
-        .order_by("-created_at", "-pk")[:limit]
-    ):
-        action = update.action
-        before, after = labels[update.status_before], labels[update.status_after]
-        changes.append(
-            _change(
-                update.created_at, f"status-{update.pk}", action.recommendation,
-                _("%(owner)s: %(status)s") % {"owner": action.owner.name, "status": after},
-                _("Delivery status moved from %(before)s to %(after)s.")
-                % {"before": before, "after": after},
-            )
-        )  # fmt: skip
-    verdicts = dict(Assessment.Verdict.choices)
-    for assessment in (
-        Assessment.objects.filter(recommendation__in=recommendations)
-        .select_related("recommendation__source")
-        .order_by("-created_at", "-pk")[:limit]
-    ):
-        changes.append(
-            _change(
-                assessment.created_at, f"verdict-{assessment.pk}", assessment.recommendation,
-                _("Assurance: %(verdict)s") % {"verdict": verdicts[assessment.verdict]},
-                _("The office's assurance verdict on the recommendation is now: %(verdict)s.")
-                % {"verdict": verdicts[assessment.verdict]},
-            )
-        )  # fmt: skip
-    return sorted(changes, key=lambda change: (change.at, change.key), reverse=True)[:limit]
-
-
-def _change(
-    at: datetime.datetime, key: str, recommendation: Any, title: str, text: str
-) -> PublicChange:
-    return PublicChange(
-        at=at,
-        key=key,
-        recommendation_id=recommendation.pk,
-        reference=recommendation.reference,
-        report=recommendation.source.title,
-        title=f"{recommendation.reference}: {title}",
-        text=text,
-    )

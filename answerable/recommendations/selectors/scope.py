@@ -4,6 +4,7 @@ The rule: the office that owns a source (the PCC's office) sees everything under
 organisation sees the recommendations it has an action on, and only its own actions.
 """
 
+import datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -19,6 +20,7 @@ from answerable.accounts.models import User
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
+    OPEN_STATUSES,
     Action,
     Recommendation,
     Source,
@@ -124,3 +126,9 @@ def visible_recommendations_q(organisations: frozenset[int]) -> Q:
 def visible_actions_q(organisations: frozenset[int]) -> Q:
     """Actions under the organisations' sources, or their own."""
     return indexed_in("source_id", owned_sources(organisations)) | Q(owner_id__in=organisations)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """An action still open past its target date; a superseded recommendation's actions are
+    never due (issue #17)."""
+    return Q(delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today)
