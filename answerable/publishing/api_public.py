@@ -1,17 +1,18 @@
 """The public, anonymous, read-only API over what is on the public site (issue #14); its
 indicators are in api_public_indicators.py.
 
-Paged by key (a cursor), filterable by source, organisation and delivery status. Clients poll
-cheaply: every answer carries an ETag (a digest of its body) and a Last-Modified date (the
-newest change among its rows), and a request that names either gets 304 Not Modified when
-nothing changed. Each network address may ask PUBLIC_API_RATE times; past that, 429 with
-Retry-After.
+Paged by key (a cursor), filterable by source, organisation, delivery status, theme and
+whether an action is overdue. Clients poll cheaply: every answer carries an ETag (a digest of
+its body) and a Last-Modified date (the newest change among its rows), and a request that
+names either gets 304 Not Modified when nothing changed. Each network address may ask
+PUBLIC_API_RATE times; past that, 429 with Retry-After.
 """
 
 import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +28,21 @@ from answerable.recommendations import selectors as register
 from answerable.recommendations.models import DeliveryStatus, Recommendation
 
 
+class PublicEvidenceSerializer(serializers.Serializer):
+    """Evidence published with an approved update: a file to download here, or a link."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    uploaded_at = serializers.DateTimeField(source="created_at")
+
+    def get_url(self, evidence: Any) -> str:
+        if evidence.link:
+            return str(evidence.link)
+        path = reverse("publishing:public_evidence", args=[evidence.pk])
+        return self.context["request"].build_absolute_uri(path)
+
+
 class PublicActionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     organisation = serializers.CharField(source="owner.name")
@@ -34,10 +50,26 @@ class PublicActionSerializer(serializers.Serializer):
     delivery_status = serializers.CharField()
     assurance_status = serializers.CharField()
     latest_public_update = serializers.SerializerMethodField()
+    # Set on each action by the view from one read of the page's evidence.
+    published_evidence = PublicEvidenceSerializer(source="public_evidence", many=True)
 
     def get_latest_public_update(self, action: Any) -> str | None:
         narrative = self.context["narratives"].get(action.pk)
         return narrative.text if narrative else None
+
+    def to_representation(self, action: Any) -> dict[str, Any]:
+        """The declared fields (which the OpenAPI schema shows), written out directly: a page
+        of 100 recommendations spent most of its time in the fields' generic machinery."""
+        evidence = self.fields["published_evidence"]
+        return {
+            "id": action.pk,
+            "organisation": action.owner.name,
+            "target_date": action.target_on.isoformat() if action.target_on else None,
+            "delivery_status": action.delivery_status,
+            "assurance_status": action.assurance_status,
+            "latest_public_update": self.get_latest_public_update(action),
+            "published_evidence": evidence.to_representation(action.public_evidence),
+        }
 
 
 class PublicRecommendationSerializer(serializers.Serializer):
@@ -50,6 +82,23 @@ class PublicRecommendationSerializer(serializers.Serializer):
     assurance_status = serializers.CharField()
     last_updated = serializers.DateTimeField(source="updated_at")
     actions = PublicActionSerializer(source="public_actions", many=True)
+
+    def to_representation(self, recommendation: Any) -> dict[str, Any]:
+        """The declared fields, written out directly (as PublicActionSerializer's)."""
+        actions = self.fields["actions"]
+        return {
+            "id": recommendation.pk,
+            "report_id": recommendation.source_id,
+            "report": recommendation.source.title,
+            "reference": recommendation.reference,
+            "text": recommendation.text,
+            "finding_type": recommendation.finding_type,
+            "assurance_status": recommendation.assurance_status,
+            "last_updated": self.fields["last_updated"].to_representation(
+                recommendation.updated_at
+            ),
+            "actions": actions.to_representation(recommendation.public_actions),
+        }
 
 
 class PublicCursor(pagination.CursorPagination):
@@ -119,6 +168,13 @@ class PublicListView(generics.ListAPIView):
         OpenApiParameter(
             "status", OpenApiTypes.STR, enum=DeliveryStatus.values, description="Delivery status"
         ),
+        OpenApiParameter("theme", OpenApiTypes.INT, description="A theme's id"),
+        OpenApiParameter(
+            "overdue",
+            OpenApiTypes.STR,
+            enum=["yes", "no"],
+            description="yes: with an action past its target date; no: with none",
+        ),
     ],
     summary="Published recommendations and each organisation's progress",
 )
@@ -129,10 +185,15 @@ class PublicRecommendationList(PublicListView):
         status = self.request.query_params.get("status") or None
         if status is not None and status not in DeliveryStatus.values:
             raise ValidationError({"status": f"Choose one of: {', '.join(DeliveryStatus.values)}"})
+        overdue = self.request.query_params.get("overdue") or None
+        if overdue is not None and overdue not in ("yes", "no"):
+            raise ValidationError({"overdue": "Choose one of: yes, no"})
         return register.public_recommendation_filter(
             source_id=query_id(self.request, "source"),
             organisation_id=query_id(self.request, "organisation"),
             delivery_status=status,
+            theme_id=query_id(self.request, "theme"),
+            is_overdue=None if overdue is None else overdue == "yes",
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -143,6 +204,9 @@ class PublicRecommendationList(PublicListView):
         page: list[Recommendation] = self.paginate_queryset(self.get_queryset()) or []
         actions = [a for r in page for a in r.public_actions]  # type: ignore[attr-defined]
         self._narratives = register.public_narratives(action_ids=[a.pk for a in actions])
+        evidence = register.public_evidence(action_ids=[a.pk for a in actions])
+        for action in actions:
+            action.public_evidence = evidence[action.pk]
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         changed = [r.updated_at for r in page] + [a.updated_at for a in actions]
         self._last_modified = max(changed).timestamp() if changed else None

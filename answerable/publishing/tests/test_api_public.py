@@ -124,3 +124,18 @@ def test_the_public_api_is_in_the_openapi_schema(client, scrutiny_officer):
     sign_in(client, scrutiny_officer)
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").content.decode()
     assert "/public/api/v1/recommendations/" in schema
+
+
+def test_every_answer_carries_exactly_the_fields_the_schema_names(
+    client, published, scrutiny_officer
+):
+    """The rows are written out by hand for speed; the schema must still describe them."""
+    row = Client().get(URL).json()["results"][0]
+    sign_in(client, scrutiny_officer)
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    assert set(row) == set(components["PublicRecommendation"]["properties"])
+    assert set(row["actions"][0]) == set(components["PublicAction"]["properties"])
+    parameters = schema["paths"]["/public/api/v1/recommendations/"]["get"]["parameters"]
+    names = {parameter["name"] for parameter in parameters}
+    assert {"source", "organisation", "status", "theme", "overdue"} <= names

@@ -1,5 +1,6 @@
 """The publication matrix (issue #14): for random mixes of publication states, no public output
-(pages, downloads, API, feeds) ever shows what was not deliberately published.
+(pages, downloads, API, feeds, evidence files) ever shows what was not deliberately published,
+and published evidence with approved text does show.
 
 Every piece of text the generator writes carries a marker word saying whether it may be public.
 Each example is built through the services inside a savepoint that is rolled back afterwards,
@@ -17,12 +18,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from answerable.meetings import services as meeting_services
 from answerable.meetings.models import AccountabilityMeeting
+from answerable.meetings.tests.conftest import checked_pdf
 from answerable.publishing import services as publishing_services
 from answerable.recommendations import services
 from answerable.recommendations.models import Evidence, Source
@@ -102,9 +104,19 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
                 description=f"INTERNALACT{s}X{r}",
             )
             built.forbidden.add(action.description)
+            narrative_state = rec_spec["narrative"]
+            # Evidence is public only when published, OFFICIAL, with approved text, on a
+            # recommendation the public sees; half of it is a file, half a link.
             evidence = []
+            evidence_words = {f"EVIDENCE{s}X{r}", f"EVIDENCELINK{s}X{r}", f"EVIDENCEFILE{s}X{r}"}
+            evidence_public = (
+                rec_spec["evidence"] == "official_published"
+                and narrative_state == "approved"
+                and visible
+            )
             if rec_spec["evidence"] != "none":
                 sensitive = rec_spec["evidence"] == "sensitive"
+                as_file = (s + r) % 2 == 0
                 evidence.append(
                     services.EvidenceInput(
                         title=f"EVIDENCE{s}X{r}",
@@ -114,12 +126,14 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
                             else Evidence.Marking.OFFICIAL
                         ),
                         is_published=rec_spec["evidence"] == "official_published",
-                        link=f"https://example.org/EVIDENCELINK{s}X{r}",
+                        link="" if as_file else f"https://example.org/EVIDENCELINK{s}X{r}",
+                        file=checked_pdf(content=f"%PDF-1.4 EVIDENCEFILE{s}X{r}".encode())
+                        if as_file
+                        else None,
                     )
                 )
-                if rec_spec["evidence"] != "official_published":
-                    built.forbidden |= {f"EVIDENCE{s}X{r}", f"EVIDENCELINK{s}X{r}"}
-            narrative_state = rec_spec["narrative"]
+                if not evidence_public:
+                    built.forbidden |= evidence_words
             public_word = (
                 "APPROVEDTEXT" if narrative_state == "approved" and visible else "UNAPPROVED"
             )
@@ -134,6 +148,11 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
                 ),
             )
             built.forbidden.add(f"INTERNALUPDATE{s}X{r}")
+            for stored in update.evidence.all():
+                download = reverse("publishing:public_evidence", args=[stored.pk])
+                built.paths.append(download)
+                if evidence_public and stored.file:
+                    built.must_show[f"EVIDENCEFILE{s}X{r}"] = download
             if narrative_state == "approved":
                 services.public_narrative_approve(
                     actor=scrutiny_officer, narrative=update.public_narrative
@@ -163,6 +182,8 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
             built.paths.append(path)
             if public_word == "APPROVEDTEXT":
                 built.must_show[f"APPROVEDTEXT{s}X{r}"] = path
+            if evidence_public:
+                built.must_show[f"EVIDENCE{s}X{r}"] = path
         if source_spec["state"] != "unpublished":
             services.source_publish(actor=scrutiny_officer, source=source)
         if source_spec["state"] == "withdrawn":
@@ -170,6 +191,7 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
         built.paths += [
             reverse("publishing:public_source", args=[source.pk]),
             reverse("publishing:public_source", args=[source.pk]) + "?delivery_status=off_track",
+            reverse("publishing:public_source", args=[source.pk]) + "?overdue=no",
             reverse("publishing:public_source_history", args=[source.pk]),
             reverse("publishing:source_changes_feed", args=[source.pk]),
             *(
@@ -218,6 +240,7 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
         reverse("publishing:summary_list"),
         reverse("publishing:summaries_feed"),
         reverse("public_api:recommendations"),
+        reverse("public_api:recommendations") + "?overdue=no",
         *(reverse("publishing:open_data", args=[kind]) for kind in ("csv", "json", "xlsx")),
     ]
     return built
@@ -235,6 +258,15 @@ def leaks(text: str, forbidden: set[str]) -> set[str]:
     return {marker for marker in forbidden if marker in text}
 
 
+def _rec(narrative: str, *, evidence: str = "official_published", is_archived: bool = False):  # type: ignore[no-untyped-def]
+    return {
+        "is_archived": is_archived,
+        "narrative": narrative,
+        "evidence": evidence,
+        "status_move": True,
+    }
+
+
 @pytest.mark.django_db
 @hypothesis_settings(
     max_examples=25,
@@ -244,6 +276,37 @@ def leaks(text: str, forbidden: set[str]) -> set[str]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(spec=matrices)
+# Every evidence state, whatever the draw: published evidence with approved text on a public
+# report (a file and a link), and each way evidence stays internal.
+@example(
+    spec={
+        "sources": [
+            {"state": "published", "recommendations": [_rec("approved"), _rec("approved")]},
+            {"state": "withdrawn", "recommendations": [_rec("approved")]},
+        ],
+        "items": [{"is_sensitive": False, "considers": [0]}],
+        "summary_published": True,
+    }
+)
+@example(
+    spec={
+        "sources": [
+            {
+                "state": "published",
+                "recommendations": [
+                    _rec("proposed"),
+                    _rec("rejected"),
+                    _rec("approved", evidence="official_unpublished"),
+                    _rec("approved", evidence="sensitive"),
+                    _rec("approved", is_archived=True),
+                ],
+            },
+            {"state": "unpublished", "recommendations": [_rec("approved")]},
+        ],
+        "items": [{"is_sensitive": True, "considers": [0, 1]}],
+        "summary_published": False,
+    }
+)
 def test_no_public_output_shows_what_was_not_published(
     spec, office, force, scrutiny_officer, force_lead
 ):
