@@ -56,13 +56,22 @@ class Scale:
     updates: int
     meetings: int
     extra_leads_per_partner: int
+    # The first source's recommendations: a large inquiry, the public site's largest report
+    # (issue #14 times its CSV). Every other source has 5 to 35.
+    big_source: int
 
 
 SCALES = {
     "national": Scale(
-        recommendations=50_000, updates=500_000, meetings=1_000, extra_leads_per_partner=4
+        recommendations=50_000,
+        updates=500_000,
+        meetings=1_000,
+        extra_leads_per_partner=4,
+        big_source=500,
     ),
-    "small": Scale(recommendations=2_000, updates=20_000, meetings=40, extra_leads_per_partner=2),
+    "small": Scale(
+        recommendations=2_000, updates=20_000, meetings=40, extra_leads_per_partner=2, big_source=60
+    ),
 }
 
 AREAS = [
@@ -472,7 +481,9 @@ class Dataset:
             while len(area.recommendation_ids) < wanted:
                 source_id += 1
                 source = self.source(rng, area, source_id)
-                size = min(rng.randint(5, 35), wanted - len(area.recommendation_ids))
+                drawn = rng.randint(5, 35)
+                size = self.size.big_source if source_id == 1 else drawn
+                size = min(size, wanted - len(area.recommendation_ids))
                 for position in range(1, size + 1):
                     recommendation_id += 1
                     recommendation = self.recommendation(

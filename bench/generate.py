@@ -6,8 +6,10 @@
 National scale: 50 organisations (10 PCC offices, each with a force, a council, a health body
 and a schools partnership), about 270 people, 50,000 recommendations in about 2,500 sources,
 about 75,000 actions, 500,000 updates with their assessments, and 1,000 meetings with agendas,
-questions, verdicts and meeting actions; workforce staff and completions come from
-bench/workforce.py when the workforce issue has added it.
+questions, verdicts and meeting actions; about one source in ten published on the public site
+(with the 500-recommendation inquiry), with approved public text, published evidence and
+meeting summaries; workforce staff and completions come from bench/workforce.py when the
+workforce issue has added it.
 
 Rows are written with bulk inserts, on purpose bypassing the services: through them this would
 take hours and write an audit event per row. The rows still keep the models' rules (valid
@@ -123,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
     common.django_setup(url)
     import dataset
+    import dataset_public
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -153,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         # The rows bypass the services, so the dashboard's counts are counted once here.
         ("register tallies", tallies_rebuild),
         ("meetings", data.meetings),
+        # Some sources published, with approved public text and meeting summaries (issue #14).
+        ("public site", lambda: dataset_public.publish(data)),
     ]:
         step_started = time.perf_counter()
         with transaction.atomic(), dataset.explicit_timestamps():

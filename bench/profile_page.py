@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--database-url", default=common.default_database_url("national"))
-    parser.add_argument("--persona", default="lead", help="a persona of the accounts file")
+    parser.add_argument(
+        "--persona", default="lead", help="a persona of the accounts file, or public"
+    )
     parser.add_argument("--email", help="sign in as this person instead of a persona")
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
@@ -60,10 +62,15 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     email = args.email
-    if email is None:
-        accounts = json.loads(common.accounts_path(args.database_url).read_text())
-        email = accounts["personas"][args.persona]["email"]
-    client = signed_in_client(email)
+    if email is None and args.persona == "public":  # the public site's visitor (issue #14)
+        from django.test import Client
+
+        email, client = "a visitor, not signed in", Client(SERVER_NAME="127.0.0.1")
+    else:
+        if email is None:
+            accounts = json.loads(common.accounts_path(args.database_url).read_text())
+            email = accounts["personas"][args.persona]["email"]
+        client = signed_in_client(email)
     response = client.get(args.path)
     if response.status_code != 200:
         print(f"{args.path} gave {response.status_code}", file=sys.stderr)

@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from loopback import HOST
-from pages import Page
+from pages import PUBLIC, Page
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -80,6 +80,7 @@ def signed_in_clients(accounts: dict[str, Any]) -> dict[str, "Client"]:
             session["otp_device_id"] = device.persistent_id
             session.save()
         clients[name] = client
+    clients[PUBLIC] = Client(SERVER_NAME=HOST)  # the public site's visitor, not signed in
     return clients
 
 

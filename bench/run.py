@@ -41,14 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from loopback import Session, serving  # noqa: E402
 from mixed import mixed_mode  # noqa: E402
-from pages import Page, plan_pages  # noqa: E402
+from pages import PUBLIC, Page, plan_pages  # noqa: E402
 from raw_sql import count_queries  # noqa: E402
 from report import database_version, git_commit, header, machine, markdown, percentile  # noqa: E402
 
 WARMUP = 5
 PAGE_TIME_LIMIT = 60.0  # seconds per page and concurrency, whatever --requests says
-TARGET_P95_MS = 30.0
-# The target holds at concurrency 1: with two sync workers on two cores, four clients at once
+# Each page's p95 target (`Page.target_ms`: 30 ms, the public site's 50 ms and its CSV's
+# 500 ms) holds at concurrency 1: with two sync workers on two cores, four clients at once
 # wait for each other, so c4's p95 is at least twice a request's own time (bench/README.md).
 TARGET_LEVEL = "c1"
 # Issue #12: a page may cost at most three times its own SQL, plus 5 ms, at concurrency 1.
@@ -197,7 +197,7 @@ def table(pages: list[Page], levels: list[int]) -> str:
         note = page.skipped or ("worst case, not a target" if page.stress else "")
         if not page.skipped and not page.stress:
             p95 = page.results.get(TARGET_LEVEL, {}).get("p95_ms", 0)
-            note = "over target" if p95 > TARGET_P95_MS else ""
+            note = f"over its {page.target_ms:.0f} ms target" if p95 > page.target_ms else ""
         lines.append([*row, note])
     return markdown(lines)
 
@@ -225,9 +225,10 @@ def measure_pages(
     try:
         sessions: dict[str, Session] = {}
         for name in sorted({page.persona for page in pages if not page.skipped}):
-            persona = accounts["personas"][name]
             session = Session(server.port)
-            session.sign_in(persona["email"], accounts["password"], persona.get("totp_key"))
+            if name != PUBLIC:  # a visitor to the public site does not sign in
+                persona = accounts["personas"][name]
+                session.sign_in(persona["email"], accounts["password"], persona.get("totp_key"))
             sessions[name] = session
         for page in pages:
             if page.skipped:
@@ -262,11 +263,12 @@ def measure_pages(
         for page in pages
     ]
     report["over_target"] = [
-        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms"
+        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms "
+        f"(target {page.target_ms:.0f} ms)"
         for page in pages
         if not page.stress
         and (result := page.results.get(TARGET_LEVEL))
-        and result["p95_ms"] > TARGET_P95_MS
+        and result["p95_ms"] > page.target_ms
     ]
     targets = [page for page in pages if not page.stress and within_raw_target(page) is not None]
     report["over_raw_target"] = [
@@ -281,10 +283,7 @@ def measure_pages(
         f"{throughput['rows_per_s']} rows/s ({throughput['result']}; rolled back)"
     )
     if report["over_target"]:
-        print(
-            f"Over the {TARGET_P95_MS:.0f} ms p95 target at {TARGET_LEVEL}: "
-            + "; ".join(report["over_target"])
-        )
+        print(f"Over the p95 target at {TARGET_LEVEL}: " + "; ".join(report["over_target"]))
     over_raw = report["over_raw_target"]
     print(
         f"Over {RAW_FACTOR}× raw SQL + {RAW_ALLOWANCE_MS:.0f} ms at {TARGET_LEVEL} p50: "
