@@ -1,3 +1,6 @@
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -52,3 +55,9 @@ class Publication(BaseModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def content_digest(self) -> str:
+        """Names the snapshot a reviewer saw, so publishing can refuse one redrafted since."""
+        encoded = json.dumps(self.content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(encoded.encode()).hexdigest()

@@ -82,10 +82,14 @@ def publication_submit(*, actor: User, publication: Publication) -> Publication:
 
 
 @transaction.atomic
-def publication_publish(*, actor: User, publication: Publication) -> Publication:
+def publication_publish(
+    *, actor: User, publication: Publication, reviewed_digest: str
+) -> Publication:
     """Publish the reviewed snapshot exactly as reviewed, and mark the meeting's summary published.
 
-    Refused if anything in the snapshot was marked sensitive or unpublishable since it was drafted.
+    `reviewed_digest` is the `content_digest` of the snapshot the publisher was shown: if a
+    colleague redrafted it since, nothing is published, so no one publishes a summary unseen.
+    Refused too if anything in the snapshot was marked sensitive or unpublishable since.
     """
     _require_planner(actor, publication.meeting)
     publication = (
@@ -96,6 +100,13 @@ def publication_publish(*, actor: User, publication: Publication) -> Publication
     if publication.status != Status.IN_REVIEW:
         raise ValidationError(
             "Only a summary that has been through redaction review can be published"
+        )
+    if publication.content_digest != reviewed_digest:
+        raise ValidationError(
+            _(
+                "The summary was redrafted since you opened this page. Check the new draft "
+                "below before publishing it"
+            )
         )
     if second_approver_required(
         office=publication.meeting.office, proposed_by_id=publication.drafted_by_id, actor=actor

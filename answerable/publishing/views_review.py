@@ -85,7 +85,11 @@ def _step(request: AuthenticatedHttpRequest, meeting_pk: int, step: str) -> Http
             services.publication_submit(actor=request.user, publication=publication)
             messages.success(request, "Summary sent for redaction review")
         else:
-            services.publication_publish(actor=request.user, publication=publication)
+            services.publication_publish(
+                actor=request.user,
+                publication=publication,
+                reviewed_digest=request.POST.get("reviewed", ""),
+            )
             messages.success(request, "Summary published")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

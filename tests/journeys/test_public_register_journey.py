@@ -60,7 +60,9 @@ def hold_meeting_on(recommendation, office, scrutiny_officer) -> AccountabilityM
     meeting_services.meeting_status_change(actor=scrutiny_officer, meeting=meeting, status="held")
     publication = publishing_services.publication_draft(actor=scrutiny_officer, meeting=meeting)
     publishing_services.publication_submit(actor=scrutiny_officer, publication=publication)
-    publishing_services.publication_publish(actor=scrutiny_officer, publication=publication)
+    publishing_services.publication_publish(
+        actor=scrutiny_officer, publication=publication, reviewed_digest=publication.content_digest
+    )
     return meeting
 
 

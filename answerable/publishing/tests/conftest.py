@@ -122,4 +122,6 @@ def held_meeting(office, scrutiny_officer, force, force_lead, recommendation):
 def published(held_meeting, scrutiny_officer):
     publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
     services.publication_submit(actor=scrutiny_officer, publication=publication)
-    return services.publication_publish(actor=scrutiny_officer, publication=publication)
+    return services.publication_publish(
+        actor=scrutiny_officer, publication=publication, reviewed_digest=publication.content_digest
+    )

@@ -179,7 +179,9 @@ def test_the_assurance_verdict_names_the_meeting_and_links_its_published_summary
 def publish_summary(meeting, actor):  # type: ignore[no-untyped-def]
     publication = publishing_services.publication_draft(actor=actor, meeting=meeting)
     publishing_services.publication_submit(actor=actor, publication=publication)
-    return publishing_services.publication_publish(actor=actor, publication=publication)
+    return publishing_services.publication_publish(
+        actor=actor, publication=publication, reviewed_digest=publication.content_digest
+    )
 
 
 def test_the_history_shows_what_changed_never_internal_text(evidenced, recommendation):

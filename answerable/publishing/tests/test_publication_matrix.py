@@ -231,7 +231,11 @@ def build(spec: dict, *, office, force, scrutiny_officer, force_lead) -> Built: 
     publication = publishing_services.publication_draft(actor=scrutiny_officer, meeting=meeting)
     if spec["summary_published"]:
         publishing_services.publication_submit(actor=scrutiny_officer, publication=publication)
-        publishing_services.publication_publish(actor=scrutiny_officer, publication=publication)
+        publishing_services.publication_publish(
+            actor=scrutiny_officer,
+            publication=publication,
+            reviewed_digest=publication.content_digest,
+        )
     built.summary_path = reverse("publishing:summary_detail", args=[publication.pk])
     built.paths += [
         "/",

@@ -145,7 +145,9 @@ def test_training_coverage_offered_on_an_item_is_never_published(
     review = client.get(reverse("meetings:publication:review", args=[held_meeting.pk]))
     preview = review.content.decode().split('id="publication-preview"')[1]
     services.publication_submit(actor=scrutiny_officer, publication=publication)
-    services.publication_publish(actor=scrutiny_officer, publication=publication)
+    services.publication_publish(
+        actor=scrutiny_officer, publication=publication, reviewed_digest=publication.content_digest
+    )
     client.logout()
     public = client.get(reverse("publishing:summary_detail", args=[publication.pk]))
     docx = client.get(reverse("publishing:summary_docx", args=[publication.pk])).content

@@ -36,7 +36,9 @@ def test_a_lead_officer_cannot_draft_or_publish(held_meeting, force_lead, scruti
     publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
     services.publication_submit(actor=scrutiny_officer, publication=publication)
     with pytest.raises(PermissionDenied):
-        services.publication_publish(actor=force_lead, publication=publication)
+        services.publication_publish(
+            actor=force_lead, publication=publication, reviewed_digest=publication.content_digest
+        )
     publication.refresh_from_db()
     assert publication.status == Status.IN_REVIEW
 
@@ -44,7 +46,11 @@ def test_a_lead_officer_cannot_draft_or_publish(held_meeting, force_lead, scruti
 def test_a_draft_cannot_skip_redaction_review(held_meeting, scrutiny_officer):
     publication = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
     with pytest.raises(ValidationError):
-        services.publication_publish(actor=scrutiny_officer, publication=publication)
+        services.publication_publish(
+            actor=scrutiny_officer,
+            publication=publication,
+            reviewed_digest=publication.content_digest,
+        )
     publication.refresh_from_db()
     assert (publication.status, publication.html) == (Status.DRAFT, "")
     assert not AuditEvent.objects.filter(action="publication.published").exists()
@@ -75,7 +81,11 @@ def test_an_item_marked_sensitive_after_review_stops_publication(held_meeting, s
         is_sensitive=True,
     )
     with pytest.raises(ValidationError) as error:
-        services.publication_publish(actor=scrutiny_officer, publication=publication)
+        services.publication_publish(
+            actor=scrutiny_officer,
+            publication=publication,
+            reviewed_digest=publication.content_digest,
+        )
     assert "now marked sensitive" in " ".join(error.value.messages)
     publication.refresh_from_db()
     assert publication.status == Status.IN_REVIEW
@@ -118,8 +128,12 @@ def test_with_four_eyes_on_the_drafter_cannot_publish(held_meeting, scrutiny_off
     draft = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
     services.publication_submit(actor=scrutiny_officer, publication=draft)
     with pytest.raises(ValidationError, match="someone other than the person who drafted"):
-        services.publication_publish(actor=scrutiny_officer, publication=draft)
+        services.publication_publish(
+            actor=scrutiny_officer, publication=draft, reviewed_digest=draft.content_digest
+        )
     colleague = member(office, Membership.Role.SCRUTINY_OFFICER, full_name="Pat Second")
-    published = services.publication_publish(actor=colleague, publication=draft)
+    published = services.publication_publish(
+        actor=colleague, publication=draft, reviewed_digest=draft.content_digest
+    )
     assert published.published_by == colleague
     assert AuditEvent.objects.filter(action="publication.published", actor=colleague).exists()

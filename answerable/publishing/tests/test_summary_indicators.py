@@ -70,7 +70,9 @@ def meeting(office, force, scrutiny_officer, indicators):
 
 def _publish(publication, scrutiny_officer):
     services.publication_submit(actor=scrutiny_officer, publication=publication)
-    return services.publication_publish(actor=scrutiny_officer, publication=publication)
+    return services.publication_publish(
+        actor=scrutiny_officer, publication=publication, reviewed_digest=publication.content_digest
+    )
 
 
 def test_the_summary_shows_publishable_figures_as_fixed_with_small_counts_withheld(
@@ -117,7 +119,11 @@ def test_an_indicator_taken_off_the_public_site_since_drafting_stops_publication
     services.publication_submit(actor=scrutiny_officer, publication=publication)
     Indicator.objects.filter(pk=indicators[0].pk).update(is_publishable=False)
     with pytest.raises(ValidationError) as refused:
-        services.publication_publish(actor=scrutiny_officer, publication=publication)
+        services.publication_publish(
+            actor=scrutiny_officer,
+            publication=publication,
+            reviewed_digest=publication.content_digest,
+        )
     assert "Indicator 'Children missing from care' is no longer published" in refused.value.messages
     publication.refresh_from_db()
     assert not publication.is_published

@@ -1,12 +1,18 @@
 """Public pages need no sign-in, show only what was published and cost fixed queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
+from answerable.meetings.models import AgendaItem
 from answerable.meetings.tests.factories import MeetingFactory
+from answerable.organisations.models import Membership
+from answerable.organisations.tests.factories import member
 from answerable.publishing import services
 from answerable.publishing.models import Publication
 
@@ -64,17 +70,58 @@ def test_drafts_are_never_public(client, held_meeting, scrutiny_officer, force_l
         )
 
 
+def _reviewed_on_page(client, meeting):
+    """The snapshot digest the review page's publish button sends."""
+    page = client.get(reverse("meetings:publication:review", args=[meeting.pk])).content.decode()
+    return re.search(r'name="reviewed" value="([0-9a-f]{64})"', page).group(1)
+
+
 def test_the_review_steps_run_from_the_page(client, scrutiny_officer, held_meeting):
     sign_in(client, scrutiny_officer)
-    for step in ("draft", "submit", "publish"):
+    for step in ("draft", "submit"):
         response = client.post(reverse(f"meetings:publication:{step}", args=[held_meeting.pk]))
         assert response.status_code == 302
+    reviewed = _reviewed_on_page(client, held_meeting)
+    response = client.post(
+        reverse("meetings:publication:publish", args=[held_meeting.pk]), {"reviewed": reviewed}
+    )
+    assert response.status_code == 302
     publication = Publication.objects.get()
     assert publication.is_published
     response = client.post(
         reverse("meetings:publication:draft", args=[held_meeting.pk]), follow=True
     )
     assert "already published" in response.content.decode()
+
+
+def test_a_summary_redrafted_since_the_page_was_opened_is_not_published(
+    client, scrutiny_officer, held_meeting, office
+):
+    """Issue 11: publishing from an earlier review must not publish a redraft never seen."""
+    reviewer = member(office, Membership.Role.SCRUTINY_OFFICER, full_name="Rae Reviewer")
+    draft = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
+    services.publication_submit(actor=scrutiny_officer, publication=draft)
+    sign_in(client, reviewer)
+    reviewed = _reviewed_on_page(client, held_meeting)
+    AgendaItem.objects.filter(meeting=held_meeting).update(title="Informant handling")
+    redraft = services.publication_draft(actor=scrutiny_officer, meeting=held_meeting)
+    services.publication_submit(actor=scrutiny_officer, publication=redraft)
+
+    response = client.post(
+        reverse("meetings:publication:publish", args=[held_meeting.pk]),
+        {"reviewed": reviewed},
+        follow=True,
+    )
+
+    assert "redrafted since you opened this page" in response.content.decode()
+    assert "Informant handling" in response.content.decode()
+    assert not Publication.objects.get().is_published
+    assert not AuditEvent.objects.filter(action="publication.published").exists()
+    reviewed_now = _reviewed_on_page(client, held_meeting)
+    client.post(
+        reverse("meetings:publication:publish", args=[held_meeting.pk]), {"reviewed": reviewed_now}
+    )
+    assert Publication.objects.get().published_by == reviewer
 
 
 def test_public_lists_cost_the_same_queries_for_one_or_many_summaries(
@@ -84,7 +131,11 @@ def test_public_lists_cost_the_same_queries_for_one_or_many_summaries(
         meeting = MeetingFactory(office=office, is_public=True, status="held")
         publication = services.publication_draft(actor=scrutiny_officer, meeting=meeting)
         services.publication_submit(actor=scrutiny_officer, publication=publication)
-        services.publication_publish(actor=scrutiny_officer, publication=publication)
+        services.publication_publish(
+            actor=scrutiny_officer,
+            publication=publication,
+            reviewed_digest=publication.content_digest,
+        )
 
     def count(url):
         with CaptureQueriesContext(connection) as queries:
