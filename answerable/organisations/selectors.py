@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
@@ -180,6 +180,16 @@ def organisation_alias_map(*, office: Organisation) -> dict[str, list[Organisati
     for alias in OrganisationAlias.objects.filter(office=office).select_related("organisation"):
         found.setdefault(alias.key, []).append(alias.organisation)
     return found
+
+
+def organisation_names_stamp(*, office: Organisation) -> tuple[object, ...]:
+    """Changes whenever an organisation or one of the office's aliases is added, changed or
+    removed: what an import matched owner names against is still what it would match now."""
+    organisations = Organisation.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    aliases = OrganisationAlias.objects.filter(office=office).aggregate(
+        n=Count("pk"), at=Max("updated_at")
+    )
+    return (organisations["n"], organisations["at"], aliases["n"], aliases["at"])
 
 
 def sign_in_provider_for_email(*, email: str) -> SignInProvider | None:

@@ -22,7 +22,7 @@ from answerable.recommendations.importing.owners import (
     UnknownOwner,
     owner_decisions_read,
 )
-from answerable.recommendations.importing.plan import import_plan
+from answerable.recommendations.importing.plan import import_plan, import_plan_stamp
 from answerable.recommendations.importing.planned import (
     ImportPlan,
     PlannedAction,
@@ -54,6 +54,7 @@ __all__ = [
     "guess_mapping",
     "import_office_for",
     "import_plan",
+    "import_plan_stamp",
     "mapping_errors",
     "owner_decisions_read",
     "recommendations_import",

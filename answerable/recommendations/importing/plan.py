@@ -3,10 +3,12 @@
 from collections import defaultdict
 from functools import cached_property
 
+from django.db.models import Count, Max
+
 from answerable.core.forms import TEXT_MAX_LENGTH
 from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation, organisation_name_key
-from answerable.organisations.selectors import organisation_alias_map
+from answerable.organisations.selectors import organisation_alias_map, organisation_names_stamp
 from answerable.recommendations.importing.owners import (
     OwnerDecisions,
     UnknownOwner,
@@ -30,7 +32,7 @@ from answerable.recommendations.importing.row_values import (
     recommendation_values,
     source_values,
 )
-from answerable.recommendations.models import Recommendation, Source
+from answerable.recommendations.models import Recommendation, Source, Theme
 from answerable.recommendations.selectors.themes import theme_key, theme_lookup
 from answerable.recommendations.tables import Table
 
@@ -254,6 +256,20 @@ class _Planner:
             if row.text(name) and values[name] != first.values[name]:
                 row.error(name, f"Differs from row {first.row}, which has the same reference")
         return first
+
+
+def import_plan_stamp(*, office: Organisation) -> tuple[object, ...]:
+    """Changes whenever anything `import_plan` reads for the office changes, so a plan made
+    before the import's transaction is made again inside it only if it may be stale."""
+    sources = Source.objects.filter(owner=office).aggregate(n=Count("pk"), at=Max("updated_at"))
+    recommendations = Recommendation.objects.filter(source__owner=office).aggregate(
+        n=Count("pk"), at=Max("updated_at")
+    )
+    themes = Theme.objects.filter(office=office).aggregate(n=Count("pk"), at=Max("updated_at"))
+    return (
+        *organisation_names_stamp(office=office),
+        *(part[key] for part in (sources, recommendations, themes) for key in ("n", "at")),
+    )
 
 
 def import_plan(

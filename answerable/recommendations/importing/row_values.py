@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Choices
 
 from answerable.core.forms import TEXT_MAX_LENGTH
 from answerable.core.tables import Cell, cell_date, cell_text
@@ -47,7 +48,7 @@ class Row:
     def choice(
         self,
         name: str,
-        choices: Sequence[tuple[str, object]],
+        choices: type[Choices],
         *,
         default: str,
         message: str,
@@ -56,7 +57,8 @@ class Row:
         text = self.text(name)
         if not text:
             return default
-        value = choice_value(text, choices, aliases or {})
+        # Read the choices only for a cell that names one: their labels are translated.
+        value = choice_value(text, choices.choices, aliases or {})
         if value is None:
             self.error(name, message)
             return default
@@ -77,7 +79,7 @@ def source_values(row: Row) -> dict[str, object]:
         "title": row.text("source", max_length=500, label="The source title"),
         "kind": row.choice(
             "source_kind",
-            Source.Kind.choices,
+            Source.Kind,
             default=Source.Kind.INSPECTION,
             message="Enter inquiry, inspection, review, audit or coroner",
             aliases={"coroner's report": Source.Kind.CORONER, "pfd": Source.Kind.CORONER},
@@ -88,7 +90,7 @@ def source_values(row: Row) -> dict[str, object]:
         "url": url,
         "deadline_rule": row.choice(
             "deadline_rule",
-            Source.DeadlineRule.choices,
+            Source.DeadlineRule,
             default=Source.DeadlineRule.NONE,
             message="Enter none, s55, iicsa or pfd",
         ),
@@ -109,7 +111,7 @@ def recommendation_values(row: Row) -> dict[str, object]:
         "text": row.text("text", max_length=TEXT_MAX_LENGTH, label="The text"),
         "finding_type": row.choice(
             "finding_type",
-            Recommendation.FindingType.choices,
+            Recommendation.FindingType,
             default=Recommendation.FindingType.RECOMMENDATION,
             message="Enter recommendation, cause of concern or area for improvement",
             aliases={
