@@ -69,6 +69,7 @@ from answerable.recommendations.selectors.public_open_data import (
     public_open_data_rows,
 )
 from answerable.recommendations.selectors.register import (
+    VisibleParts,
     action_due_list,
     action_get_for_user,
     action_list,
@@ -77,6 +78,7 @@ from answerable.recommendations.selectors.register import (
     recommendation_action_list,
     recommendation_get_for_user,
     recommendation_list,
+    recommendation_visible_parts,
     source_choice_list,
     source_get_for_user,
     source_list,
@@ -180,6 +182,8 @@ __all__ = [
     "recommendation_get_for_user",
     "recommendation_groups",
     "recommendation_list",
+    "recommendation_visible_parts",
+    "VisibleParts",
     "recommendation_sort",
     "recommendation_timeline",
     "source_choice_list",

@@ -1,6 +1,8 @@
 """The register's sources, recommendations, actions and evidence, as a user may see them."""
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -23,6 +25,7 @@ from answerable.recommendations.models import (
 )
 from answerable.recommendations.selectors.scope import (
     Role,
+    actions_owned,
     indexed_in,
     owned_sources,
     visible_actions_q,
@@ -90,6 +93,35 @@ def _visible_recommendations(user: User) -> QuerySet[Recommendation]:
 def recommendation_list(*, user: User) -> QuerySet[Recommendation]:
     """Return the live (not archived) recommendations the user may see, with their source."""
     return _visible_recommendations(user).filter(is_archived=False)
+
+
+@dataclass(frozen=True)
+class VisibleParts:
+    """The recommendations of `recommendation_list` in two parts that do not overlap: the
+    sources whose every live recommendation the user sees (those of the organisations in
+    `whole_owners`), and the user's other visible recommendations, one by one (each part a
+    query of ids)."""
+
+    whole_owners: frozenset[int]
+    whole_sources: QuerySet[Source, Any]
+    other_recommendations: QuerySet[Recommendation, Any]
+
+
+def recommendation_visible_parts(*, user: User) -> VisibleParts:
+    """What the user may see of the register as `VisibleParts`, for reads of figures kept
+    per source: those of the whole sources are read as kept, the others one by one."""
+    organisations = access_for(user).organisation_ids
+    owned = owned_sources(organisations)
+    return VisibleParts(
+        whole_owners=organisations,
+        whole_sources=owned,
+        other_recommendations=Recommendation.objects.filter(
+            indexed_in("pk", actions_owned(organisations).values("recommendation_id")),
+            is_archived=False,
+        )
+        .exclude(source_id__in=owned)
+        .values("pk"),
+    )
 
 
 def supersede_candidate_list(

@@ -39,6 +39,34 @@ def test_the_office_sees_every_recommendation_under_its_sources(force_action, sc
     }
 
 
+def test_the_visible_parts_are_the_whole_register_the_user_sees_with_no_overlap(
+    office, force, force_lead, scrutiny_officer
+):
+    ours = SourceFactory(owner=office)
+    another_office = SourceFactory()
+    in_ours = RecommendationFactory(source=ours)
+    with_action = RecommendationFactory(source=another_office)
+    RecommendationFactory(source=another_office)  # nobody here sees it
+    archived = RecommendationFactory(source=another_office, is_archived=True)
+    for recommendation in (in_ours, with_action, archived):
+        ActionFactory(recommendation=recommendation, owner=force)
+
+    for user in (force_lead, scrutiny_officer):
+        parts = selectors.recommendation_visible_parts(user=user)
+        whole = set(
+            Recommendation.objects.filter(
+                source__in=parts.whole_sources, is_archived=False
+            ).values_list("pk", flat=True)
+        )
+        others = set(parts.other_recommendations.values_list("pk", flat=True))
+        assert not whole & others
+        assert whole | others == set(
+            selectors.recommendation_list(user=user).values_list("pk", flat=True)
+        )
+    assert set(parts.whole_sources.values_list("pk", flat=True)) == {ours.pk}
+    assert parts.whole_owners == {office.pk}
+
+
 def test_partners_see_their_own_actions_only(force_action, council_action, force_lead):
     assert list(selectors.action_list(user=force_lead)) == [force_action]
 
