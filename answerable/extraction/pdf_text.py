@@ -1,7 +1,7 @@
 """Read a report PDF's pages into lines of text in reading order.
 
 Each page's characters (read by pdfminer, pdfplumber's engine, through a small device of our
-own: `_CharDevice`) are grouped into rows by height, then the rows that are not the report's
+own: `pdf_device`) are grouped into rows by height, then the rows that are not the report's
 own text are dropped: running headers and footers (the same words at the same place on many
 pages, numbers aside, or a chapter's title standing apart at the top of most pages), page
 numbers, footnote markers (digits in a smaller raised font) and the footnotes at the foot of
@@ -25,13 +25,12 @@ from typing import Any, NamedTuple
 import pdfplumber
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfpage import PDFPage
-from pdfminer.utils import Matrix, apply_matrix_rect
 from pdfplumber.utils.exceptions import PdfminerException
+
+from answerable.extraction.pdf_device import Char, CharDevice
 
 # A 300-page report takes about 13 s of one core to read (bench/extraction.py); a file
 # longer than this is an archive, not a report.
@@ -49,7 +48,6 @@ PAGE_NUMBER = re.compile(
 )
 ITEM_LABEL = re.compile(r"recommendation|cause of concern|area for improvement", re.IGNORECASE)
 ITEM_START = re.compile(ITEM_LABEL.pattern + r"\s+\d", re.IGNORECASE)
-BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 logger = logging.getLogger(__name__)
 
 
@@ -69,22 +67,10 @@ class Line:
     fills_width: bool = True
 
 
-class _Char(NamedTuple):
-    """A letter where it was drawn; after `_runs`, letters set together in one font."""
-
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    text: str
-
-
 @dataclass
 class _Row:
     page: int
-    chars: list[_Char]
+    chars: list[Char]
     top: float = 0.0
     bottom: float = 0.0
     size: float = 0.0
@@ -110,11 +96,11 @@ class _Row:
         return spans
 
 
-def _space(char: _Char) -> float:
+def _space(char: Char) -> float:
     return 0.18 * char.size
 
 
-def _text(chars: list[_Char]) -> str:
+def _text(chars: list[Char]) -> str:
     parts: list[str] = []
     end = None
     for char in chars:
@@ -224,7 +210,7 @@ def _read_range(content: bytes, name: str, pages: tuple[int, int]) -> list[_Page
     first, stop = pages
     document = _open(content, name)
     try:
-        device = _CharDevice(document.rsrcmgr)
+        device = CharDevice(document.rsrcmgr)
         interpreter = PDFPageInterpreter(document.rsrcmgr, device)
         read = []
         for number, page in enumerate(PDFPage.create_pages(document.doc)):
@@ -262,85 +248,11 @@ def password_protected(name: str) -> ValidationError:
     )
 
 
-class _CharDevice(PDFTextDevice):
-    """Keeps each page's characters as small tuples: pdfplumber's own character objects
-    (every attribute of every glyph) took half the time of reading a report."""
-
-    def __init__(self, rsrcmgr: PDFResourceManager) -> None:
-        super().__init__(rsrcmgr)
-        self.chars: list[_Char] = []
-        self.unmapped = 0
-        self.width = self.height = 0.0
-        # Each font's glyphs, looked up once: most of a report is a few fonts.
-        self.glyphs: dict[tuple[PDFFont, int], tuple[str | None, float, float, bool]] = {}
-
-    def begin_page(self, page: PDFPage, ctm: Matrix) -> None:
-        x0, y0, x1, y1 = apply_matrix_rect(ctm, page.mediabox)
-        self.width, self.height = abs(x1 - x0), abs(y1 - y0)
-        self.chars, self.unmapped = [], 0
-
-    def render_char(
-        self,
-        matrix: Matrix,
-        font: PDFFont,
-        fontsize: float,
-        scaling: float,
-        rise: float,
-        cid: int,
-        ncs: Any,
-        graphicstate: Any,
-    ) -> float:
-        glyph = self.glyphs.get((font, cid))
-        if glyph is None:
-            glyph = self.glyphs[(font, cid)] = _glyph(font, cid)
-        text, width, descent, bold = glyph
-        advance = width * fontsize * scaling
-        if text is None:
-            self.unmapped += 1
-            return advance
-        a, b, c, d, e, f = matrix
-        # Spaces are seen as gaps; sideways or vertical text (a watermark, a table's rotated
-        # heading) is not the report's running text.
-        if not text or b or a * d * scaling <= 0:
-            return advance
-        low = descent * fontsize + rise
-        y0, y1 = d * low + f, d * (low + fontsize) + f
-        if c:
-            x0, _, x1, _ = apply_matrix_rect(matrix, (0, low, advance, low + fontsize))
-        else:
-            x0, x1 = e, a * advance + e
-        self.chars.append(
-            _Char(
-                min(x0, x1),
-                max(x0, x1),
-                self.height - max(y0, y1),
-                self.height - min(y0, y1),
-                round(abs(y1 - y0), 1),
-                bold,
-                text,
-            )
-        )
-        return advance
-
-
-def _glyph(font: PDFFont, cid: int) -> tuple[str | None, float, float, bool]:
-    """A glyph's text ("" for a space or vertical writing; None if the font gives none), its
-    width and descent in text space, and whether its font is bold."""
-    try:
-        text: str | None = font.to_unichr(cid)
-    except PDFUnicodeNotDefined:
-        text = None
-    if text is not None and (not text.strip() or font.is_vertical()):
-        text = ""
-    bold = bool(BOLD_FONT.search(str(font.fontname)))
-    return text, float(font.char_width(cid)), float(font.get_descent()), bold
-
-
-def _rows(page: int, chars: list[_Char]) -> list[_Row]:
+def _rows(page: int, chars: list[Char]) -> list[_Row]:
     """Group characters whose middles are level into rows, left to right."""
     rows: list[_Row] = []
     anchor = tolerance = -math.inf
-    current: list[_Char] = []
+    current: list[Char] = []
     for char in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
         middle = (char.top + char.bottom) / 2
         if middle - anchor > tolerance:
@@ -359,33 +271,35 @@ def _rows(page: int, chars: list[_Char]) -> list[_Row]:
     return [row for row in rows if row.chars]
 
 
-def _runs(chars: list[_Char]) -> list[_Char]:
+def _runs(chars: list[Char]) -> list[Char]:
     """Join letters set together in one font into one piece of text: a row of words is read
     and compared far faster than a row of letters."""
-    runs: list[_Char] = []
+    runs: list[Char] = []
+    run: list[Char] = []
+    right = 0.0
     for char in chars:
-        last = runs[-1] if runs else None
-        if (
-            last is not None
-            and char.size == last.size
-            and char.bold == last.bold
-            and char.x0 - last.x1 <= _space(char)
-        ):
-            runs[-1] = _Char(
-                last.x0,
-                max(last.x1, char.x1),
-                min(last.top, char.top),
-                max(last.bottom, char.bottom),
-                last.size,
-                last.bold,
-                last.text + char.text,
-            )
+        if run and (char.size, char.bold) == run[0][4:6] and char.x0 - right <= _space(char):
+            right = max(right, char.x1)
+        elif run:
+            runs.append(_run(run, right))
+            run, right = [], char.x1
         else:
-            runs.append(char)
+            right = char.x1
+        run.append(char)
+    if run:
+        runs.append(_run(run, right))
     return runs
 
 
-def _without_footnote_marks(chars: list[_Char], size: float) -> list[_Char]:
+def _run(chars: list[Char], right: float) -> Char:
+    if len(chars) == 1:
+        return chars[0]
+    first = chars[0]
+    top, bottom = min(c.top for c in chars), max(c.bottom for c in chars)
+    return Char(first.x0, right, top, bottom, first.size, first.bold, "".join(c[6] for c in chars))
+
+
+def _without_footnote_marks(chars: list[Char], size: float) -> list[Char]:
     """Drop footnote markers: digits set smaller than the row's text and raised above it."""
     body = [c for c in chars if c.size >= size * 0.8]
     if not body or len(body) == len(chars):
