@@ -62,10 +62,11 @@ def _stored_rows(backend: str, since: int) -> list[index.Row]:
         index.Row(
             recommendation_id=pk,
             source_id=source_id,
+            terms=terms,
             embedding=np.frombuffer(bytes(stored or b""), dtype=np.float32),
         )
-        for pk, source_id, stored in vectors.filter(embedding__isnull=False)
-        .values_list("recommendation_id", "recommendation__source_id", "embedding")
+        for pk, source_id, terms, stored in vectors.filter(embedding__isnull=False)
+        .values_list("recommendation_id", "recommendation__source_id", "terms", "embedding")
         .iterator(chunk_size=5000)
     ]
 
@@ -102,7 +103,7 @@ def scores_for(
         )
         return found.scores(query)
     at = found.position(recommendation.pk)
-    return None if at is None else found.scores(found.matrix[at])
+    return None if at is None else found.scores(at)
 
 
 # --- similar to this one ------------------------------------------------------------------

@@ -39,13 +39,12 @@ def _vectors(
         )
         for pk, value in rows
     ]
-    if backend == Backend.LEXICAL:
-        for vector, (_pk, value) in zip(vectors, rows, strict=True):
-            vector.terms = text.terms(value)
-    else:
+    # Both backends keep the words: the model's score blends them in (index.EmbeddingIndex).
+    for vector, (_pk, value) in zip(vectors, rows, strict=True):
+        vector.terms = text.terms(value)
+    if backend != Backend.LEXICAL:
         encoded = embedding.encode([value for _pk, value in rows])
         for vector, row in zip(vectors, encoded, strict=True):
-            vector.terms = {}
             vector.embedding = row.astype(np.float32).tobytes()
     return vectors
 

@@ -61,15 +61,10 @@ def test_unrelated_recommendations_are_not_suggested(real_register, scrutiny_off
     )
 
 
-# With the model: the same pairs, both ways round, except one it misses (48 -> 42: "what
-# information must be shared, and when" scores 0.18 against "mandatory sharing of
-# information", under the Warwickshire transition's 0.30). Strict: it fails once it passes.
-MODEL_PARAPHRASES = [
-    *PARAPHRASES[:2],
-    pytest.param(*PARAPHRASES[2], marks=pytest.mark.xfail(strict=True, reason="model misses it")),
-    *PARAPHRASES[3:],
-    *[(second, first) for first, second in PARAPHRASES[:2]],
-]
+# With the model: the same pairs, both ways round for the first two. Its score blends the
+# embeddings with the words (index.EmbeddingIndex): the embeddings alone put "what
+# information must be shared, and when" (48 -> 42) under the Warwickshire transition (9).
+MODEL_PARAPHRASES = PARAPHRASES + [(second, first) for first, second in PARAPHRASES[:2]]
 
 
 @pytest.mark.parametrize(("first", "second"), MODEL_PARAPHRASES)
@@ -81,8 +76,8 @@ def test_with_the_model_the_same_ask_scores_above_unrelated_ones(
     paraphrase_score = _score(anchor, real_register[second])
 
     for unrelated in UNRELATED:
-        assert paraphrase_score > _score(anchor, real_register[unrelated])
-    assert paraphrase_score > 0.4  # unrelated asks score 0.1-0.4 with the model
+        assert paraphrase_score > _score(anchor, real_register[unrelated]) + 0.05
+    assert paraphrase_score >= selectors.SIMILAR
 
 
 def test_with_the_model_pre_screening_images_is_the_most_similar(
