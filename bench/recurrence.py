@@ -57,7 +57,7 @@ def main() -> None:
     if not options.skip_build:
         started = time.perf_counter()
         ids = list(Recommendation.objects.values_list("pk", flat=True))
-        stored = services._store(ids, backend)
+        stored = services.vectors._store(ids, backend)
         stored_in = time.perf_counter() - started
         print(f"vectors computed and stored: {stored:,} in {stored_in:.1f} s")
         index.forget()

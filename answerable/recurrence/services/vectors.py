@@ -1,22 +1,17 @@
-"""Changes in recurrence: the stored vectors and themes (derived data, like the register's
-tallies, so not audited), and the office's decisions on suggested pairs (audited)."""
+"""The stored vectors of recommendations' texts and their places in recurring themes: derived
+data, like the register's tallies, so written without audit events."""
 
 import hashlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from answerable.accounts.models import User
-from answerable.audit.services import audit_record
-from answerable.recommendations.models import Recommendation, RecommendationLink
-from answerable.recommendations.selectors import can_manage_register, recommendation_list
-from answerable.recommendations.services import recommendation_link_create
+from answerable.recommendations.models import Recommendation
 from answerable.recurrence import embedding, index, selectors, text
-from answerable.recurrence.models import Backend, IndexState, PairDecision, RecommendationVector
+from answerable.recurrence.models import Backend, IndexState, RecommendationVector
 
 BATCH = 2000
 
@@ -190,75 +185,3 @@ def index_rebuild(*, backend: str | None = None) -> tuple[int, int]:
     vectors = _store(list(Recommendation.objects.values_list("pk", flat=True)), backend)
     RecommendationVector.objects.exclude(backend=backend).delete()
     return vectors, themes_rebuild(backend=backend)
-
-
-# --- the office's decisions on suggested pairs ----------------------------------------------
-
-
-def _decide(
-    *, actor: User, recommendation: Recommendation, other: Recommendation, decision: str
-) -> PairDecision:
-    if not can_manage_register(user=actor, source=recommendation.source):
-        raise PermissionDenied("You cannot decide on similar recommendations for this source")
-    if other.pk == recommendation.pk:
-        raise ValidationError("A recommendation cannot be paired with itself")
-    if not recommendation_list(user=actor).filter(pk=other.pk).exists():
-        raise PermissionDenied("You cannot see that recommendation")
-    office = recommendation.source.owner
-    first, second = sorted([recommendation, other], key=lambda r: r.pk)
-    existing = PairDecision.objects.filter(office=office, first=first, second=second).first()
-    if existing is not None:
-        raise ValidationError(
-            f"These recommendations were already {existing.get_decision_display().lower()}"
-        )
-    pair = PairDecision(
-        office=office, first=first, second=second, decision=decision, decided_by=actor
-    )
-    pair.full_clean()
-    pair.save()
-    audit_record(
-        actor=actor,
-        action=f"recurrence_pair.{decision}",
-        target=recommendation,
-        organisation=office,
-        changes={"similar_recommendation": [None, other.pk], "decision": [None, decision]},
-    )
-    return pair
-
-
-@transaction.atomic
-def pair_confirm(
-    *, actor: User, recommendation: Recommendation, other: Recommendation
-) -> PairDecision:
-    """Record that `other` asks for the same thing, and link it to `recommendation` as
-    overlapping (the register's own link, through its service)."""
-    pair = _decide(
-        actor=actor,
-        recommendation=recommendation,
-        other=other,
-        decision=PairDecision.Decision.CONFIRMED,
-    )
-    if not recommendation.links_out.filter(
-        to_recommendation=other, kind=RecommendationLink.Kind.OVERLAPS
-    ).exists():
-        recommendation_link_create(
-            actor=actor,
-            from_recommendation=recommendation,
-            to_recommendation=other,
-            kind=RecommendationLink.Kind.OVERLAPS,
-        )
-    return pair
-
-
-@transaction.atomic
-def pair_dismiss(
-    *, actor: User, recommendation: Recommendation, other: Recommendation
-) -> PairDecision:
-    """Record that `other` does not ask for the same thing: never suggested to the office
-    again."""
-    return _decide(
-        actor=actor,
-        recommendation=recommendation,
-        other=other,
-        decision=PairDecision.Decision.DISMISSED,
-    )
