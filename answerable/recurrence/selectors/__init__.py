@@ -15,12 +15,13 @@ from answerable.recurrence.selectors.similar import (
     scores_for,
     similar_list,
 )
-from answerable.recurrence.selectors.themes import Theme, theme_details, theme_list
+from answerable.recurrence.selectors.themes import SOURCES_SHOWN, Theme, theme_details, theme_list
 
 __all__ = [
     "FIRST_LOOK",
     "LIKELY",
     "SIMILAR",
+    "SOURCES_SHOWN",
     "THEME",
     "VERY_SIMILAR",
     "Similar",

@@ -16,6 +16,9 @@ from answerable.recommendations.models import (
 from answerable.recommendations.selectors import recommendation_list
 from answerable.recurrence.selectors.similar import _visible, active_backend
 
+# Sources named on the page for each theme, the most recommendations first.
+SOURCES_SHOWN = 10
+
 
 @dataclass
 class Theme:

@@ -12,8 +12,7 @@ from django.utils import timezone
 from answerable.recommendations.models import Recommendation
 from answerable.recurrence import embedding, index, selectors, text
 from answerable.recurrence.models import Backend, IndexState, RecommendationVector
-
-BATCH = 2000
+from answerable.recurrence.services.themes import BATCH, themes_count
 
 
 def _sha(value: str) -> str:
@@ -176,6 +175,7 @@ def _save_themes(backend: str, placed: dict[int, int]) -> None:
     ]
     with transaction.atomic():
         RecommendationVector.objects.bulk_update(vectors, ["cluster"], batch_size=BATCH)
+    themes_count(backend=backend)
 
 
 def index_rebuild(*, backend: str | None = None) -> tuple[int, int]:

@@ -8,8 +8,9 @@ from answerable.recurrence import selectors, services
 
 class Command(BaseCommand):
     help = (
-        "Compute the similarity vectors of recommendations whose text is new or changed, and "
-        "place them in recurring themes; --rebuild computes every one and every theme again."
+        "Compute the similarity vectors of recommendations whose text is new or changed, place "
+        "them in recurring themes and count the themes again (for the themes page); --rebuild "
+        "computes every one and every theme again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             )
         else:
             vectors = services.refresh_vectors(backend=backend)
+            if not vectors:  # nothing placed, so nothing counted yet: statuses may have moved
+                services.themes_count(backend=backend)
             self.stdout.write(
-                f"{backend}: {vectors} vectors computed in {time.perf_counter() - started:.1f} s"
+                f"{backend}: {vectors} vectors computed and themes counted in "
+                f"{time.perf_counter() - started:.1f} s"
             )
