@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -64,12 +65,14 @@ def pair_dismiss(request: AuthenticatedHttpRequest, pk: int, other: int) -> Http
 @require_GET
 def theme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginate(request, selectors.theme_list(user=request.user), per_page=20)
+    counted_at = selectors.theme_counted_at()
     return render(
         request,
         "recurrence/theme_list.html",
         {
             "title": _("Recurring themes"),
             "themes": selectors.theme_details(user=request.user, rows=list(page.object_list)),
+            "counted_at": counted_at and timezone.localtime(counted_at),
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "recommendations",

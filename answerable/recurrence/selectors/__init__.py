@@ -15,7 +15,14 @@ from answerable.recurrence.selectors.similar import (
     scores_for,
     similar_list,
 )
-from answerable.recurrence.selectors.themes import SOURCES_SHOWN, Theme, theme_details, theme_list
+from answerable.recurrence.selectors.themes import (
+    SOURCES_SHOWN,
+    Theme,
+    ThemeRow,
+    theme_counted_at,
+    theme_details,
+    theme_list,
+)
 
 __all__ = [
     "FIRST_LOOK",
@@ -27,10 +34,12 @@ __all__ = [
     "Similar",
     "SimilarPage",
     "Theme",
+    "ThemeRow",
     "active_backend",
     "index_current",
     "scores_for",
     "similar_list",
+    "theme_counted_at",
     "theme_details",
     "theme_list",
 ]

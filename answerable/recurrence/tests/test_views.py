@@ -113,3 +113,11 @@ def test_the_themes_page_lists_themes_across_reports(client, pair, scrutiny_offi
     assert "National audit: 1" in page
     assert "Not assessed: 2" in page
     assert "Found again" not in page.split("<table")[1]
+    assert "Counted at " in page
+
+
+def test_the_themes_page_says_when_themes_have_not_been_counted(client, office, scrutiny_officer):
+    page = sign_in(client, scrutiny_officer).get(reverse("recurrence:theme_list")).content.decode()
+
+    assert "Not counted yet" in page
+    assert "No recommendation you can see is raised in more than one report." in page
