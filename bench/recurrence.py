@@ -6,10 +6,16 @@ and themes into that database (derived data: `manage.py recurrence_index --rebui
 the same).
 
     .venv/bin/python bench/recurrence.py [--database-url URL] [--queries 200]
+        [--backend lexical|minilm] [--sample N] [--skip-build]
+
+With `--backend minilm` (the `recurrence-model` extra installed) it times embedding every
+recommendation with the model: the model's own time (`embedding.encode`) apart from storing.
+`--sample N` embeds and stores only N recommendations picked at random, and stops there.
 """
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -30,13 +36,90 @@ def _ms(seconds: list[float]) -> str:
     )
 
 
+_LOADED = {"seconds": 0.0}
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _timed_encode(backend: str) -> list[float]:
+    """Time each call of the model (after loading it once), printing progress as it goes."""
+    from answerable.recurrence import embedding
+
+    if backend == "lexical":
+        return []
+    started = time.perf_counter()
+    embedding._model()
+    _LOADED["seconds"] = time.perf_counter() - started
+    import torch
+
+    precision = "bfloat16" if embedding._bfloat16() else "float32"
+    print(f"model: {precision}, {torch.get_num_threads()} threads, batches of {embedding.BATCH}")
+    seconds: list[float] = []
+    counted = [0]
+    encode = embedding.encode
+
+    def timed(texts: list[str]):  # noqa: ANN202 - bench script
+        started = time.perf_counter()
+        vectors = encode(texts)
+        seconds.append(time.perf_counter() - started)
+        counted[0] += len(texts)
+        if len(seconds) % 5 == 0:
+            print(
+                f"  {counted[0]:,} embedded, {sum(seconds) / counted[0] * 1000:.1f} ms each "
+                f"so far (load {_load()})",
+                flush=True,
+            )
+        return vectors
+
+    embedding.encode = timed
+    return seconds
+
+
+def _themes(accounts: dict, backend: str) -> None:
+    """Count the themes as `manage.py recurrence_index` does, then time the themes page's
+    reads (its first page of 20, as the view reads them) for three personas."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from answerable.accounts.models import User
+    from answerable.recurrence import selectors, services
+
+    started = time.perf_counter()
+    counted = services.themes_count(backend=backend)
+    print(f"themes counted: {counted:,} across sources in {time.perf_counter() - started:.1f} s")
+    for persona in ("scrutiny", "lead", "national"):
+        user = User.objects.get(email=accounts["personas"][persona]["email"])
+        seconds, queries = [], []
+        for _ in range(7):
+            user = User.objects.get(pk=user.pk)  # a new request: memberships read again
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                page = Paginator(selectors.theme_list(user=user), 20).get_page(1)
+                shown = selectors.theme_details(user=user, rows=list(page.object_list))
+                selectors.theme_counted_at()
+                seconds.append(time.perf_counter() - started)
+            queries.append(len(captured))
+        print(
+            f"recurring themes, first page, {persona}: {_ms(seconds)}; {len(shown)} shown of "
+            f"{page.paginator.count:,}, {min(queries)}-{max(queries)} queries"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=default_database_url("national"))
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--skip-build", action="store_true", help="Use the vectors already stored.")
+    parser.add_argument("--backend", choices=("lexical", "minilm"), default=None)
+    parser.add_argument("--sample", type=int, default=0, help="Embed only this many, then stop.")
+    parser.add_argument("--themes-only", action="store_true", help="Count and time the themes.")
     options = parser.parse_args()
+    if options.backend:
+        os.environ["ANSWERABLE_RECURRENCE_BACKEND"] = options.backend
     django_setup(options.database_url)
 
     from django.core.management import call_command
@@ -52,14 +135,33 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     backend = selectors.active_backend()
     total = Recommendation.objects.count()
-    print(f"{total:,} recommendations; backend {backend}")
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load {_load()}; "
+        f"{total:,} recommendations; backend {backend}"
+    )
 
-    if not options.skip_build:
-        started = time.perf_counter()
+    accounts = json.loads(accounts_path(options.database_url).read_text())
+    if options.themes_only:
+        _themes(accounts, backend)
+        return
+    if not options.skip_build or options.sample:
         ids = list(Recommendation.objects.values_list("pk", flat=True))
+        if options.sample:
+            ids = sorted(random.Random(options.seed).sample(ids, min(options.sample, len(ids))))
+        encoding = _timed_encode(backend)
+        started = time.perf_counter()
         stored = services.vectors._store(ids, backend)
         stored_in = time.perf_counter() - started
         print(f"vectors computed and stored: {stored:,} in {stored_in:.1f} s")
+        if encoding:
+            encoded = sum(encoding)
+            print(
+                f"  of which the model: {encoded:.1f} s, {encoded / stored * 1000:.1f} ms a "
+                f"recommendation, {len(encoding)} batches (model loaded first: "
+                f"{_LOADED['seconds']:.1f} s, not counted); load {_load()}"
+            )
+        if options.sample:
+            return
         index.forget()
         started = time.perf_counter()
         found = selectors.index_current(backend=backend)
@@ -76,7 +178,6 @@ def main() -> None:
         found = selectors.index_current(backend=backend)
         print(f"in-memory index, first load: {time.perf_counter() - started:.2f} s")
 
-    accounts = json.loads(accounts_path(options.database_url).read_text())
     rng = random.Random(options.seed)
     for persona in ("scrutiny", "lead", "national"):
         user = User.objects.get(email=accounts["personas"][persona]["email"])
@@ -118,21 +219,9 @@ def main() -> None:
         f"another process {(time.perf_counter() - started) * 1000:.0f} ms (index caught up)"
     )
 
-    for persona in ("scrutiny", "national"):
-        user = User.objects.get(email=accounts["personas"][persona]["email"])
-        seconds = []
-        for _ in range(3):
-            user = User.objects.get(pk=user.pk)
-            started = time.perf_counter()
-            rows = list(selectors.theme_list(user=user)[:20])
-            themes_shown = selectors.theme_details(user=user, rows=rows)
-            seconds.append(time.perf_counter() - started)
-        print(
-            f"recurring themes, first page, {persona}: {statistics.median(seconds) * 1000:.0f} ms "
-            f"({len(themes_shown)} themes shown, "
-            f"{selectors.theme_list(user=user).count():,} in all)"
-        )
+    _themes(accounts, backend)
     print(f"stored vectors: {RecommendationVector.objects.filter(backend=backend).count():,}")
+    print(f"load {_load()}")
 
 
 if __name__ == "__main__":
