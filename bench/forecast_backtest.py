@@ -12,6 +12,7 @@ Also timed: the forecast of the whole data set, as of today (issue #15 asks for 
 
 import argparse
 import datetime
+import os
 import statistics
 import sys
 import time
@@ -29,8 +30,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=default_database_url("national"))
     parser.add_argument("--sources", type=int, default=150, help="largest sources to replay")
+    parser.add_argument(
+        "--half-life",
+        type=float,
+        default=None,
+        help="months over which a month's weight halves in the throughput draw (0: all alike); "
+        "default: the forecast's own",
+    )
     options = parser.parse_args()
     django_setup(options.database_url)
+
+    from answerable.recommendations import forecast as method
+
+    if options.half_life is not None:
+        method.HALF_LIFE_MONTHS = options.half_life
+    print(f"Throughput draw: a month's weight halves every {method.HALF_LIFE_MONTHS} months")
 
     from django.db.models import Count
     from django.utils import timezone
@@ -39,14 +53,19 @@ def main() -> None:
     from answerable.recommendations.selectors.forecast import completion_forecast
 
     today = timezone.localdate()
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
+    print(f"load average: {os.getloadavg()[0]:.1f}")
+    timings, cpu = [], []
+    for _ in range(5):
+        started, started_cpu = time.perf_counter(), time.process_time()
         whole = completion_forecast(
             actions=Action.objects.all(), recommendations=Recommendation.objects.all()
         )
         timings.append((time.perf_counter() - started) * 1000)
-    print(f"Whole data set forecast: first {timings[0]:.0f} ms, then {min(timings[1:]):.0f} ms")
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    print(
+        f"Whole data set forecast: first {timings[0]:.0f} ms, then {min(timings[1:]):.0f}-"
+        f"{max(timings[1:]):.0f} ms (this process's CPU {min(cpu[1:]):.0f}-{max(cpu[1:]):.0f} ms)"
+    )
     print(
         f"  {whole.delivery.open_count:,} open actions; P50 {whole.delivery.p50}, "
         f"P80 {whole.delivery.p80}, P95 {whole.delivery.p95} ({whole.delivery.outcome})"
@@ -63,7 +82,7 @@ def main() -> None:
     ]
     hits: dict[int, int] = defaultdict(int)
     judged, errors, unknown, no_forecast = 0, [], 0, 0
-    in_band, band_checks = 0, 0
+    in_band, band_checks, below = 0, 0, 0
     for _kind, actions, recommendations in scopes:
         finishes = _finish_dates(actions)
         for months in MONTHS_BACK:
@@ -77,7 +96,9 @@ def main() -> None:
             for month_end, low, _middle, high in result.band:
                 if month_end < today:
                     band_checks += 1
-                    in_band += low <= _done_by(finishes, as_of, month_end) <= high
+                    done = _done_by(finishes, as_of, month_end)
+                    in_band += low <= done <= high
+                    below += done < low
             real = _real_finish(finishes, as_of)
             outcome = _judge(result, real, today)
             if outcome is None:
@@ -101,7 +122,8 @@ def main() -> None:
     if band_checks:
         print(
             f"  burn-up band: real done inside the P10-P90 band in {in_band / band_checks:.0%} "
-            f"of {band_checks} past month-ends (80% if calibrated)"
+            f"of {band_checks} past month-ends (80% if calibrated); below it in "
+            f"{below / band_checks:.0%}, above it in {1 - (in_band + below) / band_checks:.0%}"
         )
 
 

@@ -369,6 +369,14 @@ class Update(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The few updates that complete an action or reopen one: the forecast counts them.
+        indexes = [
+            models.Index(
+                fields=["action", "created_at"],
+                condition=models.Q(status_after="completed") | models.Q(status_before="completed"),
+                name="update_status_moves",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Update on {self.action} at {self.created_at:%Y-%m-%d}"

@@ -106,3 +106,22 @@ def test_the_band_counts_what_is_done_each_month_ahead():
         (datetime.date(2026, 8, 31), 20, 20, 20),
         (datetime.date(2026, 9, 30), 30, 30, 30),
     )
+
+
+def test_a_pace_that_changed_counts_recent_months_more_and_runs_differ_in_pace():
+    """Six idle months, then six of 30 a month, and 30 open: one busy month finishes them.
+
+    A month's chance halves every 6 months back, so a busy month is drawn with chance 2/3
+    (the last six weigh twice the six before). Each run first draws its own 12 months, so
+    the chance it has not finished after m months is E[(J/12)^m] with J ~ Binomial(12, 1/3)
+    idle months: 1/3 after one month, 13% after two, 5.6% after three, 2.6% after four.
+    So P50 is July, P80 August (with every month alike it would be September) and P95
+    October (drawing every month from the record alone, September).
+    """
+    months = _months(datetime.date(2025, 6, 1), 12)
+    changed = dict(zip(months, [0] * 6 + [30] * 6, strict=True))
+    result = forecast(_history(completions=changed))
+    assert result.monthly_rate == 15  # the plain average, as the page states it
+    assert result.p50 == datetime.date(2026, 7, 31)
+    assert result.p80 == datetime.date(2026, 8, 31)
+    assert result.p95 == datetime.date(2026, 10, 31)
