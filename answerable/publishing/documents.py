@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
+from answerable.core.pdf import tagged_pdf
+
 
 def summary_html(*, content: dict[str, Any], paper_url: Callable[[int], str] | None = None) -> str:
     """The summary body as HTML, for the public page and the redaction review."""
@@ -22,13 +24,7 @@ def summary_html(*, content: dict[str, Any], paper_url: Callable[[int], str] | N
 
 def minutes_pdf(*, content: dict[str, Any]) -> bytes:
     """The minutes as a PDF (WeasyPrint), tagged for accessibility."""
-    from weasyprint import HTML  # imported here: loading Pango takes a moment
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string("publishing/minutes_pdf.html", {"content": content})
-    # The template is standalone: allow no protocol, so no text in it can make us fetch a URL.
-    fetcher = URLFetcher(allowed_protocols=frozenset())
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
+    return tagged_pdf(render_to_string("publishing/minutes_pdf.html", {"content": content}))
 
 
 def _add_action_table(document: Any, actions: list[dict[str, Any]]) -> None:
