@@ -25,7 +25,8 @@ from answerable.organisations.selectors import (
 )
 from answerable.recommendations import selectors as register
 from answerable.reports import selectors, services
-from answerable.reports.content import report_burnup, report_content
+from answerable.reports.charts import report_figures
+from answerable.reports.content import report_content
 from answerable.reports.documents import report_docx, report_pdf
 from answerable.reports.forms import ApproveForm, ProgressReportForm, ReportForm
 
@@ -104,7 +105,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "title": report.title,
             "report": report,
             "content": content,
-            "chart": report_burnup(content),
+            **report_figures(content),
             "may_approve": may_approve and not needs_other,
             "needs_other_approver": may_approve and needs_other,
             "active_nav": "reports",
@@ -186,7 +187,7 @@ def report_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
             return document_download(DOWNLOADS[kind](content=content), kind, name)
         context |= {
             "content": content,
-            "chart": report_burnup(content),
+            **report_figures(content),
             "query": request.GET.urlencode(),
         }
     return render(request, "reports/report_preview.html", context)

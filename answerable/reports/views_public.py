@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from answerable.core.views_helpers import stored_file_download
 from answerable.reports import selectors
-from answerable.reports.content import report_burnup
+from answerable.reports.charts import report_figures
 from answerable.reports.views import DOWNLOADS
 
 
@@ -34,7 +34,7 @@ def public_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": report.title,
             "report": report,
             "content": report.content,
-            "chart": report_burnup(report.content),
+            **report_figures(report.content),
             "active_nav": "public_reports",
         },
     )

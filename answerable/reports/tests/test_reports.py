@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
-from pypdf import PdfReader
 
 from answerable.core.testing import assert_libreoffice_opens, sign_in
 from answerable.meetings import services as meeting_services
@@ -17,74 +16,22 @@ from answerable.meetings.selectors import recommendation_meeting_verdicts
 from answerable.meetings.tests.factories import MeetingFactory
 from answerable.organisations.tests.factories import OrganisationFactory
 from answerable.recommendations import services
-from answerable.recommendations.models import DeliveryStatus, Evidence
+from answerable.recommendations.models import DeliveryStatus
 from answerable.recommendations.selectors import action_list, recommendation_list
-from answerable.recommendations.services import EvidenceInput
-from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
+from answerable.reports.tests.helpers import (
+    INTERNAL,
+    PERIOD,
+    SECRET,
+    TODAY,
+    docx_text,
+    pdf_text,
+    preview_query,
+)
 from answerable.workforce import services as workforce_services
 from answerable.workforce.models import CoverageFigure
 from answerable.workforce.tests.factories import CourseFactory, SnapshotFactory
-
-TODAY = timezone.localdate()
-PERIOD = {"period_from": TODAY - datetime.timedelta(days=30), "period_to": TODAY}
-INTERNAL = "Internal narrative: the safeguarding hub restructure is behind"
-SECRET = "Named informant briefing"
-
-
-@pytest.fixture
-def register(source, force, council, force_lead, council_lead, scrutiny_officer):
-    """Three recommendations: one completed in the period, one moved, one open."""
-    completed = ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
-    services.update_post(
-        actor=force_lead,
-        action=completed,
-        narrative=INTERNAL,
-        status=DeliveryStatus.COMPLETED,
-        evidence=[
-            EvidenceInput(
-                title=SECRET,
-                marking=Evidence.Marking.OFFICIAL_SENSITIVE,
-                link="https://example.org/a",
-            ),
-            EvidenceInput(
-                title="Published training plan",
-                marking=Evidence.Marking.OFFICIAL,
-                is_published=True,
-                link="https://example.org/b",
-            ),
-        ],
-    )
-    moved = ActionFactory(recommendation=RecommendationFactory(source=source), owner=council)
-    services.action_target_date_change(
-        actor=scrutiny_officer,
-        action=moved,
-        new_on=TODAY + datetime.timedelta(days=90),
-        reason="Waiting for the new case system",
-        expected_version=moved.version,
-    )
-    ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
-    return source
-
-
-def _query(source, **extra):
-    return {
-        "sources": [source.pk],
-        "period_from": PERIOD["period_from"].isoformat(),
-        "period_to": PERIOD["period_to"].isoformat(),
-        "audience": "internal",
-    } | extra
-
-
-def _docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
-
-
-def _pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_officer):
@@ -104,7 +51,7 @@ def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_o
     assert [row["owner"] for row in content["changes"]["completed"]] == ["Shire Police"]
     assert content["changes"]["dates_moved"][0]["reason"] == "Waiting for the new case system"
     sign_in(client, scrutiny_officer)
-    page = client.get(reverse("reports:report_preview"), _query(register))
+    page = client.get(reverse("reports:report_preview"), preview_query(register))
     html = page.content.decode()
     assert page.status_code == 200
     assert "Newly completed (1)" in html
@@ -117,8 +64,9 @@ def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_o
 
 def test_word_and_pdf_read_back_with_the_same_figures(client, register, scrutiny_officer):
     sign_in(client, scrutiny_officer)
-    for kind, read in (("docx", _docx_text), ("pdf", _pdf_text)):
-        response = client.get(reverse("reports:report_preview"), _query(register, format=kind))
+    for kind, read in (("docx", docx_text), ("pdf", pdf_text)):
+        url = reverse("reports:report_preview")
+        response = client.get(url, preview_query(register, format=kind))
         assert response.status_code == 200
         assert response["Content-Disposition"].endswith(f'.{kind}"')
         text = read(response.content)
@@ -127,8 +75,12 @@ def test_word_and_pdf_read_back_with_the_same_figures(client, register, scrutiny
         assert "Waiting for the new case system" in text
         assert "Shire Police" in text
         assert "Actions delivered over time" in text
-    word = client.get(reverse("reports:report_preview"), _query(register, format="docx"))
-    assert len(Document(io.BytesIO(word.content)).inline_shapes) == 1  # the burn-up picture
+    word = client.get(reverse("reports:report_preview"), preview_query(register, format="docx"))
+    pictures = Document(io.BytesIO(word.content)).inline_shapes
+    descriptions = [p._inline.docPr.get("descr") for p in pictures]
+    # The three summary charts and the burn-up, each with alternative text naming its table.
+    assert len(descriptions) == 4
+    assert all("the table below gives the figures" in d for d in descriptions)
 
 
 def test_a_public_report_has_no_internal_narrative_or_sensitive_evidence(
@@ -144,7 +96,7 @@ def test_a_public_report_has_no_internal_narrative_or_sensitive_evidence(
             **PERIOD,
         )
     )
-    for text in (_docx_text(report_docx(content=content)), _pdf_text(report_pdf(content=content))):
+    for text in (docx_text(report_docx(content=content)), pdf_text(report_pdf(content=content))):
         assert "Published training plan" in text
         assert SECRET not in text
         assert INTERNAL not in text
@@ -170,7 +122,7 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, register, scruti
     sign_in(client, scrutiny_officer)
     page = client.get(
         reverse("reports:report_preview"),
-        _query(register, period_from=TODAY.isoformat(), period_to="2020-01-01"),
+        preview_query(register, period_from=TODAY.isoformat(), period_to="2020-01-01"),
     )
     html = page.content.decode()
     assert "The end of the period must be the same as or after its start" in html
@@ -193,7 +145,7 @@ def test_the_command_writes_the_same_report(register, tmp_path):
         "--format", "docx",
         "--output", str(output),
     )  # fmt: skip
-    assert "Newly completed (1)" in _docx_text(output.read_bytes())
+    assert "Newly completed (1)" in docx_text(output.read_bytes())
 
 
 @pytest.mark.parametrize(
@@ -282,7 +234,7 @@ def test_each_recommendation_shows_the_meeting_that_gave_its_verdict(
         recommendations=recommendation_list(user=scrutiny_officer),
         **PERIOD,
     )
-    text = _docx_text(report_docx(content=report_content(scope)))
+    text = docx_text(report_docx(content=report_content(scope)))
     assert "Partly assured at Holding to account: child sexual exploitation on" in text
     # The public see a meeting's verdict only once its summary is published.
     services.source_publish(actor=scrutiny_officer, source=register)
@@ -337,7 +289,7 @@ def test_a_report_on_one_organisation_covers_only_its_actions(
     client, register, scrutiny_officer, council
 ):
     sign_in(client, scrutiny_officer)
-    query = _query(register, organisation=council.pk)
+    query = preview_query(register, organisation=council.pk)
     del query["sources"]  # no source chosen: every source of the office
     page = client.get(reverse("reports:report_preview"), query)
     html = page.content.decode()
@@ -350,7 +302,7 @@ def test_a_report_on_one_organisation_covers_only_its_actions(
 
 def test_a_report_needs_a_source_or_an_organisation(client, register, scrutiny_officer):
     sign_in(client, scrutiny_officer)
-    query = _query(register)
+    query = preview_query(register)
     del query["sources"]
     html = client.get(reverse("reports:report_preview"), query).content.decode()
     assert "Select at least one source, or an organisation" in html
@@ -375,7 +327,7 @@ def test_an_internal_report_gives_the_training_coverage_offered_as_evidence(
     internal = report_content(ReportScope(**scope))
     expected = "Spotting exploitation (Shire Police): 87% in date on 2026-11-01, target 90%"
     assert [r["training"] for r in internal["recommendations"] if r["training"]] == [[expected]]
-    assert expected in _docx_text(report_docx(content=internal))
+    assert expected in docx_text(report_docx(content=internal))
     services.source_publish(actor=scrutiny_officer, source=register)
     public = report_content(ReportScope(**scope, audience="public"))
     assert all(not r["training"] for r in public["recommendations"])
@@ -404,6 +356,6 @@ def test_a_public_report_names_what_cannot_be_done_but_not_the_owners_reason(
     public = report_content(ReportScope(**scope, audience="public"))
     assert [row["reason"] for row in internal["changes"]["unable"]] == [reason]
     assert len(public["changes"]["unable"]) == 1
-    for text in (_docx_text(report_docx(content=public)), _pdf_text(report_pdf(content=public))):
+    for text in (docx_text(report_docx(content=public)), pdf_text(report_pdf(content=public))):
         assert "Unable to implement (1)" in text
         assert reason not in text

@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import Action, Recommendation, Source
-from answerable.reports.content import ReportScope, report_burnup, report_content
+from answerable.reports.charts import report_figures
+from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
 
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         if options["format"] == "html":
             output.write_text(
                 render_to_string(
-                    "reports/report_pdf.html", {"content": content, "chart": report_burnup(content)}
+                    "reports/report_pdf.html", {"content": content, **report_figures(content)}
                 )
             )
         else:
