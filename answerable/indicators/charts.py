@@ -74,7 +74,9 @@ def xmr_chart(
     """
     if not reading.points:
         return None
-    levels = [p.value for p in reading.points]
+    # Drawn in floats: the exact fractions are for the rules, not for pixels.
+    heights = [p.whole / p.scale for p in reading.points]
+    levels: list[float | Fraction] = list(heights)
     limits = reading.limits
     if limits is not None:
         levels += [limits.upper, limits.lower]
@@ -94,17 +96,17 @@ def xmr_chart(
 
     segments: list[list[str]] = []
     previous = None
-    for point in reading.points:
+    for point, height in zip(reading.points, heights, strict=True):
         if previous is None or point.index != previous + 1:
             segments.append([])
-        segments[-1].append(f"{x(point.index)},{y(point.value)}")
+        segments[-1].append(f"{x(point.index)},{y(height)}")
         previous = point.index
     step = max(1, math.ceil(len(period_starts) / 6))
     return XmrChart(
         segments=[" ".join(segment) for segment in segments],
         points=[
-            ChartPoint(x(p.index), y(p.value), PointType(p.point_type).value)
-            for p in reading.points
+            ChartPoint(x(p.index), y(height), PointType(p.point_type).value)
+            for p, height in zip(reading.points, heights, strict=True)
         ],
         mean=ChartLine(y(limits.mean), "mean") if limits else None,
         upper=ChartLine(y(limits.upper), "upper") if limits else None,

@@ -19,11 +19,13 @@ A missing period is skipped, not counted as zero: the points either side of the 
 neighbours for the moving range, the runs and the trends.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 # 3 / d2, where d2 = 1.128 is the bias constant for ranges of two points: the factor
 # Making Data Count publishes, rounded as it rounds it.
@@ -79,13 +81,25 @@ class Assurance(StrEnum):
 
 @dataclass(frozen=True)
 class Point:
-    """One recorded value: its place in the input, and what the rules found in it."""
+    """One recorded value: its place in the input, and what the rules found in it.
+
+    The value is held as a whole number over the reading's `scale` and made a fraction only
+    when asked for: a page reads a dozen series of 120 (issue #16)."""
 
     index: int
-    value: Fraction
-    moving_range: Fraction | None  # from the previous recorded point; None for the first
+    whole: int
+    scale: int
+    moving_whole: int | None  # from the previous recorded point; None for the first
     signals: dict[Rule, Side]
     point_type: PointType
+
+    @property
+    def value(self) -> Fraction:
+        return Fraction(self.whole, self.scale)
+
+    @property
+    def moving_range(self) -> Fraction | None:
+        return None if self.moving_whole is None else Fraction(self.moving_whole, self.scale)
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,41 @@ class Limits:
     lower: Fraction
     upper_near: Fraction  # two sigma
     lower_near: Fraction
+
+
+# What the rules compare: fractions, or the same scaled to integers (`_scaled`).
+Scalar = TypeVar("Scalar", Fraction, int)
+Scalar_co = TypeVar("Scalar_co", Fraction, int, covariant=True)
+
+
+class Bounds(Protocol[Scalar_co]):
+    """What the rules compare points with: `Limits`, or `ScaledBounds`."""
+
+    @property
+    def mean(self) -> Scalar_co: ...
+
+    @property
+    def upper(self) -> Scalar_co: ...
+
+    @property
+    def lower(self) -> Scalar_co: ...
+
+    @property
+    def upper_near(self) -> Scalar_co: ...
+
+    @property
+    def lower_near(self) -> Scalar_co: ...
+
+
+@dataclass(frozen=True)
+class ScaledBounds:
+    """Limits multiplied by one integer, so that points scaled by it compare as integers."""
+
+    mean: int
+    upper: int
+    lower: int
+    upper_near: int
+    lower_near: int
 
 
 @dataclass(frozen=True)
@@ -114,11 +163,20 @@ class Reading:
         return self.limits is not None
 
 
-def limits_for(values: Sequence[Fraction]) -> Limits:
-    """The mean, the average moving range and the process limits of at least two values."""
-    mean = sum(values, Fraction(0)) / len(values)
-    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
-    average = sum(ranges, Fraction(0)) / len(ranges)
+def _whole(ratios: Sequence[tuple[int, int]]) -> tuple[list[int], int]:
+    """Values given as (numerator, denominator) pairs, as integers over their least common
+    denominator, and that denominator.
+
+    Integers compare exactly, as fractions do, and about ten times faster: a list of
+    indicators reads hundreds of series (issue #16)."""
+    scale = math.lcm(*(denominator for _numerator, denominator in ratios)) if ratios else 1
+    return [numerator * (scale // denominator) for numerator, denominator in ratios], scale
+
+
+def _limits_of_whole(whole: list[int], scale: int) -> Limits:
+    mean = Fraction(sum(whole), len(whole) * scale)
+    moved = sum(abs(b - a) for a, b in zip(whole, whole[1:], strict=False))
+    average = Fraction(moved, (len(whole) - 1) * scale)
     return Limits(
         mean=mean,
         average_moving_range=average,
@@ -129,7 +187,27 @@ def limits_for(values: Sequence[Fraction]) -> Limits:
     )
 
 
-def outside_limit_points(values: list[Fraction], limits: Limits) -> dict[int, Side]:
+def limits_for(values: Sequence[Fraction]) -> Limits:
+    """The mean, the average moving range and the process limits of at least two values."""
+    return _limits_of_whole(*_whole([(v.numerator, v.denominator) for v in values]))
+
+
+def _scaled(whole: list[int], scale: int, limits: Limits) -> tuple[list[int], ScaledBounds]:
+    """The whole values and the limits multiplied by one more integer, so that every rule
+    compares integers only."""
+    thresholds = [
+        limits.mean * scale,
+        limits.upper * scale,
+        limits.lower * scale,
+        limits.upper_near * scale,
+        limits.lower_near * scale,
+    ]
+    factor = math.lcm(*(threshold.denominator for threshold in thresholds))
+    bounds = ScaledBounds(*(t.numerator * (factor // t.denominator) for t in thresholds))
+    return [value * factor for value in whole], bounds
+
+
+def outside_limit_points(values: Sequence[Scalar], limits: Bounds[Scalar]) -> dict[int, Side]:
     """Points beyond a limit; a point exactly on a limit is inside."""
     found = {}
     for i, value in enumerate(values):
@@ -153,13 +231,13 @@ def _marked_stretches(sides: list[Side | None], length: int) -> dict[int, Side]:
     return found
 
 
-def run_points(values: list[Fraction], mean: Fraction, length: int = RUN_LENGTH) -> dict[int, Side]:
+def run_points(values: Sequence[Scalar], mean: Scalar, length: int = RUN_LENGTH) -> dict[int, Side]:
     """Points in a run of `length` or more on one side of the mean; the mean itself breaks it."""
     sides = [Side.HIGH if v > mean else Side.LOW if v < mean else None for v in values]
     return _marked_stretches(sides, length)
 
 
-def trend_points(values: list[Fraction], length: int = TREND_LENGTH) -> dict[int, Side]:
+def trend_points(values: Sequence[Scalar], length: int = TREND_LENGTH) -> dict[int, Side]:
     """Points in `length` or more in a row each above (or below) the one before.
 
     A trend of n points is n - 1 steps the same way; a step of zero breaks it.
@@ -176,7 +254,7 @@ def trend_points(values: list[Fraction], length: int = TREND_LENGTH) -> dict[int
     return found
 
 
-def near_limit_points(values: list[Fraction], limits: Limits) -> dict[int, Side]:
+def near_limit_points(values: Sequence[Scalar], limits: Bounds[Scalar]) -> dict[int, Side]:
     """Points beyond two sigma where two of three in a row are beyond it on the same side.
 
     Only the points beyond two sigma are marked; the third point of the window may be
@@ -187,12 +265,14 @@ def near_limit_points(values: list[Fraction], limits: Limits) -> dict[int, Side]
         for v in values
     ]
     found: dict[int, Side] = {}
+    least_empty = NEAR_LIMIT_WINDOW - NEAR_LIMIT_COUNT
     for start in range(len(values) - NEAR_LIMIT_WINDOW + 1):
-        window = range(start, start + NEAR_LIMIT_WINDOW)
+        window = near[start : start + NEAR_LIMIT_WINDOW]
+        if window.count(None) > least_empty:
+            continue
         for side in (Side.HIGH, Side.LOW):
-            beyond = [i for i in window if near[i] == side]
-            if len(beyond) >= NEAR_LIMIT_COUNT:
-                found.update(dict.fromkeys(beyond, side))
+            if window.count(side) >= NEAR_LIMIT_COUNT:
+                found.update((i, side) for i, s in enumerate(window, start) if s == side)
     return found
 
 
@@ -231,6 +311,15 @@ def _fraction(value: Number) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(value)
 
 
+def _ratio(value: Number) -> tuple[int, int]:
+    """(numerator, denominator) of a value, exactly, without making a Fraction."""
+    if isinstance(value, int):
+        return value, 1
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    return value.as_integer_ratio()
+
+
 def analyse(
     values: Sequence[Number | None],
     *,
@@ -245,32 +334,39 @@ def analyse(
     """
     direction = Direction(direction)
     goal = None if target is None else _fraction(target)
-    recorded = [(i, _fraction(v)) for i, v in enumerate(values) if v is not None]
-    series = [value for _, value in recorded]
-    ranges: list[Fraction | None] = [
+    indexes = [i for i, v in enumerate(values) if v is not None]
+    whole, scale = _whole([_ratio(v) for v in values if v is not None])
+    moved: list[int | None] = [
         None,
-        *(abs(b - a) for a, b in zip(series, series[1:], strict=False)),
+        *(abs(b - a) for a, b in zip(whole, whole[1:], strict=False)),
     ]
-    if len(series) < MINIMUM_POINTS:
+    if len(whole) < MINIMUM_POINTS:
         points = [
-            Point(i, value, ranges[n], {}, PointType.COMMON_CAUSE)
-            for n, (i, value) in enumerate(recorded)
+            Point(i, whole[n], scale, moved[n], {}, PointType.COMMON_CAUSE)
+            for n, i in enumerate(indexes)
         ]
         return Reading(
             points, None, Variation.NOT_ENOUGH_DATA, Assurance.NOT_ENOUGH_DATA, direction, goal
         )
 
-    limits = limits_for(series)
+    limits = _limits_of_whole(whole, scale)
+    compared, bounds = _scaled(whole, scale, limits)
     by_rule = {
-        Rule.OUTSIDE_LIMITS: outside_limit_points(series, limits),
-        Rule.RUN: run_points(series, limits.mean),
-        Rule.TREND: trend_points(series),
-        Rule.NEAR_LIMITS: near_limit_points(series, limits),
+        Rule.OUTSIDE_LIMITS: outside_limit_points(compared, bounds),
+        Rule.RUN: run_points(compared, bounds.mean),
+        Rule.TREND: trend_points(whole),
+        Rule.NEAR_LIMITS: near_limit_points(compared, bounds),
     }
+    marked = set().union(*by_rule.values())
     points = []
-    for n, (i, value) in enumerate(recorded):
+    for n, i in enumerate(indexes):
+        if n not in marked:  # most points: nothing to look up
+            points.append(Point(i, whole[n], scale, moved[n], {}, PointType.COMMON_CAUSE))
+            continue
         signals = {rule: found[n] for rule, found in by_rule.items() if n in found}
-        points.append(Point(i, value, ranges[n], signals, point_type_for(signals, direction)))
+        points.append(
+            Point(i, whole[n], scale, moved[n], signals, point_type_for(signals, direction))
+        )
     latest = points[-1].point_type
     variation = (
         Variation.COMMON_CAUSE if latest == PointType.COMMON_CAUSE else Variation(latest.value)

@@ -4,6 +4,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from answerable.indicators.spc import (
     MINIMUM_POINTS,
@@ -284,3 +287,44 @@ def test_the_assurance_judgement_places_the_target_against_the_limits(direction,
 def test_limits_for_needs_only_the_values():
     limits = limits_for(_fractions([1, 3]))
     assert (limits.mean, limits.average_moving_range) == (2, 2)
+
+
+# --- exact arithmetic ----------------------------------------------------------------------
+
+# Figures as the model holds them (4 decimal places), bunched so that points land on the mean,
+# a limit or two sigma often.
+FIGURES = st.decimals(min_value=-50, max_value=50, places=4) | st.sampled_from(
+    [Decimal(0), Decimal("0.5"), Decimal(1), Decimal("1.0001"), Decimal(2)]
+)
+
+
+@given(st.lists(FIGURES | st.none(), min_size=MINIMUM_POINTS, max_size=40))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_the_reading_marks_exactly_what_the_rules_find_over_fractions(values):
+    """`analyse` compares whole numbers for speed; it must agree with the rules applied to the
+    exact fractions, points on the mean or a limit included."""
+    reading = analyse(values, direction=HIGHER)
+    series = [Fraction(v) for v in values if v is not None]
+    if len(series) < MINIMUM_POINTS:
+        assert reading.limits is None
+        return
+    mean = sum(series, Fraction(0)) / len(series)
+    moved = sum((abs(b - a) for a, b in zip(series, series[1:], strict=False)), Fraction(0))
+    average = moved / (len(series) - 1)
+    limits = Limits(mean, average, mean + Fraction("2.66") * average,
+                    mean - Fraction("2.66") * average, mean + Fraction("2.66") * 2 / 3 * average,
+                    mean - Fraction("2.66") * 2 / 3 * average)  # fmt: skip
+    assert reading.limits == limits == limits_for(series)
+    expected: dict[int, dict[Rule, Side]] = {}
+    for rule, found in [
+        (Rule.OUTSIDE_LIMITS, outside_limit_points(series, limits)),
+        (Rule.RUN, run_points(series, limits.mean)),
+        (Rule.TREND, trend_points(series)),
+        (Rule.NEAR_LIMITS, near_limit_points(series, limits)),
+    ]:
+        for n, side in found.items():
+            expected.setdefault(n, {})[rule] = side
+    assert [point.signals for point in reading.points] == [
+        expected.get(n, {}) for n in range(len(series))
+    ]
+    assert [point.value for point in reading.points] == series
