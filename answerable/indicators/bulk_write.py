@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import DecimalField, Field
+from django.db.models import DecimalField, Field, Model
 
-from answerable.indicators.models import IndicatorValue
+from answerable.indicators.models import IndicatorCategoryValue, IndicatorValue
 
-# The columns written, in order; the id is the database's.
+# The columns written, in order; the id is the database's. A category's figures have the same
+# columns with `category` first (CATEGORY_COLUMNS).
 COLUMNS = (
     "indicator",
     "period_start",
@@ -29,6 +30,7 @@ COLUMNS = (
     "entered_by",
     "created_at",
 )
+CATEGORY_COLUMNS = ("category", *COLUMNS[1:])
 Row = tuple[int, datetime.date, Decimal, int | None, str, str, int, datetime.datetime]
 
 
@@ -59,13 +61,23 @@ def indicator_values_insert(rows: Iterable[Row]) -> int:
 
     Call it inside the transaction that checked them: nothing here checks permission,
     periods or revisions, and no model instance (so no pk) comes back."""
-    fields = [cast(Field, IndicatorValue._meta.get_field(name)) for name in COLUMNS]
+    return _insert(IndicatorValue, COLUMNS, rows)
+
+
+def category_values_insert(rows: Iterable[Row]) -> int:
+    """Insert the rows (in CATEGORY_COLUMNS order) as new IndicatorCategoryValues, as
+    `indicator_values_insert` does; return how many."""
+    return _insert(IndicatorCategoryValue, CATEGORY_COLUMNS, rows)
+
+
+def _insert(model: type[Model], names: tuple[str, ...], rows: Iterable[Row]) -> int:
+    fields = [cast(Field, model._meta.get_field(name)) for name in names]
     prepare = [_prepared(field) for field in fields]
     prepared = [tuple(map(_call, prepare, row)) for row in rows]
     if not prepared:
         return 0
     quote = connection.ops.quote_name
-    table = quote(IndicatorValue._meta.db_table)
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

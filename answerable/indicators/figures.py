@@ -7,12 +7,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from answerable.indicators import periods, spc
 from answerable.indicators.charts import XmrChart, xmr_chart
-from answerable.indicators.models import Indicator, IndicatorValue
-from answerable.indicators.selectors import PeriodHistory
+from answerable.indicators.models import Indicator
+from answerable.indicators.selectors import PeriodHistory, Value
 
 
 def number_text(value: Decimal | Fraction | float | None, unit: str = "") -> str:
@@ -75,8 +75,8 @@ class Row:
     value_text: str
     signal_text: str
     point_type: str
-    current: IndicatorValue
-    replaced: list[IndicatorValue]
+    current: Value
+    replaced: list[Value]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,11 @@ class IndicatorFigures:
             "lower": number_text(limits.lower),
             "average_moving_range": number_text(limits.average_moving_range),
         }
+
+
+TARGET_IS_THE_TOTALS = gettext_lazy(
+    "The target is for the total, so a category's figures are not judged against it."
+)
 
 
 def variation_text(reading: spc.Reading, indicator: Indicator) -> str:
@@ -168,9 +173,13 @@ def assurance_text(reading: spc.Reading, indicator: Indicator) -> str:
     )
 
 
-def indicator_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> IndicatorFigures:
+def indicator_figures(
+    *, indicator: Indicator, history: list[PeriodHistory], judge_target: bool = True
+) -> IndicatorFigures:
     """Read the indicator's current values as an XmR chart, over every period from the first
-    recorded to the last, leaving missing periods out rather than counting them as zero."""
+    recorded to the last, leaving missing periods out rather than counting them as zero.
+
+    `judge_target` False reads a category's figures: the target is the total's."""
     frequency = indicator.frequency
     by_period = {period.period_start: period for period in history}
     span: list[datetime.date] = (
@@ -179,7 +188,8 @@ def indicator_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> 
         else []
     )
     values = [by_period[p].current.value if p in by_period else None for p in span]
-    reading = spc.analyse(values, direction=indicator.direction, target=indicator.target_value)
+    target = indicator.target_value if judge_target else None
+    reading = spc.analyse(values, direction=indicator.direction, target=target)
     rows = []
     for point in reading.points:
         period = by_period[span[point.index]]
@@ -198,84 +208,8 @@ def indicator_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> 
         chart=xmr_chart(reading, span, frequency),
         rows=rows,
         variation_text=variation_text(reading, indicator),
-        assurance_text=assurance_text(reading, indicator),
+        assurance_text=assurance_text(reading, indicator)
+        if judge_target or indicator.target_value is None
+        else str(TARGET_IS_THE_TOTALS),
         revision_count=sum(len(period.replaced) for period in history),
-    )
-
-
-# --- the list page: a sparkline and the variation judgement for each indicator --------------
-
-SPARKLINE_PERIODS = 24
-SPARKLINE_WIDTH, SPARKLINE_HEIGHT = 96, 24
-VARIATION_LABELS = {
-    spc.Variation.NOT_ENOUGH_DATA: gettext_lazy("Not enough data"),
-    spc.Variation.COMMON_CAUSE: gettext_lazy("Common cause"),
-    spc.Variation.IMPROVING: gettext_lazy("Improving"),
-    spc.Variation.CONCERNING: gettext_lazy("Concerning"),
-}
-
-
-@dataclass(frozen=True)
-class ListSummary:
-    """What the list shows of an indicator besides its latest figure."""
-
-    variation: str  # an spc.Variation value
-    variation_label: str
-    sparkline_points: str  # an SVG polyline's points; empty below two figures
-    sparkline_text: str  # the sparkline in words, for those who cannot see it
-
-    @property
-    def tag_class(self) -> str:
-        """Making Data Count's colours: blue (GOV.UK's plain tag) improving, orange
-        concerning, grey otherwise."""
-        return {
-            spc.Variation.IMPROVING: "",
-            spc.Variation.CONCERNING: "govuk-tag--orange",
-        }.get(spc.Variation(self.variation), "govuk-tag--grey")
-
-
-def list_summary(
-    *, indicator: Indicator, series: list[tuple[datetime.date, Decimal]]
-) -> ListSummary:
-    """Read the series as the indicator's page does (missing periods left out, not zero),
-    and draw its last SPARKLINE_PERIODS periods as a line."""
-    frequency = indicator.frequency
-    by_period = dict(series)
-    span = periods.periods_between(series[0][0], series[-1][0], frequency) if series else []
-    values = [by_period.get(p) for p in span]
-    reading = spc.analyse(values, direction=indicator.direction, target=indicator.target_value)
-    tail = span[-SPARKLINE_PERIODS:]
-    recent = [(index, p, by_period[p]) for index, p in enumerate(tail) if p in by_period]
-    points = ""
-    text = _("No figures recorded")
-    if recent:
-        low = min(figure for _index, _period, figure in recent)
-        high = max(figure for _index, _period, figure in recent)
-        step = SPARKLINE_WIDTH / max(len(tail) - 1, 1)
-        spread = float(high - low) or 1.0
-        if len(recent) > 1:
-            points = " ".join(
-                f"{index * step:.1f},"
-                f"{SPARKLINE_HEIGHT - 2 - float(value - low) / spread * (SPARKLINE_HEIGHT - 4):.1f}"
-                for index, _period, value in recent
-            )
-        text = ngettext(
-            "%(count)s figure from %(first)s to %(last)s: lowest %(low)s, highest %(high)s, "
-            "latest %(latest)s",
-            "%(count)s figures from %(first)s to %(last)s: lowest %(low)s, highest %(high)s, "
-            "latest %(latest)s",
-            len(recent),
-        ) % {
-            "count": len(recent),
-            "first": periods.period_label(recent[0][1], frequency),
-            "last": periods.period_label(recent[-1][1], frequency),
-            "low": number_text(low, indicator.unit),
-            "high": number_text(high, indicator.unit),
-            "latest": number_text(recent[-1][2], indicator.unit),
-        }
-    return ListSummary(
-        variation=reading.variation.value,
-        variation_label=str(VARIATION_LABELS[reading.variation]),
-        sparkline_points=points,
-        sparkline_text=text,
     )

@@ -6,15 +6,14 @@ written here. `services.indicator_values_import` checks the file again as it wri
 nothing.
 """
 
+import dataclasses
 import datetime
 import functools
-import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
@@ -22,19 +21,22 @@ from django.utils.translation import gettext_lazy
 
 from answerable.core.tables import Cell, cell_text
 from answerable.indicators import periods
-from answerable.indicators.forms import VALUE_ERRORS
-from answerable.indicators.models import Indicator
-from answerable.recommendations.tables import Table
-
-CODE, INDICATOR, PERIOD, VALUE, BREAKDOWN, NOTE, REASON = (
-    "code",
-    "indicator",
-    "period",
-    "value",
-    "breakdown",
-    "note",
-    "reason",
+from answerable.indicators.import_cells import (
+    BREAKDOWN,
+    CODE,
+    INDICATOR,
+    NOTE,
+    PERIOD,
+    REASON,
+    VALUE,
+    period_for,
+    read_period,
+    value_from,
 )
+from answerable.indicators.import_lookups import CategoryLookup, IndicatorLookup
+from answerable.indicators.models import Indicator, IndicatorCategory
+from answerable.indicators.selectors import Series
+from answerable.recommendations.tables import Table
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ COLUMNS = (
     ImportColumn(
         BREAKDOWN,
         gettext_lazy("Breakdown"),
-        gettext_lazy("Optional. Leave it empty: breakdowns are not recorded yet."),
+        gettext_lazy(
+            "Optional. The category the figure is for, like a local policing area, as the "
+            "indicator's page names it. Leave it empty for the indicator's own figure."
+        ),
     ),
     ImportColumn(NOTE, gettext_lazy("Note"), gettext_lazy("Optional. Kept with the figure.")),
     ImportColumn(
@@ -84,14 +89,6 @@ COLUMNS = (
     ),
 )
 LABELS = {column.name: column.label for column in COLUMNS}
-# Figures are checked as the form checks them, so the two say the same things.
-VALUE_FIELD = forms.DecimalField(max_digits=14, decimal_places=4, error_messages=VALUE_ERRORS)
-THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
-# A plain number the model holds (10 whole digits, 4 places) needs no further checks.
-PLAIN_NUMBER = re.compile(r"-?\d{1,10}(\.\d{1,4})?")
-MONTHS = {name.casefold(): n for n, name in enumerate(periods.MONTH_NAMES, start=1)}
-MONTHS.update({name[:3].casefold(): n for name, n in list(MONTHS.items())})
-MONTHS["sept"] = 9
 
 
 @dataclass(frozen=True)
@@ -119,6 +116,7 @@ class PlannedValue:
     note: str
     reason: str
     revises_id: int | None  # the current value this one revises, if any
+    category: IndicatorCategory | None = None  # None for the indicator's own figure
 
 
 @dataclass
@@ -129,6 +127,30 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     unchanged: int = 0  # rows giving the figure the period already has
     left_empty: int = 0  # rows with no figure
+    # The current figures of the indicators and categories the file names, before it.
+    current_totals: "Current" = field(default_factory=dict)
+    current_categories: "Current" = field(default_factory=dict)
+
+    def series_after(self) -> tuple[dict[int, Series], dict[int, Series]]:
+        """Each indicator's and category's current (period, figure) pairs once the file is
+        written, by indicator and by category, in period order: what the stored readings
+        are read from, without reading the figures again."""
+        totals: dict[int, dict[datetime.date, Decimal]] = {}
+        categories: dict[int, dict[datetime.date, Decimal]] = {}
+        for (key, period), (_pk, value) in self.current_totals.items():
+            totals.setdefault(key, {})[period] = value
+        for (key, period), (_pk, value) in self.current_categories.items():
+            categories.setdefault(key, {})[period] = value
+        for planned in self.values:
+            if planned.category is None:
+                totals.setdefault(planned.indicator.pk, {})[planned.period_start] = planned.value
+            else:
+                by_period = categories.setdefault(planned.category.pk, {})
+                by_period[planned.period_start] = planned.value
+        return (
+            {key: sorted(figures.items()) for key, figures in totals.items()},
+            {key: sorted(figures.items()) for key, figures in categories.items()},
+        )
 
     @property
     def recorded_count(self) -> int:
@@ -181,176 +203,61 @@ def column_positions(headers: list[str]) -> tuple[dict[str, int], list[RowError]
     return positions, errors
 
 
-# --- cells ---------------------------------------------------------------------------------
-
-
-def read_period(cell: Cell) -> tuple[int, int, bool]:
-    """(year, month, is a quarter) from 2024-03, 2024-03-01, 03/2024, March 2024, Mar-24,
-    2024 Q1, Q1 2024 or "January to March 2024"; raise ValueError if it is none of them."""
-    if isinstance(cell, datetime.date):
-        if cell.day != 1:
-            raise ValueError
-        return cell.year, cell.month, False
-    text = " ".join(cell_text(cell).replace("-", " ").replace("/", " ").split()).casefold()
-    if match := re.fullmatch(r"(\d{4}) ?q([1-4])|q([1-4]) (\d{4})", text):
-        year = match.group(1) or match.group(4)
-        quarter = match.group(2) or match.group(3)
-        return int(year), periods.QUARTER_STARTS[int(quarter) - 1], True
-    if match := re.fullmatch(r"(\d{4}) (\d{1,2})(?: 0?1)?", text):
-        year, month = int(match.group(1)), int(match.group(2))
-    elif match := re.fullmatch(r"(\d{1,2}) (\d{4})", text):
-        month, year = int(match.group(1)), int(match.group(2))
-    elif match := re.fullmatch(r"([a-z]+) to ([a-z]+) (\d{4})", text):
-        first, last = MONTHS.get(match.group(1)), MONTHS.get(match.group(2))
-        if first not in periods.QUARTER_STARTS or last != first + 2:
-            raise ValueError
-        return int(match.group(3)), first, True
-    elif match := re.fullmatch(r"([a-z]+) (\d{4}|\d{2})", text):
-        month = MONTHS.get(match.group(1), 0)
-        year = int(match.group(2)) + (2000 if len(match.group(2)) == 2 else 0)
-    else:
-        raise ValueError
-    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
-        raise ValueError
-    return year, month, False
-
-
-def period_for(
-    cell: Cell,
-    indicator: Indicator,
-    today: datetime.date,
-    read: Callable[[Cell], tuple[int, int, bool]] = read_period,
-) -> datetime.date:
-    """The first day of the period the cell names, for the indicator; raise ValueError with
-    the message to show if it names none, the wrong kind, or one that has not begun.
-
-    `read` parses the cell; an import passes a cached `read_period`, since a file repeats
-    the same few periods for every indicator."""
-    text = cell_text(cell)
-    if not text:
-        raise ValueError(_("Enter the month or quarter the figure is for"))
-    try:
-        year, month, is_quarter = read(cell)
-    except ValueError:
-        raise ValueError(
-            _("%(text)s is not a period. Write a month like 2024-03 or a quarter like 2024 Q1")
-            % {"text": text}
-        ) from None
-    start = datetime.date(year, month, 1)
-    if indicator.frequency == periods.MONTHLY and is_quarter:
-        raise ValueError(
-            _("%(name)s is recorded monthly. Give a month, like 2024-03, not a quarter")
-            % {"name": indicator.name}
-        )
-    if indicator.frequency == periods.QUARTERLY and month not in periods.QUARTER_STARTS:
-        raise ValueError(
-            _("%(name)s is recorded quarterly. Give a quarter, like 2024 Q1, not %(text)s")
-            % {"name": indicator.name, "text": text}
-        )
-    if start > periods.period_containing(today, indicator.frequency):
-        raise ValueError(
-            _("%(period)s has not begun yet")
-            % {"period": periods.period_label(start, indicator.frequency)}
-        )
-    return start
-
-
-def value_from(text: str, indicator: Indicator) -> Decimal:
-    """The figure in the cell: 1,234 and, for a percentage, 45% are read too."""
-    if PLAIN_NUMBER.fullmatch(text):
-        return Decimal(text)
-    if indicator.unit == Indicator.Unit.PERCENTAGE and text.endswith("%"):
-        text = text[:-1].strip()
-    if THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        value = VALUE_FIELD.clean(text)
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from None
-    assert isinstance(value, Decimal)
-    return value
-
-
 # --- rows ----------------------------------------------------------------------------------
 
 
-class IndicatorLookup:
-    """Find a row's indicator among those the person records, by code or by name."""
+Current = dict[tuple[int, datetime.date], tuple[int, Decimal]]
 
-    def __init__(self, indicators: list[Indicator]) -> None:
-        self.by_code = {str(indicator.pk): indicator for indicator in indicators}
-        self.by_name: dict[str, list[Indicator]] = {}
-        for indicator in indicators:
-            self.by_name.setdefault(indicator.name.casefold(), []).append(indicator)
 
-    def find(self, code: str, name: str) -> tuple[Indicator | None, str, str]:
-        """(indicator, column, problem): the indicator, or the column at fault and why."""
-        if code:
-            indicator = self.by_code.get(code)
-            if indicator is None:
-                return (
-                    None,
-                    CODE,
-                    _("No indicator you record has the code %(code)s") % {"code": code},
-                )
-            if name and name.casefold() != indicator.name.casefold():
-                return (
-                    None,
-                    INDICATOR,
-                    _("Indicator %(code)s is called %(name)s, not %(given)s")
-                    % {"code": code, "name": indicator.name, "given": name},
-                )
-            return indicator, "", ""
-        if not name:
-            return None, INDICATOR, _("Enter the indicator's code or name")
-        found = self.by_name.get(name.casefold(), [])
-        if not found:
-            return None, INDICATOR, _("No indicator you record is called %(name)s") % {"name": name}
-        if len(found) > 1:
-            return (
-                None,
-                INDICATOR,
-                _("More than one indicator you record is called %(name)s. Give its code: %(codes)s")
-                % {"name": name, "codes": ", ".join(str(i.pk) for i in found)},
-            )
-        return found[0], "", ""
+class CurrentValues(Protocol):
+    """Reads the current figures of the indicators and categories a file names: (indicator,
+    period) and (category, period) → (current figure's id, figure)."""
+
+    def __call__(
+        self, indicator_ids: list[int], category_ids: list[int]
+    ) -> tuple[Current, Current]: ...
 
 
 def import_plan(
     *,
     table: Table,
     indicators: list[Indicator],
-    current: dict[tuple[int, datetime.date], tuple[int, Decimal]],
+    categories: list[IndicatorCategory],
+    current: CurrentValues,
     today: datetime.date,
 ) -> ImportPlan:
     """Check every row of the table and say what it would write.
 
-    `indicators` are those the person records; `current` maps (indicator, period) to the
-    current value's id and figure. A figure for a period that has one revises it, and needs
-    a reason; the same figure again is left alone.
+    `indicators` are those the person records and `categories` their breakdowns'
+    categories; `current` reads the figures already recorded, once, for only what the file
+    names. A row with a breakdown gives that category's figure, one without gives the
+    indicator's own (the total). A figure for a period that has one revises it, and needs a
+    reason; the same figure again is left alone.
     """
     positions, column_errors = column_positions(table.headers)
     plan = ImportPlan(errors=column_errors)
     if column_errors:
         return plan
     lookup = IndicatorLookup(indicators)
-    seen: dict[tuple[int, datetime.date], int] = {}
+    category_lookup = CategoryLookup(categories)
+    seen: dict[tuple[int, int | None, datetime.date], int] = {}
     read = functools.lru_cache(maxsize=4096)(read_period)
+    checked: list[PlannedValue] = []
 
     def text(cells: list[Cell], name: str) -> str:
         return cell_text(cells[positions[name]]) if name in positions else ""
 
+    def problem(number: int, column: str, message: str) -> None:
+        plan.errors.append(RowError(number, str(LABELS[column]) if column else "", message))
+
     for number, cells in table.rows:
-
-        def problem(column: str, message: str, number: int = number) -> None:
-            plan.errors.append(RowError(number, str(LABELS[column]) if column else "", message))
-
         indicator, column, message = lookup.find(text(cells, CODE), text(cells, INDICATOR))
         if indicator is None:
-            problem(column, message)
+            problem(number, column, message)
             continue
         if indicator.is_archived:
             problem(
+                number,
                 INDICATOR,
                 _("%(name)s is archived: no more figures can be recorded")
                 % {"name": indicator.name},
@@ -359,15 +266,14 @@ def import_plan(
         try:
             period_start = period_for(cells[positions[PERIOD]], indicator, today, read)
         except ValueError as error:
-            problem(PERIOD, str(error))
+            problem(number, PERIOD, str(error))
             continue
+        category = None
         if breakdown := text(cells, BREAKDOWN):
-            problem(
-                BREAKDOWN,
-                _("%(name)s has no breakdown called %(breakdown)s. Leave the breakdown empty")
-                % {"name": indicator.name, "breakdown": breakdown},
-            )
-            continue
+            category, message = category_lookup.find(indicator, breakdown)
+            if category is None:
+                problem(number, BREAKDOWN, message)
+                continue
         raw_value = text(cells, VALUE)
         if not raw_value:
             plan.left_empty += 1
@@ -375,59 +281,86 @@ def import_plan(
         try:
             value = value_from(raw_value, indicator)
         except ValueError as error:
-            problem(VALUE, str(error))
+            problem(number, VALUE, str(error))
             continue
-        key = (indicator.pk, period_start)
+        key = (indicator.pk, category.pk if category else None, period_start)
         if key in seen:
-            label = periods.period_label(period_start, indicator.frequency)
             problem(
+                number,
                 PERIOD,
                 _("Row %(earlier)s already gives the figure for %(name)s, %(period)s")
-                % {"earlier": seen[key], "name": indicator.name, "period": label},
-            )
-            continue
-        seen[key] = number
-        reason = text(cells, REASON)
-        existing = current.get(key)
-        if existing is not None and existing[1] == value:
-            plan.unchanged += 1
-            continue
-        if existing is not None and not reason:
-            label = periods.period_label(period_start, indicator.frequency)
-            problem(
-                REASON,
-                _(
-                    "%(name)s, %(period)s already has a figure of %(value)s. "
-                    "Enter why it is being changed in the reason column"
-                )
                 % {
-                    "name": indicator.name,
-                    "period": label,
-                    "value": f"{existing[1].normalize():f}",
+                    "earlier": seen[key],
+                    "name": figure_name(indicator, category),
+                    "period": periods.period_label(period_start, indicator.frequency),
                 },
             )
             continue
-        plan.values.append(
+        seen[key] = number
+        checked.append(
             PlannedValue(
                 row=number,
                 indicator=indicator,
                 period_start=period_start,
                 value=value,
                 note=text(cells, NOTE),
-                reason=reason,
-                revises_id=existing[0] if existing is not None else None,
+                reason=text(cells, REASON),
+                revises_id=None,
+                category=category,
             )
         )
+    totals, by_category = current(
+        sorted({v.indicator.pk for v in checked if v.category is None}),
+        sorted({v.category.pk for v in checked if v.category is not None}),
+    )
+    plan.current_totals, plan.current_categories = totals, by_category
+    for planned in checked:
+        if planned.category is None:
+            existing = totals.get((planned.indicator.pk, planned.period_start))
+        else:
+            existing = by_category.get((planned.category.pk, planned.period_start))
+        if existing is not None and existing[1] == planned.value:
+            plan.unchanged += 1
+        elif existing is not None and not planned.reason:
+            problem(
+                planned.row,
+                REASON,
+                _(
+                    "%(name)s, %(period)s already has a figure of %(value)s. "
+                    "Enter why it is being changed in the reason column"
+                )
+                % {
+                    "name": figure_name(planned.indicator, planned.category),
+                    "period": periods.period_label(
+                        planned.period_start, planned.indicator.frequency
+                    ),
+                    "value": f"{existing[1].normalize():f}",
+                },
+            )
+        elif existing is None:
+            plan.values.append(planned)
+        else:
+            plan.values.append(dataclasses.replace(planned, revises_id=existing[0]))
+    plan.errors.sort(key=lambda error: error.row)
     if not plan.errors and not plan.values and not plan.unchanged:
         plan.errors.append(RowError(1, "", _("The file has no figures to import")))
     return plan
 
 
+def figure_name(indicator: Indicator, category: IndicatorCategory | None) -> str:
+    """ "CSE referrals" for the total, "CSE referrals, Telford" for a category's figure."""
+    return f"{indicator.name}, {category.name}" if category else indicator.name
+
+
 def template_rows(
-    indicators: list[Indicator], today: datetime.date
+    indicators: list[Indicator], today: datetime.date, categories: list[IndicatorCategory]
 ) -> tuple[list[str], list[list[str]]]:
-    """The template's header and one row per indicator, for the last finished period."""
+    """The template's header and, for the last finished period, a row for each indicator's
+    own figure followed by one for each of its categories."""
     headers = [CODE, INDICATOR, PERIOD, VALUE, BREAKDOWN, NOTE, REASON]
+    by_indicator: dict[int, list[IndicatorCategory]] = {}
+    for category in categories:
+        by_indicator.setdefault(category.breakdown.indicator_id, []).append(category)
     rows = []
     for indicator in indicators:
         latest = periods.period_containing(today, indicator.frequency)
@@ -438,4 +371,10 @@ def template_rows(
             else f"{period:%Y-%m}"
         )
         rows.append([str(indicator.pk), indicator.name, period_text, "", "", "", ""])
+        shared = Counter(c.name.casefold() for c in by_indicator.get(indicator.pk, []))
+        for category in by_indicator.get(indicator.pk, []):
+            name = category.name
+            if shared[name.casefold()] > 1:
+                name = f"{category.breakdown.name}: {name}"
+            rows.append([str(indicator.pk), indicator.name, period_text, "", name, "", ""])
     return headers, rows

@@ -99,15 +99,15 @@ class Indicator(BaseModel, VersionedModel):
         return reverse("indicators:indicator_detail", args=[self.pk])
 
 
-class IndicatorValue(models.Model):
-    """One figure for one period, as entered; never changed once written.
+class Figure(models.Model):
+    """A figure for one period, as entered; never changed once written: an indicator's own
+    (`IndicatorValue`) or one of its categories' (`IndicatorCategoryValue`).
 
-    `revises` points at the value this one replaces, and `reason` says why. A value is
+    `revises` points at the figure this one replaces, and `reason` says why. A figure is
     revised at most once (the link is one-to-one) and a period has one original, so each
-    period has exactly one current value: the one no other value revises.
+    period has exactly one current figure: the one no other figure revises.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     # The first day of the month or quarter the figure is for.
     period_start = models.DateField()
     value = models.DecimalField(max_digits=14, decimal_places=4)
@@ -123,7 +123,16 @@ class IndicatorValue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["period_start", "created_at", "id"]
+
+
+class IndicatorValue(Figure):
+    """The indicator's own figure for a period: the total, where it is broken down."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+
+    class Meta(Figure.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period_start"],
@@ -195,3 +204,121 @@ class IndicatorAgendaLink(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} → agenda item {self.agenda_item_id}"
+
+
+# --- breakdowns (issue #16): an indicator's figures split by, say, local policing area ------
+
+
+class IndicatorBreakdown(BaseModel):
+    """A way the indicator's figures are split, such as by local policing area.
+
+    The indicator's own figures stay the total: entered as before, never added up from the
+    categories, which need not cover every case (one with no area recorded counts only in
+    the total), and which would mean nothing added up for a percentage or a rate.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="breakdowns")
+    name = models.CharField(max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["indicator", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "name"], name="indicator_breakdown_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.name}"
+
+
+class IndicatorCategory(models.Model):
+    """One of a breakdown's categories, such as one local policing area."""
+
+    breakdown = models.ForeignKey(
+        IndicatorBreakdown, on_delete=models.PROTECT, related_name="categories"
+    )
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["breakdown", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["breakdown", "name"], name="indicator_category_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorCategoryValue(Figure):
+    """One category's figure for one period, kept and revised as the indicator's own are."""
+
+    category = models.ForeignKey(IndicatorCategory, on_delete=models.PROTECT, related_name="values")
+
+    class Meta(Figure.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "period_start"],
+                condition=models.Q(revises__isnull=True),
+                name="indicator_category_value_one_original",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revises__isnull=True) | ~models.Q(reason=""),
+                name="indicator_category_value_revision_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["category", "period_start"], name="indicator_cat_value_period_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.period_start:%Y-%m}: {self.value}"
+
+
+# --- stored readings (issue #16): what a list shows of each indicator, kept by the services --
+
+
+class StoredReading(models.Model):
+    """A series' latest figure and its reading, stored whenever its figures or its
+    indicator's definition change, so a list of hundreds of series reads one row for each
+    rather than every figure of each (`summaries`)."""
+
+    latest_period = models.DateField(null=True, blank=True)
+    latest_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    variation = models.CharField(max_length=20)  # an spc.Variation
+    assurance = models.CharField(max_length=20)  # an spc.Assurance
+    # The sparkline: its SVG polyline points, and what it shows in words.
+    sparkline_points = models.TextField(blank=True)
+    recent_count = models.PositiveSmallIntegerField(default=0)
+    recent_first = models.DateField(null=True, blank=True)
+    recent_low = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    recent_high = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.variation}"
+
+
+class IndicatorSummary(StoredReading):
+    """An indicator's own reading, for the lists and theme pages."""
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+
+
+class IndicatorCategorySummary(StoredReading):
+    """A category's reading, read without the total's target, for the indicator's page."""
+
+    category = models.OneToOneField(
+        IndicatorCategory, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )

@@ -5,7 +5,10 @@ quarters of the financial year the offices report by.
 """
 
 import datetime
+import functools
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 MONTHLY, QUARTERLY = "monthly", "quarterly"
@@ -32,6 +35,19 @@ def is_period_start(day: datetime.date, frequency: str) -> bool:
     if day.day != 1:
         return False
     return frequency == MONTHLY or day.month in QUARTER_STARTS
+
+
+def period_check(period_start: datetime.date, frequency: str, today: datetime.date) -> None:
+    """Raise a ValidationError on `period_start` unless it starts a month (or quarter, for
+    quarterly figures) that has begun by `today`."""
+    if not is_period_start(period_start, frequency):
+        raise ValidationError(
+            {"period_start": _("Select the month or quarter the figure is for")}
+            if frequency == QUARTERLY
+            else {"period_start": _("Select the month the figure is for")}
+        )
+    if period_start > today:
+        raise ValidationError({"period_start": _("The period must have started already")})
 
 
 def period_containing(day: datetime.date, frequency: str) -> datetime.date:
@@ -62,6 +78,12 @@ def periods_between(
 
 def period_label(start: datetime.date, frequency: str) -> str:
     """ "March 2025", or "January to March 2025" for a quarter."""
+    return _period_label(start, frequency, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_label(start: datetime.date, frequency: str, language: str | None) -> str:
+    # Memoised by language: a page labels a few hundred periods, each a translation look-up.
     month = _(MONTH_NAMES[start.month - 1])
     if frequency == QUARTERLY:
         end = _(MONTH_NAMES[start.month + 1])

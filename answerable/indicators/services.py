@@ -13,8 +13,21 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.core.models import locked_for_edit
-from answerable.indicators import bulk_write, importing, periods, selectors
-from answerable.indicators.models import DEFINITION_FIELDS, Indicator, IndicatorValue
+from answerable.indicators import (
+    breakdown_selectors,
+    breakdowns,
+    bulk_write,
+    importing,
+    periods,
+    selectors,
+)
+from answerable.indicators.models import (
+    DEFINITION_FIELDS,
+    Indicator,
+    IndicatorCategoryValue,
+    IndicatorValue,
+)
+from answerable.indicators.summaries import indicator_summaries_refresh
 from answerable.organisations.models import Organisation
 from answerable.recommendations.tables import Table
 
@@ -86,6 +99,7 @@ def indicator_create(
     indicator.full_clean()
     _check_unique_name(indicator)
     indicator.save()
+    indicator_summaries_refresh(indicators=[indicator])
     audit_record(
         actor=actor,
         action="indicator.created",
@@ -133,7 +147,10 @@ def indicator_update(
     }
     if not changes:
         return indicator
-    recorded = IndicatorValue.objects.filter(indicator=indicator).exists()
+    recorded = (
+        IndicatorValue.objects.filter(indicator=indicator).exists()
+        or IndicatorCategoryValue.objects.filter(category__breakdown__indicator=indicator).exists()
+    )
     for field in FIXED_ONCE_RECORDED:
         if field in changes and recorded:
             raise ValidationError(
@@ -143,6 +160,8 @@ def indicator_update(
     _check_unique_name(indicator)
     indicator.version += 1
     indicator.save(update_fields=[*changes, "version", "updated_at"])
+    # The direction and the target change the judgements.
+    indicator_summaries_refresh(indicators=[indicator])
     audit_record(
         actor=actor,
         action="indicator.updated",
@@ -173,14 +192,7 @@ def indicator_value_record(
     indicator = Indicator.objects.select_for_update().select_related("owner").get(pk=indicator.pk)
     if indicator.is_archived:
         raise ValidationError(_("This indicator is archived: no more values can be recorded"))
-    if not periods.is_period_start(period_start, indicator.frequency):
-        raise ValidationError(
-            {"period_start": _("Select the month or quarter the figure is for")}
-            if indicator.frequency == periods.QUARTERLY
-            else {"period_start": _("Select the month the figure is for")}
-        )
-    if period_start > timezone.localdate():
-        raise ValidationError({"period_start": _("The period must have started already")})
+    periods.period_check(period_start, indicator.frequency, timezone.localdate())
     reason = reason.strip()
     label = periods.period_label(period_start, indicator.frequency)
     current = selectors.indicator_current_value(indicator=indicator, period_start=period_start)
@@ -210,6 +222,7 @@ def indicator_value_record(
     )
     recorded.full_clean()
     recorded.save()
+    indicator_summaries_refresh(indicators=[indicator])
     audit_record(
         actor=actor,
         action="indicator_value.revised" if current else "indicator_value.recorded",
@@ -237,10 +250,20 @@ def _import_plan(*, actor: User, table: Table, lock: bool) -> importing.ImportPl
         # One writer at a time per indicator, as for a figure entered in the form. Only the
         # indicators are locked, not their owners (select_related would lock those too).
         list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+    def current(
+        indicator_ids: list[int], category_ids: list[int]
+    ) -> tuple[importing.Current, importing.Current]:
+        return (
+            selectors.indicator_current_value_map(indicator_ids=indicator_ids),
+            breakdown_selectors.category_current_value_map(category_ids=category_ids),
+        )
+
     return importing.import_plan(
         table=table,
         indicators=list(recordable),
-        current=selectors.indicator_current_value_map(indicator_ids=ids),
+        categories=breakdown_selectors.category_list(indicator_ids=ids),
+        current=current,
         today=timezone.localdate(),
     )
 
@@ -259,6 +282,7 @@ def _written_digest(values: list[importing.PlannedValue]) -> str:
             "\t".join(
                 [
                     str(value.indicator.pk),
+                    str(value.category.pk) if value.category else "",
                     value.period_start.isoformat(),
                     f"{value.value.normalize():f}",
                     str(value.revises_id or ""),
@@ -288,19 +312,27 @@ def indicator_values_import(
     now = timezone.now()
     # A raw COPY/INSERT rather than bulk_create: the import is mostly writing (issue #16).
     bulk_write.indicator_values_insert(
-        (
-            value.indicator.pk,
-            value.period_start,
-            value.value,
-            value.revises_id,
-            value.reason,
-            value.note,
-            actor.pk,
-            now,
-        )
-        for value in plan.values
+        (v.indicator.pk, v.period_start, v.value, v.revises_id, v.reason, v.note, actor.pk, now)
+        for v in plan.values
+        if v.category is None
+    )
+    bulk_write.category_values_insert(
+        (v.category.pk, v.period_start, v.value, v.revises_id, v.reason, v.note, actor.pk, now)
+        for v in plan.values
+        if v.category is not None
     )
     indicators = {value.indicator.pk: value.indicator for value in plan.values}.values()
+    totals, categories = plan.series_after()
+    indicator_summaries_refresh(
+        indicators={
+            v.indicator.pk: v.indicator for v in plan.values if v.category is None
+        }.values(),
+        series=totals,
+    )
+    breakdowns.category_summaries_refresh(
+        categories={v.category.pk: v.category for v in plan.values if v.category}.values(),
+        series=categories,
+    )
     owners = {indicator.owner for indicator in indicators}
     offices = {indicator.office for indicator in indicators}
     organisation = (

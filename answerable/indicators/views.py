@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,13 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.views_helpers import post_data, run_edit_service, run_service
-from answerable.indicators import periods, selectors, services, spc
+from answerable.indicators import breakdown_selectors, periods, selectors, services, spc
 from answerable.indicators.agenda_links import (
     HELD,
     can_link_to_meetings,
     indicator_agenda_link_list,
 )
-from answerable.indicators.figures import indicator_figures, list_summary, number_text
+from answerable.indicators.breakdown_figures import breakdown_overviews, category_figures
+from answerable.indicators.figures import indicator_figures, number_text
 from answerable.indicators.forms import (
     IndicatorForm,
     IndicatorUpdateForm,
@@ -31,6 +32,7 @@ from answerable.indicators.forms import (
 from answerable.indicators.links import indicator_link_list
 from answerable.indicators.meeting_snapshots import latest_text
 from answerable.indicators.models import Indicator
+from answerable.indicators.summaries import ListSummary
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -46,10 +48,8 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
 def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     archived = request.GET.get("show") == "archived"
     indicators = list(selectors.indicator_list(user=request.user, archived=archived))
-    series = selectors.indicator_current_series_map(indicator_ids=[i.pk for i in indicators])
-    summaries = {i.pk: list_summary(indicator=i, series=series.get(i.pk, [])) for i in indicators}
     themes = [
-        (label, [i for i in indicators if i.theme == value])
+        (value, label, [i for i in indicators if i.theme == value])
         for value, label in Indicator.Theme.choices
     ]
     return _render(
@@ -58,11 +58,28 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "title": _("Archived indicators") if archived else _("Indicators"),
             "archived": archived,
-            "themes": [(label, rows) for label, rows in themes if rows],
+            "themes": [theme for theme in themes if theme[2]],
             "can_define": selectors.defining_office_list(user=request.user).exists(),
             "can_import": selectors.indicator_recordable_list(user=request.user).exists(),
-            "period_label": periods.period_label,
-            "summaries": summaries,
+            "summaries": {i.pk: ListSummary.of(i) for i in indicators},
+        },
+    )
+
+
+@login_required
+@require_GET
+def indicator_theme(request: AuthenticatedHttpRequest, theme: str) -> HttpResponse:
+    """One theme's indicators, each with its latest figure, sparkline and judgements."""
+    if theme not in Indicator.Theme.values:
+        raise Http404("No such theme")
+    indicators = list(selectors.indicator_list(user=request.user, theme=theme))
+    return _render(
+        request,
+        "indicator_theme.html",
+        {
+            "title": Indicator.Theme(theme).label,
+            "indicators": indicators,
+            "summaries": {i.pk: ListSummary.of(i) for i in indicators},
         },
     )
 
@@ -72,10 +89,17 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
     history = selectors.indicator_value_history(indicator=indicator)
+    breakdown_list = breakdown_selectors.breakdown_list(indicator=indicator)
     return _render(
         request,
         "indicator_detail.html",
         {
+            "breakdowns": breakdown_overviews(indicator=indicator, breakdown_list=breakdown_list),
+            "chosen": category_figures(
+                indicator=indicator,
+                breakdown_list=breakdown_list,
+                asked=request.GET.get("category"),
+            ),
             "title": indicator.name,
             "indicator": indicator,
             "figures": indicator_figures(indicator=indicator, history=history),

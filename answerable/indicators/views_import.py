@@ -24,7 +24,7 @@ from answerable.core.views_helpers import post_data, table_download
 from answerable.imports.services import (
     import_upload_store,
 )
-from answerable.indicators import importing, periods, selectors, services
+from answerable.indicators import breakdown_selectors, importing, periods, selectors, services
 from answerable.indicators.figures import number_text
 from answerable.indicators.forms import IndicatorImportForm
 from answerable.recommendations.import_session import pending_forget, pending_table
@@ -88,8 +88,14 @@ def indicator_import_template(
     _require_recorder(request)
     if file_kind not in TABLE_KINDS:
         raise Http404("No such template")
-    indicators = selectors.indicator_recordable_list(user=request.user).filter(is_archived=False)
-    headers, rows = importing.template_rows(list(indicators), timezone.localdate())
+    indicators = list(
+        selectors.indicator_recordable_list(user=request.user).filter(is_archived=False)
+    )
+    headers, rows = importing.template_rows(
+        indicators,
+        timezone.localdate(),
+        breakdown_selectors.category_list(indicator_ids=[indicator.pk for indicator in indicators]),
+    )
     return table_download(
         file_kind=file_kind, name="indicator-figures-template", headers=headers, rows=rows
     )
@@ -139,6 +145,7 @@ def indicator_import_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             "preview": plan.values[:PREVIEW_ROWS],
             "period_label": periods.period_label,
             "number_text": number_text,
+            "figure_name": importing.figure_name,
             "error_summary": [
                 {"text": str(error), "href": f"#import-error-{index}"}
                 for index, error in enumerate(plan.errors[:SUMMARY_ERRORS], start=1)

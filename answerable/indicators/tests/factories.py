@@ -3,7 +3,15 @@ from decimal import Decimal
 
 import factory
 
-from answerable.indicators.models import Indicator, IndicatorValue
+from answerable.indicators.breakdowns import category_summaries_refresh
+from answerable.indicators.models import (
+    Indicator,
+    IndicatorBreakdown,
+    IndicatorCategory,
+    IndicatorCategoryValue,
+    IndicatorValue,
+)
+from answerable.indicators.summaries import indicator_summaries_refresh
 from answerable.organisations.models import Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, UserFactory
 
@@ -38,7 +46,8 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
 
 
 def monthly_values(indicator: Indicator, first: datetime.date, values: list[int]) -> None:
-    """Current values for consecutive months from `first`, written directly."""
+    """Current values for consecutive months from `first`, written directly, and the
+    indicator's stored reading refreshed as the services refresh it."""
     user = indicator.created_by
     for n, value in enumerate(values):
         months = first.year * 12 + first.month - 1 + n
@@ -48,3 +57,30 @@ def monthly_values(indicator: Indicator, first: datetime.date, values: list[int]
             value=Decimal(value),
             entered_by=user,
         )
+    indicator_summaries_refresh(indicators=[indicator])
+
+
+def breakdown_of(
+    indicator: Indicator, categories: list[str], name: str = "Local policing area"
+) -> IndicatorBreakdown:
+    """A breakdown of the indicator into the categories, in order, written directly."""
+    breakdown = IndicatorBreakdown.objects.create(
+        indicator=indicator, name=name, created_by=indicator.created_by
+    )
+    for position, category in enumerate(categories):
+        IndicatorCategory.objects.create(breakdown=breakdown, name=category, position=position)
+    return breakdown
+
+
+def category_values(category: IndicatorCategory, first: datetime.date, values: list[int]) -> None:
+    """A category's current figures for consecutive months from `first`, written directly,
+    and its stored reading refreshed as the services refresh it."""
+    for n, value in enumerate(values):
+        months = first.year * 12 + first.month - 1 + n
+        IndicatorCategoryValue.objects.create(
+            category=category,
+            period_start=datetime.date(months // 12, months % 12 + 1, 1),
+            value=Decimal(value),
+            entered_by=category.breakdown.created_by,
+        )
+    category_summaries_refresh(categories=[category])

@@ -145,7 +145,7 @@ def test_the_same_figure_again_is_left_alone(force_lead, indicator):
         (["", "", "2024-02", "5"], "Row 3, Indicator name: Enter the indicator's code or name"),
         (
             ["", "CSE referrals", "2024-02", "5", "West LPA"],
-            "Row 3, Breakdown: CSE referrals has no breakdown called West LPA",
+            "Row 3, Breakdown: CSE referrals is not broken down, so there is no West LPA",
         ),
         (
             ["", "CSE referrals", "2024-01", "5"],
@@ -229,7 +229,7 @@ def test_the_office_imports_across_its_partners_in_one_event(
 
 
 def test_the_template_lists_each_indicator_recorded(indicator, quarterly):
-    headers, rows = importing.template_rows([indicator, quarterly], datetime.date(2025, 5, 20))
+    headers, rows = importing.template_rows([indicator, quarterly], datetime.date(2025, 5, 20), [])
     assert headers[:4] == ["code", "indicator", "period", "value"]
     assert rows == [
         [str(indicator.pk), "CSE referrals", "2025-04", "", "", "", ""],

@@ -1,8 +1,9 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
-from answerable.indicators import selectors
+from answerable.indicators import selectors, services
 from answerable.indicators.models import IndicatorValue
 from answerable.indicators.tests.factories import IndicatorFactory, monthly_values
 from answerable.organisations.models import Membership, Organisation
@@ -51,17 +52,16 @@ def test_archived_indicators_are_left_out(indicators, scrutiny_officer):
 def test_the_list_carries_the_latest_current_value(indicators, scrutiny_officer, force_lead):
     indicator = indicators["force"]
     monthly_values(indicator, datetime.date(2025, 1, 1), [4, 5, 6])
-    latest = IndicatorValue.objects.get(indicator=indicator, period_start="2025-03-01")
-    IndicatorValue.objects.create(
+    services.indicator_value_record(
+        actor=force_lead,
         indicator=indicator,
-        period_start=latest.period_start,
-        value=9,
-        revises=latest,
+        period_start=datetime.date(2025, 3, 1),
+        value=Decimal(9),
         reason="Late cases",
-        entered_by=force_lead,
     )
     row = selectors.indicator_list(user=scrutiny_officer).get(pk=indicator.pk)
     assert (row.latest_period, row.latest_value) == (datetime.date(2025, 3, 1), 9)
+    assert row.summary.recent_count == 3
 
 
 def test_the_list_costs_the_same_queries_however_many_rows(
