@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 
 from answerable.indicators import periods, spc
 from answerable.indicators.charts import XmrChart, xmr_chart
-from answerable.indicators.figures import assurance_text, indicator_figures, number_text
+from answerable.indicators.figures import (
+    TARGET_IS_THE_TOTALS,
+    assurance_text,
+    indicator_figures,
+    number_text,
+)
 from answerable.indicators.models import Indicator
 from answerable.indicators.selectors import PeriodHistory
 
@@ -71,11 +76,29 @@ class PublicFigures:
     limits_text: dict[str, str] | None
 
 
-def public_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> PublicFigures:
-    """The indicator's current figures read for the public, with disclosure control applied."""
-    withheld = sum(1 for p in history if is_withheld(p.current.value, indicator))
-    if not withheld:
-        figures = indicator_figures(indicator=indicator, history=history)
+def public_figures(
+    *,
+    indicator: Indicator,
+    history: list[PeriodHistory],
+    withheld: dict[datetime.date, PublicFigure] | None = None,
+    judge_target: bool = True,
+) -> PublicFigures:
+    """The current figures (the indicator's own, or a category's) read for the public, with
+    disclosure control applied.
+
+    `withheld` adds figures withheld although they are not small counts themselves, so that a
+    small count cannot be worked out from them (`disclosure_breakdowns`): they are left out
+    of the chart, where a small count is drawn hollow at the threshold. `judge_target` False
+    reads a category's figures without the total's target.
+    """
+    extra = withheld or {}
+    shown = {
+        p.period_start: extra.get(p.period_start) or public_figure(p.current.value, indicator)
+        for p in history
+    }
+    count = sum(1 for figure in shown.values() if figure.is_withheld)
+    if not count:
+        figures = indicator_figures(indicator=indicator, history=history, judge_target=judge_target)
         rows = [
             PublicRow(
                 row.period_label, public_figure(row.current.value, indicator), row.signal_text
@@ -94,16 +117,18 @@ def public_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> Pub
     span = periods.periods_between(history[0].period_start, history[-1].period_start, frequency)
     by_period = {p.period_start: p for p in history}
     threshold = Decimal(indicator.disclosure_threshold)
-    # Drawn without limits or signals: every withheld point at the threshold.
-    shown = [
+    # Drawn without limits or signals: every small count at the threshold, other withheld
+    # figures not at all.
+    drawn = [
         None
-        if period not in by_period
+        if period not in by_period or period in extra
         else threshold
         if is_withheld(by_period[period].current.value, indicator)
         else by_period[period].current.value
         for period in span
     ]
-    reading = spc.analyse(shown, direction=indicator.direction, target=indicator.target_value)
+    target = indicator.target_value if judge_target else None
+    reading = spc.analyse(drawn, direction=indicator.direction, target=target)
     bare = dataclasses.replace(
         reading,
         limits=None,
@@ -118,31 +143,36 @@ def public_figures(*, indicator: Indicator, history: list[PeriodHistory]) -> Pub
             chart,
             points=[
                 dataclasses.replace(point, point_type=SUPPRESSED)
-                if is_withheld(by_period[span[p.index]].current.value, indicator)
+                if shown[span[p.index]].is_withheld
                 else point
                 for point, p in zip(chart.points, reading.points, strict=True)
             ],
         )
     rows = [
-        PublicRow(
-            periods.period_label(span[p.index], frequency),
-            public_figure(by_period[span[p.index]].current.value, indicator),
-            "",
-        )
-        for p in reading.points
+        PublicRow(periods.period_label(period, frequency), shown[period], "")
+        for period in span
+        if period in by_period
     ]
     no_judgement = _(
-        "Not judged: %(count)s of the figures are counts below %(n)s, which are not published, "
-        "so the mean and process limits cannot be shown without revealing them."
-    ) % {"count": withheld, "n": indicator.disclosure_threshold}
+        "Not judged: %(count)s of the figures are not published (counts below %(n)s, or "
+        "figures withheld so that such a count cannot be worked out), so the mean and process "
+        "limits cannot be shown without revealing them."
+    ) % {"count": count, "n": indicator.disclosure_threshold}
+    if not extra:
+        no_judgement = _(
+            "Not judged: %(count)s of the figures are counts below %(n)s, which are not "
+            "published, so the mean and process limits cannot be shown without revealing them."
+        ) % {"count": count, "n": indicator.disclosure_threshold}
     return PublicFigures(
         chart=chart,
         rows=rows,
-        withheld_count=withheld,
+        withheld_count=count,
         variation_text=no_judgement,
-        assurance_text=(
-            assurance_text(bare, indicator) if indicator.target_value is None else no_judgement
-        ),
+        assurance_text=no_judgement
+        if target is not None
+        else assurance_text(bare, indicator)
+        if judge_target or indicator.target_value is None
+        else str(TARGET_IS_THE_TOTALS),
         limits_text=None,
     )
 
@@ -156,20 +186,35 @@ OPEN_DATA_COLUMNS = (
     ("unit", "Count, percentage, rate per 10,000 children or days."),
     ("period_start", "The first day of the month or quarter, YYYY-MM-DD."),
     ("frequency", "Monthly or quarterly."),
-    ("value", "The figure; empty when it is a count too small to publish."),
-    ("value_text", "The figure as the site shows it, or “fewer than N” for a small count."),
+    ("value", "The figure; empty when it is a count too small to publish, or withheld."),
+    (
+        "value_text",
+        "The figure as the site shows it, “fewer than N” for a small count, or “withheld” "
+        "for a figure that would let a small count be worked out from the total.",
+    ),
+    ("breakdown", "What the figure is broken down by; empty for the indicator's own figure."),
+    ("category", "The breakdown's category; empty for the indicator's own figure, the total."),
 )
 
 
 def open_data_rows(
-    indicators: list[Indicator], values: list[tuple[int, datetime.date, Decimal]]
+    indicators: list[Indicator],
+    values: list[tuple[int, datetime.date, Decimal]],
+    withheld: dict[int, dict[datetime.date, PublicFigure]] | None = None,
+    breakdown: tuple[str, str] = ("", ""),
 ) -> list[tuple[object, ...]]:
-    """One row a current value: (indicator id, period start, figure) in, open data out."""
+    """One row a current value: (indicator id, period start, figure) in, open data out.
+
+    `withheld` holds, by indicator, the figures withheld beyond the small counts (a total or
+    a category's, by `disclosure_breakdowns`); `breakdown` is the rows' breakdown and
+    category, empty for the indicator's own figures."""
     by_pk = {indicator.pk: indicator for indicator in indicators}
     rows: list[tuple[object, ...]] = []
     for indicator_id, period_start, value in values:
         indicator = by_pk[indicator_id]
-        figure = public_figure(value, indicator)
+        figure = (withheld or {}).get(indicator_id, {}).get(period_start) or public_figure(
+            value, indicator
+        )
         rows.append(
             (
                 indicator.pk,
@@ -182,6 +227,7 @@ def open_data_rows(
                 indicator.frequency,
                 None if figure.value is None else f"{figure.value.normalize():f}",
                 figure.text,
+                *breakdown,
             )
         )
     return rows

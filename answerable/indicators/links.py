@@ -1,6 +1,7 @@
 """Indicators as outcome evidence on recommendations: linking them, and the figures a
 progress report gives for each recommendation (issues #15 and #16)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +12,10 @@ from django.utils.translation import gettext as _
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.indicators import periods, selectors
-from answerable.indicators.disclosure import public_figure
+from answerable.indicators.disclosure import PublicFigure, public_figures
 from answerable.indicators.figures import indicator_figures, number_text
 from answerable.indicators.models import Indicator, IndicatorLink
+from answerable.indicators.public_breakdowns import totals_withheld
 from answerable.recommendations.models import Recommendation
 from answerable.recommendations.selectors import recommendation_list
 
@@ -78,9 +80,11 @@ def recommendation_linked_figures(
     """For each recommendation, its linked indicators' latest figure and judgement, by
     indicator name; archived indicators are left out.
 
-    Public: only indicators on the public site, with small counts shown as "fewer than N".
-    With `user`, only indicators the user may see. Callers pass recommendations already
-    scoped by the register's selectors. Two queries however many links.
+    Public: only indicators on the public site, read as their public page reads them: small
+    counts shown as "fewer than N", a total that would give a category's small count back
+    withheld, and no judgement while any figure is withheld. With `user`, only indicators the
+    user may see. Callers pass recommendations already scoped by the register's selectors.
+    Two queries however many links, and three more in public for broken-down indicators.
     """
     links = IndicatorLink.objects.filter(
         recommendation_id__in=recommendation_ids, indicator__is_archived=False
@@ -93,13 +97,27 @@ def recommendation_linked_figures(
     histories = selectors.indicator_value_history_map(
         indicator_ids=list({link.indicator_id for link in rows})
     )
+    withheld = (
+        totals_withheld(
+            {
+                pk: (indicator, {p.period_start: p.current.value for p in histories[pk]})
+                for pk, indicator in {link.indicator_id: link.indicator for link in rows}.items()
+                if pk in histories
+            }
+        )
+        if public
+        else {}
+    )
     figures: dict[int, list[LinkedFigure]] = {}
     read: dict[int, str | None] = {}
     for link in rows:
         indicator = link.indicator
         if indicator.pk not in read:
             read[indicator.pk] = _latest_words(
-                indicator, histories.get(indicator.pk, []), public=public
+                indicator,
+                histories.get(indicator.pk, []),
+                public=public,
+                withheld=withheld.get(indicator.pk, {}),
             )
         text = read[indicator.pk]
         if text:
@@ -116,17 +134,24 @@ def recommendation_indicator_figures(
 
 
 def _latest_words(
-    indicator: Indicator, history: list[selectors.PeriodHistory], *, public: bool
+    indicator: Indicator,
+    history: list[selectors.PeriodHistory],
+    *,
+    public: bool,
+    withheld: dict[datetime.date, PublicFigure],
 ) -> str | None:
     if not history:
         return None
     latest = history[-1]
-    value = latest.current.value
-    shown = public_figure(value, indicator).text if public else number_text(value, indicator.unit)
-    reading = indicator_figures(indicator=indicator, history=history)
+    if public:
+        seen = public_figures(indicator=indicator, history=history, withheld=withheld)
+        shown, variation = seen.rows[-1].figure.text, seen.variation_text
+    else:
+        shown = number_text(latest.current.value, indicator.unit)
+        variation = indicator_figures(indicator=indicator, history=history).variation_text
     return _("%(name)s: %(value)s in %(period)s. %(variation)s") % {
         "name": indicator.name,
         "value": shown,
         "period": periods.period_label(latest.period_start, indicator.frequency),
-        "variation": reading.variation_text,
+        "variation": variation,
     }

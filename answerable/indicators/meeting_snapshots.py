@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.indicators import periods, selectors
-from answerable.indicators.disclosure import public_figures
+from answerable.indicators.disclosure import PublicFigure, public_figures
 from answerable.indicators.figures import indicator_figures, number_text
 from answerable.indicators.models import Indicator, IndicatorAgendaLink, IndicatorValue
+from answerable.indicators.public_breakdowns import totals_withheld
 from answerable.indicators.selectors import PeriodHistory
 from answerable.meetings.models import AccountabilityMeeting
 
@@ -178,25 +179,33 @@ def agenda_item_figures(*, user: User, item_ids: list[int]) -> dict[int, list[Me
     return figures
 
 
-def _public_figures(indicator: Indicator, snapshot: dict[str, Any]) -> dict[str, Any]:
-    """The snapshot as the public may see it: read with the definition it was fixed with,
-    and disclosure control by the indicator's threshold now."""
+def _fixed_definition(indicator: Indicator, snapshot: dict[str, Any]) -> Indicator:
+    """The indicator with the definition its snapshot was fixed with."""
     definition = snapshot["definition"]
     fixed = copy.copy(indicator)
     fixed.unit, fixed.frequency = definition["unit"], definition["frequency"]
     fixed.direction = definition["direction"]
     target = definition["target_value"]
     fixed.target_value = None if target is None else Decimal(target)
+    return fixed
+
+
+def _public_figures(
+    fixed: Indicator, snapshot: dict[str, Any], withheld: dict[datetime.date, PublicFigure]
+) -> dict[str, Any]:
+    """The snapshot as the public may see it: read with the definition it was fixed with
+    (`fixed`), and disclosure control by the indicator's threshold now, `withheld` adding
+    the totals that would give a category's small count back (`disclosure_breakdowns`)."""
     history = [
         PeriodHistory(day, IndicatorValue(indicator=fixed, period_start=day, value=value), [])
         for day, value in _values(snapshot)
     ]
-    shown = public_figures(indicator=fixed, history=history)
+    shown = public_figures(indicator=fixed, history=history, withheld=withheld)
     rows = shown.rows[-SHOWN_PERIODS:]
     return {
-        "indicator_id": indicator.pk,
-        "name": indicator.name,
-        "owner": indicator.owner.name,
+        "indicator_id": fixed.pk,
+        "name": fixed.name,
+        "owner": fixed.owner.name,
         "latest_text": _("%(value)s in %(period)s")
         % {"value": rows[-1].figure.text, "period": rows[-1].period_label}
         if rows
@@ -222,10 +231,14 @@ def public_agenda_item_figures(*, item_ids: list[int]) -> dict[int, list[dict[st
         .order_by("indicator__name", "pk")
     )
     snapshots = _snapshots(links)
+    fixed = {link.pk: _fixed_definition(link.indicator, snapshots[link.pk]) for link in links}
+    withheld = totals_withheld(
+        {link.pk: (fixed[link.pk], dict(_values(snapshots[link.pk]))) for link in links}
+    )
     figures: dict[int, list[dict[str, Any]]] = {}
     for link in links:
         figures.setdefault(link.agenda_item_id, []).append(
-            _public_figures(link.indicator, snapshots[link.pk])
+            _public_figures(fixed[link.pk], snapshots[link.pk], withheld.get(link.pk, {}))
         )
     return figures
 

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_GET
 
 from answerable.core.files import TABLE_KINDS
 from answerable.core.views_helpers import table_download
-from answerable.indicators import disclosure, selectors, spc
+from answerable.indicators import breakdown_selectors, disclosure, selectors, spc
+from answerable.indicators.breakdown_figures import chosen_category
 from answerable.indicators.figures import number_text
 from answerable.indicators.models import Indicator
+from answerable.indicators.public_breakdowns import open_data_with_breakdowns, public_reading
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 JSON = "json"
@@ -42,6 +44,20 @@ def public_indicator_list(request: HttpRequest) -> HttpResponse:
 def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = selectors.public_indicator_get(pk=pk)
     history = selectors.indicator_value_history(indicator=indicator)
+    breakdown_list = breakdown_selectors.breakdown_list(indicator=indicator)
+    categories = [c for breakdown in breakdown_list for c in breakdown.categories.all()]
+    chosen = chosen_category(breakdown_list, request.GET.get("category"))
+    reading = public_reading(
+        indicator=indicator,
+        history=history,
+        breakdown_list=breakdown_list,
+        series=breakdown_selectors.category_series_map(category_ids=[c.pk for c in categories])
+        if categories
+        else {},
+        chosen=(*chosen, breakdown_selectors.category_value_history(category=chosen[1]))
+        if chosen
+        else None,
+    )
     return render(
         request,
         "indicators/public_indicator_detail.html",
@@ -49,7 +65,8 @@ def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": indicator.name,
             "active_nav": "public_indicators",
             "indicator": indicator,
-            "figures": disclosure.public_figures(indicator=indicator, history=history),
+            "figures": reading.total,
+            "reading": reading,
             "number_text": number_text,
             "spc_run": spc.RUN_LENGTH,
             "spc_trend": spc.TREND_LENGTH,
@@ -61,12 +78,18 @@ def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _data(file_kind: str, name: str, indicators: list[Indicator]) -> HttpResponseBase:
+    ids = [i.pk for i in indicators]
     values = list(
         selectors.public_current_value_list()
-        .filter(indicator__in=[i.pk for i in indicators])
+        .filter(indicator__in=ids)
         .values_list("indicator_id", "period_start", "value")
     )
-    rows = disclosure.open_data_rows(indicators, values)
+    rows = open_data_with_breakdowns(
+        indicators,
+        values,
+        breakdown_selectors.breakdown_map(indicator_ids=ids),
+        breakdown_selectors.category_value_rows(indicator_ids=ids),
+    )
     headers = [column for column, _description in disclosure.OPEN_DATA_COLUMNS]
     if file_kind in TABLE_KINDS:
         return table_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
