@@ -57,20 +57,36 @@ def finish() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def _accounts_to_add_to(url: str, *, already: bool, what: str) -> tuple[Path, dict] | None:  # type: ignore[type-arg]
+    """The data set's accounts file and what it holds, or None, saying why, if the data set
+    has not been generated or already has `what`."""
+    target = common.accounts_path(url)
+    if not target.exists():
+        print(f"{target} is missing: generate the data set first.", file=sys.stderr)
+        return None
+    if already:
+        print(f"The data set already has {what}.", file=sys.stderr)
+        return None
+    return target, json.loads(target.read_text())
+
+
+def _record_added(target: Path, accounts: dict, counts: dict[str, int]) -> int:  # type: ignore[type-arg]
+    finish()
+    accounts["counts"].update(counts)
+    target.write_text(json.dumps(accounts, indent=2) + "\n")
+    return 0
+
+
 def add_workforce(url: str, args: argparse.Namespace) -> int:
     """Add the workforce step to an existing data set and record it in its accounts file."""
     import dataset
 
     from answerable.workforce.models import Snapshot
 
-    target = common.accounts_path(url)
-    if not target.exists():
-        print(f"{target} is missing: generate the data set first.", file=sys.stderr)
+    found = _accounts_to_add_to(url, already=Snapshot.objects.exists(), what="workforce snapshots")
+    if found is None:
         return 2
-    if Snapshot.objects.exists():
-        print("The data set already has workforce snapshots.", file=sys.stderr)
-        return 2
-    accounts = json.loads(target.read_text())
+    target, accounts = found
     data = dataset.Dataset(
         scale=accounts["scale"],
         seed=accounts["seed"],
@@ -79,10 +95,28 @@ def add_workforce(url: str, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     accounts["workforce"] = data.workforce()
     print(f"  workforce: {accounts['workforce']} ({time.perf_counter() - started:.1f}s)")
-    finish()
-    accounts["counts"].update(data.counts)
-    target.write_text(json.dumps(accounts, indent=2) + "\n")
-    return 0
+    return _record_added(target, accounts, data.counts)
+
+
+def add_indicators(url: str) -> int:
+    """Add the indicators (issue #16) to an existing data set and record them in its
+    accounts file."""
+    import indicators_dataset
+
+    from answerable.indicators.models import Indicator
+
+    found = _accounts_to_add_to(url, already=Indicator.objects.exists(), what="indicators")
+    if found is None:
+        return 2
+    target, accounts = found
+    started = time.perf_counter()
+    counts = indicators_dataset.generate(
+        scale=accounts["scale"],
+        seed=accounts["seed"],
+        anchor=datetime.date.fromisoformat(accounts["anchor_date"]),
+    )
+    print(f"  indicators: {time.perf_counter() - started:.1f}s", flush=True)
+    return _record_added(target, accounts, counts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +146,17 @@ def main(argv: list[str] | None = None) -> int:
         "with --add-workforce.",
     )
     parser.add_argument(
+        "--add-indicators",
+        action="store_true",
+        help="Only add the indicators (issue #16) to a data set generated before "
+        "bench/indicators_dataset.py existed.",
+    )
+    parser.add_argument(
+        "--skip-indicators",
+        action="store_true",
+        help="Leave out the indicators (about a minute at national scale: 2,640,000 figures).",
+    )
+    parser.add_argument(
         "--replace",
         action="store_true",
         help="Delete the SQLite file first. For PostgreSQL, dropdb and createdb yourself.",
@@ -135,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     if args.add_workforce:
         return add_workforce(url, args)
+    if args.add_indicators:
+        return add_indicators(url)
     if Organisation.objects.exists():
         print(
             f"{common.database_label(url)} already has data. Generate into an empty database: "
@@ -163,6 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         with transaction.atomic(), dataset.explicit_timestamps():
             step()
         print(f"  {name}: {time.perf_counter() - step_started:.1f}s", flush=True)
+    if not args.skip_indicators:
+        import indicators_dataset
+
+        step_started = time.perf_counter()
+        data.counts.update(
+            indicators_dataset.generate(scale=args.scale, seed=args.seed, anchor=anchor)
+        )
+        print(f"  indicators: {time.perf_counter() - step_started:.1f}s", flush=True)
     step_started = time.perf_counter()
     workforce = None if args.skip_workforce else data.workforce()
     print(f"  workforce: {workforce} ({time.perf_counter() - step_started:.1f}s)", flush=True)

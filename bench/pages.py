@@ -8,6 +8,7 @@ API_LIST = "/api/v1/recommendations/"
 # Recommendations with an off-track action, of one finding type, by deadline.
 FILTERED = {"delivery_status": "off_track", "finding_type": "recommendation", "sort": "deadline"}
 SEARCH = "missing children"
+THEME_PAGE = "/indicators/themes/victims/"
 
 
 @dataclass
@@ -82,12 +83,21 @@ def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
     pages.append(meeting_page(accounts))
     pages.append(coverage_page(accounts, lead))
     pages += public_pages()
+    pages += indicator_pages(lead)
     # The same pages for someone who sees the whole register: the worst case, not a target.
     pages += [
         Page("dashboard_national", "Dashboard", "national", dashboard, stress=True),
         Page("register_national_p1", "Register list, page 1", "national", register, stress=True),
         Page("search_national", "Full-text search", "national", search, stress=True),
         Page("action_list_national", "Action list", "national", actions, stress=True),
+        Page(
+            "indicator_theme_national",
+            "Indicator theme page",
+            "national",
+            THEME_PAGE,
+            stress=True,
+            target_ms=80.0,
+        ),
     ]
     for page in pages:
         if not page.path and not page.skipped:
@@ -264,4 +274,37 @@ def public_pages() -> list[Page]:
             target_ms=PUBLIC_PAGE_MS,
         ),
     ]
+    return pages
+
+
+def indicator_pages(lead) -> list[Page]:  # type: ignore[no-untyped-def]
+    """Issue #16: the lead's indicator with the most category figures, as it opens and with
+    one category chosen (p95 ≤ 50 ms), and the office's theme page (≤ 80 ms)."""
+    from django.db.models import Count
+
+    from answerable.indicators import selectors
+
+    pages = [
+        Page("indicator", "Indicator page with its breakdown", "lead", target_ms=50.0),
+        Page("indicator_category", "Indicator page, one category chosen", "lead", target_ms=50.0),
+        Page("indicator_theme", "Indicator theme page", "scrutiny", THEME_PAGE, target_ms=80.0),
+    ]
+    indicator = (
+        selectors.indicator_list(user=lead)
+        .annotate(figures=Count("breakdowns__categories__values"))
+        .order_by("-figures", "pk")
+        .first()
+    )
+    if indicator is None:
+        for page in pages:
+            page.skipped = "no indicators (generate.py --add-indicators)"
+        return pages
+    category = (
+        indicator.breakdowns.order_by("pk").first().categories.order_by("position").first()
+        if indicator.breakdowns.exists()
+        else None
+    )
+    pages[0].path = indicator.get_absolute_url()
+    if category is not None:
+        pages[1].path = f"{indicator.get_absolute_url()}?category={category.pk}"
     return pages
