@@ -22,6 +22,9 @@ def _decide(
         raise PermissionDenied("You cannot see that recommendation")
     office = recommendation.source.owner
     first, second = sorted([recommendation, other], key=lambda r: r.pk)
+    # Two people deciding on the same pair at once: the second waits here for the first's
+    # decision and is told of it, rather than meeting the unique constraint (issue #11).
+    Recommendation.objects.select_for_update().filter(pk=first.pk).first()
     existing = PairDecision.objects.filter(office=office, first=first, second=second).first()
     if existing is not None:
         raise ValidationError(

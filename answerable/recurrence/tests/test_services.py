@@ -1,7 +1,10 @@
 """The office confirms or dismisses a suggested pair: checked, stored and audited."""
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 
 from answerable.audit.models import AuditEvent
 from answerable.organisations.models import Membership
@@ -129,3 +132,56 @@ def test_the_command_computes_new_and_changed_texts_and_rebuilds_on_request(offi
     assert lines[0].startswith("lexical: 3 vectors computed")
     assert lines[1].startswith("lexical: 0 vectors computed")
     assert lines[2].startswith("lexical: 3 vectors and 3 themes")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one connection write at a time, so two decisions can never overlap",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_decisions_on_one_pair_at_once_give_one_decision_and_a_message(
+    pair, scrutiny_officer, office
+):
+    """Issue #11: the second decision used to meet the unique constraint (a server error)."""
+    earlier, later = pair
+    colleague = member(office, Membership.Role.SCRUTINY_OFFICER, full_name="Col League")
+    first_decided, may_commit = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def decide(name, decide_with, actor, *, hold):
+        try:
+            with transaction.atomic():
+                decide_with(actor=actor, recommendation=later, other=earlier)
+                if hold:  # keep the decision uncommitted until the other is waiting
+                    first_decided.set()
+                    may_commit.wait(timeout=10)
+            outcome[name] = "decided"
+        except ValidationError as refused:
+            outcome[name] = refused.messages[0]
+        finally:
+            connection.close()
+
+    first = threading.Thread(
+        target=decide,
+        args=("first", services.pair_confirm, scrutiny_officer),
+        kwargs={"hold": True},
+    )
+    second = threading.Thread(
+        target=decide, args=("second", services.pair_dismiss, colleague), kwargs={"hold": False}
+    )
+    first.start()
+    try:
+        assert first_decided.wait(timeout=10)
+        second.start()
+        second.join(timeout=1)  # it waits for the first decision's lock
+        assert second.is_alive()
+    finally:
+        may_commit.set()
+        first.join(timeout=10)
+        second.join(timeout=10)
+    assert outcome == {
+        "first": "decided",
+        "second": "These recommendations were already confirmed as the same ask",
+    }
+    assert PairDecision.objects.get().decision == PairDecision.Decision.CONFIRMED
+    assert AuditEvent.objects.filter(action__startswith="recurrence_pair.").count() == 1
