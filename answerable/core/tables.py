@@ -183,12 +183,15 @@ def _csv_iter(text: str, name: str) -> Rows:
 
 
 # A damaged workbook fails inside zipfile, zlib, lxml or openpyxl with many kinds of exception,
-# on opening or on any later row; each one means the same to the user.
+# on opening or on any later row; each one means the same to the user. Running out of memory
+# does not: `core.limited` reports it as the file being too big to read.
 def _xlsx_rows(content: bytes, name: str) -> Rows:
     if not archive_within_limits(content):  # checked again: tables also come from storage
         raise archive_too_large(name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except MemoryError:
+        raise
     except Exception:
         raise _unreadable(name) from None
     return _xlsx_iter(workbook, name)
@@ -205,7 +208,7 @@ def _xlsx_iter(workbook: Any, name: str) -> Rows:
                     code="too_many_rows",
                 )
             yield number, [_xlsx_cell(value) for value in values]
-    except ValidationError:
+    except (ValidationError, MemoryError):
         raise
     except Exception:
         raise _unreadable(name) from None

@@ -209,6 +209,10 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 # Workforce rosters and completions: a force of 250,000 staff exports tens of megabytes.
 WORKFORCE_IMPORT_MAX_BYTES = env.int("WORKFORCE_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploaded tables are read in a child process, refused if reading takes longer or more memory
+# (a spreadsheet of millions of empty rows once ran for minutes: issue #11).
+UPLOAD_PARSE_SECONDS = env.float("UPLOAD_PARSE_SECONDS", default=30.0)
+UPLOAD_PARSE_MEMORY_MB = env.int("UPLOAD_PARSE_MEMORY_MB", default=512)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
