@@ -124,3 +124,17 @@ def xlsx_bomb() -> bytes:
                 data = data.replace(b"</sheetData>", b"<row/>" * 20_000_000 + b"</sheetData>")
             archive.writestr(entry.filename, data)
     return bombed.getvalue()
+
+
+def xlsx_stray_cell(headers: list[str], row: list[str], *, at_row: int = 1_000_000) -> bytes:
+    """A legal workbook of a header and one row, and a space in a cell far below, as Excel
+    leaves after a column was formatted: a few kilobytes that take half a second to read."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(headers)
+    workbook.active.append(row)
+    workbook.active.cell(row=at_row, column=1, value=" ")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

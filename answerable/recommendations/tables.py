@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from answerable.core.limited import run_limited
 from answerable.core.tables import Cell, open_table
 
 # A 5MB upload could hold far more rows than one request should write; split bigger files.
@@ -23,7 +24,13 @@ class Table:
 
 
 def read_table(content: bytes, *, kind: str, name: str) -> Table:
-    """Read CSV or XLSX bytes into a Table; raise a ValidationError naming the file if malformed."""
+    """Read CSV or XLSX bytes into a Table; raise a ValidationError naming the file if malformed.
+
+    The file is read in a child process with a time and memory limit (`core.limited`)."""
+    return run_limited(_read_table, content, kind, name, name=name)
+
+
+def _read_table(content: bytes, kind: str, name: str) -> Table:
     headers, data_rows = open_table(content, kind=kind, name=name)
     rows: list[tuple[int, list[Cell]]] = []
     with closing(data_rows):

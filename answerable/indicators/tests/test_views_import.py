@@ -1,5 +1,6 @@
 import datetime
 import io
+import multiprocessing
 
 import openpyxl
 import pytest
@@ -7,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in
+from answerable.core.testing import sign_in, xlsx_stray_cell
 from answerable.indicators.models import IndicatorValue
 from answerable.indicators.tests.factories import IndicatorFactory
 from answerable.organisations.models import Membership
@@ -107,3 +108,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
+def test_a_file_that_takes_longer_than_the_limit_to_read_is_refused_with_a_message(
+    client, force_lead, indicator, settings
+):
+    settings.UPLOAD_PARSE_SECONDS = 0.1
+    sign_in(client, force_lead)
+    slow = xlsx_stray_cell(["indicator", "period", "value"], ["CSE referrals", "2024-01", "12"])
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile("slow.xlsx", slow)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert (
+        "The file slow.xlsx took too long to read (or needed too much memory). Check it is "
+        "the right file, delete any empty rows at its end, save it again and upload it"
+    ) in page
+    assert client.get(CHECK).status_code == 302  # nothing kept to check
+    assert not IndicatorValue.objects.exists()
+    assert not AuditEvent.objects.exists()
+    assert multiprocessing.active_children() == []

@@ -1,17 +1,19 @@
 import csv
 import hashlib
 import io
+import multiprocessing
 import re
 import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in, xlsx_bomb
+from answerable.core.testing import sign_in, xlsx_bomb, xlsx_stray_cell
 from answerable.imports.models import ImportJob
 from answerable.imports.tests.factories import ImportJobFactory
 from answerable.organisations.models import Membership
@@ -198,6 +200,61 @@ def test_a_decompression_bomb_is_refused_unopened_with_a_message(officer_client)
     assert "The file bomb.xlsx would take too much space once opened" in page
     assert SESSION_KEY not in officer_client.session
     assert counts() == before
+
+
+SLOW_XLSX_REFUSAL = (
+    "The file slow.xlsx took too long to read (or needed too much memory). Check it is the "
+    "right file, delete any empty rows at its end, save it again and upload it"
+)
+
+
+def slow_xlsx() -> bytes:
+    """A legal workbook that takes about half a second to read (a stray cell far below)."""
+    return xlsx_stray_cell(["source", "reference", "text"], ["Report", "R1", "Text"])
+
+
+def test_a_file_that_takes_longer_than_the_limit_to_read_is_refused_with_a_message(
+    officer_client, settings
+):
+    """The reading is stopped at UPLOAD_PARSE_SECONDS, in a child process (issue #11)."""
+    settings.UPLOAD_PARSE_SECONDS = 0.1
+    before = counts()
+    response = upload(officer_client, slow_xlsx(), "slow.xlsx")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert SLOW_XLSX_REFUSAL in page
+    assert SESSION_KEY not in officer_client.session
+    assert counts() == before
+    assert multiprocessing.active_children() == []
+
+
+def test_a_file_that_needs_more_memory_than_the_limit_to_read_is_refused_with_a_message(
+    officer_client, settings
+):
+    """The reader's address space is capped at UPLOAD_PARSE_MEMORY_MB: here below what any
+    workbook needs, so an ordinary one runs out while it is read."""
+    settings.UPLOAD_PARSE_MEMORY_MB = 1
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["source", "reference", "text"])
+    for number in range(3000):
+        workbook.active.append(["Report", f"R{number}", "Text " * 20])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = counts()
+    response = upload(officer_client, buffer.getvalue(), "slow.xlsx")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert SLOW_XLSX_REFUSAL in page
+    assert SESSION_KEY not in officer_client.session
+    assert counts() == before
+    assert multiprocessing.active_children() == []
+
+
+def test_the_slow_file_is_read_within_the_default_limit(officer_client):
+    response = upload(officer_client, slow_xlsx(), "slow.xlsx")
+    assert response.status_code == 302
+    assert multiprocessing.active_children() == []
 
 
 def test_an_xlsx_named_csv_is_read_as_xlsx_because_content_decides(officer_client):
@@ -424,6 +481,24 @@ def test_an_import_whose_file_has_gone_fails_and_writes_nothing(officer_client, 
     assert job.status == "failed"
     assert "Upload it again" in job.errors[0]["message"]
     assert counts()[:3] == (0, 0, 0)
+
+
+def test_a_queued_file_that_takes_too_long_to_read_fails_its_job_and_writes_nothing(
+    officer_client, settings
+):
+    job = _queue_without_running(officer_client, settings)
+    stored = job.files[0]
+    default_storage.delete(stored["path"])
+    path = default_storage.save(stored["path"].replace(".csv", ".xlsx"), ContentFile(slow_xlsx()))
+    job.files = [{**stored, "path": path, "kind": "xlsx", "name": "slow.xlsx"}]
+    job.save(update_fields=["files"])
+    settings.UPLOAD_PARSE_SECONDS = 0.1
+    recommendations_import_run.call(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors[0]["message"] == SLOW_XLSX_REFUSAL
+    assert counts()[:3] == (0, 0, 0)
+    assert multiprocessing.active_children() == []
 
 
 def test_an_import_fails_if_the_person_is_no_longer_a_scrutiny_officer(
