@@ -6,6 +6,7 @@ a list: checking, previewing and importing each read the file through once more.
 
 from dataclasses import dataclass
 
+from answerable.core.limited import stream_limited
 from answerable.core.tables import Rows, open_table
 
 
@@ -18,8 +19,12 @@ class StoredTable:
     name: str
 
     def open(self) -> tuple[list[str], Rows]:
-        """Return the header row and a generator of the data rows; raise if malformed."""
-        return open_table(self.content, kind=self.kind, name=self.name)
+        """Return the header row and a generator of the data rows; raise if malformed.
+
+        The file is read in a child process with a time and memory limit (`core.limited`);
+        the time counts only while the rows are awaited, not while the caller works on them.
+        """
+        return stream_limited(_open, self.content, self.kind, self.name, name=self.name)
 
     def headers(self) -> list[str]:
         headers, _ = self.open()
@@ -29,3 +34,7 @@ class StoredTable:
         """Yield (row number in the file, cells padded to the header's width) for data rows."""
         _, rows = self.open()
         return rows
+
+
+def _open(content: bytes, kind: str, name: str) -> tuple[list[str], Rows]:
+    return open_table(content, kind=kind, name=name)

@@ -1,6 +1,7 @@
 """The pages: upload two files, match columns, check, save; then the coverage page and exports."""
 
 import datetime
+import multiprocessing
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
-from answerable.core.testing import sign_in, xlsx_bomb
+from answerable.core.testing import sign_in, xlsx_bomb, xlsx_stray_cell
 from answerable.imports.models import ImportJob
 from answerable.workforce.models import (
     ChartDrawing,
@@ -117,6 +118,27 @@ def test_a_decompression_bomb_roster_is_refused_unopened_with_a_message(client, 
     assert "The file roster.xlsx would take too much space once opened" in page
     assert SESSION_KEY not in client.session
     assert not ImportJob.objects.exists()
+
+
+def test_a_roster_that_takes_longer_than_the_limit_to_read_is_refused_with_a_message(
+    client, force_lead, course, settings
+):
+    """The roster is streamed from a child process; waiting for it stops at the limit."""
+    settings.UPLOAD_PARSE_SECONDS = 0.1
+    sign_in(client, force_lead)
+    slow = xlsx_stray_cell(ROSTER_HEADERS, ROSTER_ROWS[0])
+    response = _upload(client, roster=upload("roster.xlsx", slow))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert (
+        "The file roster.xlsx took too long to read (or needed too much memory). Check it is "
+        "the right file, delete any empty rows at its end, save it again and upload it"
+    ) in page
+    assert SESSION_KEY not in client.session
+    assert not ImportJob.objects.exists()
+    assert not Snapshot.objects.exists()
+    assert multiprocessing.active_children() == []
 
 
 def test_xlsx_files_with_real_date_cells_import_the_same(client, force_lead, course):
