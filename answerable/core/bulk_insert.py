@@ -4,9 +4,9 @@
 statement value by value: for a 3,000-row register import that was 1.3 s of the 2.3 s the
 import held SQLite's one writer (issue #11, High 2). Here the timestamps are taken once;
 text, whole numbers and nulls go to the driver as they are; other values go through their
-field's own `get_db_prep_save`, memoised (an import repeats the same few dates); and each
-batch is one statement. The caller has checked the rows and writes the audit event; the
-database still checks every constraint.
+field's own `get_db_prep_save`, memoised (an import repeats the same few dates); and the rows
+go in a statement a batch on SQLite, one `COPY` on PostgreSQL. The caller has checked the rows
+and writes the audit event; the database still checks every constraint.
 """
 
 import datetime
@@ -80,22 +80,65 @@ def bulk_insert(instances: Sequence[models.Model]) -> None:
     preparers = [_prepare(field, now) for field in fields]
     stamps = [(field.attname, _stamp(field, now)) for field in fields if _stamped(field)]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table = quote(meta.db_table)
     pk_column = cast(str, cast(Field, meta.pk).column)
+    columns = [quote(cast(str, field.column)) for field in fields]
     with connection.cursor() as cursor:
-        for batch in _batches(instances):
-            values = [prepare(instance) for instance in batch for prepare in preparers]
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 - our own names
-                f"VALUES {', '.join([row] * len(batch))} RETURNING {quote(pk_column)}",
-                values,
-            )
-            # Both databases return the new ids in the order the rows were given, as
-            # Django's own bulk_create relies on.
-            for instance, (new_id,) in zip(batch, cursor.fetchall(), strict=True):
-                instance.pk = new_id
-                instance._state.adding = False
-                instance._state.db = connection.alias
-                for attname, stamp in stamps:
-                    setattr(instance, attname, stamp)
+        if connection.vendor == "postgresql":
+            _copy(cursor, instances, table, pk_column, columns, preparers)
+        else:
+            _insert_returning(cursor, instances, table, pk_column, columns, preparers)
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+        for attname, stamp in stamps:
+            setattr(instance, attname, stamp)
+
+
+def _insert_returning(
+    cursor: Any,
+    instances: Sequence[models.Model],
+    table: str,
+    pk_column: str,
+    columns: list[str],
+    preparers: list[Callable[[models.Model], Any]],
+) -> None:
+    """SQLite: a batch a statement, the new ids from `RETURNING` in the order given, as
+    Django's own bulk_create relies on."""
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for batch in _batches(instances):
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names
+            f"VALUES {', '.join([row] * len(batch))} "
+            f"RETURNING {connection.ops.quote_name(pk_column)}",
+            [prepare(instance) for instance in batch for prepare in preparers],
+        )
+        for instance, (new_id,) in zip(batch, cursor.fetchall(), strict=True):
+            instance.pk = new_id
+
+
+def _copy(
+    cursor: Any,
+    instances: Sequence[models.Model],
+    table: str,
+    pk_column: str,
+    columns: list[str],
+    preparers: list[Callable[[models.Model], Any]],
+) -> None:
+    """PostgreSQL: the ids taken from the table's sequence first, then every row in one
+    `COPY`. An INSERT of thousands of placeholders spent half its time in psycopg parsing
+    them (0.44 s of 0.87 s for a 3,000-row import)."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [table, pk_column, len(instances)],
+    )
+    for instance, (new_id,) in zip(instances, sorted(cursor.fetchall()), strict=True):
+        instance.pk = new_id
+    names = ", ".join([connection.ops.quote_name(pk_column), *columns])
+    # psycopg's own errors, raised inside COPY, reach callers as Django's (IntegrityError).
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for instance in instances:
+            copy.write_row((instance.pk, *[prepare(instance) for prepare in preparers]))
