@@ -193,7 +193,7 @@ def _xlsx_rows(content: bytes, name: str) -> Rows:
     except MemoryError:
         raise
     except Exception:
-        raise _unreadable(name) from None
+        raise _unreadable_or_out_of_memory(name) from None
     return _xlsx_iter(workbook, name)
 
 
@@ -211,9 +211,19 @@ def _xlsx_iter(workbook: Any, name: str) -> Rows:
     except (ValidationError, MemoryError):
         raise
     except Exception:
-        raise _unreadable(name) from None
+        raise _unreadable_or_out_of_memory(name) from None
     finally:
         workbook.close()
+
+
+def _unreadable_or_out_of_memory(name: str) -> Exception:
+    """Out of memory, zipfile, zlib and lxml fail with their own errors, not MemoryError: if a
+    megabyte cannot be had now, the reader ran out of memory, and the file may be sound."""
+    try:
+        bytearray(1 << 20)
+    except MemoryError:
+        return MemoryError()
+    return _unreadable(name)
 
 
 def _unreadable(name: str) -> ValidationError:
