@@ -25,7 +25,7 @@ def test_finding_words_narrows_the_register_and_a_tick_still_saves(
     found = client.get(url, {"find": "training"}).content.decode()
     assert _ticks(everything) == 33  # 31 recommendations, the action and the sensitive box
     assert "T1" in found
-    assert "X7" not in found
+    assert "X7 (" not in found  # as the picker labels it; a page's nonce may hold "X7"
     assert _ticks(found) == 3  # the sensitive box, the recommendation and its action
     assert 'value="training"' in found
     response = client.post(
