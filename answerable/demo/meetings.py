@@ -34,6 +34,7 @@ from answerable.core.files import DOCX, CheckedFile
 from answerable.meetings import services
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem
 from answerable.organisations.models import Organisation
+from answerable.publishing import services as publishing
 from answerable.recommendations import selectors as register_selectors
 from answerable.recommendations.models import Recommendation
 
@@ -309,9 +310,6 @@ def seed_meetings(
     if before_publishing is not None:
         before_publishing()
     if publish:
-        # Demo glue only: publishing depends on meetings, never the other way round.
-        from answerable.publishing import services as publishing
-
         held = [m for m in made if m.status == AccountabilityMeeting.Status.HELD]
         for meeting in held[:-1]:
             publication = publishing.publication_draft(actor=scrutiny_officer, meeting=meeting)
