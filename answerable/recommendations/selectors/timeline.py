@@ -1,21 +1,12 @@
 """An action's or recommendation's history, newest first, in one read."""
 
 import datetime
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections
-from django.db.models import (
-    BooleanField,
-    DateField,
-    DateTimeField,
-    Value,
-)
 
-from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
 from answerable.core.jinja2 import govuk_date
 from answerable.recommendations.models import (
@@ -25,8 +16,11 @@ from answerable.recommendations.models import (
     Evidence,
     Recommendation,
     Source,
-    TargetDateChange,
-    Update,
+)
+from answerable.recommendations.selectors.timeline_rows import (
+    AssessmentRow,
+    AuditRow,
+    timeline_rows,
 )
 
 # --- timelines -------------------------------------------------------------------------
@@ -50,65 +44,52 @@ class TimelineEntry:
 
 def action_timeline(*, action: Action) -> list[TimelineEntry]:
     """Return the action's updates, assessments, date changes and other events, newest first."""
-    kinds = _timeline_rows("action", action)
+    rows = timeline_rows("action", action)
     evidence: dict[int, list[Evidence]] = {}
-    for _, pk, update_id, _, _, title, file, kind, marking, link, _, _, size, published in kinds[
-        "evidence"
-    ]:
-        evidence.setdefault(update_id, []).append(
-            Evidence(
-                pk=pk,
-                update_id=update_id,
-                title=title,
-                file=file,
-                file_kind=kind,
-                marking=marking,
-                link=link,
-                size=size,
-                is_published=published,
-            )
-        )
+    for item in rows.evidence:
+        evidence.setdefault(item.update_id, []).append(Evidence(**item._asdict()))
     entries: list[TimelineEntry] = []
-    for at, pk, _, name, email, narrative, before, after, *_ in kinds["update"]:
+    for update in rows.update:
         title = "Progress update"
-        if before != after:
+        if update.status_before != update.status_after:
             title = (
-                f"Status changed from {DeliveryStatus(before).label} "
-                f"to {DeliveryStatus(after).label}"
+                f"Status changed from {DeliveryStatus(update.status_before).label} "
+                f"to {DeliveryStatus(update.status_after).label}"
             )
         entries.append(
             TimelineEntry(
-                at, "update", title, name or email, narrative, tuple(evidence.get(pk, ()))
+                update.at,
+                "update",
+                title,
+                update.name or update.email,
+                update.narrative,
+                tuple(evidence.get(update.pk, ())),
             )
         )
-    entries += _assessment_entries(kinds["assessment"])
-    for at, _, _, name, email, reason, _, _, _, _, previous_on, new_on, *_ in kinds["target_date"]:
-        before = previous_on.strftime("%-d %B %Y") if previous_on else "none"
-        after = new_on.strftime("%-d %B %Y") if new_on else "none"
+    entries += _assessment_entries(rows.assessment)
+    for change in rows.target_date:
+        before = change.previous_on.strftime("%-d %B %Y") if change.previous_on else "none"
+        after = change.new_on.strftime("%-d %B %Y") if change.new_on else "none"
         entries.append(
             TimelineEntry(
-                at,
+                change.at,
                 "target_date",
                 f"Target date changed from {before} to {after}",
-                name or email,
-                reason,
+                change.name or change.email,
+                change.reason,
             )
         )
-    entries += _audit_entries(kinds["audit"])
+    entries += _audit_entries(rows.audit)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
 def recommendation_timeline(*, recommendation: Recommendation) -> list[TimelineEntry]:
     """Return the recommendation's assessments and recorded changes, newest first."""
-    kinds = _timeline_rows("recommendation", recommendation)
-    entries = _assessment_entries(kinds["assessment"]) + _audit_entries(kinds["audit"])
+    rows = timeline_rows("recommendation", recommendation)
+    entries = _assessment_entries(rows.assessment) + _audit_entries(rows.audit)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-# Audit events already shown as richer timeline entries of their own.
-_SHOWN_ELSEWHERE = frozenset(
-    {"action.updated", "action.target_date_changed", "assessment.recorded", "assessment.reopened"}
-)
 _AUDIT_TITLES = {
     "action.created": "Action created",
     "action.lead_assigned": "Lead assigned",
@@ -148,168 +129,17 @@ _FIELD_LABELS = {
 }
 _VERDICTS = dict(Assessment.Verdict.choices)
 
-# A timeline's entries of every kind come from one UNION ALL query, in SQL: through the
-# ORM, building and compiling the same union cost ~5 ms of CPU a page (issue #5), and
-# model instances were made only to read a few columns. Each branch returns a kind's rows
-# as these columns; one the kind does not use is NULL, cast where PostgreSQL could not
-# otherwise match it to the other branches' type. Only the timestamp shown is read.
-_COLUMNS = {
-    "at": "NULL",
-    "key": "CAST(NULL AS bigint)",  # the order within a kind: the id, or an event's sequence
-    "parent": "CAST(NULL AS bigint)",  # evidence: its update
-    "name": "u.full_name",  # who: their full name, else their email; an event's no one: System
-    "email": "u.email",
-    "text": "NULL",  # narrative, rationale, reason, note; evidence: its title
-    "code": "NULL",  # status before, verdict, audit action; evidence: file
-    "code2": "NULL",  # status after; evidence: file kind
-    "code3": "NULL",  # evidence: marking
-    "link": "NULL",
-    "day": "CAST(NULL AS date)",
-    "day2": "CAST(NULL AS date)",
-    "size": "CAST(NULL AS bigint)",
-    "flag": "CAST(NULL AS boolean)",
-}
-# Columns a driver may return raw (SQLite: dates and times as text, booleans as 0 or 1), by
-# their place in a row after the kind: converted as the ORM converts a field of the type.
-_TYPED_COLUMNS = {
-    1 + list(_COLUMNS).index(name): Value(None, output_field=field)
-    for name, field in (
-        ("at", DateTimeField()),
-        ("day", DateField()),
-        ("day2", DateField()),
-        ("flag", BooleanField()),
-    )
-}
 
-
-def _branch(kind: str, source: str, where: str, **columns: str) -> str:
-    select = ", ".join(columns.get(name, null) for name, null in _COLUMNS.items())
-    return f"SELECT '{kind}', {select} FROM {source} WHERE {where}"  # noqa: S608 - constants
-
-
-@functools.cache
-def _timeline_sql(target: str, alias: str) -> str:
-    """The query of a timeline's rows: an action's or a recommendation's (`target`)."""
-    table = {
-        model: connections[alias].ops.quote_name(model._meta.db_table)
-        for model in (User, Update, Evidence, Assessment, TargetDateChange, AuditEvent)
-    }
-    skipped = ", ".join(f"'{action}'" for action in sorted(_SHOWN_ELSEWHERE))
-    branches = [
-        _branch(
-            "assessment",
-            f"{table[Assessment]} t JOIN {table[User]} u ON u.id = t.assessed_by_id",
-            f"t.{target}_id = %s",
-            at="t.created_at",
-            key="t.id",
-            text="t.rationale",
-            code="t.verdict",
-        ),
-        # Through the index on (target_type, target_id, sequence); by id, as events are written.
-        _branch(
-            "audit",
-            f"{table[AuditEvent]} t LEFT JOIN {table[User]} u ON u.id = t.actor_id",
-            f"t.target_type_id = %s AND t.target_id = %s AND t.action NOT IN ({skipped})",
-            at="t.occurred_at",
-            key="t.id",
-            text="t.note",
-            code="t.action",
-            # What an edit changed, for its title; as text, to match the other branches.
-            link="CAST(t.changes AS text)",
-        ),
-    ]
-    if target == "action":
-        branches += [
-            _branch(
-                "update",
-                f"{table[Update]} t JOIN {table[User]} u ON u.id = t.author_id",
-                "t.action_id = %s",
-                at="t.created_at",
-                key="t.id",
-                text="t.narrative",
-                code="t.status_before",
-                code2="t.status_after",
-            ),
-            _branch(
-                "evidence",
-                f"{table[Evidence]} t JOIN {table[Update]} p ON p.id = t.update_id",
-                "p.action_id = %s",
-                at="t.created_at",
-                key="t.id",
-                parent="t.update_id",
-                name="NULL",
-                email="NULL",
-                text="t.title",
-                code="t.file",
-                code2="t.file_kind",
-                code3="t.marking",
-                link="t.link",
-                size="t.size",
-                flag="t.is_published",
-            ),
-            _branch(
-                "target_date",
-                f"{table[TargetDateChange]} t JOIN {table[User]} u ON u.id = t.changed_by_id",
-                "t.action_id = %s",
-                at="t.created_at",
-                key="t.id",
-                text="t.reason",
-                day="t.previous_on",
-                day2="t.new_on",
-            ),
-        ]
-    return " UNION ALL ".join(branches)
-
-
-def _timeline_rows(target: str, obj: Action | Recommendation) -> dict[str, list[tuple[Any, ...]]]:
-    """The timeline's rows without their kind, by kind, each kind in its own order (`key`)."""
-    alias = Update.objects.db
-    connection = connections[alias]
-    content_type = ContentType.objects.get_for_model(obj)  # cached after the first
-    params: list[Any] = [obj.pk, content_type.pk, str(obj.pk)]  # as audit_record writes the target
-    if target == "action":
-        params += [obj.pk] * 3
-    with connection.cursor() as cursor:
-        cursor.execute(_timeline_sql(target, alias), params)
-        rows = cursor.fetchall()
-    converters = [
-        (index, convert, expression)
-        for index, expression in _TYPED_COLUMNS.items()
-        for convert in connection.ops.get_db_converters(expression)
-        + expression.output_field.get_db_converters(connection)
-    ]
-    kinds: dict[str, list[tuple[Any, ...]]] = {
-        "update": [],
-        "evidence": [],
-        "assessment": [],
-        "target_date": [],
-        "audit": [],
-    }
-    for row in rows:
-        if converters:
-            values = list(row)
-            for index, convert, expression in converters:
-                values[index] = convert(values[index], expression, connection)
-            row = tuple(values)
-        kinds[row[0]].append(row[1:])
-    for kind, kind_rows in kinds.items():
-        if kind in ("evidence", "audit"):  # by id
-            kind_rows.sort(key=lambda row: row[1])
-        else:  # by time, then id
-            kind_rows.sort(key=lambda row: (row[0], row[1]))
-    return kinds
-
-
-def _assessment_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
+def _assessment_entries(rows: list[AssessmentRow]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
-            at,
+            row.at,
             "assessment",
-            f"Assessment: {_VERDICTS.get(verdict, verdict)}",
-            name or email,
-            rationale,
+            f"Assessment: {_VERDICTS.get(row.verdict, row.verdict)}",
+            row.name or row.email,
+            row.rationale,
         )
-        for at, _, _, name, email, rationale, verdict, *_ in rows
+        for row in rows
     ]
 
 
@@ -325,17 +155,17 @@ def _audit_title(action: str, changes: Any) -> str:
     return title
 
 
-def _audit_entries(rows: list[tuple[Any, ...]]) -> list[TimelineEntry]:
+def _audit_entries(rows: list[AuditRow]) -> list[TimelineEntry]:
     # No actor (a left join's NULLs): the system did it. Every user has an email.
     return [
         TimelineEntry(
-            at,
+            row.at,
             "audit",
-            _audit_title(action, changes),
-            "System" if email is None else name or email,
-            note,
+            _audit_title(row.action, row.changes),
+            "System" if row.email is None else row.name or row.email,
+            row.note,
         )
-        for at, _, _, name, email, note, action, _, _, changes, *_ in rows
+        for row in rows
     ]
 
 
