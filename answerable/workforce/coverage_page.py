@@ -2,8 +2,8 @@
 
 The tables' cells are formatted here rather than in the template, where a call per cell took
 over half the time to draw the page's content (issue #5); the template still escapes every
-cell. The charts are drawn when an import stores the figures they show (`coverage_charts`),
-and read back by the page (issue #12).
+cell. The charts are drawn just after an import commits the figures they show
+(`coverage_charts`), and read back by the page (issue #12).
 """
 
 import datetime
@@ -204,9 +204,9 @@ def coverage_charts(*, course: Course, figures: CoverageFigures) -> CoverageChar
     )
 
 
-def coverage_charts_draw(*, courses: list[Course]) -> None:
+def coverage_charts_draw(*, course_ids: list[int]) -> None:
     """Draw each course's charts as its coverage page shows them, so no view waits for it."""
-    for course in courses:
+    for course in Course.objects.filter(pk__in=course_ids).prefetch_related("audiences"):
         coverage_charts(
             course=course, figures=coverage_figures(course=course, with_gaps=False, page=None)
         )

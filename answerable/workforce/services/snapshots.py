@@ -145,7 +145,12 @@ def snapshot_import(
     snapshot.staff_count = len(staff_pks)
     snapshot.completion_count = completion_count
     snapshot.save(update_fields=["staff_count", "completion_count", "updated_at"])
-    coverage_page.coverage_charts_draw(courses=courses)
+    # Drawn once the rows are committed: the figures can be read at once, and the drawing
+    # (about half a second a course) holds no lock. A page opened first draws its own.
+    course_ids = [course.pk for course in courses]
+    transaction.on_commit(
+        lambda: coverage_page.coverage_charts_draw(course_ids=course_ids), robust=True
+    )
     audit_record(
         actor=actor,
         action="workforce.snapshot_imported",
