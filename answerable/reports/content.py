@@ -30,11 +30,9 @@ from answerable.recommendations.models import (
     AssuranceStatus,
     DeliveryStatus,
     Evidence,
-    PublicNarrative,
     Recommendation,
-    TargetDateChange,
-    Update,
 )
+from answerable.recommendations.selectors import records
 from answerable.recommendations.selectors.forecast import BurnupPoint, completion_forecast
 from answerable.workforce.selectors import recommendation_course_coverage
 
@@ -136,18 +134,25 @@ def _changes(
     actions: QuerySet[Action], start: datetime.datetime, end: datetime.datetime, *, public: bool
 ) -> dict[str, list[dict[str, str]]]:
     """What changed in the period, each list oldest first."""
-    in_scope = actions.values("pk")
     period = {"created_at__gte": start, "created_at__lte": end}
     related = ("action__recommendation__source", "action__owner")
-    status_moves = Update.objects.filter(action__in=in_scope, **period).select_related(*related)
+    status_moves = (
+        records.action_update_list(actions=actions).filter(**period).select_related(*related)
+    )
     completed = status_moves.filter(status_after=DeliveryStatus.COMPLETED).exclude(
         status_before=DeliveryStatus.COMPLETED
     )
     unable = status_moves.filter(status_after=DeliveryStatus.UNABLE_TO_IMPLEMENT).exclude(
         status_before=DeliveryStatus.UNABLE_TO_IMPLEMENT
     )
-    verdicts = Assessment.objects.filter(action__in=in_scope, **period).select_related(*related)
-    moved = TargetDateChange.objects.filter(action__in=in_scope, **period).select_related(*related)
+    verdicts = (
+        records.action_assessment_list(actions=actions).filter(**period).select_related(*related)
+    )
+    moved = (
+        records.action_target_date_change_list(actions=actions)
+        .filter(**period)
+        .select_related(*related)
+    )
     overdue = (
         actions.filter(
             delivery_status__in=OPEN_STATUSES,
@@ -214,22 +219,20 @@ def _recommendations(
     # The latest narrative of each recommendation: for the public, only text the office
     # approved for the public site; internally, the latest update as written.
     narratives: dict[int, str] = {}
-    in_scope = actions.filter(recommendation_id__in=ids).values("pk")
+    in_scope = actions.filter(recommendation_id__in=ids)
     rows: Iterable[tuple[int, str]]
     if public:
-        approved = PublicNarrative.objects.filter(
-            status=PublicNarrative.Status.APPROVED, update__action__in=in_scope
-        ).order_by("reviewed_at", "pk")
+        approved = records.action_approved_narrative_list(actions=in_scope).order_by(
+            "reviewed_at", "pk"
+        )
         rows = approved.values_list("update__action__recommendation_id", "text")
     else:
-        latest = Update.objects.filter(action__in=in_scope).order_by("created_at", "pk")
+        latest = records.action_update_list(actions=in_scope).order_by("created_at", "pk")
         rows = latest.values_list("action__recommendation_id", "narrative")
     for recommendation_id, narrative in rows:
         narratives[recommendation_id] = narrative
     evidence: dict[int, list[str]] = defaultdict(list)
-    shown = Evidence.objects.filter(
-        action__in=actions.filter(recommendation_id__in=ids).values("pk")
-    )
+    shown = records.action_evidence_list(actions=in_scope)
     if public:
         shown = shown.filter(is_published=True, marking=Evidence.Marking.OFFICIAL)
     for recommendation_id, title in shown.order_by("created_at", "pk").values_list(
@@ -237,7 +240,7 @@ def _recommendations(
     ):
         evidence[recommendation_id].append(title)
     verdicts: dict[int, tuple[str, str]] = {}
-    for assessment in Assessment.objects.filter(recommendation_id__in=ids).order_by(
+    for assessment in records.recommendation_assessment_list(recommendation_ids=ids).order_by(
         "created_at", "pk"
     ):
         verdicts[assessment.recommendation_id] = (  # type: ignore[index]

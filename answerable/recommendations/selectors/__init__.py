@@ -4,13 +4,21 @@
 `register` (sources, recommendations, actions, evidence), `public` (what the public site
 may show; `public_changes`, `public_detail` and `public_open_data` read through its rule),
 `lists` (the long lists' totals, filters and orders), `themes` (each office's themes across
-its sources), `dashboard` and `timeline`. Other apps import from here.
+its sources), `dashboard` and `timeline`; `records` (what was recorded on actions already
+scoped, for reports) and `derived` (what recurrence derives from the whole register). Other
+apps import from here.
 """
 
 from answerable.recommendations.selectors.dashboard import (
     DASHBOARD_ROWS,
     Dashboard,
     dashboard_summary,
+)
+from answerable.recommendations.selectors.derived import (
+    recommendation_done_condition,
+    recommendation_unscoped_list,
+    recommendation_visible_among,
+    source_owner_titles,
 )
 from answerable.recommendations.selectors.following import (
     ChangedItem,
@@ -68,6 +76,14 @@ from answerable.recommendations.selectors.public_open_data import (
     OPEN_DATA_COLUMNS,
     public_open_data_rows,
 )
+from answerable.recommendations.selectors.records import (
+    action_approved_narrative_list,
+    action_assessment_list,
+    action_evidence_list,
+    action_target_date_change_list,
+    action_update_list,
+    recommendation_assessment_list,
+)
 from answerable.recommendations.selectors.register import (
     VisibleParts,
     action_due_list,
@@ -112,6 +128,16 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "action_approved_narrative_list",
+    "action_assessment_list",
+    "action_evidence_list",
+    "action_target_date_change_list",
+    "action_update_list",
+    "recommendation_assessment_list",
+    "recommendation_done_condition",
+    "recommendation_unscoped_list",
+    "recommendation_visible_among",
+    "source_owner_titles",
     "supersede_candidate_list",
     "ChangedItem",
     "FollowedItem",

@@ -8,6 +8,7 @@ from answerable.audit.services import audit_record
 from answerable.recommendations.models import Recommendation, RecommendationLink
 from answerable.recommendations.selectors import can_manage_register, recommendation_list
 from answerable.recommendations.services import recommendation_link_create
+from answerable.recommendations.services.locks import recommendation_lock
 from answerable.recurrence.models import PairDecision
 
 
@@ -24,7 +25,7 @@ def _decide(
     first, second = sorted([recommendation, other], key=lambda r: r.pk)
     # Two people deciding on the same pair at once: the second waits here for the first's
     # decision and is told of it, rather than meeting the unique constraint (issue #11).
-    Recommendation.objects.select_for_update().filter(pk=first.pk).first()
+    recommendation_lock(pk=first.pk)
     existing = PairDecision.objects.filter(office=office, first=first, second=second).first()
     if existing is not None:
         raise ValidationError(

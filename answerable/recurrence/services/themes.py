@@ -4,15 +4,14 @@ and the vectors' themes, written again whole at each count, without audit events
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 
-from answerable.recommendations.models import (
-    Action,
-    AssuranceStatus,
-    DeliveryStatus,
-    Recommendation,
-    Source,
+from answerable.recommendations.models import AssuranceStatus
+from answerable.recommendations.selectors import (
+    recommendation_done_condition,
+    recommendation_unscoped_list,
+    source_owner_titles,
 )
 from answerable.recurrence import selectors
 from answerable.recurrence.models import IndexState, RecurringTheme, ThemeCount, ThemeMember
@@ -20,24 +19,19 @@ from answerable.recurrence.models import IndexState, RecurringTheme, ThemeCount,
 BATCH = 2000
 
 
-def _done() -> Q:
-    """Assured, or every live action on it completed: what a later report should not raise."""
-    live = Action.objects.filter(recommendation=OuterRef("pk"), is_archived=False)
-    return Q(assurance_status=AssuranceStatus.ASSURED) | (
-        Q(Exists(live)) & ~Q(Exists(live.exclude(delivery_status=DeliveryStatus.COMPLETED)))
-    )
-
-
 def _members(backend: str) -> list[ThemeMember]:
     """Every live recommendation in a theme whose recommendations lie in two or more sources:
     a theme in one source is never shown."""
     rows = (
-        Recommendation.objects.filter(
+        recommendation_unscoped_list()
+        .filter(
             is_archived=False,
             recurrence_vector__backend=backend,
             recurrence_vector__cluster__isnull=False,
         )
-        .annotate(done=ExpressionWrapper(_done(), output_field=BooleanField()))
+        .annotate(
+            done=ExpressionWrapper(recommendation_done_condition(), output_field=BooleanField())
+        )
         .values_list(
             "pk",
             "recurrence_vector__cluster",
@@ -87,10 +81,7 @@ def _source_counts(backend: str, members: list[ThemeMember]) -> list[ThemeCount]
 
 def _themes(backend: str, counts: list[ThemeCount]) -> list[RecurringTheme]:
     """Each theme as a whole, from its sources' parts."""
-    sources = {
-        pk: (owner, title)
-        for pk, owner, title in Source.objects.values_list("pk", "owner_id", "title")
-    }
+    sources = source_owner_titles()
     parts: defaultdict[int, list[ThemeCount]] = defaultdict(list)
     for count in counts:
         parts[count.cluster].append(count)

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from answerable.recommendations.models import Recommendation
+from answerable.recommendations.selectors import recommendation_unscoped_list
 from answerable.recurrence import embedding, index, selectors, text
 from answerable.recurrence.models import Backend, IndexState, RecommendationVector
 from answerable.recurrence.services.themes import BATCH, themes_count
@@ -50,11 +51,8 @@ def _stale(backend: str) -> list[int]:
             "recommendation_id", "text_sha256"
         )
     )
-    return [
-        pk
-        for pk, value in Recommendation.objects.values_list("pk", "text").iterator(chunk_size=5000)
-        if stored.get(pk) != _sha(value)
-    ]
+    texts = recommendation_unscoped_list().values_list("pk", "text")
+    return [pk for pk, value in texts.iterator(chunk_size=5000) if stored.get(pk) != _sha(value)]
 
 
 def _store(ids: Sequence[int], backend: str) -> int:
@@ -62,7 +60,7 @@ def _store(ids: Sequence[int], backend: str) -> int:
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        rows = list(Recommendation.objects.filter(pk__in=chunk).values_list("pk", "text"))
+        rows = list(recommendation_unscoped_list(ids=chunk).values_list("pk", "text"))
         with transaction.atomic():
             state, _ = IndexState.objects.select_for_update().get_or_create(backend=backend)
             state.revision = F("revision") + 1
@@ -141,7 +139,7 @@ def themes_place(*, recommendation_ids: Sequence[int], backend: str | None = Non
     found = selectors.index_current(backend=backend)
     leaders = _leaders(backend, found)
     placed = {}
-    for recommendation in Recommendation.objects.filter(pk__in=recommendation_ids).only(
+    for recommendation in recommendation_unscoped_list(ids=recommendation_ids).only(
         "pk", "text", "source_id"
     ):
         placed[recommendation.pk] = _place(found, leaders, recommendation)
@@ -156,8 +154,8 @@ def themes_rebuild(*, backend: str | None = None) -> int:
     leaders = np.zeros(len(found), dtype=bool)
     placed = {}
     ordered = (
-        Recommendation.objects.filter(
-            pk__in=RecommendationVector.objects.filter(backend=backend).values("pk")
+        recommendation_unscoped_list(
+            ids=RecommendationVector.objects.filter(backend=backend).values("pk")
         )
         .order_by(F("source__published_on").asc(nulls_last=True), "source_id", "position", "pk")
         .only("pk", "text", "source_id")
@@ -182,6 +180,6 @@ def index_rebuild(*, backend: str | None = None) -> tuple[int, int]:
     """Compute every recommendation's vector again and every theme: after changing backend
     or the text rules. Returns the number of vectors and of themes."""
     backend = backend or selectors.active_backend()
-    vectors = _store(list(Recommendation.objects.values_list("pk", flat=True)), backend)
+    vectors = _store(list(recommendation_unscoped_list().values_list("pk", flat=True)), backend)
     RecommendationVector.objects.exclude(backend=backend).delete()
     return vectors, themes_rebuild(backend=backend)
