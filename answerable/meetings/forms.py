@@ -12,12 +12,13 @@ from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, ItemVerdict, Marking
 from answerable.organisations.models import Organisation
+from answerable.organisations.selectors import organisation_list
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
 
 def _organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_archived=False).order_by("name")
+    return organisation_list()
 
 
 def agenda_item_choices(field: forms.Field, items: QuerySet[AgendaItem]) -> None:

@@ -123,6 +123,22 @@ def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisatio
     return organisations.order_by("name")
 
 
+def organisation_get(*, pk: int) -> Organisation:
+    """Return the organisation, archived or not; the caller has checked it may act there."""
+    return Organisation.objects.get(pk=pk)
+
+
+def active_membership_list(*, role: str, organisation_ids: set[int]) -> QuerySet[Membership]:
+    """Return the memberships with this role in these organisations, leaving out archived
+    organisations and inactive people, with their user."""
+    return Membership.objects.filter(
+        role=role,
+        organisation_id__in=organisation_ids,
+        organisation__is_archived=False,
+        user__is_active=True,
+    ).select_related("user")
+
+
 def second_approver_required(
     *, office: Organisation, proposed_by_id: int | None, actor: User
 ) -> bool:

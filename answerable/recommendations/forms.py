@@ -13,6 +13,7 @@ from answerable.core.forms import (
     ValuesModelChoiceField,
 )
 from answerable.organisations.models import Organisation
+from answerable.organisations.selectors import organisation_list
 from answerable.recommendations.models import (
     Assessment,
     AssuranceStatus,
@@ -130,9 +131,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            is_archived=False
-        )
+        self.fields["owner"].queryset = organisation_list()  # type: ignore[attr-defined]
 
 
 class LinkForm(forms.Form):

@@ -27,6 +27,7 @@ from answerable.meetings.selectors import (
 )
 from answerable.meetings.services._common import require, require_planner
 from answerable.organisations.models import Organisation
+from answerable.organisations.selectors import organisation_get
 from answerable.recommendations import selectors as register_selectors
 from answerable.recommendations import services as register_services
 from answerable.recommendations.models import Action, Recommendation, Theme
@@ -111,6 +112,7 @@ def agenda_item_add(
     return item
 
 
+# The fields are agenda_item_add's again, kept apart: each service's keyword arguments are its API.
 @transaction.atomic
 def agenda_item_update(
     *,
@@ -239,7 +241,7 @@ def paper_upload(
         actor=actor,
         action="paper.uploaded",
         target=paper,
-        organisation=Organisation.objects.get(pk=organisation_id),
+        organisation=organisation_get(pk=organisation_id),
         changes={
             "title": [None, paper.title],
             "sha256": [None, paper.sha256],

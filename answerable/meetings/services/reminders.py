@@ -20,6 +20,7 @@ from answerable.accounts.models import User
 from answerable.audit.services import audit_record
 from answerable.meetings.models import MeetingAction, ReminderLog
 from answerable.organisations.models import Membership
+from answerable.organisations.selectors import active_membership_list
 from answerable.recommendations.selectors import action_due_list
 
 DUE_SOON_DAYS = 14
@@ -107,12 +108,7 @@ def reminder_items(*, today: datetime.date) -> list[ReminderItem]:
 
 def _members(role: str, organisation_ids: set[int]) -> dict[int, list[User]]:
     found: dict[int, list[User]] = defaultdict(list)
-    memberships = Membership.objects.filter(
-        role=role,
-        organisation_id__in=organisation_ids,
-        organisation__is_archived=False,
-        user__is_active=True,
-    ).select_related("user")
+    memberships = active_membership_list(role=role, organisation_ids=organisation_ids)
     for membership in memberships.order_by("user_id"):
         found[membership.organisation_id].append(membership.user)
     return found

@@ -8,7 +8,11 @@ from django.db.models import Count, Max
 from answerable.core.forms import TEXT_MAX_LENGTH
 from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation, organisation_name_key
-from answerable.organisations.selectors import organisation_alias_map, organisation_names_stamp
+from answerable.organisations.selectors import (
+    organisation_alias_map,
+    organisation_list,
+    organisation_names_stamp,
+)
 from answerable.recommendations.importing.owners import (
     OwnerDecisions,
     UnknownOwner,
@@ -42,7 +46,7 @@ class _Organisations:
     the office's remembered aliases, ignoring case."""
 
     def __init__(self, office: Organisation, decisions: OwnerDecisions) -> None:
-        self.all = list(Organisation.objects.all())
+        self.all = list(organisation_list(include_archived=True))
         self.by_id = {organisation.pk: organisation for organisation in self.all}
         self.by_name: dict[str, Organisation] = {}
         self.by_short: dict[str, list[Organisation]] = defaultdict(list)

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from answerable.accounts.models import User
 from answerable.core.keyset import rows_in_order
-from answerable.organisations.models import Organisation
-from answerable.organisations.selectors import access_for
+from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
@@ -79,8 +78,8 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     # Rows labelled and ordered by name in the database's collation.
     owner_matrix = [
         (name, owner_counts[pk])
-        for pk, name in Organisation.objects.filter(pk__in=list(owner_counts))
-        .order_by("name")
+        for pk, name in organisation_list(include_archived=True)
+        .filter(pk__in=list(owner_counts))
         .values_list("pk", "name")
     ]
     open_actions = action_list(user=user).filter(

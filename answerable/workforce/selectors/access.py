@@ -11,7 +11,7 @@ from django.http import Http404
 
 from answerable.accounts.models import User
 from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.selectors import access_for
+from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations.selectors import action_list
 from answerable.workforce.models import Course, Snapshot
 
@@ -23,11 +23,10 @@ Role = Membership.Role
 
 def upload_force_list(*, user: User) -> QuerySet[Organisation]:
     """Return the police forces whose workforce snapshots the user may upload."""
-    return Organisation.objects.filter(
+    return organisation_list().filter(
         pk__in=access_for(user).organisations_with_role(Role.LEAD_OFFICER),
         kind=Organisation.Kind.POLICE_FORCE,
-        is_archived=False,
-    ).order_by("name")
+    )
 
 
 def can_upload(*, user: User, organisation: Organisation) -> bool:
@@ -65,9 +64,11 @@ def can_link_coverage(*, user: User, course: Course) -> bool:
 def _visible_owner_condition(user: User, field: str) -> Q:
     """Rows whose `field` is one of the user's organisations or a force their office oversees."""
     organisations = access_for(user).organisation_ids
-    offices = Organisation.objects.filter(
-        pk__in=organisations, kind=Organisation.Kind.PCC_OFFICE
-    ).values("pk")
+    offices = (
+        organisation_list(include_archived=True)
+        .filter(pk__in=organisations, kind=Organisation.Kind.PCC_OFFICE)
+        .values("pk")
+    )
     overseen = (
         action_list(user=user)
         .filter(recommendation__source__owner_id__in=offices)
@@ -79,9 +80,9 @@ def _visible_owner_condition(user: User, field: str) -> Q:
 def force_list(*, user: User) -> QuerySet[Organisation]:
     """Return the police forces whose coverage the user may see, in name order."""
     return (
-        Organisation.objects.filter(_visible_owner_condition(user, "pk"))
-        .filter(kind=Organisation.Kind.POLICE_FORCE, is_archived=False)
-        .order_by("name")
+        organisation_list()
+        .filter(_visible_owner_condition(user, "pk"))
+        .filter(kind=Organisation.Kind.POLICE_FORCE)
     )
 
 
