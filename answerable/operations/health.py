@@ -14,11 +14,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
-from answerable.imports.heartbeat import worker_is_gone
-from answerable.imports.models import ImportJob
+from answerable.imports.selectors import import_job_dead_worker_ids
 from answerable.operations.metrics import oldest_ready_by_queue
 
 
@@ -78,32 +77,13 @@ def worker_check() -> tuple[bool, str]:
         for queue, since in oldest_ready_by_queue().items()
     }
     stalled = sorted(queue for queue, seconds in waits.items() if seconds > stall_after)
-    dead = imports_with_dead_workers()
+    dead = import_job_dead_worker_ids()
     problems = [f"queue {queue} has waited {waits[queue]} s" for queue in stalled]
     problems += [f"import {pk}'s worker has died" for pk in dead]
     if problems:
         return False, "; ".join(problems)
     longest = max(waits.values(), default=0)
     return True, f"longest wait {longest} s"
-
-
-def imports_with_dead_workers() -> list[int]:
-    """Running imports whose worker has died, as `import_job_fail_if_worker_gone` decides it,
-    without failing them: the status page or `imports_clean_up` does that."""
-    dead = []
-    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).order_by("pk"):
-        if not worker_is_gone(job):
-            continue
-        # A worker still importing holds its job's row; only an unlocked row is a dead one.
-        with transaction.atomic():
-            locked = (
-                ImportJob.objects.select_for_update(skip_locked=True)
-                .filter(pk=job.pk, status=ImportJob.Status.RUNNING)
-                .first()
-            )
-            if locked is not None and worker_is_gone(locked):
-                dead.append(job.pk)
-    return dead
 
 
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {

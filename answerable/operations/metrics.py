@@ -9,11 +9,10 @@ commands' short-lived processes alike; every web node reports the same figures f
 
 import datetime
 import os
-from collections import Counter as Tally
 from collections.abc import Iterator
 
 from django.db import DatabaseError
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -21,7 +20,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
 
-from answerable.imports.models import ImportJob
+from answerable.imports.selectors import (
+    import_job_status_counts,
+    import_problem_counts,
+    import_rows_written,
+)
 from answerable.meetings.models import ReminderLog
 
 REQUEST_SECONDS = Histogram(
@@ -82,9 +85,7 @@ class WorkCollector(Collector):
         jobs = GaugeMetricFamily(
             "answerable_import_jobs", "Import jobs by kind and status.", labels=["kind", "status"]
         )
-        for kind, status, count in (
-            ImportJob.objects.values_list("kind", "status").annotate(n=Count("id")).order_by()
-        ):
+        for kind, status, count in import_job_status_counts():
             jobs.add_metric([kind, status], count)
         yield jobs
 
@@ -93,13 +94,7 @@ class WorkCollector(Collector):
             "Rows written by successful imports, by import kind and what the rows were.",
             labels=["kind", "item"],
         )
-        written: Tally[tuple[str, str]] = Tally()
-        succeeded = ImportJob.objects.filter(status=ImportJob.Status.SUCCEEDED)
-        for kind, counts in succeeded.values_list("kind", "counts").iterator():
-            for item, count in (counts or {}).items():
-                if isinstance(count, int):
-                    written[(kind, item)] += count
-        for (kind, item), count in sorted(written.items()):
+        for (kind, item), count in sorted(import_rows_written().items()):
             rows.add_metric([kind, item], count)
         yield rows
 
@@ -108,9 +103,8 @@ class WorkCollector(Collector):
             "Problems found by failed imports (rows refused), by import kind.",
             labels=["kind"],
         )
-        failed = ImportJob.objects.filter(status=ImportJob.Status.FAILED)
-        for kind, count in failed.values_list("kind").annotate(n=Sum("error_count")).order_by():
-            problems.add_metric([kind], count or 0)
+        for kind, count in import_problem_counts():
+            problems.add_metric([kind], count)
         yield problems
 
         reminders = ReminderLog.objects.aggregate(sent=Count("id"), last=Max("sent_at"))
