@@ -114,3 +114,14 @@ def audit_event_list_for_model(
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(model), action__in=list(actions)
     ).order_by("id")
+
+
+def audit_event_list_for_target(*, target: models.Model) -> QuerySet[AuditEvent]:
+    """Return the events recorded against one row, newest first, with who did each."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+        )
+        .select_related("actor")
+        .order_by("-id")
+    )

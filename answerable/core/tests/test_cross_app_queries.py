@@ -31,7 +31,6 @@ KNOWN_CROSSING = {
     ("publishing/services.py", "AccountabilityMeeting"),
     # People (accounts) and the audit trail, read where their rows are shown: not yet routed
     # through accounts' and audit's selectors (issue #13).
-    ("indicators/selectors.py", "User"),
     ("organisations/selectors_people.py", "User"),
     ("organisations/services.py", "User"),
     ("organisations/services_people.py", "User"),
@@ -39,7 +38,6 @@ KNOWN_CROSSING = {
     ("recommendations/selectors/following.py", "AuditEvent"),
     ("recommendations/selectors/following.py", "User"),
     ("recommendations/selectors/scope.py", "User"),
-    ("recommendations/selectors/timeline.py", "AuditEvent"),
 }
 
 

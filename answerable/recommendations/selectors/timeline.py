@@ -5,9 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-
-from answerable.audit.models import AuditEvent
+from answerable.audit.selectors import audit_event_list_for_target
 from answerable.core.jinja2 import govuk_date
 from answerable.recommendations.models import (
     Action,
@@ -172,15 +170,8 @@ def _audit_entries(rows: list[AuditRow]) -> list[TimelineEntry]:
 def source_history(*, source: Source) -> list[TimelineEntry]:
     """Return what has been recorded about the source itself, newest first: its edits (with
     the fields changed and the reason), response, publication and archiving."""
-    events = (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Source), target_id=str(source.pk)
-        )
-        .select_related("actor")
-        .order_by("-id")
-    )
     entries = []
-    for event in events:
+    for event in audit_event_list_for_target(target=source):
         title = _audit_title(event.action, event.changes)
         who = "System" if event.actor is None else event.actor.full_name or event.actor.email
         entries.append(TimelineEntry(event.occurred_at, "audit", title, who, event.note))
