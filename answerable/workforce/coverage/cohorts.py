@@ -1,23 +1,5 @@
-"""Coverage selectors: how much of a course's required audience is in date, by cohort.
-
-Every figure is counted by the database, in a fixed number of queries whatever the size of the
-workforce. The rules, on a snapshot's date D:
-
-- Required audience: staff whose workforce type (and command, if the audience names one)
-  the course requires, who had started on or before D and had not left (a leaving date of D
-  or earlier means they have left).
-- In date: the person's latest completion of the course is in date on D: its expiry date is
-  after D or, with no expiry date, it was completed after D minus the refresh period (that
-  is, completed on + refresh months is after D). A course with no refresh period never lapses.
-- Length of service is counted in whole years to D: "under 2" is under two years, "2 to 5"
-  is two years or more but under five, and so on. Bands compare the start date with cut-off
-  dates worked out here, so no database date functions are needed (SQLite and PostgreSQL
-  give the same answer).
-
-The cohort figures are counted once per snapshot and course when the snapshot is imported (or
-the course changes) and stored as `CohortFigure` rows; the page reads those, and counts live
-only for a snapshot imported before they were stored.
-"""
+"""Coverage by cohort, and the staff not in date (the gap list), by the rules in this
+package's docstring, in a fixed number of queries whatever the size of the workforce."""
 
 import datetime
 from collections.abc import Callable, Iterable, Iterator
@@ -30,8 +12,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -49,7 +29,6 @@ from answerable.workforce.models import (
     WorkforceType,
 )
 
-TREND_MONTHS = 24
 # (key, label, at least this many years of service, under this many).
 SERVICE_BANDS = (
     ("under_2", "Under 2 years", 0, 2),
@@ -127,19 +106,6 @@ class CoverageSummary:
                     seen.add(same_people)
                     cohorts.append(cohort)
         return sorted(cohorts, key=lambda c: (-c.below_target_by(self.target), -c.required))
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    month: datetime.date
-    snapshot_id: int
-    taken_on: datetime.date
-    required: int
-    in_date: int
-
-    @property
-    def percent(self) -> float | None:
-        return 100 * self.in_date / self.required if self.required else None
 
 
 # --- building blocks --------------------------------------------------------------------------
@@ -314,61 +280,6 @@ def coverage_summary(*, course: Course, snapshot: Snapshot) -> CoverageSummary:
     if stored is not None:
         return stored
     return coverage_summary_live(course=course, snapshot=snapshot)
-
-
-def _last_of_each_month(snapshots: Iterable[Snapshot], months: int) -> list[Snapshot]:
-    """The last of each month's snapshots, given oldest first, for the latest `months` months."""
-    by_month: dict[tuple[int, int], Snapshot] = {}
-    for snapshot in snapshots:
-        by_month[(snapshot.taken_on.year, snapshot.taken_on.month)] = snapshot
-    return [by_month[month] for month in sorted(by_month)[-months:]]
-
-
-def monthly_snapshots(*, organisation_id: int, months: int = TREND_MONTHS) -> list[Snapshot]:
-    """The last snapshot of each month, for the latest `months` months that have one."""
-    snapshots = Snapshot.objects.filter(organisation_id=organisation_id).order_by("taken_on", "id")
-    return _last_of_each_month(snapshots.only("pk", "taken_on"), months)
-
-
-def course_snapshots(*, course: Course) -> list[Snapshot]:
-    """The force's snapshots, oldest first, each with the course's overall figure, in one query.
-
-    The coverage page shows the last (`selectors.snapshot_latest`'s order) and the trend the
-    last of each month: read together, the page needs no other read of snapshots. Each has
-    only `pk` and `taken_on`, with `required` and `in_date` None where no figure is stored.
-    """
-    figure = FilteredRelation("figures", condition=Q(figures__course_id=course.pk))
-    return list(
-        Snapshot.objects.filter(organisation_id=course.owner_id)
-        .annotate(figure=figure)
-        .annotate(required=F("figure__required"), in_date=F("figure__in_date"))
-        .only("pk", "taken_on")
-        .order_by("taken_on", "id")
-    )
-
-
-def coverage_trend(
-    *, course: Course, months: int = TREND_MONTHS, snapshots: list[Snapshot] | None = None
-) -> list[TrendPoint]:
-    """Overall coverage at the last snapshot of each month, oldest first, in one query.
-
-    Reads the figures counted when each snapshot (or the course) was saved, so the trend
-    costs the same however many people each snapshot holds. A month whose last snapshot has
-    no figure is left out. Given `snapshots` from `course_snapshots`, it reads nothing.
-    """
-    if snapshots is None:
-        snapshots = course_snapshots(course=course)
-    return [
-        TrendPoint(
-            month=snapshot.taken_on.replace(day=1),
-            snapshot_id=snapshot.pk,
-            taken_on=snapshot.taken_on,
-            required=snapshot.required,  # type: ignore[attr-defined]
-            in_date=snapshot.in_date,  # type: ignore[attr-defined]
-        )
-        for snapshot in _last_of_each_month(snapshots, months)
-        if snapshot.required is not None  # type: ignore[attr-defined]
-    ]
 
 
 def coverage_gap_list(*, course: Course, snapshot: Snapshot) -> QuerySet[StaffRecord]:
