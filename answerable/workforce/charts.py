@@ -13,7 +13,7 @@ import json
 import re
 import xml.etree.ElementTree as ET  # noqa: N817 - parses matplotlib's own output only
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib
 
@@ -51,33 +51,41 @@ matplotlib.rcParams.update(
 )
 
 
-def bar_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    percents: Sequence[float | None],
-    target: int,
-) -> "Chart":
+@dataclass(frozen=True)
+class ChartFigures:
+    """What a chart shows: a per cent in date for each label, against the course's target."""
+
+    chart_id: str
+    title: str
+    description: str
+    labels: Sequence[str]
+    percents: Sequence[float | None]
+    target: int
+
+
+def _chart(kind: str, figures: ChartFigures, draw: Callable[[ChartFigures], str]) -> "Chart":
+    """The chart, keyed by the digest of what it shows; `draw` runs only if never drawn."""
+    shows = (figures.chart_id, figures.title, figures.description, figures.labels)
+    key = _key(kind, *shows, figures.percents, figures.target)
+    return Chart(key, lambda: draw(figures))
+
+
+def bar_chart(figures: ChartFigures) -> "Chart":
     """A horizontal bar per cohort (coverage per cent) with the target as a dashed line."""
-    labels, percents = list(labels)[:MAX_BARS], list(percents)[:MAX_BARS]
-    key = _key("bar", chart_id, title, description, labels, percents, target)
-    return Chart(key, lambda: _bar_svg(chart_id, title, description, labels, percents, target))
+    shown = replace(
+        figures,
+        labels=list(figures.labels)[:MAX_BARS],
+        percents=list(figures.percents)[:MAX_BARS],
+    )
+    return _chart("bar", shown, _bar_svg)
 
 
-def _bar_svg(
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: list[str],
-    percents: list[float | None],
-    target: int,
-) -> str:
+def _bar_svg(figures: ChartFigures) -> str:
+    labels, target = figures.labels, figures.target
     figure = Figure(figsize=(6.4, max(1.6, 0.38 * len(labels) + 1.0)))
     axes = figure.add_subplot()
     positions = range(len(labels))
-    values = [p or 0 for p in percents]
+    values = [p or 0 for p in figures.percents]
     axes.barh(positions, values, color=[RED if v < target else BLUE for v in values])
     axes.set_yticks(list(positions), [_short(label) for label in labels])
     axes.invert_yaxis()
@@ -98,35 +106,20 @@ def _bar_svg(
         )
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    return _inline(figure, chart_id=chart_id, title=title, description=description)
+    return _inline(figure, figures)
 
 
-def line_chart(
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    percents: Sequence[float | None],
-    target: int,
-) -> "Chart":
+def line_chart(figures: ChartFigures) -> "Chart":
     """Coverage per cent over time as a line with points, and the target as a dashed line."""
-    key = _key("line", chart_id, title, description, labels, percents, target)
-    return Chart(key, lambda: _line_svg(chart_id, title, description, labels, percents, target))
+    return _chart("line", figures, _line_svg)
 
 
-def _line_svg(
-    chart_id: str,
-    title: str,
-    description: str,
-    labels: Sequence[str],
-    percents: Sequence[float | None],
-    target: int,
-) -> str:
+def _line_svg(figures: ChartFigures) -> str:
+    labels, target = figures.labels, figures.target
     figure = Figure(figsize=(6.4, 3.2))
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
-    values = [p if p is not None else float("nan") for p in percents]
+    values = [p if p is not None else float("nan") for p in figures.percents]
     axes.plot(positions, values, color=BLUE, marker="o", linewidth=2)
     axes.axhline(target, color=BLACK, linestyle="--", linewidth=1.2)
     axes.text(0, target + 1.5, f"Target {target}%", color=BLACK)
@@ -136,7 +129,7 @@ def _line_svg(
     axes.set_xticks(positions[::step], list(labels)[::step])
     axes.spines[["top", "right"]].set_visible(False)
     figure.tight_layout()
-    return _inline(figure, chart_id=chart_id, title=title, description=description)
+    return _inline(figure, figures)
 
 
 def _key(*parts: object) -> str:
@@ -171,11 +164,14 @@ def _short(label: str, width: int = 28) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
-def _inline(figure: Figure, *, chart_id: str, title: str, description: str) -> str:
+def _inline(figure: Figure, figures: ChartFigures) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return make_inline_svg(
-        buffer.getvalue(), chart_id=chart_id, title=title, description=description
+        buffer.getvalue(),
+        chart_id=figures.chart_id,
+        title=figures.title,
+        description=figures.description,
     )
 
 
@@ -232,15 +228,17 @@ def cohort_chart(*, course_title: str, dimension_label: str, cohorts: list, targ
     """The bar chart for one dimension of a coverage summary, described in words."""
     described = "; ".join(f"{c.label} {percent_text(c.percent)}" for c in cohorts[:MAX_BARS])
     return bar_chart(
-        chart_id=f"chart-{dimension_label}",
-        title=f"{course_title}: per cent in date by {dimension_label.lower()}",
-        description=(
-            f"Bar chart against a target of {target}%. {described}. "
-            "The table beside the chart gives the same figures."
-        ),
-        labels=[c.label for c in cohorts],
-        percents=[c.percent for c in cohorts],
-        target=target,
+        ChartFigures(
+            chart_id=f"chart-{dimension_label}",
+            title=f"{course_title}: per cent in date by {dimension_label.lower()}",
+            description=(
+                f"Bar chart against a target of {target}%. {described}. "
+                "The table beside the chart gives the same figures."
+            ),
+            labels=[c.label for c in cohorts],
+            percents=[c.percent for c in cohorts],
+            target=target,
+        )
     )
 
 
@@ -248,13 +246,15 @@ def trend_chart(*, course_title: str, points: Sequence[TrendPoint], target: int)
     """The line chart of coverage by month, described in words."""
     described = "; ".join(f"{p.month:%B %Y} {percent_text(p.percent)}" for p in points)
     return line_chart(
-        chart_id="chart-trend",
-        title=f"{course_title}: per cent in date by month",
-        description=(
-            f"Line chart against a target of {target}%. {described}. "
-            "The table beside the chart gives the same figures."
-        ),
-        labels=[f"{p.month:%b %Y}" for p in points],
-        percents=[p.percent for p in points],
-        target=target,
+        ChartFigures(
+            chart_id="chart-trend",
+            title=f"{course_title}: per cent in date by month",
+            description=(
+                f"Line chart against a target of {target}%. {described}. "
+                "The table beside the chart gives the same figures."
+            ),
+            labels=[f"{p.month:%b %Y}" for p in points],
+            percents=[p.percent for p in points],
+            target=target,
+        )
     )

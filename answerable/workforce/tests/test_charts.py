@@ -11,12 +11,14 @@ pytestmark = pytest.mark.django_db
 def _chart(chart_id: str = "chart-command") -> str:
     return _svg(
         charts.bar_chart(
-            chart_id=chart_id,
-            title="CSE awareness: per cent in date by command",
-            description="Bar chart against a target of 90%. <CID> 50.0%.",
-            labels=["CID", "Local Policing"],
-            percents=[50.0, None],
-            target=90,
+            charts.ChartFigures(
+                chart_id=chart_id,
+                title="CSE awareness: per cent in date by command",
+                description="Bar chart against a target of 90%. <CID> 50.0%.",
+                labels=["CID", "Local Policing"],
+                percents=[50.0, None],
+                target=90,
+            )
         )
     )
 
@@ -56,12 +58,14 @@ def test_two_charts_on_one_page_share_no_element_ids():
 def test_the_trend_chart_draws_each_month():
     svg = _svg(
         charts.line_chart(
-            chart_id="chart-trend",
-            title="Trend",
-            description="d",
-            labels=["Jan 2025", "Feb 2025"],
-            percents=[60.0, 70.0],
-            target=90,
+            charts.ChartFigures(
+                chart_id="chart-trend",
+                title="Trend",
+                description="d",
+                labels=["Jan 2025", "Feb 2025"],
+                percents=[60.0, 70.0],
+                target=90,
+            )
         )
     )
     assert 'role="img"' in svg
