@@ -22,6 +22,7 @@ from answerable.indicators.models import Indicator, IndicatorAgendaLink
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem
 from answerable.meetings.selectors import can_plan_meetings, evidence_agenda_item_list
 from answerable.meetings.selectors_agenda import agenda_item_list
+from answerable.meetings.services.locking import meeting_lock
 
 # The form offers the items of upcoming meetings and of those held in the last year.
 RECENT_MEETING_DAYS = 365
@@ -122,7 +123,7 @@ def indicator_agenda_link_create(
         )
     # Locked as marking it held locks it, so the link is made either before the figures are
     # fixed for the meeting, and fixed with the rest, or after, and fixed here.
-    meeting = AccountabilityMeeting.objects.select_for_update().get(pk=agenda_item.meeting_id)
+    meeting = meeting_lock(pk=agenda_item.meeting_id)
     link = IndicatorAgendaLink(
         indicator=indicator, agenda_item=agenda_item, note=note.strip(), created_by=actor
     )

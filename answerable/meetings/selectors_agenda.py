@@ -1,7 +1,7 @@
 """What an agenda item may consider: the meeting office's register, as its planner sees it;
 and the agenda items a user may see, for apps that link to them.
 
-Apart from meetings/selectors.py (past 600 lines). The picker narrows a long register to the
+Beside meetings/selectors/, which it reads through. The picker narrows a long register to the
 words the planner looked for, while keeping what the item already considers in view.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from answerable.accounts.models import User
 from answerable.meetings.models import AgendaItem
-from answerable.meetings.selectors import _item_scope, meeting_list
+from answerable.meetings.selectors.scope import item_scope, meeting_list
 from answerable.recommendations import selectors as register_selectors
 from answerable.recommendations.search import recommendation_search
 
@@ -61,5 +61,5 @@ def agenda_item_list(*, user: User) -> QuerySet[AgendaItem]:
     """The agenda items the user may see: those of meetings they may see, a sensitive one only
     for the office holding the meeting and the organisations questioned on it."""
     return AgendaItem.objects.filter(
-        _item_scope(user), meeting__in=meeting_list(user=user).values("pk")
+        item_scope(user), meeting__in=meeting_list(user=user).values("pk")
     )

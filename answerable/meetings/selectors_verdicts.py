@@ -1,5 +1,5 @@
 """Which meeting gave an assurance verdict: the agenda items whose verdicts were recorded as
-assessments of the register (issue #14). Apart from meetings/selectors.py (past 600 lines)."""
+assessments of the register (issue #14), for the publishing app."""
 
 from answerable.meetings.models import ItemVerdict
 

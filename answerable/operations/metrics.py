@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 
 from django.db import DatabaseError
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -25,7 +25,7 @@ from answerable.imports.selectors import (
     import_problem_counts,
     import_rows_written,
 )
-from answerable.meetings.models import ReminderLog
+from answerable.meetings.selectors import reminders_sent_summary
 
 REQUEST_SECONDS = Histogram(
     "answerable_http_request_duration_seconds",
@@ -107,18 +107,18 @@ class WorkCollector(Collector):
             problems.add_metric([kind], count)
         yield problems
 
-        reminders = ReminderLog.objects.aggregate(sent=Count("id"), last=Max("sent_at"))
+        reminders = reminders_sent_summary()
         sent = CounterMetricFamily(
             "answerable_reminders_sent",
             "Items people have been reminded of by `send_reminders`, one per person and day.",
         )
-        sent.add_metric([], reminders["sent"])
+        sent.add_metric([], reminders.total)
         yield sent
         last = GaugeMetricFamily(
             "answerable_reminders_last_sent_timestamp_seconds",
             "When `send_reminders` last reminded anyone of anything (Unix time; 0 if never).",
         )
-        last.add_metric([], reminders["last"].timestamp() if reminders["last"] else 0)
+        last.add_metric([], reminders.last_at.timestamp() if reminders.last_at else 0)
         yield last
 
 

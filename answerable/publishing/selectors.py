@@ -20,10 +20,8 @@ from answerable.indicators.meeting_snapshots import (
 from answerable.meetings import selectors as meeting_selectors
 from answerable.meetings.models import (
     AccountabilityMeeting,
-    AgendaItem,
     Marking,
     MeetingAction,
-    Paper,
 )
 from answerable.meetings.selectors_verdicts import verdict_items_of_assessments
 from answerable.publishing.models import Publication
@@ -170,15 +168,11 @@ def snapshot_problems(*, content: dict[str, Any]) -> list[str]:
     paper_ids = [p["id"] for item in content.get("items", []) for p in item["papers"]]
     problems = [
         f"Agenda item '{title}' is now marked sensitive"
-        for title in AgendaItem.objects.filter(pk__in=item_ids, is_sensitive=True).values_list(
-            "title", flat=True
-        )
+        for title in meeting_selectors.agenda_item_titles_sensitive(item_ids=item_ids)
     ]
     problems += [
         f"Paper '{title}' is no longer publishable"
-        for title in Paper.objects.filter(pk__in=paper_ids)
-        .exclude(is_published=True, marking=Marking.OFFICIAL)
-        .values_list("title", flat=True)
+        for title in meeting_selectors.paper_titles_unpublishable(paper_ids=paper_ids)
     ]
     indicator_ids = [
         f["indicator_id"] for item in content.get("items", []) for f in item.get("figures", [])
@@ -246,11 +240,7 @@ class Consideration:
 def published_considerations(*, recommendation: Recommendation) -> list[Consideration]:
     """The published summaries whose public items considered a public recommendation, newest
     first. The caller has read the recommendation through the public register."""
-    items = list(
-        AgendaItem.objects.filter(recommendations=recommendation, is_sensitive=False).values_list(
-            "pk", "meeting_id"
-        )
-    )
+    items = meeting_selectors.public_agenda_items_considering(recommendation_id=recommendation.pk)
     item_ids = {pk for pk, _meeting in items}
     found: list[Consideration] = []
     for publication in (
@@ -300,12 +290,8 @@ def published_summary_recommendations(*, publication: Publication) -> list[Consi
     if not publication.is_published:
         return []
     items = {item["id"]: item for item in publication.content.get("items", [])}
-    links = list(
-        AgendaItem.recommendations.through.objects.filter(
-            agendaitem_id__in=list(items),
-            agendaitem__meeting_id=publication.meeting_id,
-            agendaitem__is_sensitive=False,
-        ).values_list("agendaitem_id", "recommendation_id")
+    links = meeting_selectors.public_agenda_item_recommendation_ids(
+        item_ids=list(items), meeting_id=publication.meeting_id
     )
     public = register.public_recommendations_among(pks=[r for _item, r in links])
     items_of: dict[int, list[int]] = {}

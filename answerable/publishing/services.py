@@ -11,6 +11,7 @@ from answerable.audit.services import audit_record
 from answerable.meetings import services as meeting_services
 from answerable.meetings.models import AccountabilityMeeting
 from answerable.meetings.selectors import can_plan_meetings
+from answerable.meetings.services.locking import meeting_lock
 from answerable.organisations.selectors import second_approver_required
 from answerable.publishing.documents import summary_html
 from answerable.publishing.models import Publication
@@ -31,7 +32,7 @@ def publication_draft(*, actor: User, meeting: AccountabilityMeeting) -> Publica
     Redrafting sends a summary in review back to draft, so the review always sees the latest.
     """
     _require_planner(actor, meeting)
-    meeting = AccountabilityMeeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = meeting_lock(pk=meeting.pk)
     if meeting.status not in (
         AccountabilityMeeting.Status.HELD,
         AccountabilityMeeting.Status.SUMMARY_PUBLISHED,

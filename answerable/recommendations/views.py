@@ -191,9 +191,6 @@ def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     links = recommendation.links_out.select_related("to_recommendation").only(
         "kind", "to_recommendation__reference"
     )
-    # Imported here: workforce builds on the register, so the register reaches back lazily.
-    from answerable.workforce.selectors import recommendation_coverage_list
-
     context = {
         "title": f"{recommendation.reference}: {recommendation.source.title}",
         "recommendation": recommendation,
@@ -201,9 +198,6 @@ def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             user=request.user, recommendation=recommendation
         ),
         "links": links,
-        "coverage_links": recommendation_coverage_list(
-            user=request.user, recommendation=recommendation
-        ),
         "timeline": selectors.recommendation_timeline(recommendation=recommendation),
         "panels": panels_for_one(slot=RECOMMENDATION_PAGE, user=request.user, object_id=pk),
         "can_manage": selectors.can_manage_register(

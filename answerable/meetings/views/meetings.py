@@ -99,8 +99,8 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 else frozenset()
             ),
             "today": timezone.localdate(),
-            "coverage": page.coverage,
-            # What apps above meetings show under each item, such as indicators' figures.
+            # What apps above meetings show under each item, such as workforce coverage and
+            # indicators' figures.
             "item_panels": panels_render(
                 slot=AGENDA_ITEM,
                 user=request.user,

@@ -79,7 +79,7 @@ def coverage_link_list(
 ) -> QuerySet[CoverageLink]:
     """Return coverage offered on recommendations where the user may see course and recommendation.
 
-    The recommendation page lists a recommendation's links with `recommendation=`. Links on
+    The recommendation page lists its links through `recommendation_coverage_list`. Links on
     meeting agenda items are listed by `course_evidence_list` and `agenda_coverage_list`.
     """
     links = CoverageLink.objects.filter(
@@ -96,21 +96,26 @@ def coverage_link_list(
 
 
 def recommendation_coverage_list(
-    *, user: User, recommendation: Recommendation
-) -> list[CoverageLink]:
-    """Coverage offered on the recommendation that the user may see, with what its page shows.
+    *, user: User, recommendation_ids: list[int]
+) -> dict[int, list[CoverageLink]]:
+    """Coverage offered on each recommendation that the user may see, with what its page shows.
 
     Few recommendations have coverage offered, and building the query of what the user may
     see costs ~7 ms of CPU (its visibility rules), so it is built only if there is any.
     """
-    if not CoverageLink.objects.filter(recommendation=recommendation).exists():
-        return []
-    return list(
-        coverage_link_list(user=user, recommendation=recommendation)
+    if not CoverageLink.objects.filter(recommendation_id__in=recommendation_ids).exists():
+        return {}
+    links = (
+        coverage_link_list(user=user)
+        .filter(recommendation_id__in=recommendation_ids)
         .select_related(None)
         .select_related("course__owner")
-        .only("note", "course__title", "course__owner__name")
+        .only("note", "recommendation", "course__title", "course__owner__name")
     )
+    coverage: dict[int, list[CoverageLink]] = {}
+    for link in links:
+        coverage.setdefault(link.recommendation_id, []).append(link)  # type: ignore[arg-type]
+    return coverage
 
 
 @dataclass(frozen=True)
@@ -282,11 +287,11 @@ def coverage_link_removable_ids(
     return removable
 
 
-def agenda_coverage_list(*, user: User, meeting_id: int) -> list[CoverageLink]:
-    """Coverage offered on the meeting's agenda items, each with its latest overall figure.
+def agenda_coverage_list(*, user: User, item_ids: list[int]) -> list[CoverageLink]:
+    """Coverage offered on the agenda items, in item order, each with its latest overall figure.
 
     Only courses whose coverage the user may see: anyone else gets nothing. The caller has
-    checked the user may see the meeting. One query, and a second only if there are links,
+    checked the user may see the items. One query, and a second only if there are links,
     however many: `latest_taken_on`, `latest_required` and `latest_in_date` come from the
     figure stored at the force's latest snapshot (None if there is none).
     """
@@ -297,7 +302,7 @@ def agenda_coverage_list(*, user: User, meeting_id: int) -> list[CoverageLink]:
         course_id=OuterRef("course_id"), snapshot_id=OuterRef("latest_snapshot_id")
     )
     links = list(
-        CoverageLink.objects.filter(agenda_item__meeting_id=meeting_id)
+        CoverageLink.objects.filter(agenda_item_id__in=item_ids)
         .annotate(
             latest_snapshot_id=Subquery(latest.values("pk")[:1]),
             latest_taken_on=Subquery(latest.values("taken_on")[:1]),

@@ -199,13 +199,13 @@ def test_agenda_coverage_shows_only_courses_the_user_may_see_with_the_latest_fig
     CoverageFigure.objects.create(snapshot=older, course=course, required=10, in_date=1)
     CoverageFigure.objects.create(snapshot=latest, course=course, required=8, in_date=6)
     for user in (force_lead, scrutiny_officer):
-        [link] = selectors.agenda_coverage_list(user=user, meeting_id=meeting.pk)
+        [link] = selectors.agenda_coverage_list(user=user, item_ids=[item.pk])
         assert (link.latest_taken_on, link.latest_required, link.latest_in_date) == (
             latest.taken_on,
             8,
             6,
         )
-    assert selectors.agenda_coverage_list(user=council_lead, meeting_id=meeting.pk) == []
+    assert selectors.agenda_coverage_list(user=council_lead, item_ids=[item.pk]) == []
 
 
 def test_agenda_coverage_costs_two_queries_however_many_links(
@@ -219,7 +219,7 @@ def test_agenda_coverage_costs_two_queries_however_many_links(
         CoverageFigure.objects.create(snapshot=snapshot, course=other, required=4, in_date=n)
     access_for(force_lead).roles  # noqa: B018 - read the memberships once, as a request would
     with django_assert_num_queries(2):
-        links = selectors.agenda_coverage_list(user=force_lead, meeting_id=meeting.pk)
+        links = selectors.agenda_coverage_list(user=force_lead, item_ids=[item.pk])
         assert [link.latest_in_date for link in links] == [0, 1, 2, 3, 4]
         assert {link.course.owner.name for link in links} == {force.name}
 
