@@ -8,13 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
-from answerable.recommendations.models import Action, Assessment, Evidence, Recommendation, Theme
+from answerable.recommendations.models import (
+    Action,
+    Assessment,
+    MarkedFile,
+    Recommendation,
+    Theme,
+)
 
 ACTION_REVIEW_TITLE = "Review of action tracker"
 
 # Papers carry the same handling markings as evidence; the register, beneath meetings, keeps
-# the one list.
-Marking = Evidence.Marking
+# the one list (and the fields and rule that go with it: MarkedFile).
+Marking = MarkedFile.Marking
 
 
 class AccountabilityMeeting(BaseModel):
@@ -134,7 +140,7 @@ class AgendaItem(BaseModel, VersionedModel):
         return reverse("meetings:meeting_detail", args=[self.meeting_id]) + f"#item-{self.pk}"
 
 
-class Paper(BaseModel):
+class Paper(MarkedFile):
     """A paper tabled for an agenda item: a content-checked file with its handling marking."""
 
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="papers")
@@ -144,19 +150,6 @@ class Paper(BaseModel):
     file_kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
-    marking = models.CharField(max_length=20, choices=Marking.choices, default=Marking.OFFICIAL)
-    is_published = models.BooleanField(default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [
-            # OFFICIAL-SENSITIVE material never reaches the public.
-            models.CheckConstraint(
-                condition=~(models.Q(marking="official_sensitive") & models.Q(is_published=True)),
-                name="paper_sensitive_never_published",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.title
