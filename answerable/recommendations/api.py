@@ -15,7 +15,7 @@ from answerable.accounts.models import User
 from answerable.core.keyset import Groups, SortKey, keyset_page
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
-from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
+from answerable.recommendations.forms_filters import ActionFilterForm, RecommendationFilterForm
 from answerable.recommendations.models import Action, Recommendation
 
 

@@ -1,28 +1,21 @@
-from typing import Any
+"""Forms that change the register: sources, recommendations, links, actions, updates and
+assessments. The lists' filters are in forms_filters."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _
 
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
-from answerable.core.forms import (
-    TEXT_MAX_LENGTH,
-    DrawnOptions,
-    GovukDateField,
-    ValuesModelChoiceField,
-)
+from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField
 from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations.models import (
     Assessment,
-    AssuranceStatus,
     DeliveryStatus,
     Evidence,
     Recommendation,
     RecommendationLink,
     Source,
-    Theme,
 )
 
 
@@ -255,127 +248,3 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for reopening"},
     )
-
-
-class RecommendationFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    source = ValuesModelChoiceField(
-        label="Source",
-        queryset=Source.objects.none(),
-        label_column="title",
-        required=False,
-        empty_label="All sources",
-    )
-    owner = ValuesModelChoiceField(
-        label="Action owner",
-        queryset=Organisation.objects.none(),
-        label_column="name",
-        required=False,
-        empty_label="All owners",
-    )
-    delivery_status = forms.ChoiceField(
-        label="Has an action that is",
-        required=False,
-        choices=[("", "Any delivery status"), *DeliveryStatus.choices],
-    )
-    assurance_status = forms.ChoiceField(
-        label="Assurance",
-        required=False,
-        choices=[("", "Any assurance status"), *AssuranceStatus.choices],
-    )
-    finding_type = forms.ChoiceField(
-        label="Finding type",
-        required=False,
-        choices=[("", "Any finding type"), *Recommendation.FindingType.choices],
-    )
-    theme = ValuesModelChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.none(),
-        label_column="name",
-        required=False,
-        empty_label=_("All themes"),
-        error_messages={"invalid_choice": _("Select one of your office's themes")},
-    )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[
-            ("source", "Source and reference"),
-            ("reference", "Reference"),
-            ("deadline", "Deadline"),
-            ("assurance", "Assurance status"),
-            ("updated", "Recently changed"),
-        ],
-    )
-
-    def __init__(
-        self,
-        *args: object,
-        sources: object,
-        owners: object,
-        themes: object,
-        source_options: DrawnOptions | None = None,
-        **kwargs: object,
-    ) -> None:
-        """`source_options`, the sources' (id, title) pairs already read (from the cache, say),
-        saves reading them again to draw the filter. `themes`, the user's offices' themes."""
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
-        self.fields["source"].options = source_options  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters: a wrong one is shown as an error and the rest still apply."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-class ActionFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    owner = ValuesModelChoiceField(
-        label="Owner",
-        queryset=Organisation.objects.none(),
-        label_column="name",
-        required=False,
-        empty_label="All owners",
-    )
-    delivery_status = forms.ChoiceField(
-        label="Delivery status",
-        required=False,
-        choices=[("", "Any delivery status"), *DeliveryStatus.choices],
-    )
-    assurance_status = forms.ChoiceField(
-        label="Assurance",
-        required=False,
-        choices=[("", "Any assurance status"), *AssuranceStatus.choices],
-    )
-    due = forms.ChoiceField(
-        label="Due",
-        required=False,
-        choices=[("", "Any time"), ("overdue", "Overdue"), ("30_days", "Due in the next 30 days")],
-    )
-    sort = forms.ChoiceField(
-        label="Sort by",
-        required=False,
-        choices=[
-            ("target", "Target date"),
-            ("owner", "Owner"),
-            ("status", "Delivery status"),
-            ("updated", "Recently updated"),
-            ("reference", "Reference"),
-        ],
-    )
-
-    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters: a wrong one is shown as an error and the rest still apply."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

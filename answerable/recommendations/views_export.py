@@ -9,7 +9,7 @@ from answerable.core.files import TABLE_KINDS
 from answerable.core.views_helpers import table_download
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import exporting, selectors
-from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
+from answerable.recommendations.forms_filters import ActionFilterForm, RecommendationFilterForm
 
 
 @login_required

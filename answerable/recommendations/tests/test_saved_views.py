@@ -9,7 +9,7 @@ from answerable.core.testing import sign_in
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import selectors, services
-from answerable.recommendations.forms import ActionFilterForm, RecommendationFilterForm
+from answerable.recommendations.forms_filters import ActionFilterForm, RecommendationFilterForm
 from answerable.recommendations.models import SavedView
 
 RECOMMENDATIONS = SavedView.ListKind.RECOMMENDATIONS

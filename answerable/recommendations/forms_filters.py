@@ -1,0 +1,124 @@
+"""The filters on the recommendations and actions lists (and their exports and API)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from answerable.core.forms import DrawnOptions, ValuesModelChoiceField
+from answerable.organisations.models import Organisation
+from answerable.recommendations.models import (
+    AssuranceStatus,
+    DeliveryStatus,
+    Recommendation,
+    Source,
+    Theme,
+)
+
+
+def _owner_field(label: str) -> ValuesModelChoiceField:
+    return ValuesModelChoiceField(
+        label=label,
+        queryset=Organisation.objects.none(),
+        label_column="name",
+        required=False,
+        empty_label="All owners",
+    )
+
+
+def _choice_field(
+    label: str, any_label: str, choices: Sequence[tuple[str, Any]]
+) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", any_label), *choices])
+
+
+class _ListFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters: a wrong one is shown as an error and the rest still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class RecommendationFilterForm(_ListFilterForm):
+    source = ValuesModelChoiceField(
+        label="Source",
+        queryset=Source.objects.none(),
+        label_column="title",
+        required=False,
+        empty_label="All sources",
+    )
+    owner = _owner_field("Action owner")
+    delivery_status = _choice_field(
+        "Has an action that is", "Any delivery status", DeliveryStatus.choices
+    )
+    assurance_status = _choice_field("Assurance", "Any assurance status", AssuranceStatus.choices)
+    finding_type = _choice_field(
+        "Finding type", "Any finding type", Recommendation.FindingType.choices
+    )
+    theme = ValuesModelChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.none(),
+        label_column="name",
+        required=False,
+        empty_label=_("All themes"),
+        error_messages={"invalid_choice": _("Select one of your office's themes")},
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("source", "Source and reference"),
+            ("reference", "Reference"),
+            ("deadline", "Deadline"),
+            ("assurance", "Assurance status"),
+            ("updated", "Recently changed"),
+        ],
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        sources: object,
+        owners: object,
+        themes: object,
+        source_options: DrawnOptions | None = None,
+        **kwargs: object,
+    ) -> None:
+        """`source_options`, the sources' (id, title) pairs already read (from the cache, say),
+        saves reading them again to draw the filter. `themes`, the user's offices' themes."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+        self.fields["source"].options = source_options  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
+
+
+class ActionFilterForm(_ListFilterForm):
+    owner = _owner_field("Owner")
+    delivery_status = _choice_field(
+        "Delivery status", "Any delivery status", DeliveryStatus.choices
+    )
+    assurance_status = _choice_field("Assurance", "Any assurance status", AssuranceStatus.choices)
+    due = _choice_field(
+        "Due", "Any time", [("overdue", "Overdue"), ("30_days", "Due in the next 30 days")]
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[
+            ("target", "Target date"),
+            ("owner", "Owner"),
+            ("status", "Delivery status"),
+            ("updated", "Recently updated"),
+            ("reference", "Reference"),
+        ],
+    )
+
+    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
