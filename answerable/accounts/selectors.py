@@ -55,3 +55,17 @@ def deactivated_account_matches(*, email: str, password: str) -> bool:
 def user_in_bulk(*, ids: set[int]) -> dict[int, User]:
     """The people with these ids, by id: who entered or changed something, read once."""
     return User.objects.in_bulk(ids)
+
+
+def user_list(*, active: bool = False) -> QuerySet[User]:
+    """People (only those whose account is on, if `active`), for another app to narrow by a
+    rule of its own: their memberships, what they follow."""
+    people = User.objects.all()
+    return people.filter(is_active=True) if active else people
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    """The account with this address, active or not, or None (addresses are kept in lower
+    case)."""
+    email = email.strip().lower()
+    return User.objects.filter(email=email).first() if email else None

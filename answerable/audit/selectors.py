@@ -1,5 +1,6 @@
 """Read the audit trail and check that nobody has changed it."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -124,4 +125,14 @@ def audit_event_list_for_target(*, target: models.Model) -> QuerySet[AuditEvent]
         )
         .select_related("actor")
         .order_by("-id")
+    )
+
+
+def audit_event_list_between(
+    *, since: datetime.datetime, until: datetime.datetime, actions: Iterable[str]
+) -> QuerySet[AuditEvent]:
+    """The events with these actions recorded after `since` and up to `until`, for another
+    app to narrow to the rows its reader may see."""
+    return AuditEvent.objects.filter(
+        occurred_at__gt=since, occurred_at__lte=until, action__in=sorted(actions)
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_otp import device_classes
 
 from answerable.accounts.models import User
+from answerable.accounts.selectors import user_get_by_email, user_list
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, administered_organisation_get
 
@@ -32,9 +33,8 @@ def person_list(*, organisation: Organisation) -> QuerySet[User]:
     queries, however many people."""
     roles_here = Membership.objects.filter(organisation=organisation).order_by("role")
     return (
-        User.objects.filter(
-            pk__in=Membership.objects.filter(organisation=organisation).values("user_id")
-        )
+        user_list()
+        .filter(pk__in=Membership.objects.filter(organisation=organisation).values("user_id"))
         .annotate(has_two_factor=_has_two_factor())
         .prefetch_related(Prefetch("memberships", queryset=roles_here, to_attr="roles_here"))
         .order_by("full_name", "email")
@@ -80,4 +80,4 @@ def person_management_refusal(*, actor: User, person: User) -> str | None:
 def account_exists(*, email: str) -> bool:
     """Whether someone already has an account with this address, active or not (for the
     invitation page's message: an administrator may know this, as the invitation says)."""
-    return User.objects.filter(email=email.strip().lower()).exists()
+    return user_get_by_email(email=email) is not None

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
+from answerable.accounts.selectors import user_get_by_email
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Organisation, SignInProvider
 from answerable.organisations.selectors import access_for, sign_in_provider_domains_taken
@@ -71,7 +72,7 @@ def provider_sign_in(*, provider: SignInProvider, claims: dict[str, Any]) -> Pro
     organisation's domains, or has no active account.
     """
     email = str(claims.get("email") or "").strip().lower()
-    user = User.objects.filter(email=email).first() if email else None
+    user = user_get_by_email(email=email)
     refusal = _refusal(provider=provider, claims=claims, email=email, user=user)
     if refusal is not None:
         reason, message = refusal

@@ -24,13 +24,8 @@ KNOWN_CROSSING = {
     ("extraction/services.py", "Recommendation"),
     # People (accounts) and the audit trail, read where their rows are shown: not yet routed
     # through accounts' and audit's selectors (issue #13).
-    ("organisations/selectors_people.py", "User"),
     ("organisations/services.py", "User"),
     ("organisations/services_people.py", "User"),
-    ("organisations/services_sign_in.py", "User"),
-    ("recommendations/selectors/following.py", "AuditEvent"),
-    ("recommendations/selectors/following.py", "User"),
-    ("recommendations/selectors/scope.py", "User"),
 }
 
 

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from answerable.accounts.models import User
-from answerable.audit.models import AuditEvent
+from answerable.accounts.selectors import user_list
+from answerable.audit.selectors import audit_event_list_between
 from answerable.core.jinja2 import govuk_date
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -160,7 +161,7 @@ def follow_list(*, user: User) -> list[FollowedItem]:
 def follower_list() -> QuerySet[User]:
     """Active people who follow anything, in id order. Unscoped: for the daily digest, which
     reads each person's changes through `followed_changes`."""
-    return User.objects.filter(is_active=True, follows__isnull=False).distinct().order_by("pk")
+    return user_list(active=True).filter(follows__isnull=False).distinct().order_by("pk")
 
 
 def follow_first_at(*, user: User) -> datetime.datetime | None:
@@ -202,9 +203,7 @@ def followed_changes(
     )
     types = ContentType.objects.get_for_models(Source, Recommendation, Action)
     events = list(
-        AuditEvent.objects.filter(
-            occurred_at__gt=since, occurred_at__lte=until, action__in=sorted(DIGEST_ACTIONS)
-        )
+        audit_event_list_between(since=since, until=until, actions=DIGEST_ACTIONS)
         .filter(
             Q(target_type=types[Source], target_id__in=_as_text(sources))
             | Q(target_type=types[Recommendation], target_id__in=_as_text(recommendations))

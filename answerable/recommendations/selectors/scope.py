@@ -17,6 +17,7 @@ from django.db.models import (
 )
 
 from answerable.accounts.models import User
+from answerable.accounts.selectors import user_list
 from answerable.organisations.models import Membership
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -64,11 +65,11 @@ def can_change_target_date(*, user: User, action: Action) -> bool:
 
 def lead_officer_list(*, organisation_id: int) -> QuerySet[User]:
     """Return the people who may lead an action for the organisation: its lead officers."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=organisation_id,
-        memberships__role=Role.LEAD_OFFICER,
-    ).order_by("full_name")
+    return (
+        user_list(active=True)
+        .filter(memberships__organisation_id=organisation_id, memberships__role=Role.LEAD_OFFICER)
+        .order_by("full_name")
+    )
 
 
 # --- visibility --------------------------------------------------------------------------
