@@ -18,7 +18,7 @@ BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 
 
 class Char(NamedTuple):
-    """A letter where it was drawn; after `pdf_text._runs`, letters set together in one font."""
+    """A letter where it was drawn; after `pdf_rows.page_rows`, letters set together in one font."""
 
     x0: float
     x1: float

@@ -15,8 +15,6 @@ import io
 import logging
 import math
 import multiprocessing
-import re
-import unicodedata
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,8 +28,11 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.utils.exceptions import PdfminerException
 
+from answerable.extraction.pdf_columns import column_blocks, find_gutter
 from answerable.extraction.pdf_content import ContentInterpreter
-from answerable.extraction.pdf_device import Char, CharDevice
+from answerable.extraction.pdf_device import CharDevice
+from answerable.extraction.pdf_margins import running_rows, without_footnotes
+from answerable.extraction.pdf_rows import Row, modal, page_rows
 
 # A 300-page report takes 6-8 s of one core to read (bench/extraction.py); a file
 # longer than this is an archive, not a report.
@@ -40,15 +41,6 @@ MAX_PAGES = 500
 PARALLEL_FROM_PAGES = 40
 # Below this many characters a page, on average, the PDF is pictures of pages (a scan).
 MIN_CHARS_PER_PAGE = 20
-HYPHENS = "\u2010\u2011"
-SOFT_HYPHEN = "\u00ad"
-FOOTNOTE_MARKS = frozenset("0123456789*†‡§¶")
-SUPERSCRIPT_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")
-PAGE_NUMBER = re.compile(
-    r"(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE
-)
-ITEM_LABEL = re.compile(r"recommendation|cause of concern|area for improvement", re.IGNORECASE)
-ITEM_START = re.compile(ITEM_LABEL.pattern + r"\s+\d", re.IGNORECASE)
 logger = logging.getLogger(__name__)
 
 
@@ -66,61 +58,6 @@ class Line:
     block_start: bool = False
     # Reaches the column's right edge, as every line of a paragraph but its last does.
     fills_width: bool = True
-
-
-@dataclass
-class _Row:
-    page: int
-    chars: list[Char]
-    top: float = 0.0
-    bottom: float = 0.0
-    size: float = 0.0
-
-    def measure(self) -> None:
-        body = [c for c in self.chars if c.size >= self.size * 0.8] or self.chars
-        self.top = min(c.top for c in body)
-        self.bottom = max(c.bottom for c in body)
-
-    def text(self) -> str:
-        return _text(self.chars)
-
-    def words(self) -> list[tuple[float, float]]:
-        """The x extent of each word, split where the gap between letters is a space."""
-        spans: list[tuple[float, float]] = []
-        start, end = self.chars[0].x0, self.chars[0].x1
-        for char in self.chars[1:]:
-            if char.x0 - end > _space(char):
-                spans.append((start, end))
-                start = char.x0
-            end = max(end, char.x1)
-        spans.append((start, end))
-        return spans
-
-
-def _space(char: Char) -> float:
-    return 0.18 * char.size
-
-
-def _text(chars: list[Char]) -> str:
-    parts: list[str] = []
-    end = None
-    for char in chars:
-        if end is not None and char.x0 - end > _space(char):
-            parts.append(" ")
-        parts.append(char.text)
-        end = char.x1 if end is None else max(end, char.x1)
-    text = unicodedata.normalize("NFKC", "".join(parts))
-    # A hyphen inside a line is a hyphen, whichever of the hyphen characters the font drew;
-    # at the end of a line it may be a word broken in two, which the finder decides.
-    body, last = text[:-1], text[-1:]
-    body = body.replace(SOFT_HYPHEN, "")
-    for hyphen in HYPHENS:
-        body = body.replace(hyphen, "-")
-    return " ".join((body + last).split())
-
-
-def _modal(values: list[float]) -> float:
-    return Counter(round(v * 2) / 2 for v in values).most_common(1)[0][0] if values else 0.0
 
 
 def reading_error(message: str, name: str, code: str) -> ValidationError:
@@ -152,7 +89,7 @@ def read_lines(content: bytes, *, name: str, workers: int = 1) -> list[Line]:
     return _lines(pages)
 
 
-def _pages(content: bytes, *, name: str, workers: int) -> list[tuple[float, float, list[_Row]]]:
+def _pages(content: bytes, *, name: str, workers: int) -> list[tuple[float, float, list[Row]]]:
     count = _page_count(content, name)
     if workers > 1 and count >= PARALLEL_FROM_PAGES:
         step = math.ceil(count / workers)
@@ -181,7 +118,7 @@ def _pages(content: bytes, *, name: str, workers: int) -> list[tuple[float, floa
 class _Page(NamedTuple):
     width: float
     height: float
-    rows: list[_Row]
+    rows: list[Row]
     chars: int
     unmapped: int
 
@@ -219,7 +156,7 @@ def _read_range(content: bytes, name: str, pages: tuple[int, int]) -> list[_Page
                 break
             if number >= first:
                 interpreter.process_page(page)
-                rows = _rows(number + 1, device.chars)
+                rows = page_rows(number + 1, device.chars)
                 read.append(
                     _Page(device.width, device.height, rows, len(device.chars), device.unmapped)
                 )
@@ -249,99 +186,30 @@ def password_protected(name: str) -> ValidationError:
     )
 
 
-def _rows(page: int, chars: list[Char]) -> list[_Row]:
-    """Group characters whose middles are level into rows, left to right."""
-    rows: list[_Row] = []
-    anchor = tolerance = -math.inf
-    current: list[Char] = []
-    for char in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        middle = (char.top + char.bottom) / 2
-        if middle - anchor > tolerance:
-            if current:
-                rows.append(_Row(page, current))
-            current, anchor, tolerance = [], middle, 0.45 * char.size
-        current.append(char)
-    if current:
-        rows.append(_Row(page, current))
-    for row in rows:
-        row.chars.sort(key=lambda c: c.x0)
-        row.size = _modal([c.size for c in row.chars])
-        row.chars = _runs(_without_footnote_marks(row.chars, row.size))
-        if row.chars:
-            row.measure()
-    return [row for row in rows if row.chars]
-
-
-def _runs(chars: list[Char]) -> list[Char]:
-    """Join letters set together in one font into one piece of text: a row of words is read
-    and compared far faster than a row of letters."""
-    runs: list[Char] = []
-    run: list[Char] = []
-    right = 0.0
-    for char in chars:
-        if run and (char.size, char.bold) == run[0][4:6] and char.x0 - right <= _space(char):
-            right = max(right, char.x1)
-        elif run:
-            runs.append(_run(run, right))
-            run, right = [], char.x1
-        else:
-            right = char.x1
-        run.append(char)
-    if run:
-        runs.append(_run(run, right))
-    return runs
-
-
-def _run(chars: list[Char], right: float) -> Char:
-    if len(chars) == 1:
-        return chars[0]
-    first = chars[0]
-    top, bottom = min(c.top for c in chars), max(c.bottom for c in chars)
-    return Char(first.x0, right, top, bottom, first.size, first.bold, "".join(c[6] for c in chars))
-
-
-def _without_footnote_marks(chars: list[Char], size: float) -> list[Char]:
-    """Drop footnote markers: digits set smaller than the row's text and raised above it."""
-    body = [c for c in chars if c.size >= size * 0.8]
-    if not body or len(body) == len(chars):
-        return [c for c in chars if c.text not in SUPERSCRIPT_DIGITS]
-    middle = _modal([(c.top + c.bottom) / 2 for c in body])
-    return [
-        c
-        for c in chars
-        if c.text not in SUPERSCRIPT_DIGITS
-        and not (
-            c.size < size * 0.8
-            and c.text in FOOTNOTE_MARKS
-            and (c.top + c.bottom) / 2 < middle - 0.1 * size
-        )
-    ]
-
-
-def _lines(pages: list[tuple[float, float, list[_Row]]]) -> list[Line]:
+def _lines(pages: list[tuple[float, float, list[Row]]]) -> list[Line]:
     sizes: Counter[float] = Counter()
     for _width, _height, rows in pages:
         for row in rows:
             sizes[round(row.size * 2) / 2] += sum(len(c.text) for c in row.chars)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
-    margins = _running_rows(pages, body_size)
+    margins = running_rows(pages, body_size)
     bodies = []
     for width, height, rows in pages:
         body = [row for row in rows if id(row) not in margins]
-        bodies.append((width, _without_footnotes(body, body_size, height)))
-    gutters = [_gutter(rows, width, body_size) for width, rows in bodies]
+        bodies.append((width, without_footnotes(body, body_size, height)))
+    gutters = [find_gutter(rows, width, body_size) for width, rows in bodies]
     # Columns sit at the same place on every page, so a page whose columns are too short to
     # show a gutter alone (a few lines above a heading) is split where the others are.
     known = sorted({round(x) for x, chosen in gutters if chosen})
-    blocks: list[list[tuple[_Row, float]]] = []
+    blocks: list[list[tuple[Row, float]]] = []
     for (width, rows), (x, chosen) in zip(bodies, gutters, strict=True):
         if known and not chosen:
-            x, chosen = _gutter(rows, width, body_size, near=known)
-        blocks += _blocks(rows, x, chosen)
+            x, chosen = find_gutter(rows, width, body_size, near=known)
+        blocks += column_blocks(rows, x, chosen)
     return _measured_lines(blocks, body_size)
 
 
-def _measured_lines(blocks: list[list[tuple[_Row, float]]], body_size: float) -> list[Line]:
+def _measured_lines(blocks: list[list[tuple[Row, float]]], body_size: float) -> list[Line]:
     """Lines with the spacing above them and how far short of the margin they stop.
 
     A paragraph starts where the space above a line is wider than between the lines of a
@@ -353,7 +221,7 @@ def _measured_lines(blocks: list[list[tuple[_Row, float]]], body_size: float) ->
         for block in blocks
         for (previous, edge), (row, _) in zip(block, block[1:], strict=False)
     ]
-    spacing = _modal(
+    spacing = modal(
         [
             row.top - previous.bottom
             for previous, row, _ in pairs
@@ -361,7 +229,7 @@ def _measured_lines(blocks: list[list[tuple[_Row, float]]], body_size: float) ->
         ]
     )
 
-    def starts_paragraph(previous: _Row, row: _Row) -> bool:
+    def starts_paragraph(previous: Row, row: Row) -> bool:
         return row.top - previous.bottom > spacing + 0.35 * body_size
 
     short = sorted(
@@ -388,253 +256,3 @@ def _measured_lines(blocks: list[list[tuple[_Row, float]]], body_size: float) ->
             )
             previous = row
     return lines
-
-
-def _running_rows(pages: list[tuple[float, float, list[_Row]]], body_size: float) -> set[int]:
-    """The running headers and footers, and page numbers, in the top and bottom margins.
-
-    A header or footer either repeats on many pages (numbers aside, so "Page 3 of 40" and
-    "Chapter 3" repeat) or, when it names each chapter, stands apart from the page's text,
-    at about the same height, on most pages.
-    """
-    seen: Counter[tuple[str, int]] = Counter()
-    apart: list[set[tuple[bool, int]]] = []  # each page's rows standing apart: (top, height)
-    candidates: list[tuple[_Row, tuple[str, int], tuple[bool, int] | None]] = []
-    for _width, height, rows in pages:
-        keys, page_apart = set(), set()
-        for index, row in enumerate(rows):
-            top, bottom = row.top < 0.12 * height, row.bottom > 0.88 * height
-            if not (top or bottom):
-                continue
-            text = row.text().casefold()
-            # "Recommendation 4" atop one page and "Recommendation 9" atop another are items,
-            # not a running header: their numbers count.
-            if not ITEM_LABEL.match(text):
-                text = re.sub(r"\d+", "#", text)
-            key = (text, round(row.top / 3))
-            place = None
-            if not ITEM_START.match(text) and _stands_apart(
-                rows, index, height, body_size, downwards=top
-            ):
-                place = (top, round(row.top))
-                page_apart.add(place)
-            candidates.append((row, key, place))
-            keys.add(key)
-        seen.update(keys)
-        apart.append(page_apart)
-    repeats = max(2, math.ceil(0.25 * len(pages)))
-    usual = max(3, math.ceil(0.5 * len(pages)))
-    # A margin box centres its text, so a header set on two lines on some pages sits a little
-    # higher there: "about the same height" is within a text height.
-    reach = round(body_size)
-    near: dict[tuple[bool, int], int] = {}
-    for place in {place for page in apart for place in page}:
-        top, at = place
-        near[place] = sum(
-            1
-            for page in apart
-            if any(side == top and abs(other - at) <= reach for side, other in page)
-        )
-    return {
-        id(row)
-        for row, key, place in candidates
-        if seen[key] >= repeats
-        or (place is not None and near[place] >= usual)
-        or PAGE_NUMBER.fullmatch(row.text())
-    }
-
-
-def _stands_apart(
-    rows: list[_Row], index: int, height: float, body_size: float, *, downwards: bool
-) -> bool:
-    """Whether the row, with any margin rows close to it (a header set on two lines), is
-    two text heights or more away from the page's text, towards the middle of the page."""
-    step = 1 if downwards else -1
-    row = rows[index]
-    while 0 <= index + step < len(rows):
-        following = rows[index + step]
-        gap = following.top - row.bottom if downwards else row.top - following.bottom
-        in_margin = following.top < 0.12 * height if downwards else following.bottom > 0.88 * height
-        if gap >= 2 * body_size:
-            return True
-        if not in_margin:
-            return False
-        index, row = index + step, following
-    return False  # nothing else on the page to stand apart from
-
-
-def _without_footnotes(rows: list[_Row], body_size: float, height: float) -> list[_Row]:
-    """Drop the footnotes: rows in a smaller font below the page's last row of body text,
-    the first of them starting with a footnote's number or mark."""
-    last_body = max(
-        (i for i, row in enumerate(rows) if row.size >= 0.95 * body_size), default=len(rows)
-    )
-    tail = rows[last_body + 1 :]
-    if tail and tail[0].chars[0].text[0] in FOOTNOTE_MARKS | SUPERSCRIPT_DIGITS:
-        return rows[: last_body + 1]
-    return rows
-
-
-def _blocks(
-    rows: list[_Row], gutter: float, in_columns: set[int]
-) -> list[list[tuple[_Row, float]]]:
-    """The page's rows as blocks read in turn, each row with its column's right edge.
-
-    A single-column page is one block; a band of two columns is its left column's block then
-    its right column's.
-    """
-    blocks: list[list[tuple[_Row, float]]] = []
-    full: list[_Row] = []
-    left: list[_Row] = []
-    right: list[_Row] = []
-
-    def flush(*parts: list[_Row]) -> None:
-        for part in parts:
-            if part:
-                edge = max(r.chars[-1].x1 for r in part)
-                blocks.append([(r, edge) for r in part])
-                part.clear()
-
-    for index, row in enumerate(rows):
-        if index not in in_columns:
-            flush(left, right)
-            full.append(row)
-            continue
-        flush(full)
-        for chars, column in (
-            ([c for c in row.chars if c.x1 <= gutter], left),
-            ([c for c in row.chars if c.x0 >= gutter], right),
-        ):
-            if chars:
-                part = _Row(row.page, chars, size=_modal([c.size for c in chars]))
-                part.measure()
-                column.append(part)
-    flush(full)
-    flush(left, right)
-    return blocks
-
-
-def _gutter(
-    rows: list[_Row], width: float, body_size: float, near: list[int] | None = None
-) -> tuple[float, set[int]]:
-    """Where a two-column page splits, and which of its rows (by index) lie in the columns.
-
-    A gutter is a gap at least 0.8em wide at the same place in five or more rows running
-    down the page, with text on both sides of it in at least three of them: wide enough and
-    long enough that the spaces between words in a justified column never make one. Near a
-    gutter found on other pages, three rows with text on both sides in two are enough.
-    """
-    if not rows:
-        return 0.0, set()
-    half = 0.4 * body_size
-    words = [row.words() for row in rows]
-    if near:
-        xs = sorted({x for known in near for x in range(known - 3, known + 4)})
-        rule = (3, 2)
-    else:
-        xs = list(range(int(0.3 * width), int(0.7 * width) + 1))
-        rule = (5, 3)
-    open_rows = _open_counts(words, xs, half)
-    scores = [
-        (
-            x,
-            _column_rows(rows, words, x, half, rule)
-            if clear >= rule[0] and both >= rule[1]
-            else set(),
-        )
-        for x, (clear, both) in zip(xs, open_rows, strict=True)
-    ]
-    best = max(len(chosen) for _, chosen in scores)
-    if not best:
-        return 0.0, set()
-    first = next(i for i, (_, chosen) in enumerate(scores) if len(chosen) == best)
-    last = first
-    while (
-        last + 1 < len(scores)
-        and len(scores[last + 1][1]) == best
-        and scores[last + 1][0] == scores[last][0] + 1
-    ):
-        last += 1
-    # Equal at neighbouring x: split in the middle of the gutter, not at its edge.
-    x, chosen = scores[(first + last) // 2]
-    return float(x), chosen
-
-
-def _open_counts(
-    words: list[list[tuple[float, float]]], xs: list[int], half: float
-) -> list[tuple[int, int]]:
-    """At each x, how many rows no word comes within `half` of, and how many of those have
-    text on both sides: counted cheaply first, as most x on most pages are crossed by
-    nearly every row, and a gutter needs rows with text on both sides of it."""
-    low, high = xs[0], xs[-1]
-    crossing = [0] * (high - low + 2)
-    gaps = [0] * (high - low + 2)
-    for spans in words:
-        merged: list[list[float]] = []
-        for x0, x1 in spans:  # each row counted once at each x
-            if merged and x0 - half <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], x1 + half)
-            else:
-                merged.append([x0 - half, x1 + half])
-        for x0, x1 in merged:
-            _add(crossing, low, high, math.floor(x0), math.ceil(x1))
-        for (_start, end), (start, _end) in zip(merged, merged[1:], strict=False):
-            _add(gaps, low, high, math.ceil(end), math.floor(start))
-    counts, crossed, gapped = {}, 0, 0
-    for offset in range(high - low + 1):
-        crossed += crossing[offset]
-        gapped += gaps[offset]
-        counts[low + offset] = (len(words) - crossed, gapped)
-    return [counts[x] for x in xs]
-
-
-def _add(counts: list[int], low: int, high: int, first: int, last: int) -> None:
-    first, last = max(low, first), min(high, last)
-    if first <= last:
-        counts[first - low] += 1
-        counts[last - low + 1] -= 1
-
-
-def _column_rows(
-    rows: list[_Row],
-    words: list[list[tuple[float, float]]],
-    x: float,
-    half: float,
-    rule: tuple[int, int],
-) -> set[int]:
-    """The rows, in runs down the page, that no word crosses near x."""
-    chosen: set[int] = set()
-    run: list[int] = []
-    for index, spans in enumerate([*words, []]):
-        if spans and all(x1 <= x - half or x0 >= x + half for x0, x1 in spans):
-            run.append(index)
-            continue
-        run = _without_spanning(rows, words, run, x)
-        both = sum(1 for i in run if words[i][0][0] < x < words[i][-1][1])
-        if len(run) >= rule[0] and both >= rule[1]:
-            chosen.update(run)
-        run = []
-    return chosen
-
-
-def _without_spanning(
-    rows: list[_Row], words: list[list[tuple[float, float]]], run: list[int], x: float
-) -> list[int]:
-    """The run without the headings across both columns that stop short of the gutter.
-
-    Such a heading has no text beside it in the right column but has some above and below
-    it, and the row after it starts the next band. The last lines of a left column longer
-    than its right one look the same, except that the band's heading comes after them.
-    """
-    right = [i for i in run if words[i][-1][1] > x]
-    alone = set()
-    for i in run:
-        row = rows[i]
-        if words[i][-1][1] < x:
-            beside = any(
-                rows[j].top < row.bottom + row.size and rows[j].bottom > row.top - row.size
-                for j in right
-            )
-            if not beside and any(j < i for j in right) and any(j > i for j in right):
-                alone.add(i)
-    return [i for i in run if i not in alone or i + 1 in alone]
