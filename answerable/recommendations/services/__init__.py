@@ -1,5 +1,6 @@
 """The register's services: every change to it, permission-checked, validated and audited
-in one transaction. `register` holds the register's own changes; `action_plan` an action's
+in one transaction. `register` adds sources, recommendations and actions; `updates` the
+progress updates on an action and `assurance` the verdicts on them; `action_plan` an action's
 lead and target date; `responses` the responses to recommendations and sources; `lifecycle`
 editing and superseding what is loaded, `archiving` archiving and restoring it;
 `publication` what goes on the public site; `narratives` the public text of updates and the
@@ -18,6 +19,11 @@ from answerable.recommendations.services.archiving import (
     source_archive,
     source_restore,
 )
+from answerable.recommendations.services.assurance import (
+    ASSURABLE_STATUSES,
+    assessment_record,
+    assurance_reopen,
+)
 from answerable.recommendations.services.following import follow_create, follow_delete
 from answerable.recommendations.services.lifecycle import (
     recommendation_supersede,
@@ -31,15 +37,10 @@ from answerable.recommendations.services.narratives import (
 )
 from answerable.recommendations.services.publication import source_publish, source_withdraw
 from answerable.recommendations.services.register import (
-    ASSURABLE_STATUSES,
-    EvidenceInput,
     action_create,
-    assessment_record,
-    assurance_reopen,
     recommendation_create,
     recommendation_link_create,
     source_create,
-    update_post,
 )
 from answerable.recommendations.services.responses import (
     recommendation_response_record,
@@ -57,6 +58,7 @@ from answerable.recommendations.services.themes import (
     theme_merge,
     theme_rename,
 )
+from answerable.recommendations.services.updates import EvidenceInput, update_post
 
 __all__ = [
     "follow_create",
