@@ -23,6 +23,7 @@ from answerable.extraction.selectors import can_review
 from answerable.organisations.models import Organisation
 from answerable.recommendations.importing import ImportResult, recommendations_import
 from answerable.recommendations.models import Recommendation
+from answerable.recommendations.selectors.source_title import recommendation_list_by_source_title
 from answerable.recommendations.tables import Table
 
 SPLIT_MARK = "---"
@@ -319,9 +320,7 @@ def extracted_report_import(
     kept = list(report.items.filter(is_dropped=False).order_by("position", "pk"))
     if not kept:
         raise ValidationError(_("Every item is dropped: restore or add one to import"))
-    in_source = Recommendation.objects.filter(
-        source__owner=report.organisation, source__title__iexact=source
-    )
+    in_source = recommendation_list_by_source_title(owner=report.organisation, title=source)
     existing = set(in_source.values_list("pk", flat=True))
     result = recommendations_import(
         actor=actor,
