@@ -137,11 +137,15 @@ def post_data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def table_download(
-    *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+def table_response(
+    *,
+    file_kind: str,
+    filename: str,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
 ) -> HttpResponse | StreamingHttpResponse:
-    """A table as a CSV (streamed) or XLSX download named for today, formula-safe either way."""
-    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}"
+    """A table as a CSV (streamed) or XLSX attachment, formula-safe either way."""
     response: HttpResponse | StreamingHttpResponse
     if file_kind == CSV:
         response = StreamingHttpResponse(
@@ -149,9 +153,37 @@ def table_download(
         )
     else:
         response = HttpResponse(
-            xlsx_bytes(headers, rows, sheet_title=name.capitalize()),
-            content_type=CONTENT_TYPES[XLSX],
+            xlsx_bytes(headers, rows, sheet_title=sheet_title), content_type=CONTENT_TYPES[XLSX]
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_download(
+    *, file_kind: str, name: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse | StreamingHttpResponse:
+    """A table as a CSV (streamed) or XLSX download named for today, formula-safe either way."""
+    response = table_response(
+        file_kind=file_kind,
+        filename=f"{name}-{timezone.localdate():%Y-%m-%d}.{file_kind}",
+        sheet_title=name.capitalize(),
+        headers=headers,
+        rows=rows,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def error_summary(
+    messages: Sequence[object], *, count: int, more: str = "", shown: int = 10
+) -> list[dict[str, str]]:
+    """govukErrorSummary items for the first `shown` of `count` problems, each linking to its
+    row (`#import-error-N`), then any `more` (formatted with `more=`, how many are left out)
+    linking to the full list."""
+    items = [
+        {"text": str(message), "href": f"#import-error-{index}"}
+        for index, message in enumerate(messages[:shown], start=1)
+    ]
+    if more and count > shown:
+        items.append({"text": more.format(more=count - shown), "href": "#import-errors"})
+    return items

@@ -8,16 +8,24 @@ screen reader back to the top each time (issue #17).
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_helpers import error_summary
 from answerable.imports.models import ImportJob
 from answerable.imports.progress import progress_read
+from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import import_error_text, import_job_fail_if_worker_gone
 
 SUMMARY_ERRORS = 10
@@ -45,22 +53,40 @@ def _when(value: datetime.datetime | None) -> str:
     return f"{date_format(local, 'j F Y')} at {date_format(local, 'g:i')}{meridiem}"
 
 
-def import_status_render(
-    request: HttpRequest,
-    job: ImportJob,
-    *,
-    active_nav: str,
-    result_text: str,
-    links: list[dict[str, str]],
-    upload_url: str,
-    upload_text: str,
-    details: list[tuple[str, str]] | None = None,
+@dataclass(frozen=True)
+class ImportStatusPage:
+    """What one kind of import's status page says: whose jobs it shows, where it sits in the
+    navigation, the links (URL name, text) after success and the button after failure."""
+
+    kind: ImportJob.Kind
+    role: str
+    active_nav: str
+    links: tuple[tuple[str, str], ...]
+    upload: tuple[str, str]
+    result_text: Callable[[ImportJob], str]
+    details: Callable[[ImportJob], list[tuple[str, str]]] = lambda job: []
+
+
+def import_status_view(page: ImportStatusPage) -> Callable[..., HttpResponse]:
+    """The status page view for one kind of import, served at the app's own URL."""
+
+    @login_required
+    @require_GET
+    def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        return import_status_page(request, pk=pk, page=page)
+
+    return import_status
+
+
+def import_status_page(
+    request: AuthenticatedHttpRequest, *, pk: int, page: ImportStatusPage
 ) -> HttpResponse:
     """Render the job's status with what happened so far and what the person can do next."""
+    job = import_job_get_for_user(user=request.user, pk=pk, kind=page.kind, role=page.role)
     job = import_job_fail_if_worker_gone(job=job)
     rows: list[tuple[str, str]] = [
         *((stored.get("label") or "File", stored["name"]) for stored in job.files),
-        *(details or []),
+        *page.details(job),
         ("Started by", str(job.started_by)),
         ("Queued", _when(job.created_at)),
     ]
@@ -71,28 +97,24 @@ def import_status_render(
         rows.append(("Started", _when(job.started_at)))
     if job.finished_at:
         rows.append(("Finished", _when(job.finished_at)))
-    errors = [
-        {"text": import_error_text(error), "href": f"#import-error-{index}"}
-        for index, error in enumerate(job.errors[:SUMMARY_ERRORS], start=1)
-    ]
-    if job.error_count > SUMMARY_ERRORS:
-        errors.append(
-            {
-                "text": f"And {job.error_count - SUMMARY_ERRORS:,} more problems, listed below",
-                "href": "#import-errors",
-            }
-        )
+    errors = error_summary(
+        [import_error_text(error) for error in job.errors[:SUMMARY_ERRORS]],
+        count=job.error_count,
+        more="And {more:,} more problems, listed below",
+        shown=SUMMARY_ERRORS,
+    )
+    upload_name, upload_text = page.upload
     context: dict[str, Any] = {
-        "active_nav": active_nav,
+        "active_nav": page.active_nav,
         "title": TITLES[job.status],
         "job": job,
         "tag_classes": TAG_CLASSES[job.status],
         "summary_rows": [{"key": {"text": key}, "value": {"text": value}} for key, value in rows],
         "error_summary": errors,
         "has_file_column": any(error.get("file") for error in job.errors),
-        "result_text": result_text,
-        "links": links,
-        "upload_url": upload_url,
+        "result_text": (page.result_text(job) if job.status == ImportJob.Status.SUCCEEDED else ""),
+        "links": [{"href": reverse(name), "text": text} for name, text in page.links],
+        "upload_url": reverse(upload_name),
         "upload_text": upload_text,
         "check_again_url": request.path,
         "auto_refresh": request.GET.get("refresh") == "on",

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import TABLE_KINDS
-from answerable.core.views_helpers import post_data, table_download
+from answerable.core.views_helpers import error_summary, post_data, table_download
 from answerable.imports.services import (
     import_upload_store,
 )
@@ -35,8 +36,14 @@ SUMMARY_ERRORS = 10
 PREVIEW_ROWS = 20
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, f"indicators/{template}", {"active_nav": "indicators", **context})
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Form | None = None
+) -> HttpResponse:
+    """The page, with `form`'s errors summarised above its heading when it has a form."""
+    forms = {"form": form, "page_forms": [form]} if form is not None else {}
+    return render(
+        request, f"indicators/{template}", {"active_nav": "indicators", **context, **forms}
+    )
 
 
 def _require_recorder(request: AuthenticatedHttpRequest) -> None:
@@ -72,10 +79,9 @@ def indicator_import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "indicator_import_upload.html",
         {
             "title": _("Import figures"),
-            "form": form,
-            "page_forms": [form],
             "columns": importing.COLUMNS,
         },
+        form,
     )
 
 
@@ -146,9 +152,8 @@ def indicator_import_check(request: AuthenticatedHttpRequest) -> HttpResponse:
             "period_label": periods.period_label,
             "number_text": number_text,
             "figure_name": importing.figure_name,
-            "error_summary": [
-                {"text": str(error), "href": f"#import-error-{index}"}
-                for index, error in enumerate(plan.errors[:SUMMARY_ERRORS], start=1)
-            ],
+            "error_summary": error_summary(
+                plan.errors, count=len(plan.errors), shown=SUMMARY_ERRORS
+            ),
         },
     )

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
-from answerable.core.tables import csv_stream, xlsx_bytes
-from answerable.core.views_helpers import post_data
+from answerable.core.files import TABLE_KINDS
+from answerable.core.views_helpers import error_summary, post_data, table_response
 from answerable.imports.models import ImportJob
-from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
     import_upload_store,
 )
-from answerable.imports.views import import_status_render
+from answerable.imports.views import ImportStatusPage, import_status_view
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import area_organisation_list
 from answerable.recommendations import importing, selectors
@@ -64,8 +63,14 @@ TEMPLATE_EXAMPLE: dict[str, Any] = {
 }
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, f"recommendations/{template}", {"active_nav": "sources", **context})
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Form | None = None
+) -> HttpResponse:
+    """The page, with `form`'s errors summarised above its heading when it has a form."""
+    forms = {"form": form, "page_forms": [form]} if form is not None else {}
+    return render(
+        request, f"recommendations/{template}", {"active_nav": "sources", **context, **forms}
+    )
 
 
 def _office(request: AuthenticatedHttpRequest) -> Organisation:
@@ -114,10 +119,9 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_upload.html",
         {
             "title": "Import recommendations",
-            "form": form,
-            "page_forms": [form],
             "fields": importing.FIELDS,
         },
+        form,
     )
 
 
@@ -130,20 +134,13 @@ def import_template(
     if file_kind not in TABLE_KINDS:
         raise Http404("No such template")
     headers = list(importing.FIELD_NAMES)
-    rows = [[TEMPLATE_EXAMPLE[name] for name in headers]]
-    filename = f"recommendations-import-template.{file_kind}"
-    response: HttpResponse | StreamingHttpResponse
-    if file_kind == CSV:
-        response = StreamingHttpResponse(
-            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(headers, rows, sheet_title="Recommendations"),
-            content_type=CONTENT_TYPES[XLSX],
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        file_kind=file_kind,
+        filename=f"recommendations-import-template.{file_kind}",
+        sheet_title="Recommendations",
+        headers=headers,
+        rows=[[TEMPLATE_EXAMPLE[name] for name in headers]],
+    )
 
 
 @login_required
@@ -166,11 +163,10 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_mapping.html",
         {
             "title": "Match the columns",
-            "form": form,
-            "page_forms": [form],
             "file_name": pending["name"],
             "row_count": len(table.rows),
         },
+        form,
     )
 
 
@@ -181,17 +177,9 @@ def _preview(
     plan: importing.ImportPlan | None,
     errors: list[importing.RowError],
 ) -> HttpResponse:
-    summary = [
-        {"text": str(error), "href": f"#import-error-{index}"}
-        for index, error in enumerate(errors[:SUMMARY_ERRORS], start=1)
-    ]
-    if len(errors) > SUMMARY_ERRORS:
-        summary.append(
-            {
-                "text": f"And {len(errors) - SUMMARY_ERRORS} more errors, listed below",
-                "href": "#import-errors",
-            }
-        )
+    summary = error_summary(
+        errors, count=len(errors), more="And {more} more errors, listed below", shown=SUMMARY_ERRORS
+    )
     mapping = pending.get("mapping") or {}
     return _render(
         request,
@@ -216,10 +204,11 @@ def _decisions(pending: dict[str, Any]) -> importing.OwnerDecisions:
     return importing.OwnerDecisions.from_json(pending.get("owners"))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_owners(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Say which organisations each owner name the register does not know means."""
+def _mapped(
+    request: AuthenticatedHttpRequest,
+) -> tuple[Organisation, dict[str, Any], Table, dict[str, str]] | HttpResponse:
+    """The office, the pending upload, its table and its mapping; or, when the upload is gone
+    or its columns no longer match, the page to go back to."""
     office = _office(request)
     found = _pending(request)
     if found is None:
@@ -228,6 +217,17 @@ def import_owners(request: AuthenticatedHttpRequest) -> HttpResponse:
     mapping = pending.get("mapping") or {}
     if importing.mapping_errors(mapping, table.headers):
         return redirect("recommendations:import_mapping")
+    return office, pending, table, mapping
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_owners(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Say which organisations each owner name the register does not know means."""
+    mapped = _mapped(request)
+    if isinstance(mapped, HttpResponse):
+        return mapped
+    office, pending, table, mapping = mapped
     # Asked without this import's answers, so the page shows every name the register lacks.
     plan = importing.import_plan(table=table, mapping=mapping, office=office)
     if not plan.unknown_owners:
@@ -247,12 +247,11 @@ def import_owners(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_owners.html",
         {
             "title": _("Match the owners"),
-            "form": form,
-            "page_forms": [form],
             "file_name": pending["name"],
             "unknown": plan.unknown_owners,
             "new_organisations": _decisions(pending).new_organisations,
         },
+        form,
     )
 
 
@@ -289,24 +288,19 @@ def import_owner_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_owner_new.html",
         {
             "title": _("Add an organisation"),
-            "form": form,
-            "page_forms": [form],
             "file_name": pending["name"],
         },
+        form,
     )
 
 
 @login_required
 @require_GET
 def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    office = _office(request)
-    found = _pending(request)
-    if found is None:
-        return _start_again(request)
-    pending, table = found
-    mapping = pending.get("mapping") or {}
-    if importing.mapping_errors(mapping, table.headers):
-        return redirect("recommendations:import_mapping")
+    mapped = _mapped(request)
+    if isinstance(mapped, HttpResponse):
+        return mapped
+    office, pending, table, mapping = mapped
     plan = importing.import_plan(
         table=table, mapping=mapping, office=office, owners=_decisions(pending)
     )
@@ -318,14 +312,10 @@ def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    office = _office(request)
-    found = _pending(request)
-    if found is None:
-        return _start_again(request)
-    pending, table = found
-    mapping = pending.get("mapping") or {}
-    if importing.mapping_errors(mapping, table.headers):
-        return redirect("recommendations:import_mapping")
+    mapped = _mapped(request)
+    if isinstance(mapped, HttpResponse):
+        return mapped
+    office, pending, _table, mapping = mapped
     job = recommendations_import_queue(
         actor=request.user,
         office=office,
@@ -341,27 +331,18 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(job)
 
 
-@login_required
-@require_GET
-def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = import_job_get_for_user(
-        user=request.user,
-        pk=pk,
-        kind=ImportJob.Kind.RECOMMENDATIONS,
-        role=Membership.Role.SCRUTINY_OFFICER,
-    )
-    result_text = ""
-    if job.status == ImportJob.Status.SUCCEEDED:
-        result_text = f"Imported {job.files[0]['name']}: {importing.ImportResult(**job.counts)}"
-    return import_status_render(
-        request,
-        job,
-        active_nav="sources",
-        result_text=result_text,
-        links=[
-            {"href": reverse("recommendations:source_list"), "text": "Go to the sources"},
-            {"href": reverse("recommendations:import_upload"), "text": "Import another file"},
-        ],
-        upload_url=reverse("recommendations:import_upload"),
-        upload_text="Upload a corrected file",
-    )
+STATUS_PAGE = ImportStatusPage(
+    kind=ImportJob.Kind.RECOMMENDATIONS,
+    role=Membership.Role.SCRUTINY_OFFICER,
+    active_nav="sources",
+    links=(
+        ("recommendations:source_list", "Go to the sources"),
+        ("recommendations:import_upload", "Import another file"),
+    ),
+    upload=("recommendations:import_upload", "Upload a corrected file"),
+    result_text=lambda job: (
+        f"Imported {job.files[0]['name']}: {importing.ImportResult(**job.counts)}"
+    ),
+)
+
+import_status = import_status_view(STATUS_PAGE)

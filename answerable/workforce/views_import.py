@@ -13,24 +13,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.files import CONTENT_TYPES, CSV, TABLE_KINDS, XLSX
-from answerable.core.tables import csv_stream, xlsx_bytes
-from answerable.core.views_helpers import post_data
+from answerable.core.files import TABLE_KINDS
+from answerable.core.views_helpers import error_summary, post_data, table_response
 from answerable.imports.models import ImportJob
-from answerable.imports.selectors import import_job_get_for_user
 from answerable.imports.services import (
     import_upload_delete,
     import_upload_read,
     import_upload_store,
     is_import_upload,
 )
-from answerable.imports.views import import_status_render
+from answerable.imports.views import ImportStatusPage, import_status_view
 from answerable.organisations.models import Membership, Organisation
 from answerable.workforce import importing, selectors, services
 from answerable.workforce.forms import MappingForm, SnapshotUploadForm
@@ -43,8 +41,14 @@ SUMMARY_ERRORS = 10
 KINDS = (importing.ROSTER, importing.COMPLETIONS)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, f"workforce/{template}", {"active_nav": "workforce", **context})
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Form | None = None
+) -> HttpResponse:
+    """The page, with `form`'s errors summarised above its heading when it has a form."""
+    context = {"active_nav": "workforce", **context}
+    if form is not None:
+        context |= {"form": form, "page_forms": [form]}
+    return render(request, f"workforce/{template}", context)
 
 
 def _forces(request: AuthenticatedHttpRequest) -> list[Organisation]:
@@ -111,21 +115,13 @@ def import_template(
     _forces(request)
     if role not in KINDS or file_kind not in TABLE_KINDS:
         raise Http404("No such template")
-    headers = [item.label for item in importing.FIELDS[role]]
-    rows = [[importing.TEMPLATE_EXAMPLES[role][item.name] for item in importing.FIELDS[role]]]
-    filename = f"workforce-{role}-template.{file_kind}"
-    response: HttpResponse | StreamingHttpResponse
-    if file_kind == CSV:
-        response = StreamingHttpResponse(
-            csv_stream(headers, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            xlsx_bytes(headers, rows, sheet_title=importing.FILE_LABELS[role].capitalize()),
-            content_type=CONTENT_TYPES[XLSX],
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        file_kind=file_kind,
+        filename=f"workforce-{role}-template.{file_kind}",
+        sheet_title=importing.FILE_LABELS[role].capitalize(),
+        headers=[item.label for item in importing.FIELDS[role]],
+        rows=[[importing.TEMPLATE_EXAMPLES[role][item.name] for item in importing.FIELDS[role]]],
+    )
 
 
 @login_required
@@ -159,12 +155,11 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_upload.html",
         {
             "title": "Upload a workforce snapshot",
-            "form": form,
-            "page_forms": [form],
             "fields": importing.FIELDS,
             "file_labels": importing.FILE_LABELS,
             "forces": forces,
         },
+        form,
     )
 
 
@@ -187,13 +182,12 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         "import_mapping.html",
         {
             "title": "Match the columns",
-            "form": form,
-            "page_forms": [form],
             "sections": [
                 (importing.FILE_LABELS[kind], pending.tables[kind].name, form.fields_for(kind))
                 for kind in KINDS
             ],
         },
+        form,
     )
 
 
@@ -203,17 +197,12 @@ def _preview(
     plan: importing.ImportPlan | None,
     errors: importing.ErrorLog,
 ) -> HttpResponse:
-    summary = [
-        {"text": str(error), "href": f"#import-error-{index}"}
-        for index, error in enumerate(errors.listed[:SUMMARY_ERRORS], start=1)
-    ]
-    if errors.count > SUMMARY_ERRORS:
-        summary.append(
-            {
-                "text": f"And {errors.count - SUMMARY_ERRORS:,} more problems, listed below",
-                "href": "#import-errors",
-            }
-        )
+    summary = error_summary(
+        errors.listed,
+        count=errors.count,
+        more="And {more:,} more problems, listed below",
+        shown=SUMMARY_ERRORS,
+    )
     return _render(
         request,
         "import_preview.html",
@@ -229,9 +218,9 @@ def _preview(
     )
 
 
-@login_required
-@require_GET
-def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+def _mapped(request: AuthenticatedHttpRequest) -> _Pending | HttpResponse:
+    """The pending upload; or, when it is gone or its columns no longer match, the page to
+    go back to."""
     pending = _pending(request, _forces(request))
     if pending is None:
         return _start_again(request)
@@ -240,6 +229,15 @@ def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
             pending.mapping.get(kind, {}), pending.tables[kind].headers(), kind
         ):
             return redirect("workforce:import_mapping")
+    return pending
+
+
+@login_required
+@require_GET
+def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = _mapped(request)
+    if isinstance(pending, HttpResponse):
+        return pending
     plan = importing.import_plan(
         roster=pending.tables[importing.ROSTER],
         completions=pending.tables[importing.COMPLETIONS],
@@ -253,14 +251,9 @@ def import_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pending = _pending(request, _forces(request))
-    if pending is None:
-        return _start_again(request)
-    for kind in KINDS:
-        if importing.mapping_errors(
-            pending.mapping.get(kind, {}), pending.tables[kind].headers(), kind
-        ):
-            return redirect("workforce:import_mapping")
+    pending = _mapped(request)
+    if isinstance(pending, HttpResponse):
+        return pending
     files = pending.data["files"]
     job = snapshot_import_queue(
         actor=request.user,
@@ -277,32 +270,27 @@ def import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(job)
 
 
-@login_required
-@require_GET
-def import_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = import_job_get_for_user(
-        user=request.user, pk=pk, kind=ImportJob.Kind.WORKFORCE, role=Membership.Role.LEAD_OFFICER
-    )
-    taken_on = datetime.date.fromisoformat(job.options["taken_on"])
-    result_text = ""
-    if job.status == ImportJob.Status.SUCCEEDED:
-        result_text = (
-            f"Snapshot of {taken_on:%-d %B %Y} imported: {job.counts['staff']:,} staff "
-            f"and {job.counts['completions']:,} completions"
-        )
-    return import_status_render(
-        request,
-        job,
-        active_nav="workforce",
-        result_text=result_text,
-        links=[
-            {"href": reverse("workforce:index"), "text": "See training coverage"},
-            {"href": reverse("workforce:import_upload"), "text": "Upload another snapshot"},
-        ],
-        upload_url=reverse("workforce:import_upload"),
-        upload_text="Upload corrected files",
-        details=[
-            ("Force", job.organisation.name),
-            ("Date of the snapshot", f"{taken_on:%-d %B %Y}"),
-        ],
-    )
+def _taken_on(job: ImportJob) -> str:
+    return f"{datetime.date.fromisoformat(job.options['taken_on']):%-d %B %Y}"
+
+
+STATUS_PAGE = ImportStatusPage(
+    kind=ImportJob.Kind.WORKFORCE,
+    role=Membership.Role.LEAD_OFFICER,
+    active_nav="workforce",
+    links=(
+        ("workforce:index", "See training coverage"),
+        ("workforce:import_upload", "Upload another snapshot"),
+    ),
+    upload=("workforce:import_upload", "Upload corrected files"),
+    result_text=lambda job: (
+        f"Snapshot of {_taken_on(job)} imported: {job.counts['staff']:,} staff "
+        f"and {job.counts['completions']:,} completions"
+    ),
+    details=lambda job: [
+        ("Force", job.organisation.name),
+        ("Date of the snapshot", _taken_on(job)),
+    ],
+)
+
+import_status = import_status_view(STATUS_PAGE)
