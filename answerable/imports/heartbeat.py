@@ -14,7 +14,6 @@ import logging
 import os
 import socket
 import threading
-from types import TracebackType
 
 from django.db import DatabaseError, connection
 from django.utils import timezone
@@ -66,12 +65,7 @@ class Heartbeat:
         self._thread.start()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join(timeout=HEARTBEAT_SECONDS)
 

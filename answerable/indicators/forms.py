@@ -1,22 +1,19 @@
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
 from answerable.indicators import periods
 from answerable.indicators.models import DEFINITION_FIELDS, Indicator
 from answerable.meetings.forms import agenda_item_choices
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Organisation
+from answerable.recommendations.forms_import import TableUploadForm
 from answerable.recommendations.models import Recommendation
-from answerable.recommendations.tables import Table, read_table
+from answerable.workforce.forms import recommendation_choices
 
 # A text box, as the Design System advises for numbers: type="number" rounds, accepts "e"
 # and changes its value when scrolled over.
@@ -231,11 +228,7 @@ class IndicatorLinkForm(forms.Form):
         self, *args: Any, recommendations: QuerySet[Recommendation], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["recommendation"]
-        field.queryset = recommendations  # type: ignore[attr-defined]
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda r: f"{r.reference}: {r.source.title}"[:150]
-        )
+        recommendation_choices(self.fields["recommendation"], recommendations)
 
 
 class IndicatorAgendaLinkForm(forms.Form):
@@ -260,34 +253,8 @@ class IndicatorAgendaLinkForm(forms.Form):
         agenda_item_choices(self.fields["agenda_item"], agenda_items)
 
 
-@dataclass(frozen=True)
-class UploadedTable:
-    file: CheckedFile
-    table: Table
+class IndicatorImportForm(TableUploadForm):
+    """A CSV or XLSX file of figures."""
 
-
-class IndicatorImportForm(forms.Form):
-    """A CSV or XLSX file of figures, checked by its content and read at once, so a file
-    that cannot be read is reported here rather than on the next page."""
-
-    file = forms.FileField(
-        label=_("Upload a file"),
-        help_text=_("A CSV or Excel (XLSX) file with a header row, up to 5MB."),
-        error_messages={"required": _("Select a file")},
-        allow_empty_file=True,  # check_upload reports an empty file by name
-    )
-
-    def clean_file(self) -> UploadedTable:
-        upload = self.cleaned_data["file"]
-        try:
-            checked = check_upload(upload, allowed=TABLE_KINDS, max_bytes=settings.IMPORT_MAX_BYTES)
-        except ValidationError as error:
-            if error.code == "wrong_type":
-                raise ValidationError(
-                    _("The selected file must be a CSV or XLSX file. %(name)s is not")
-                    % {"name": upload.name},
-                    code="wrong_type",
-                ) from None
-            raise
-        table = read_table(checked.content, kind=checked.kind, name=checked.name)
-        return UploadedTable(file=checked, table=table)
+    def wrong_type_message(self, name: str) -> str:
+        return _("The selected file must be a CSV or XLSX file. %(name)s is not") % {"name": name}

@@ -26,13 +26,22 @@ class UploadedTable:
     table: Table
 
 
-class ImportUploadForm(forms.Form):
+class TableUploadForm(forms.Form):
+    """A CSV or XLSX file, checked by its content and read at once, so a file that cannot be
+    read is reported here rather than on a later page. The indicators' import shares it."""
+
     file = forms.FileField(
-        label="Upload a file",
-        help_text="A CSV or Excel (XLSX) file with a header row, up to 5MB.",
-        error_messages={"required": "Select a file"},
+        label=_("Upload a file"),
+        help_text=_("A CSV or Excel (XLSX) file with a header row, up to 5MB."),
+        error_messages={"required": _("Select a file")},
         allow_empty_file=True,  # check_upload reports an empty file by name
     )
+
+    def wrong_type_message(self, name: str) -> str:
+        return _(
+            "The selected file must be a CSV or XLSX file. The content of %(name)s is not CSV "
+            "or XLSX"
+        ) % {"name": name}
 
     def clean_file(self) -> UploadedTable:
         upload = self.cleaned_data["file"]
@@ -41,14 +50,15 @@ class ImportUploadForm(forms.Form):
         except ValidationError as error:
             if error.code == "wrong_type":
                 raise ValidationError(
-                    f"The selected file must be a CSV or XLSX file. The content of "
-                    f"{upload.name} is not CSV or XLSX",
-                    code="wrong_type",
+                    self.wrong_type_message(upload.name), code="wrong_type"
                 ) from None
             raise
-        # Read it now, so a malformed file is reported here rather than on a later page.
         table = read_table(checked.content, kind=checked.kind, name=checked.name)
         return UploadedTable(file=checked, table=table)
+
+
+class ImportUploadForm(TableUploadForm):
+    """The register's import file."""
 
 
 class ImportMappingForm(forms.Form):

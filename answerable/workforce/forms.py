@@ -232,6 +232,15 @@ class CourseRestoreForm(forms.Form):
     )
 
 
+def recommendation_choices(field: forms.Field, recommendations: QuerySet[Recommendation]) -> None:
+    """Offer the recommendations in a choice field, each named by its reference and source:
+    for the apps that link their evidence to a recommendation (coverage, indicators)."""
+    field.queryset = recommendations  # type: ignore[attr-defined]
+    field.label_from_instance = (  # type: ignore[attr-defined]
+        lambda r: f"{r.reference}: {r.source.title}"[:150]
+    )
+
+
 class CoverageLinkForm(forms.Form):
     recommendation = forms.ModelChoiceField(
         label="Recommendation",
@@ -253,11 +262,7 @@ class CoverageLinkForm(forms.Form):
         self, *args: Any, recommendations: QuerySet[Recommendation], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["recommendation"]
-        field.queryset = recommendations  # type: ignore[attr-defined]
-        field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda r: f"{r.reference}: {r.source.title}"[:150]
-        )
+        recommendation_choices(self.fields["recommendation"], recommendations)
 
 
 class CoverageLinkAgendaItemForm(forms.Form):

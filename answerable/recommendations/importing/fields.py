@@ -1,16 +1,8 @@
 """The fields the importer knows and how a file's columns are matched to them."""
 
 import re
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class ImportField:
-    name: str
-    label: str
-    required: bool = False
-    hint: str = ""
-
+from answerable.imports.fields import ImportField
 
 FIELDS = (
     ImportField("source", "Source title", required=True),

@@ -3,22 +3,14 @@
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from answerable.core.tables import cell_text
+from answerable.imports.fields import ImportField
 from answerable.workforce.models import WorkforceType
 from answerable.workforce.tables import StoredTable
 
 ROSTER, COMPLETIONS = "roster", "completions"
 FILE_LABELS = {ROSTER: "staff roster", COMPLETIONS: "completions file"}
-
-
-@dataclass(frozen=True)
-class ImportField:
-    name: str
-    label: str
-    required: bool = False
-    hint: str = ""
 
 
 ROSTER_FIELDS = (
@@ -58,14 +50,18 @@ TEMPLATE_EXAMPLES: dict[str, dict[str, object]] = {
         "expires_on": "",
     },
 }
+# The staff ID is in both files, under the same names.
+STAFF_ID_SYNONYMS = {
+    "id": "staff_id",
+    "staffid": "staff_id",
+    "pseudonymisedid": "staff_id",
+    "employeeid": "staff_id",
+    "personid": "staff_id",
+    "staffnumber": "staff_id",
+}
 SYNONYMS = {
     ROSTER: {
-        "id": "staff_id",
-        "staffid": "staff_id",
-        "pseudonymisedid": "staff_id",
-        "employeeid": "staff_id",
-        "personid": "staff_id",
-        "staffnumber": "staff_id",
+        **STAFF_ID_SYNONYMS,
         "type": "workforce_type",
         "stafftype": "workforce_type",
         "employeetype": "workforce_type",
@@ -92,12 +88,7 @@ SYNONYMS = {
         "dateleft": "left_on",
     },
     COMPLETIONS: {
-        "id": "staff_id",
-        "staffid": "staff_id",
-        "pseudonymisedid": "staff_id",
-        "employeeid": "staff_id",
-        "personid": "staff_id",
-        "staffnumber": "staff_id",
+        **STAFF_ID_SYNONYMS,
         "course": "course_code",
         "code": "course_code",
         "coursecode": "course_code",

@@ -7,13 +7,22 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from answerable.accounts.models import User
-from answerable.core.files import TABLE_KINDS, check_upload
+from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.imports.models import ImportJob
 from answerable.imports.services import import_error_text, import_upload_store
 from answerable.recommendations import importing
 from answerable.recommendations.importing.jobs import recommendations_import_queue
-from answerable.recommendations.tables import read_table
+from answerable.recommendations.tables import Table, read_table
 from answerable.recommendations.tasks import recommendations_import_run
+
+
+def _read(path: Path) -> tuple[CheckedFile, Table]:
+    """The file, checked by its content, and its table; raises OSError or ValidationError."""
+    with path.open("rb") as handle:
+        checked = check_upload(
+            File(handle, name=path.name), allowed=TABLE_KINDS, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+    return checked, read_table(checked.content, kind=checked.kind, name=checked.name)
 
 
 class Command(BaseCommand):
@@ -70,13 +79,7 @@ class Command(BaseCommand):
             raise CommandError(f"{actor.email} is not a scrutiny officer, so cannot import")
         path = Path(options["file"])
         try:
-            with path.open("rb") as handle:
-                checked = check_upload(
-                    File(handle, name=path.name),
-                    allowed=TABLE_KINDS,
-                    max_bytes=settings.IMPORT_MAX_BYTES,
-                )
-            table = read_table(checked.content, kind=checked.kind, name=checked.name)
+            checked, table = _read(path)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
         except ValidationError as error:
@@ -134,13 +137,7 @@ class Command(BaseCommand):
             return None
         path = Path(name)
         try:
-            with path.open("rb") as handle:
-                checked = check_upload(
-                    File(handle, name=path.name),
-                    allowed=TABLE_KINDS,
-                    max_bytes=settings.IMPORT_MAX_BYTES,
-                )
-            table = read_table(checked.content, kind=checked.kind, name=checked.name)
+            checked, table = _read(path)
             return importing.owner_decisions_read(table, file_name=path.name, create=create)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}") from None
