@@ -6,7 +6,6 @@ again. The responses' pages are in `views_responses`, an action's plan's in
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,11 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import (
-    post_data,
-    run_edit_service,
-    run_service,
-)
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms_lifecycle import (
     ArchiveForm,
@@ -28,7 +24,7 @@ from answerable.recommendations.forms_lifecycle import (
     SourceUpdateForm,
     SupersedeForm,
 )
-from answerable.recommendations.models import Recommendation, Source
+from answerable.recommendations.models import Action, Recommendation, Source
 
 TEMPLATE = "recommendations/lifecycle_form.html"
 
@@ -53,46 +49,56 @@ def form_page(
     return render(request, TEMPLATE, context | extra)
 
 
+# The services that archive and restore each kind of row, and their keyword for the row.
+_SHELVING: dict[type, tuple[str, Callable[..., Any], Callable[..., Any]]] = {
+    Source: ("source", services.source_archive, services.source_restore),
+    Recommendation: (
+        "recommendation",
+        services.recommendation_archive,
+        services.recommendation_restore,
+    ),
+    Action: ("action", services.action_archive, services.action_restore),
+}
+
+
 def _archive_or_restore(
     request: AuthenticatedHttpRequest,
+    subject: Source | Recommendation | Action,
     *,
-    subject: Any,
     source: Source,
     archive: bool,
-    service: Callable[..., Any],
-    subject_kwarg: str,
     title: str,
     done: str,
     subject_text: str = "",
 ) -> HttpResponse:
     """The confirmation page and its submission, for archiving or restoring any row."""
     require_manager(request, source)
-    if getattr(subject, "is_archived", False) == archive:
+    if subject.is_archived == archive:
         return redirect(subject)
-    form = (ArchiveForm if archive else RestoreForm)(post_data(request))
-    if form.is_valid() and run_service(
-        form,
-        service,
-        actor=request.user,
-        reason=form.cleaned_data["reason"],
-        **{subject_kwarg: subject},
-    ):
-        messages.success(request, done)
-        return redirect(subject)
-    return form_page(
+    subject_kwarg, archive_service, restore_service = _SHELVING[type(subject)]
+    row: dict[str, Any] = {subject_kwarg: subject}
+    return edit_page(
         request,
-        title=title,
-        form=form,
-        back=subject.get_absolute_url(),
-        button=_("Archive") if archive else _("Restore"),
-        subject_text=subject_text,
-        warning=(
-            _(
-                "It will leave every list, count and export, and the public site. "
-                "It stays readable at its address and can be restored."
-            )
-            if archive
-            else ""
+        (ArchiveForm if archive else RestoreForm)(post_data(request)),
+        archive_service if archive else restore_service,
+        **row,
+        done=done,
+        then=lambda _saved: redirect(subject),
+        page=lambda form: form_page(
+            request,
+            title=title,
+            form=form,
+            back=subject.get_absolute_url(),
+            button=_("Archive") if archive else _("Restore"),
+            subject_text=subject_text,
+            warning=(
+                _(
+                    "It will leave every list, count and export, and the public site. "
+                    "It stays readable at its address and can be restored."
+                )
+                if archive
+                else ""
+            ),
         ),
     )
 
@@ -111,57 +117,51 @@ def _source_form(source: Source, data: Any = None) -> SourceUpdateForm:
 def source_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     require_manager(request, source)
-    form = _source_form(source, post_data(request))
-    if form.is_valid():
-        updated, form = run_edit_service(
-            form,
-            services.source_update,
-            redraw=lambda: _source_form(selectors.source_get_for_user(user=request.user, pk=pk)),
-            actor=request.user,
-            source=source,
-            **form.cleaned_data,
-        )
-        if updated:
-            messages.success(request, _("Source details changed"))
-            return redirect(updated)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Change the details of %(title)s") % {"title": source.title},
-        form=form,
-        back=source.get_absolute_url(),
-        button=_("Save changes"),
+        _source_form(source, post_data(request)),
+        services.source_update,
+        source=source,
+        redraw=lambda: _source_form(selectors.source_get_for_user(user=request.user, pk=pk)),
+        done=_("Source details changed"),
+        page=lambda form: form_page(
+            request,
+            title=_("Change the details of %(title)s") % {"title": source.title},
+            form=form,
+            back=source.get_absolute_url(),
+            button=_("Save changes"),
+        ),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_get_for_user(user=request.user, pk=pk)
-    return _archive_or_restore(
-        request,
-        subject=source,
-        source=source,
-        archive=True,
-        service=services.source_archive,
-        subject_kwarg="source",
-        title=_("Archive %(title)s") % {"title": source.title},
-        done=_("Source archived, with its recommendations and actions"),
-    )
+    return _source_archive_or_restore(request, pk, archive=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _source_archive_or_restore(request, pk, archive=False)
+
+
+def _source_archive_or_restore(
+    request: AuthenticatedHttpRequest, pk: int, *, archive: bool
+) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
+    title = _("Archive %(title)s") if archive else _("Restore %(title)s")
     return _archive_or_restore(
         request,
-        subject=source,
+        source,
         source=source,
-        archive=False,
-        service=services.source_restore,
-        subject_kwarg="source",
-        title=_("Restore %(title)s") % {"title": source.title},
-        done=_("Source restored, with what was archived with it"),
+        archive=archive,
+        title=title % {"title": source.title},
+        done=(
+            _("Source archived, with its recommendations and actions")
+            if archive
+            else _("Source restored, with what was archived with it")
+        ),
     )
 
 
@@ -183,62 +183,52 @@ def _recommendation_form(
 def recommendation_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     require_manager(request, recommendation.source)
-    form = _recommendation_form(recommendation, post_data(request))
-    if form.is_valid():
-        updated, form = run_edit_service(
-            form,
-            services.recommendation_update,
-            redraw=lambda: _recommendation_form(
-                selectors.recommendation_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            recommendation=recommendation,
-            **form.cleaned_data,
-        )
-        if updated:
-            messages.success(
-                request, _("Recommendation %(ref)s changed") % {"ref": updated.reference}
-            )
-            return redirect(updated)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Change recommendation %(ref)s") % {"ref": recommendation.reference},
-        form=form,
-        back=recommendation.get_absolute_url(),
-        button=_("Save changes"),
+        _recommendation_form(recommendation, post_data(request)),
+        services.recommendation_update,
+        recommendation=recommendation,
+        redraw=lambda: _recommendation_form(
+            selectors.recommendation_get_for_user(user=request.user, pk=pk)
+        ),
+        done=lambda updated: _("Recommendation %(ref)s changed") % {"ref": updated.reference},
+        page=lambda form: form_page(
+            request,
+            title=_("Change recommendation %(ref)s") % {"ref": recommendation.reference},
+            form=form,
+            back=recommendation.get_absolute_url(),
+            button=_("Save changes"),
+        ),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    return _archive_or_restore(
-        request,
-        subject=recommendation,
-        source=recommendation.source,
-        archive=True,
-        service=services.recommendation_archive,
-        subject_kwarg="recommendation",
-        title=_("Archive recommendation %(ref)s") % {"ref": recommendation.reference},
-        done=_("Recommendation archived, with its actions"),
-        subject_text=recommendation.text,
-    )
+    return _recommendation_archive_or_restore(request, pk, archive=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommendation_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _recommendation_archive_or_restore(request, pk, archive=False)
+
+
+def _recommendation_archive_or_restore(
+    request: AuthenticatedHttpRequest, pk: int, *, archive: bool
+) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
+    title = _("Archive recommendation %(ref)s") if archive else _("Restore recommendation %(ref)s")
+    done = (
+        _("Recommendation archived, with its actions") if archive else _("Recommendation restored")
+    )
     return _archive_or_restore(
         request,
-        subject=recommendation,
+        recommendation,
         source=recommendation.source,
-        archive=False,
-        service=services.recommendation_restore,
-        subject_kwarg="recommendation",
-        title=_("Restore recommendation %(ref)s") % {"ref": recommendation.reference},
-        done=_("Recommendation restored"),
+        archive=archive,
+        title=title % {"ref": recommendation.reference},
+        done=done,
         subject_text=recommendation.text,
     )
 
@@ -251,26 +241,24 @@ def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> Http
     candidates = selectors.supersede_candidate_list(
         user=request.user, recommendation=recommendation
     )
-    form = SupersedeForm(post_data(request), candidates=candidates)
-    if form.is_valid() and run_service(
-        form,
-        services.recommendation_supersede,
-        actor=request.user,
-        recommendation=recommendation,
-        **form.cleaned_data,
-    ):
-        messages.success(request, _("Recorded as superseded"))
-        return redirect(recommendation)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Mark %(ref)s as superseded") % {"ref": recommendation.reference},
-        form=form,
-        back=recommendation.get_absolute_url(),
-        button=_("Mark as superseded"),
-        subject_text=recommendation.text,
-        warning=_(
-            "Its actions' target dates will stop running: "
-            "they will no longer show as overdue or due."
+        SupersedeForm(post_data(request), candidates=candidates),
+        services.recommendation_supersede,
+        recommendation=recommendation,
+        done=_("Recorded as superseded"),
+        then=lambda _saved: redirect(recommendation),
+        page=lambda form: form_page(
+            request,
+            title=_("Mark %(ref)s as superseded") % {"ref": recommendation.reference},
+            form=form,
+            back=recommendation.get_absolute_url(),
+            button=_("Mark as superseded"),
+            subject_text=recommendation.text,
+            warning=_(
+                "Its actions' target dates will stop running: "
+                "they will no longer show as overdue or due."
+            ),
         ),
     )
 
@@ -281,32 +269,28 @@ def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(user=request.user, pk=pk)
-    return _archive_or_restore(
-        request,
-        subject=action,
-        source=action.recommendation.source,
-        archive=True,
-        service=services.action_archive,
-        subject_kwarg="action",
-        title=_("Archive the action for %(owner)s") % {"owner": action.owner.name},
-        done=_("Action archived"),
-        subject_text=action.description,
-    )
+    return _action_archive_or_restore(request, pk, archive=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _action_archive_or_restore(request, pk, archive=False)
+
+
+def _action_archive_or_restore(
+    request: AuthenticatedHttpRequest, pk: int, *, archive: bool
+) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
+    title = (
+        _("Archive the action for %(owner)s") if archive else _("Restore the action for %(owner)s")
+    )
     return _archive_or_restore(
         request,
-        subject=action,
+        action,
         source=action.recommendation.source,
-        archive=False,
-        service=services.action_restore,
-        subject_kwarg="action",
-        title=_("Restore the action for %(owner)s") % {"owner": action.owner.name},
-        done=_("Action restored"),
+        archive=archive,
+        title=title % {"owner": action.owner.name},
+        done=_("Action archived") if archive else _("Action restored"),
         subject_text=action.description,
     )
