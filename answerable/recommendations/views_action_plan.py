@@ -4,16 +4,15 @@ refused and the page drawn again showing theirs (issue #11)."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_edit_service
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms_lifecycle import LeadForm, TargetDateForm
 from answerable.recommendations.models import Action
@@ -29,6 +28,20 @@ def _planned_action(request: AuthenticatedHttpRequest, pk: int) -> Action:
     return action
 
 
+def _plan_page(
+    request: AuthenticatedHttpRequest, action: Action, form: Any, *, title: str, button: str
+) -> HttpResponse:
+    return form_page(
+        request,
+        title=title,
+        form=form,
+        back=action.get_absolute_url(),
+        button=button,
+        subject_text=action.description,
+        active_nav="actions",
+    )
+
+
 def _lead_form(action: Action, data: Any = None) -> LeadForm:
     return LeadForm(
         data,
@@ -42,27 +55,16 @@ def _lead_form(action: Action, data: Any = None) -> LeadForm:
 @require_http_methods(["GET", "POST"])
 def action_lead(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _planned_action(request, pk)
-    form = _lead_form(action, post_data(request))
-    if form.is_valid():
-        assigned, form = run_edit_service(
-            form,
-            services.action_lead_assign,
-            redraw=lambda: _lead_form(_planned_action(request, pk)),
-            actor=request.user,
-            action=action,
-            **form.cleaned_data,
-        )
-        if assigned:
-            messages.success(request, _("Lead assigned"))
-            return redirect(assigned)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Assign a lead"),
-        form=form,
-        back=action.get_absolute_url(),
-        button=_("Assign lead"),
-        subject_text=action.description,
-        active_nav="actions",
+        _lead_form(action, post_data(request)),
+        services.action_lead_assign,
+        action=action,
+        redraw=lambda: _lead_form(_planned_action(request, pk)),
+        done=_("Lead assigned"),
+        page=lambda form: _plan_page(
+            request, action, form, title=_("Assign a lead"), button=_("Assign lead")
+        ),
     )
 
 
@@ -74,25 +76,18 @@ def _target_date_form(action: Action, data: Any = None) -> TargetDateForm:
 @require_http_methods(["GET", "POST"])
 def action_target_date(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _planned_action(request, pk)
-    form = _target_date_form(action, post_data(request))
-    if form.is_valid():
-        changed, form = run_edit_service(
-            form,
-            services.action_target_date_change,
-            redraw=lambda: _target_date_form(_planned_action(request, pk)),
-            actor=request.user,
-            action=action,
-            **form.cleaned_data,
-        )
-        if changed:
-            messages.success(request, _("Target date changed"))
-            return redirect(changed)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Change the target date"),
-        form=form,
-        back=action.get_absolute_url(),
-        button=_("Change target date"),
-        subject_text=action.description,
-        active_nav="actions",
+        _target_date_form(action, post_data(request)),
+        services.action_target_date_change,
+        action=action,
+        redraw=lambda: _target_date_form(_planned_action(request, pk)),
+        done=_("Target date changed"),
+        page=lambda form: _plan_page(
+            request,
+            action,
+            form,
+            title=_("Change the target date"),
+            button=_("Change target date"),
+        ),
     )

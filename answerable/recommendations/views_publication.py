@@ -1,7 +1,8 @@
 """The office puts a source on the public site, or takes it off (issue #14)."""
 
+from collections.abc import Callable
+
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -11,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_service
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.recommendations import selectors, services
 from answerable.recommendations.models import Source
 
@@ -33,25 +35,16 @@ class WithdrawForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def source_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_source(request, pk)
-    form = PublishForm(post_data(request))
-    published = form.is_valid() and run_service(
-        form, services.source_publish, actor=request.user, source=source
-    )
-    if published:
-        if published.public_since is None:
-            messages.success(
-                request,
-                _("Publication asked for: another scrutiny officer of your office must publish it"),
-            )
-        else:
-            messages.success(
-                request, _("%(title)s is on the public site") % {"title": source.title}
-            )
-        return redirect(source)
     return _ask(
         request,
         source,
-        form,
+        PublishForm(post_data(request)),
+        services.source_publish,
+        done=lambda published: (
+            _("Publication asked for: another scrutiny officer of your office must publish it")
+            if published.public_since is None
+            else _("%(title)s is on the public site") % {"title": source.title}
+        ),
         title=_("Publish %(title)s on the public site") % {"title": source.title},
         button=_("Publish"),
         explanation=_(
@@ -66,20 +59,12 @@ def source_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def source_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_source(request, pk)
-    form = WithdrawForm(post_data(request))
-    if form.is_valid() and run_service(
-        form,
-        services.source_withdraw,
-        actor=request.user,
-        source=source,
-        reason=form.cleaned_data["reason"],
-    ):
-        messages.success(request, _("%(title)s is off the public site") % {"title": source.title})
-        return redirect(source)
     return _ask(
         request,
         source,
-        form,
+        WithdrawForm(post_data(request)),
+        services.source_withdraw,
+        done=_("%(title)s is off the public site") % {"title": source.title},
         title=_("Take %(title)s off the public site") % {"title": source.title},
         button=_("Take off the public site"),
     )
@@ -96,21 +81,33 @@ def _ask(
     request: AuthenticatedHttpRequest,
     source: Source,
     form: forms.Form,
+    service: Callable[..., Source],
     *,
+    done: str | Callable[[Source], str],
     title: str,
     button: str,
     explanation: str = "",
 ) -> HttpResponse:
-    return render(
+    """The page that asks to confirm a change to what is public; success returns to the
+    source."""
+    return edit_page(
         request,
-        "recommendations/simple_form.html",
-        {
-            "title": title,
-            "subject_text": explanation,
-            "form": form,
-            "page_forms": [form],
-            "back": source.get_absolute_url(),
-            "button": button,
-            "active_nav": "sources",
-        },
+        form,
+        service,
+        source=source,
+        done=done,
+        then=lambda _source: redirect(source),
+        page=lambda form: render(
+            request,
+            "recommendations/simple_form.html",
+            {
+                "title": title,
+                "subject_text": explanation,
+                "form": form,
+                "page_forms": [form],
+                "back": source.get_absolute_url(),
+                "button": button,
+                "active_nav": "sources",
+            },
+        ),
     )

@@ -4,15 +4,14 @@ carries the version of the row it was drawn from (issue #11)."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_edit_service, stored_file_download
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data, stored_file_download
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms_lifecycle import ResponseForm, SourceResponseForm
 from answerable.recommendations.models import Recommendation, Source
@@ -35,28 +34,23 @@ def _source_response_form(
 def source_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_get_for_user(user=request.user, pk=pk)
     require_manager(request, source)
-    form = _source_response_form(source, post_data(request), request.FILES or None)
-    if form.is_valid():
-        recorded, form = run_edit_service(
-            form,
-            services.source_response_record,
-            redraw=lambda: _source_response_form(
-                selectors.source_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            source=source,
-            **form.cleaned_data,
-        )
-        if recorded:
-            messages.success(request, _("Statutory response recorded"))
-            return redirect(recorded)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Record the statutory response to %(title)s") % {"title": source.title},
-        form=form,
-        back=source.get_absolute_url(),
-        button=_("Save response"),
-        multipart=True,
+        _source_response_form(source, post_data(request), request.FILES or None),
+        services.source_response_record,
+        source=source,
+        redraw=lambda: _source_response_form(
+            selectors.source_get_for_user(user=request.user, pk=pk)
+        ),
+        done=_("Statutory response recorded"),
+        page=lambda form: form_page(
+            request,
+            title=_("Record the statutory response to %(title)s") % {"title": source.title},
+            form=form,
+            back=source.get_absolute_url(),
+            button=_("Save response"),
+            multipart=True,
+        ),
     )
 
 
@@ -83,26 +77,22 @@ def _response_form(recommendation: Recommendation, data: Any = None) -> Response
 def recommendation_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
     require_manager(request, recommendation.source)
-    form = _response_form(recommendation, post_data(request))
-    if form.is_valid():
-        recorded, form = run_edit_service(
-            form,
-            services.recommendation_response_record,
-            redraw=lambda: _response_form(
-                selectors.recommendation_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            recommendation=recommendation,
-            **form.cleaned_data,
-        )
-        if recorded:
-            messages.success(request, _("Response recorded"))
-            return redirect(recorded)
-    return form_page(
+    return edit_page(
         request,
-        title=_("Record the response to %(reference)s") % {"reference": recommendation.reference},
-        form=form,
-        back=recommendation.get_absolute_url(),
-        button=_("Save response"),
-        active_nav="recommendations",
+        _response_form(recommendation, post_data(request)),
+        services.recommendation_response_record,
+        recommendation=recommendation,
+        redraw=lambda: _response_form(
+            selectors.recommendation_get_for_user(user=request.user, pk=pk)
+        ),
+        done=_("Response recorded"),
+        page=lambda form: form_page(
+            request,
+            title=_("Record the response to %(reference)s")
+            % {"reference": recommendation.reference},
+            form=form,
+            back=recommendation.get_absolute_url(),
+            button=_("Save response"),
+            active_nav="recommendations",
+        ),
     )

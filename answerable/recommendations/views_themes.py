@@ -3,7 +3,6 @@ and a theme's page with every recommendation on it across the sources."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -12,13 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import (
-    paginate,
-    pagination_params,
-    post_data,
-    run_edit_service,
-    run_service,
-)
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import paginate, pagination_params, post_data
 from answerable.organisations.selectors import scrutiny_office_for
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms_themes import ThemeForm, ThemeMergeForm, ThemeRenameForm
@@ -67,20 +61,20 @@ def theme_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     office = scrutiny_office_for(user=request.user)
     if office is None:
         raise PermissionDenied
-    form = ThemeForm(post_data(request))
-    if form.is_valid():
-        theme = run_service(
-            form, services.theme_create, actor=request.user, office=office, **form.cleaned_data
-        )
-        if theme:
-            messages.success(request, _("Theme added: %(name)s") % {"name": theme.name})
-            return redirect("recommendations:theme_list")
-    return _form_page(
+    return edit_page(
         request,
-        title=_("Add a theme"),
-        form=form,
-        back=redirect("recommendations:theme_list").url,
-        button=_("Add theme"),
+        ThemeForm(post_data(request)),
+        services.theme_create,
+        office=office,
+        done=lambda theme: _("Theme added: %(name)s") % {"name": theme.name},
+        then=lambda _theme: redirect("recommendations:theme_list"),
+        page=lambda form: _form_page(
+            request,
+            title=_("Add a theme"),
+            form=form,
+            back=redirect("recommendations:theme_list").url,
+            button=_("Add theme"),
+        ),
     )
 
 
@@ -92,25 +86,20 @@ def _rename_form(theme: Theme, data: Any = None) -> ThemeRenameForm:
 @require_http_methods(["GET", "POST"])
 def theme_rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     theme = _managed_theme(request, pk)
-    form = _rename_form(theme, post_data(request))
-    if form.is_valid():
-        renamed, form = run_edit_service(
-            form,
-            services.theme_rename,
-            redraw=lambda: _rename_form(selectors.theme_get_for_user(user=request.user, pk=pk)),
-            actor=request.user,
-            theme=theme,
-            **form.cleaned_data,
-        )
-        if renamed:
-            messages.success(request, _("Theme renamed: %(name)s") % {"name": renamed.name})
-            return redirect(renamed)
-    return _form_page(
+    return edit_page(
         request,
-        title=_("Rename the theme %(name)s") % {"name": theme.name},
-        form=form,
-        back=theme.get_absolute_url(),
-        button=_("Save name"),
+        _rename_form(theme, post_data(request)),
+        services.theme_rename,
+        theme=theme,
+        redraw=lambda: _rename_form(selectors.theme_get_for_user(user=request.user, pk=pk)),
+        done=lambda renamed: _("Theme renamed: %(name)s") % {"name": renamed.name},
+        page=lambda form: _form_page(
+            request,
+            title=_("Rename the theme %(name)s") % {"name": theme.name},
+            form=form,
+            back=theme.get_absolute_url(),
+            button=_("Save name"),
+        ),
     )
 
 
@@ -125,24 +114,22 @@ def theme_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .filter(office_id=theme.office_id)
         .exclude(pk=theme.pk)
     )
-    form = ThemeMergeForm(post_data(request), candidates=candidates)
-    if form.is_valid():
-        into = run_service(
-            form, services.theme_merge, actor=request.user, theme=theme, **form.cleaned_data
-        )
-        if into:
-            messages.success(
-                request,
-                _("%(theme)s merged into %(into)s") % {"theme": theme.name, "into": into.name},
-            )
-            return redirect(into)
-    return _form_page(
+    return edit_page(
         request,
-        title=_("Merge the theme %(name)s into another") % {"name": theme.name},
-        form=form,
-        back=theme.get_absolute_url(),
-        button=_("Merge themes"),
-        warning=_("This cannot be undone from here."),
+        ThemeMergeForm(post_data(request), candidates=candidates),
+        services.theme_merge,
+        theme=theme,
+        done=lambda into: (
+            _("%(theme)s merged into %(into)s") % {"theme": theme.name, "into": into.name}
+        ),
+        page=lambda form: _form_page(
+            request,
+            title=_("Merge the theme %(name)s into another") % {"name": theme.name},
+            form=form,
+            back=theme.get_absolute_url(),
+            button=_("Merge themes"),
+            warning=_("This cannot be undone from here."),
+        ),
     )
 
 
