@@ -1,5 +1,6 @@
 """Pages for workforce training coverage: the index, a course's coverage, the gap list."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,12 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.tables import csv_stream
-from answerable.core.views_helpers import (
-    pagination_params,
-    post_data,
-    run_edit_service,
-    run_service,
-)
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import pagination_params, post_data
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseArchiveForm,
@@ -40,6 +37,36 @@ GAP_HEADERS = [
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, f"workforce/{template}", _page_context(context))
+
+
+def _course_form_page(
+    request: AuthenticatedHttpRequest,
+    course: Course,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    done: Callable[[Any], str],
+    template: str,
+    title: str,
+    redraw: Callable[[], Any] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A page with a form whose service changes the course, or links it: success returns
+    to the course's page."""
+    return edit_page(
+        request,
+        form,
+        service,
+        course=course,
+        redraw=redraw,
+        done=done,
+        then=lambda _saved: redirect(course),
+        page=lambda form: _render(
+            request,
+            template,
+            {"title": title, "form": form, "page_forms": [form], "course": course, **extra},
+        ),
+    )
 
 
 def _page_context(context: dict[str, Any]) -> dict[str, Any]:
@@ -117,68 +144,70 @@ def _safe_filename(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _linkable_course(request: AuthenticatedHttpRequest, pk: int) -> Course:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_link_coverage(user=request.user, course=course):
         raise PermissionDenied
+    return course
+
+
+def _coverage_link_page(
+    request: AuthenticatedHttpRequest,
+    course: Course,
+    form: Any,
+    *,
+    linked_to: Callable[[], str],
+    template: str,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A page that links the course's coverage as evidence to what `linked_to` names."""
+    return _course_form_page(
+        request,
+        course,
+        form,
+        services.coverage_link_create,
+        done=lambda _link: f"{course.title} coverage linked to {linked_to()}",
+        template=template,
+        title=title,
+        **extra,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    course = _linkable_course(request, pk)
     recommendations = selectors.linkable_recommendation_list(
         user=request.user, course=course
     ).select_related("source")
     form = CoverageLinkForm(post_data(request), recommendations=recommendations)
-    if form.is_valid() and run_service(
-        form,
-        services.coverage_link_create,
-        actor=request.user,
-        course=course,
-        **form.cleaned_data,
-    ):
-        reference = form.cleaned_data["recommendation"].reference
-        messages.success(request, f"{course.title} coverage linked to {reference}")
-        return redirect(course)
-    return _render(
+    return _coverage_link_page(
         request,
-        "coverage_link_create.html",
-        {
-            "title": f"Link {course.title} coverage to a recommendation",
-            "form": form,
-            "page_forms": [form],
-            "course": course,
-        },
+        course,
+        form,
+        linked_to=lambda: form.cleaned_data["recommendation"].reference,
+        template="coverage_link_create.html",
+        title=f"Link {course.title} coverage to a recommendation",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def coverage_link_agenda_item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    course = selectors.course_get_for_user(user=request.user, pk=pk)
-    if not selectors.can_link_coverage(user=request.user, course=course):
-        raise PermissionDenied
+    course = _linkable_course(request, pk)
     agenda_items = selectors.linkable_agenda_item_list(
         user=request.user, course=course, since=selectors.recent_meetings_since()
     )
     form = CoverageLinkAgendaItemForm(post_data(request), agenda_items=agenda_items)
-    if form.is_valid() and run_service(
-        form,
-        services.coverage_link_create,
-        actor=request.user,
-        course=course,
-        **form.cleaned_data,
-    ):
-        meeting = form.cleaned_data["agenda_item"].meeting
-        messages.success(request, f"{course.title} coverage linked to {meeting.title}")
-        return redirect(course)
-    return _render(
+    return _coverage_link_page(
         request,
-        "coverage_link_agenda_item_create.html",
-        {
-            "title": f"Link {course.title} coverage to a meeting agenda item",
-            "form": form,
-            "page_forms": [form],
-            "course": course,
-            "recent_days": selectors.RECENT_MEETING_DAYS,
-        },
+        course,
+        form,
+        linked_to=lambda: form.cleaned_data["agenda_item"].meeting.title,
+        template="coverage_link_agenda_item_create.html",
+        title=f"Link {course.title} coverage to a meeting agenda item",
+        recent_days=selectors.RECENT_MEETING_DAYS,
     )
 
 
@@ -213,25 +242,15 @@ def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = selectors.course_get_for_user(user=request.user, pk=pk)
     if not selectors.can_manage_courses(user=request.user, organisation=course.owner):
         raise PermissionDenied
-    form = _course_update_form(course, post_data(request))
-    if form.is_valid():
-        updated, form = run_edit_service(
-            form,
-            services.course_update,
-            redraw=lambda: _course_update_form(
-                selectors.course_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            course=course,
-            **form.cleaned_data,
-        )
-        if updated:
-            messages.success(request, f"Course updated: {updated.title}")
-            return redirect(updated)
-    return _render(
+    return _course_form_page(
         request,
-        "course_update.html",
-        {"title": f"Change {course.title}", "form": form, "page_forms": [form], "course": course},
+        course,
+        _course_update_form(course, post_data(request)),
+        services.course_update,
+        redraw=lambda: _course_update_form(selectors.course_get_for_user(user=request.user, pk=pk)),
+        done=lambda updated: f"Course updated: {updated.title}",
+        template="course_update.html",
+        title=f"Change {course.title}",
     )
 
 
@@ -241,18 +260,17 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     forces = list(selectors.upload_force_list(user=request.user))
     if not forces:
         raise PermissionDenied
-    form = CourseForm(post_data(request))
-    if form.is_valid() and (
-        course := run_service(
-            form, services.course_create, actor=request.user, owner=forces[0], **form.cleaned_data
-        )
-    ):
-        messages.success(request, f"Course added: {course.title}")
-        return redirect(course)
-    return _render(
+    return edit_page(
         request,
-        "course_create.html",
-        {"title": "Add a course", "form": form, "page_forms": [form], "owner": forces[0]},
+        CourseForm(post_data(request)),
+        services.course_create,
+        owner=forces[0],
+        done=lambda course: f"Course added: {course.title}",
+        page=lambda form: _render(
+            request,
+            "course_create.html",
+            {"title": "Add a course", "form": form, "page_forms": [form], "owner": forces[0]},
+        ),
     )
 
 
@@ -276,28 +294,29 @@ def _course_archive_or_restore(
         raise PermissionDenied
     if course.is_archived == archive:
         return redirect(course)
-    form = (CourseArchiveForm if archive else CourseRestoreForm)(post_data(request))
-    service = services.course_archive if archive else services.course_restore
-    if form.is_valid() and run_service(
-        form, service, actor=request.user, course=course, reason=form.cleaned_data["reason"]
-    ):
-        messages.success(request, "Course archived" if archive else "Course restored")
-        return redirect(course)
     verb = "Archive" if archive else "Restore"
-    return render(
+    return edit_page(
         request,
-        "recommendations/lifecycle_form.html",
-        {
-            "title": f"{verb} {course.title}",
-            "form": form,
-            "page_forms": [form],
-            "back": course.get_absolute_url(),
-            "button": verb,
-            "warning": (
-                "It will leave the force's course list, and uploads will no longer match its "
-                "completions. It stays readable at its address and can be restored."
-                if archive
-                else ""
-            ),
-        },
+        (CourseArchiveForm if archive else CourseRestoreForm)(post_data(request)),
+        services.course_archive if archive else services.course_restore,
+        course=course,
+        done="Course archived" if archive else "Course restored",
+        then=lambda _saved: redirect(course),
+        page=lambda form: render(
+            request,
+            "recommendations/lifecycle_form.html",
+            {
+                "title": f"{verb} {course.title}",
+                "form": form,
+                "page_forms": [form],
+                "back": course.get_absolute_url(),
+                "button": verb,
+                "warning": (
+                    "It will leave the force's course list, and uploads will no longer match "
+                    "its completions. It stays readable at its address and can be restored."
+                    if archive
+                    else ""
+                ),
+            },
+        ),
     )
