@@ -1,5 +1,6 @@
 """Pages for what is recorded on an agenda item: papers, questions, responses, verdicts, actions."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.panels import AGENDA_ITEM, panels_for_one
-from answerable.core.views_helpers import (
-    post_data,
-    run_edit_service,
-    run_service,
-    stored_file_download,
-)
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data, stored_file_download
 from answerable.meetings import selectors, services
 from answerable.meetings.forms import (
     AgendaItemForm,
@@ -29,7 +26,7 @@ from answerable.meetings.forms import (
     ResponseForm,
     VerdictForm,
 )
-from answerable.meetings.models import AccountabilityMeeting, AgendaItem
+from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Question
 from answerable.meetings.selectors_agenda import agenda_register_choices
 from answerable.meetings.views._common import render_page, require
 
@@ -93,31 +90,61 @@ def _form_page(
     )
 
 
+def _item_form_page(
+    request: AuthenticatedHttpRequest,
+    item: AgendaItem,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    done: str | Callable[[Any], str],
+    title: str,
+    button: str,
+    arguments: Callable[[Any], dict[str, Any]] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """A page with a form whose service records something on the item: success returns to
+    the item."""
+    return edit_page(
+        request,
+        form,
+        service,
+        item=item,
+        arguments=arguments,
+        done=done,
+        then=lambda _saved: _to_item(item),
+        page=lambda form: _form_page(request, title, form, item, button=button, **extra),
+    )
+
+
+def _to_item(item: AgendaItem) -> HttpResponse:
+    return redirect(item.get_absolute_url())
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=meeting.office_id))
-    form = AgendaItemForm(post_data(request), **_register_choices(request, meeting))
-    if form.is_valid():
-        item = run_service(
-            form, services.agenda_item_add, actor=request.user, meeting=meeting, **form.cleaned_data
-        )
-        if item:
-            messages.success(request, f"Item {item.position} added: {item.title}")
-            return redirect(item.get_absolute_url())
-    return render_page(
+    return edit_page(
         request,
-        "form.html",
-        {
-            "title": "Add an agenda item",
-            "caption": meeting.title,
-            "form": form,
-            "page_forms": [form],
-            "back": meeting.get_absolute_url(),
-            "button": "Add item",
-            **_finder(request),
-        },
+        AgendaItemForm(post_data(request), **_register_choices(request, meeting)),
+        services.agenda_item_add,
+        meeting=meeting,
+        done=lambda item: f"Item {item.position} added: {item.title}",
+        then=_to_item,
+        page=lambda form: render_page(
+            request,
+            "form.html",
+            {
+                "title": "Add an agenda item",
+                "caption": meeting.title,
+                "form": form,
+                "page_forms": [form],
+                "back": meeting.get_absolute_url(),
+                "button": "Add item",
+                **_finder(request),
+            },
+        ),
     )
 
 
@@ -126,23 +153,19 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    form = _item_update_form(request, item, post_data(request))
-    if form.is_valid():
-        updated, form = run_edit_service(
-            form,
-            services.agenda_item_update,
-            redraw=lambda: _item_update_form(
-                request, selectors.agenda_item_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            item=item,
-            **form.cleaned_data,
-        )
-        if updated:
-            messages.success(request, f"Item {updated.position} updated")
-            return redirect(updated.get_absolute_url())
-    return _form_page(
-        request, "Change the agenda item", form, item, button="Save changes", **_finder(request)
+    return edit_page(
+        request,
+        _item_update_form(request, item, post_data(request)),
+        services.agenda_item_update,
+        item=item,
+        redraw=lambda: _item_update_form(
+            request, selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+        ),
+        done=lambda updated: f"Item {updated.position} updated",
+        then=_to_item,
+        page=lambda form: _form_page(
+            request, "Change the agenda item", form, item, button="Save changes", **_finder(request)
+        ),
     )
 
 
@@ -165,15 +188,16 @@ def agenda_item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def paper_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_upload_paper(user=request.user, meeting=item.meeting))
-    form = PaperForm(post_data(request), request.FILES or None)
-    if form.is_valid():
-        paper = run_service(
-            form, services.paper_upload, actor=request.user, item=item, **form.cleaned_data
-        )
-        if paper:
-            messages.success(request, f"Paper tabled: {paper.title}")
-            return redirect(item.get_absolute_url())
-    return _form_page(request, "Table a paper", form, item, button="Upload paper", multipart=True)
+    return _item_form_page(
+        request,
+        item,
+        PaperForm(post_data(request), request.FILES or None),
+        services.paper_upload,
+        done=lambda paper: f"Paper tabled: {paper.title}",
+        title="Table a paper",
+        button="Upload paper",
+        multipart=True,
+    )
 
 
 @login_required
@@ -204,13 +228,16 @@ def paper_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    form = QuestionForm(post_data(request))
-    if form.is_valid() and run_service(
-        form, services.question_add, actor=request.user, item=item, **form.service_kwargs()
-    ):
-        messages.success(request, "Question added")
-        return redirect(item.get_absolute_url())
-    return _form_page(request, "Add a question", form, item, button="Add question")
+    return _item_form_page(
+        request,
+        item,
+        QuestionForm(post_data(request)),
+        services.question_add,
+        arguments=QuestionForm.service_kwargs,
+        done="Question added",
+        title="Add a question",
+        button="Add question",
+    )
 
 
 @login_required
@@ -221,25 +248,31 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     in_meeting = selectors.can_plan_meetings(
         user=request.user, office_id=question.item.meeting.office_id
     )
-    form = ResponseForm(post_data(request), for_organisation=in_meeting)
-    if form.is_valid() and run_service(
-        form, services.response_record, actor=request.user, question=question, **form.cleaned_data
-    ):
-        messages.success(request, "Response recorded")
-        return redirect(question.item.get_absolute_url())
+    return edit_page(
+        request,
+        ResponseForm(post_data(request), for_organisation=in_meeting),
+        services.response_record,
+        question=question,
+        done="Response recorded",
+        then=lambda _response: redirect(question.item.get_absolute_url()),
+        page=lambda form: _form_page(
+            request,
+            _response_title(question, in_meeting=in_meeting),
+            form,
+            question.item,
+            button="Save response",
+            subject_text=question.text,
+            # The figures linked to the item, as the meeting saw them (core/panels.py).
+            panels=panels_for_one(slot=AGENDA_ITEM, user=request.user, object_id=question.item_id),
+        ),
+    )
+
+
+def _response_title(question: Question, *, in_meeting: bool) -> str:
     title = "Record the response" if in_meeting else "Prepare a response"
     if not in_meeting and question.addressed_to:
         title += f" for {question.addressed_to.name}"
-    return _form_page(
-        request,
-        title,
-        form,
-        question.item,
-        button="Save response",
-        subject_text=question.text,
-        # The figures linked to the item, as the meeting saw them (core/panels.py).
-        panels=panels_for_one(slot=AGENDA_ITEM, user=request.user, object_id=question.item_id),
-    )
+    return title
 
 
 def _verdict_form(item: AgendaItem, data: Any = None) -> VerdictForm:
@@ -257,25 +290,26 @@ def _verdict_form(item: AgendaItem, data: Any = None) -> VerdictForm:
 def item_verdict_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    form = _verdict_form(item, post_data(request))
-    if form.is_valid():
-        recorded, form = run_edit_service(
-            form,
-            services.item_verdict_record,
-            redraw=lambda: _verdict_form(
-                selectors.agenda_item_get_for_user(user=request.user, pk=pk)
-            ),
-            actor=request.user,
-            item=item,
-            **form.cleaned_data,
-        )
-        if recorded:
-            messages.success(request, "Verdict recorded")
-            item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
-            if selectors.verdict_assessment_offer(user=request.user, item=item).exists():
-                return redirect("meetings:verdict_assessments", pk=item.pk)
-            return redirect(item.get_absolute_url())
-    return _form_page(request, "Record the verdict", form, item, button="Record verdict")
+    return edit_page(
+        request,
+        _verdict_form(item, post_data(request)),
+        services.item_verdict_record,
+        item=item,
+        redraw=lambda: _verdict_form(selectors.agenda_item_get_for_user(user=request.user, pk=pk)),
+        done="Verdict recorded",
+        then=lambda _verdict: _after_verdict(request, pk),
+        page=lambda form: _form_page(
+            request, "Record the verdict", form, item, button="Record verdict"
+        ),
+    )
+
+
+def _after_verdict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """On to record the verdict as an assessment, if it covers recommendations; else back."""
+    item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
+    if selectors.verdict_assessment_offer(user=request.user, item=item).exists():
+        return redirect("meetings:verdict_assessments", pk=item.pk)
+    return _to_item(item)
 
 
 @login_required
@@ -285,30 +319,30 @@ def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
     offered = selectors.verdict_assessment_offer(user=request.user, item=item)
     form = AssessmentOfferForm(post_data(request), offered=offered)
-    if form.is_valid() and run_service(
+    return edit_page(
+        request,
         form,
         services.item_verdict_assessments_confirm,
-        actor=request.user,
         item=item,
-        **form.cleaned_data,
-    ):
-        count = len(form.cleaned_data["recommendations"])
-        messages.success(
-            request, f"Assessment recorded for {count} recommendation{'s' if count != 1 else ''}"
-        )
-        return redirect(item.get_absolute_url())
-    return render_page(
-        request,
-        "verdict_assessments.html",
-        {
-            "title": "Record the verdict as an assessment",
-            "item": item,
-            "verdict": getattr(item, "verdict", None),
-            "offered": list(offered),
-            "form": form,
-            "page_forms": [form],
-        },
+        done=lambda _saved: _assessed_text(len(form.cleaned_data["recommendations"])),
+        then=lambda _saved: _to_item(item),
+        page=lambda form: render_page(
+            request,
+            "verdict_assessments.html",
+            {
+                "title": "Record the verdict as an assessment",
+                "item": item,
+                "verdict": getattr(item, "verdict", None),
+                "offered": list(offered),
+                "form": form,
+                "page_forms": [form],
+            },
+        ),
     )
+
+
+def _assessed_text(count: int) -> str:
+    return f"Assessment recorded for {count} recommendation{'s' if count != 1 else ''}"
 
 
 @login_required
@@ -316,17 +350,13 @@ def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 def meeting_action_raise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(user=request.user, pk=pk)
     require(selectors.can_plan_meetings(user=request.user, office_id=item.meeting.office_id))
-    form = MeetingActionForm(post_data(request))
-    if form.is_valid():
-        action = run_service(
-            form,
-            services.meeting_action_raise,
-            actor=request.user,
-            meeting=item.meeting,
-            item=item,
-            **form.cleaned_data,
-        )
-        if action:
-            messages.success(request, f"Action {action.reference} raised for {action.owner.name}")
-            return redirect(item.get_absolute_url())
-    return _form_page(request, "Raise an action", form, item, button="Raise action")
+    return edit_page(
+        request,
+        MeetingActionForm(post_data(request)),
+        services.meeting_action_raise,
+        meeting=item.meeting,
+        item=item,
+        done=lambda action: f"Action {action.reference} raised for {action.owner.name}",
+        then=lambda _action: _to_item(item),
+        page=lambda form: _form_page(request, "Raise an action", form, item, button="Raise action"),
+    )
