@@ -4,7 +4,6 @@ that define an indicator and record its values."""
 import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_edit_service, run_service
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.indicators import breakdown_selectors, periods, selectors, services, spc
 from answerable.indicators.agenda_links import (
     HELD,
@@ -41,6 +41,12 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
         f"indicators/{template}",
         {"active_nav": "indicators", "number_text": number_text, **context},
     )
+
+
+def _form_page(
+    request: HttpRequest, template: str, form: Any, title: str, **extra: Any
+) -> HttpResponse:
+    return _render(request, template, {"title": title, "form": form, "page_forms": [form], **extra})
 
 
 @login_required
@@ -125,18 +131,12 @@ def indicator_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     owners = selectors.owner_choice_list(user=request.user)
     if not selectors.defining_office_list(user=request.user).exists():
         raise PermissionDenied
-    form = IndicatorForm(post_data(request), owners=owners)
-    if form.is_valid() and (
-        indicator := run_service(
-            form, services.indicator_create, actor=request.user, **form.cleaned_data
-        )
-    ):
-        messages.success(request, _("Indicator added: %(name)s") % {"name": indicator.name})
-        return redirect(indicator)
-    return _render(
+    return edit_page(
         request,
-        "indicator_create.html",
-        {"title": _("Add an indicator"), "form": form, "page_forms": [form]},
+        IndicatorForm(post_data(request), owners=owners),
+        services.indicator_create,
+        done=lambda indicator: _("Indicator added: %(name)s") % {"name": indicator.name},
+        page=lambda form: _form_page(request, "indicator_create.html", form, _("Add an indicator")),
     )
 
 
@@ -153,28 +153,20 @@ def indicator_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
     if not selectors.can_define_indicators(user=request.user, office=indicator.office):
         raise PermissionDenied
-    form = _update_form(indicator, post_data(request))
-    if form.is_valid():
-        updated, form = run_edit_service(
-            form,
-            services.indicator_update,
-            redraw=lambda: _update_form(selectors.indicator_get_for_user(user=request.user, pk=pk)),
-            actor=request.user,
-            indicator=indicator,
-            **form.cleaned_data,
-        )
-        if updated:
-            messages.success(request, _("Indicator updated: %(name)s") % {"name": updated.name})
-            return redirect(updated)
-    return _render(
+    return edit_page(
         request,
-        "indicator_update.html",
-        {
-            "title": _("Change %(name)s") % {"name": indicator.name},
-            "form": form,
-            "page_forms": [form],
-            "indicator": indicator,
-        },
+        _update_form(indicator, post_data(request)),
+        services.indicator_update,
+        indicator=indicator,
+        redraw=lambda: _update_form(selectors.indicator_get_for_user(user=request.user, pk=pk)),
+        done=lambda updated: _("Indicator updated: %(name)s") % {"name": updated.name},
+        page=lambda form: _form_page(
+            request,
+            "indicator_update.html",
+            form,
+            _("Change %(name)s") % {"name": indicator.name},
+            indicator=indicator,
+        ),
     )
 
 
@@ -202,32 +194,26 @@ def indicator_value_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     if not selectors.can_record_values(user=request.user, indicator=indicator):
         raise PermissionDenied
     history = selectors.indicator_value_history(indicator=indicator)
-    form = _value_form(indicator, [p.period_start for p in history], post_data(request))
-    if form.is_valid() and (
-        value := run_service(
-            form,
-            services.indicator_value_record,
-            actor=request.user,
-            indicator=indicator,
-            **form.cleaned_data,
-        )
-    ):
-        label = periods.period_label(value.period_start, indicator.frequency)
-        messages.success(
-            request,
-            _("%(period)s recorded: %(value)s")
-            % {"period": label, "value": number_text(value.value, indicator.unit)},
-        )
-        return redirect(indicator)
-    return _render(
+    return edit_page(
         request,
-        "indicator_value_record.html",
-        {
-            "title": _("Record a figure for %(name)s") % {"name": indicator.name},
-            "form": form,
-            "page_forms": [form],
-            "indicator": indicator,
-            "latest": history[-1] if history else None,
-            "period_label": periods.period_label,
-        },
+        _value_form(indicator, [p.period_start for p in history], post_data(request)),
+        services.indicator_value_record,
+        indicator=indicator,
+        done=lambda value: (
+            _("%(period)s recorded: %(value)s")
+            % {
+                "period": periods.period_label(value.period_start, indicator.frequency),
+                "value": number_text(value.value, indicator.unit),
+            }
+        ),
+        then=lambda _value: redirect(indicator),
+        page=lambda form: _form_page(
+            request,
+            "indicator_value_record.html",
+            form,
+            _("Record a figure for %(name)s") % {"name": indicator.name},
+            indicator=indicator,
+            latest=history[-1] if history else None,
+            period_label=periods.period_label,
+        ),
     )

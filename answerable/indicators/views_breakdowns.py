@@ -2,6 +2,7 @@
 of its categories (issue #16)."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.views_edit import edit_page
 from answerable.core.views_helpers import post_data, run_service
 from answerable.indicators import breakdown_selectors, breakdowns, periods, selectors
 from answerable.indicators.forms import period_choices
@@ -43,32 +45,53 @@ def _shown(breakdown: IndicatorBreakdown) -> str:
     return f"{breakdown.indicator.get_absolute_url()}#breakdown-{breakdown.pk}"
 
 
+def _breakdown_form_page(
+    request: AuthenticatedHttpRequest,
+    indicator: Indicator,
+    form: Any,
+    service: Callable[..., IndicatorBreakdown],
+    subject: dict[str, Any],
+    *,
+    title: str,
+    button: str,
+    **options: Any,
+) -> HttpResponse:
+    """The page that defines a breakdown or changes it, calling `service` on `subject`;
+    success shows the breakdown."""
+    return edit_page(
+        request,
+        form,
+        service,
+        then=lambda breakdown: redirect(_shown(breakdown)),
+        page=lambda form: _render(
+            request,
+            "indicator_breakdown_form.html",
+            {
+                "title": title,
+                "form": form,
+                "page_forms": [form],
+                "indicator": indicator,
+                "button": button,
+            },
+        ),
+        **subject,
+        **options,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_breakdown_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = _definable(request, pk)
-    form = BreakdownForm(post_data(request))
-    if form.is_valid() and (
-        breakdown := run_service(
-            form,
-            breakdowns.indicator_breakdown_create,
-            actor=request.user,
-            indicator=indicator,
-            **form.cleaned_data,
-        )
-    ):
-        messages.success(request, _("Breakdown added: %(name)s") % {"name": breakdown.name})
-        return redirect(_shown(breakdown))
-    return _render(
+    return _breakdown_form_page(
         request,
-        "indicator_breakdown_form.html",
-        {
-            "title": _("Break down %(name)s") % {"name": indicator.name},
-            "form": form,
-            "page_forms": [form],
-            "indicator": indicator,
-            "button": _("Add breakdown"),
-        },
+        indicator,
+        BreakdownForm(post_data(request)),
+        breakdowns.indicator_breakdown_create,
+        {"indicator": indicator},
+        done=lambda breakdown: _("Breakdown added: %(name)s") % {"name": breakdown.name},
+        title=_("Break down %(name)s") % {"name": indicator.name},
+        button=_("Add breakdown"),
     )
 
 
@@ -79,28 +102,16 @@ def indicator_breakdown_update(
 ) -> HttpResponse:
     indicator = _definable(request, pk)
     breakdown = breakdown_selectors.breakdown_get(indicator=indicator, pk=breakdown_pk)
-    form = BreakdownUpdateForm(post_data(request), breakdown=breakdown)
-    if form.is_valid() and (
-        updated := run_service(
-            form,
-            breakdowns.indicator_breakdown_update,
-            actor=request.user,
-            breakdown=breakdown,
-            **form.service_arguments(),
-        )
-    ):
-        messages.success(request, _("Breakdown updated: %(name)s") % {"name": updated.name})
-        return redirect(_shown(updated))
-    return _render(
+    return _breakdown_form_page(
         request,
-        "indicator_breakdown_form.html",
-        {
-            "title": _("Change the breakdown by %(name)s") % {"name": breakdown.name},
-            "form": form,
-            "page_forms": [form],
-            "indicator": indicator,
-            "button": _("Save changes"),
-        },
+        indicator,
+        BreakdownUpdateForm(post_data(request), breakdown=breakdown),
+        breakdowns.indicator_breakdown_update,
+        {"breakdown": breakdown},
+        arguments=BreakdownUpdateForm.service_arguments,
+        done=lambda updated: _("Breakdown updated: %(name)s") % {"name": updated.name},
+        title=_("Change the breakdown by %(name)s") % {"name": breakdown.name},
+        button=_("Save changes"),
     )
 
 

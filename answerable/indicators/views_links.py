@@ -1,6 +1,9 @@
 """The office links an indicator to the recommendations it is outcome evidence for, and to
 the meeting agenda items it is evidence on."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,9 +13,45 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import post_data, run_service
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.indicators import agenda_links, links, selectors
 from answerable.indicators.forms import IndicatorAgendaLinkForm, IndicatorLinkForm
+from answerable.indicators.models import Indicator, IndicatorAgendaLink
+
+
+def _link_page(
+    request: AuthenticatedHttpRequest,
+    indicator: Indicator,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    done: str | Callable[[Any], str],
+    template: str,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """A page that links the indicator to something; success returns to the indicator."""
+    return edit_page(
+        request,
+        form,
+        service,
+        indicator=indicator,
+        done=done,
+        then=lambda _link: redirect(indicator),
+        page=lambda form: render(
+            request,
+            template,
+            {
+                "title": title,
+                "indicator": indicator,
+                "form": form,
+                "page_forms": [form],
+                **extra,
+                "active_nav": "indicators",
+            },
+        ),
+    )
 
 
 @login_required
@@ -21,29 +60,19 @@ def indicator_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
     if not selectors.can_define_indicators(user=request.user, office=indicator.office):
         raise PermissionDenied
-    form = IndicatorLinkForm(
-        post_data(request),
-        recommendations=links.linkable_recommendation_list(user=request.user, indicator=indicator),
-    )
-    if form.is_valid() and run_service(
-        form,
-        links.indicator_link_create,
-        actor=request.user,
-        indicator=indicator,
-        **form.cleaned_data,
-    ):
-        messages.success(request, _("Linked as evidence"))
-        return redirect(indicator)
-    return render(
+    return _link_page(
         request,
-        "indicators/indicator_link.html",
-        {
-            "title": _("Link %(name)s to a recommendation") % {"name": indicator.name},
-            "indicator": indicator,
-            "form": form,
-            "page_forms": [form],
-            "active_nav": "indicators",
-        },
+        indicator,
+        IndicatorLinkForm(
+            post_data(request),
+            recommendations=links.linkable_recommendation_list(
+                user=request.user, indicator=indicator
+            ),
+        ),
+        links.indicator_link_create,
+        done=_("Linked as evidence"),
+        template="indicators/indicator_link.html",
+        title=_("Link %(name)s to a recommendation") % {"name": indicator.name},
     )
 
 
@@ -53,40 +82,30 @@ def indicator_agenda_link_create(request: AuthenticatedHttpRequest, pk: int) -> 
     indicator = selectors.indicator_get_for_user(user=request.user, pk=pk)
     if not agenda_links.can_link_to_meetings(user=request.user, indicator=indicator):
         raise PermissionDenied
-    form = IndicatorAgendaLinkForm(
-        post_data(request),
-        agenda_items=agenda_links.linkable_agenda_item_list(
-            user=request.user, indicator=indicator, since=agenda_links.recent_meetings_since()
-        ),
-    )
-    if form.is_valid() and (
-        link := run_service(
-            form,
-            agenda_links.indicator_agenda_link_create,
-            actor=request.user,
-            indicator=indicator,
-            **form.cleaned_data,
-        )
-    ):
-        done = (
-            _("Linked to %(meeting)s")
-            if link.snapshot_taken_at is None
-            else _("Linked to %(meeting)s, with the figures as they stood at the meeting")
-        )
-        messages.success(request, done % {"meeting": link.agenda_item.meeting.title})
-        return redirect(indicator)
-    return render(
+    return _link_page(
         request,
-        "indicators/indicator_agenda_link.html",
-        {
-            "title": _("Link %(name)s to a meeting agenda item") % {"name": indicator.name},
-            "indicator": indicator,
-            "form": form,
-            "page_forms": [form],
-            "recent_days": agenda_links.RECENT_MEETING_DAYS,
-            "active_nav": "indicators",
-        },
+        indicator,
+        IndicatorAgendaLinkForm(
+            post_data(request),
+            agenda_items=agenda_links.linkable_agenda_item_list(
+                user=request.user, indicator=indicator, since=agenda_links.recent_meetings_since()
+            ),
+        ),
+        agenda_links.indicator_agenda_link_create,
+        done=_agenda_linked_text,
+        template="indicators/indicator_agenda_link.html",
+        title=_("Link %(name)s to a meeting agenda item") % {"name": indicator.name},
+        recent_days=agenda_links.RECENT_MEETING_DAYS,
     )
+
+
+def _agenda_linked_text(link: IndicatorAgendaLink) -> str:
+    done = (
+        _("Linked to %(meeting)s")
+        if link.snapshot_taken_at is None
+        else _("Linked to %(meeting)s, with the figures as they stood at the meeting")
+    )
+    return done % {"meeting": link.agenda_item.meeting.title}
 
 
 @login_required
