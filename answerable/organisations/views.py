@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.accounts.models import User
-from answerable.core.views_helpers import form_add_service_error, post_data, run_edit_service
+from answerable.core.views_edit import edit_page
+from answerable.core.views_helpers import post_data
 from answerable.organisations import services
 from answerable.organisations.forms import (
     ApprovalRuleForm,
@@ -46,6 +47,48 @@ def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
+def _form_page(
+    request: AuthenticatedHttpRequest, form: Any, title: str, button: str
+) -> HttpResponse:
+    return render(
+        request,
+        "organisations/organisation_form.html",
+        {
+            "title": title,
+            "form": form,
+            "page_forms": [form],
+            "button": button,
+            "active_nav": "organisations",
+        },
+    )
+
+
+def _to_detail(pk: int) -> HttpResponse:
+    return redirect("organisations:detail", pk)
+
+
+def _organisation_page(
+    request: AuthenticatedHttpRequest,
+    organisation: Organisation,
+    form: Any,
+    service: Callable[..., Any],
+    *,
+    title: str,
+    button: str,
+    **options: Any,
+) -> HttpResponse:
+    """A form whose service changes the organisation; success returns to its page."""
+    return edit_page(
+        request,
+        form,
+        service,
+        organisation=organisation,
+        then=lambda _saved: _to_detail(organisation.pk),
+        page=lambda form: _form_page(request, form, title, button),
+        **options,
+    )
+
+
 @administrator_required
 @require_GET
 def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -63,29 +106,17 @@ def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @administrator_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = OrganisationForm(
-        post_data(request),
-        offices=administered_office_list(user=request.user),
-        may_add_offices=access_for(request.user).is_system_administrator,
-    )
-    if form.is_valid():
-        try:
-            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"{organisation.name} added")
-            return redirect("organisations:detail", organisation.pk)
-    return render(
+    return edit_page(
         request,
-        "organisations/organisation_form.html",
-        {
-            "title": "Add an organisation",
-            "form": form,
-            "page_forms": [form],
-            "button": "Add organisation",
-            "active_nav": "organisations",
-        },
+        OrganisationForm(
+            post_data(request),
+            offices=administered_office_list(user=request.user),
+            may_add_offices=access_for(request.user).is_system_administrator,
+        ),
+        services.organisation_create,
+        done=lambda organisation: f"{organisation.name} added",
+        then=lambda organisation: _to_detail(organisation.pk),
+        page=lambda form: _form_page(request, form, "Add an organisation", "Add organisation"),
     )
 
 
@@ -114,27 +145,14 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     organisation = administered_organisation_get(user=request.user, pk=pk)
     if not access_for(request.user).can_archive(organisation):
         raise PermissionDenied
-    form = ArchiveForm(post_data(request))
-    if form.is_valid():
-        try:
-            services.organisation_archive(
-                actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, f"{organisation.name} archived")
-            return redirect("organisations:detail", organisation.pk)
-    return render(
+    return _organisation_page(
         request,
-        "organisations/organisation_form.html",
-        {
-            "title": f"Archive {organisation.name}",
-            "form": form,
-            "page_forms": [form],
-            "button": "Archive organisation",
-            "active_nav": "organisations",
-        },
+        organisation,
+        ArchiveForm(post_data(request)),
+        services.organisation_archive,
+        done=f"{organisation.name} archived",
+        title=f"Archive {organisation.name}",
+        button="Archive organisation",
     )
 
 
@@ -149,33 +167,18 @@ def organisation_area(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     organisation = administered_organisation_get(user=request.user, pk=pk)
     if not access_for(request.user).can_change_area(organisation):
         raise PermissionDenied
-    form = _area_form(organisation, post_data(request))
-    if form.is_valid():
-        moved, form = run_edit_service(
-            form,
-            services.organisation_area_set,
-            redraw=lambda: _area_form(administered_organisation_get(user=request.user, pk=pk)),
-            actor=request.user,
-            organisation=organisation,
-            **form.cleaned_data,
-        )
-        if moved:
-            messages.success(
-                request,
-                _("%(name)s is now in the area of %(office)s")
-                % {"name": organisation.name, "office": form.cleaned_data["office"].name},
-            )
-            return redirect("organisations:detail", organisation.pk)
-    return render(
+    return _organisation_page(
         request,
-        "organisations/organisation_form.html",
-        {
-            "title": _("Change the area of %(name)s") % {"name": organisation.name},
-            "form": form,
-            "page_forms": [form],
-            "button": _("Save area"),
-            "active_nav": "organisations",
-        },
+        organisation,
+        _area_form(organisation, post_data(request)),
+        services.organisation_area_set,
+        redraw=lambda: _area_form(administered_organisation_get(user=request.user, pk=pk)),
+        done=lambda moved: (
+            _("%(name)s is now in the area of %(office)s")
+            % {"name": organisation.name, "office": moved.office.name}
+        ),
+        title=_("Change the area of %(name)s") % {"name": organisation.name},
+        button=_("Save area"),
     )
 
 
@@ -194,29 +197,20 @@ def organisation_approvals(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     office = administered_organisation_get(user=request.user, pk=pk)
     if office.kind != Organisation.Kind.PCC_OFFICE:
         raise Http404
-    form = _approval_form(office, post_data(request))
-    if form.is_valid():
-        saved, form = run_edit_service(
-            form,
-            services.office_approval_rule_set,
-            redraw=lambda: _approval_form(administered_organisation_get(user=request.user, pk=pk)),
-            actor=request.user,
-            office=office,
-            **form.cleaned_data,
-        )
-        if saved:
-            messages.success(request, _("Approval rule saved"))
-            return redirect("organisations:detail", office.pk)
-    return render(
+    return edit_page(
         request,
-        "organisations/organisation_form.html",
-        {
-            "title": _("Approval of reports by %(name)s") % {"name": office.name},
-            "form": form,
-            "page_forms": [form],
-            "button": _("Save approval rule"),
-            "active_nav": "organisations",
-        },
+        _approval_form(office, post_data(request)),
+        services.office_approval_rule_set,
+        office=office,
+        redraw=lambda: _approval_form(administered_organisation_get(user=request.user, pk=pk)),
+        done=_("Approval rule saved"),
+        then=lambda _saved: _to_detail(office.pk),
+        page=lambda form: _form_page(
+            request,
+            form,
+            _("Approval of reports by %(name)s") % {"name": office.name},
+            _("Save approval rule"),
+        ),
     )
 
 
@@ -225,30 +219,17 @@ def organisation_approvals(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = administered_organisation_get(user=request.user, pk=pk)
     form = InviteForm(post_data(request))
-    if form.is_valid():
-        existed = account_exists(email=form.cleaned_data["email"])
-        try:
-            user = services.user_invite(
-                actor=request.user,
-                organisation=organisation,
-                base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form_add_service_error(form, error)
-        else:
-            messages.success(request, _invited_message(user, existed=existed))
-            return redirect("organisations:detail", organisation.pk)
-    return render(
+    # Whether they had an account decides the message; after the invitation, they all have.
+    existed = form.is_valid() and account_exists(email=form.cleaned_data["email"])
+    return _organisation_page(
         request,
-        "organisations/organisation_form.html",
-        {
-            "title": f"Invite someone to {organisation.name}",
-            "form": form,
-            "page_forms": [form],
-            "button": "Send invitation",
-            "active_nav": "organisations",
-        },
+        organisation,
+        form,
+        services.user_invite,
+        base_url=request.build_absolute_uri("/"),
+        done=lambda user: _invited_message(user, existed=existed),
+        title=f"Invite someone to {organisation.name}",
+        button="Send invitation",
     )
 
 

@@ -2,20 +2,19 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.files import DOCX, PDF
+from answerable.core.views_edit import edit_page
 from answerable.core.views_helpers import (
     document_download,
     post_data,
-    run_service,
     stored_file_download,
 )
 from answerable.organisations.selectors import (
@@ -44,6 +43,13 @@ def _scope_choices(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     }
 
 
+def _form_page(
+    request: AuthenticatedHttpRequest, template: str, form: Any, title: str, **extra: Any
+) -> HttpResponse:
+    context = {"title": title, "form": form, "page_forms": [form], "active_nav": "reports"}
+    return render(request, template, context | extra)
+
+
 @login_required
 @require_GET
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -62,23 +68,14 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ProgressReportForm(post_data(request), **_scope_choices(request))
-    if form.is_valid():
-        report = run_service(
-            form, services.progress_report_create, actor=request.user, **form.cleaned_data
-        )
-        if report:
-            messages.success(request, _("Report added: preview it, then approve it"))
-            return redirect(report)
-    return render(
+    return edit_page(
         request,
-        "reports/report_create.html",
-        {
-            "title": _("Add a progress report"),
-            "form": form,
-            "page_forms": [form],
-            "active_nav": "reports",
-        },
+        ProgressReportForm(post_data(request), **_scope_choices(request)),
+        services.progress_report_create,
+        done=_("Report added: preview it, then approve it"),
+        page=lambda form: _form_page(
+            request, "reports/report_create.html", form, _("Add a progress report")
+        ),
     )
 
 
@@ -119,22 +116,19 @@ def report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.progress_report_get_for_user(user=request.user, pk=pk)
     if not selectors.can_write_reports(user=request.user, report=report):
         raise PermissionDenied
-    form = ApproveForm(post_data(request))
-    if form.is_valid() and run_service(
-        form, services.progress_report_approve, actor=request.user, report=report
-    ):
-        messages.success(request, _("Report approved: it will not change again"))
-        return redirect(report)
-    return render(
+    return edit_page(
         request,
-        "reports/report_approve.html",
-        {
-            "title": _("Approve %(title)s") % {"title": report.title},
-            "report": report,
-            "form": form,
-            "page_forms": [form],
-            "active_nav": "reports",
-        },
+        ApproveForm(post_data(request)),
+        services.progress_report_approve,
+        report=report,
+        done=_("Report approved: it will not change again"),
+        page=lambda form: _form_page(
+            request,
+            "reports/report_approve.html",
+            form,
+            _("Approve %(title)s") % {"title": report.title},
+            report=report,
+        ),
     )
 
 
