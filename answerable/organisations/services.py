@@ -5,13 +5,9 @@ administrator adds, moves or archives an office (issue #11: administration was g
 """
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
@@ -24,7 +20,7 @@ from answerable.organisations.models import (
     organisation_name_key,
 )
 from answerable.organisations.selectors import access_for
-from answerable.organisations.services_people import new_role_notify
+from answerable.organisations.services_people import new_role_notify, password_set_link
 
 
 def _require_administrator(actor: User, organisation: Organisation) -> None:
@@ -35,6 +31,40 @@ def _require_administrator(actor: User, organisation: Organisation) -> None:
 def _require_system_administrator(actor: User) -> None:
     if not access_for(actor).is_system_administrator:
         raise PermissionDenied("Only a system administrator manages offices")
+
+
+def _locked_for_edit(organisation: Organisation, expected_version: int) -> Organisation:
+    """The organisation as saved, locked, if it is still the version the form was drawn from."""
+    return locked_for_edit(
+        Organisation.objects.all(),
+        pk=organisation.pk,
+        expected_version=expected_version,
+        message=_(
+            "Someone else changed this organisation while you were editing it. "
+            "Check their changes below and make yours again."
+        ),
+    )
+
+
+def _created(
+    actor: User, organisation: Organisation, *, recorded_for: Organisation, note: str = ""
+) -> Organisation:
+    """Save the new organisation and record it in `recorded_for`'s trail."""
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.created",
+        target=organisation,
+        organisation=recorded_for,
+        changes={
+            "name": [None, organisation.name],
+            "kind": [None, organisation.kind],
+            "office": [None, organisation.office_id],
+        },
+        note=note,
+    )
+    return organisation
 
 
 @transaction.atomic
@@ -63,20 +93,7 @@ def organisation_create(
     organisation = Organisation(
         name=name.strip(), short_name=short_name.strip(), kind=kind, office=office
     )
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
-        actor=actor,
-        action="organisation.created",
-        target=organisation,
-        organisation=office or organisation,
-        changes={
-            "name": [None, organisation.name],
-            "kind": [None, kind],
-            "office": [None, office.pk if office else None],
-        },
-    )
-    return organisation
+    return _created(actor, organisation, recorded_for=office or organisation)
 
 
 @transaction.atomic
@@ -115,15 +132,7 @@ def organisation_area_set(
     """
     if not access_for(actor).can_change_area(organisation):
         raise PermissionDenied("Only a system administrator moves a partner between areas")
-    organisation = locked_for_edit(
-        Organisation.objects.all(),
-        pk=organisation.pk,
-        expected_version=expected_version,
-        message=_(
-            "Someone else changed this organisation while you were editing it. "
-            "Check their changes below and make yours again."
-        ),
-    )
+    organisation = _locked_for_edit(organisation, expected_version)
     previous = organisation.office_id
     organisation.office = office
     organisation.version += 1
@@ -216,13 +225,7 @@ def user_invite(
         changes={"email": [None, email], "full_name": [None, user.full_name]},
     )
     membership_grant(actor=actor, user=user, organisation=organisation, role=role)
-    link = base_url.rstrip("/") + reverse(
-        "accounts:password_set",
-        args=[
-            urlsafe_base64_encode(force_bytes(user.pk)),
-            default_token_generator.make_token(user),
-        ],
-    )
+    link = password_set_link(user=user, base_url=base_url)
     transaction.on_commit(
         lambda: send_mail(
             subject="Your Answerable account",
@@ -246,15 +249,7 @@ def office_approval_rule_set(
     _require_administrator(actor, office)
     if office.kind != Organisation.Kind.PCC_OFFICE:
         raise ValidationError(_("Only a PCC's office sets an approval rule"))
-    office = locked_for_edit(
-        Organisation.objects.all(),
-        pk=office.pk,
-        expected_version=expected_version,
-        message=_(
-            "Someone else changed this organisation while you were editing it. "
-            "Check their changes below and make yours again."
-        ),
-    )
+    office = _locked_for_edit(office, expected_version)
     previous = office.requires_second_approval
     office.requires_second_approval = requires_second_approval
     office.version += 1
@@ -302,21 +297,7 @@ def organisation_partner_create(
                 {"name": _("An organisation called %(name)s already exists") % {"name": existing}}
             )
     organisation = Organisation(name=name, short_name=short_name, kind=kind, office=office)
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
-        actor=actor,
-        action="organisation.created",
-        target=organisation,
-        organisation=office,
-        changes={
-            "name": [None, organisation.name],
-            "kind": [None, kind],
-            "office": [None, office.pk],
-        },
-        note="Named as an owner in an import",
-    )
-    return organisation
+    return _created(actor, organisation, recorded_for=office, note="Named as an owner in an import")
 
 
 @transaction.atomic

@@ -23,6 +23,17 @@ from answerable.organisations.selectors import access_for
 from answerable.organisations.selectors_people import person_management_refusal
 
 
+def password_set_link(*, user: User, base_url: str) -> str:
+    """The single-use link that lets the person set a password (accounts.views.password_set)."""
+    return base_url.rstrip("/") + reverse(
+        "accounts:password_set",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+
+
 def _locked_person(*, actor: User, user: User, organisation: Organisation) -> User:
     """The person's row, locked, once the actor is shown to manage their whole account."""
     if not access_for(actor).can_administer(organisation):
@@ -135,13 +146,7 @@ def new_role_notify(
             "link": base_url.rstrip("/") + reverse("accounts:sign_in")
         }
     else:
-        link = base_url.rstrip("/") + reverse(
-            "accounts:password_set",
-            args=[
-                urlsafe_base64_encode(force_bytes(user.pk)),
-                default_token_generator.make_token(user),
-            ],
-        )
+        link = password_set_link(user=user, base_url=base_url)
         message += "\n\n" + _(
             "Set your password here (the link works once, for 3 days):\n%(link)s"
         ) % {"link": link}

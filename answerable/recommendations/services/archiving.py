@@ -19,6 +19,7 @@ from answerable.recommendations.models import Action, Recommendation, Source
 from answerable.recommendations.services.lifecycle import (
     require_manager,
     required_reason,
+    source_change_record,
     with_source,
 )
 from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_add
@@ -80,15 +81,9 @@ def source_archive(*, actor: User, source: Source, reason: str) -> Source:
             "updated_at",
         ]
     )
-    audit_record(
-        actor=actor,
-        action="source.archived",
-        target=source,
-        organisation=source.owner,
-        changes=changes,
-        note=reason,
+    return source_change_record(
+        actor=actor, source=source, action="source.archived", changes=changes, note=reason
     )
-    return source
 
 
 @transaction.atomic
@@ -105,11 +100,10 @@ def source_restore(*, actor: User, source: Source, reason: str = "") -> Source:
     _archive_rows(recommendations, actions, None, archive=False)
     source.is_archived, source.archived_at = False, None
     source.save(update_fields=["is_archived", "archived_at", "updated_at"])
-    audit_record(
+    return source_change_record(
         actor=actor,
+        source=source,
         action="source.restored",
-        target=source,
-        organisation=source.owner,
         changes={
             "is_archived": [True, False],
             "recommendations_restored": [0, len(recommendations)],
@@ -117,7 +111,6 @@ def source_restore(*, actor: User, source: Source, reason: str = "") -> Source:
         },
         note=reason.strip(),
     )
-    return source
 
 
 def _locked_recommendation(recommendation: Recommendation) -> Recommendation:

@@ -40,6 +40,37 @@ def required_reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
+def recommendation_locked_for_edit(
+    recommendation: Recommendation, *, expected_version: int, conflict: str, archived: str
+) -> Recommendation:
+    """The recommendation as saved, locked, if it is still the version the form was drawn
+    from (else `conflict`) and is not archived (else `archived`)."""
+    recommendation = locked_for_edit(
+        Recommendation.objects.select_related("source__owner"),
+        pk=recommendation.pk,
+        expected_version=expected_version,
+        message=conflict,
+    )
+    if recommendation.is_archived:
+        raise ValidationError(archived)
+    return recommendation
+
+
+def source_change_record(
+    *, actor: User, source: Source, action: str, changes: dict[str, Any], note: str
+) -> Source:
+    """Record the change to the source in its office's trail; return the source."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=source,
+        organisation=source.owner,
+        changes=changes,
+        note=note,
+    )
+    return source
+
+
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
     if not changes:
@@ -100,15 +131,9 @@ def source_update(
     source.version += 1
     source.full_clean()
     source.save(update_fields=[*changes, "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="source.updated",
-        target=source,
-        organisation=source.owner,
-        changes=changes,
-        note=reason,
+    return source_change_record(
+        actor=actor, source=source, action="source.updated", changes=changes, note=reason
     )
-    return source
 
 
 @transaction.atomic
@@ -130,14 +155,12 @@ def recommendation_update(
         actor, recommendation.source, _("Only a scrutiny officer of the office can edit this")
     )
     reason = required_reason(reason, _("Enter why the recommendation is changing"))
-    recommendation = locked_for_edit(
-        Recommendation.objects.select_related("source__owner"),
-        pk=recommendation.pk,
+    recommendation = recommendation_locked_for_edit(
+        recommendation,
         expected_version=expected_version,
-        message=str(CONFLICT),
+        conflict=str(CONFLICT),
+        archived=_("An archived recommendation cannot be edited: restore it first"),
     )
-    if recommendation.is_archived:
-        raise ValidationError(_("An archived recommendation cannot be edited: restore it first"))
     theme_objects = theme_get_or_create(
         actor=actor, office=recommendation.source.owner, names=themes
     )

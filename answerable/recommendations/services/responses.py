@@ -17,7 +17,10 @@ from answerable.audit.services import audit_record
 from answerable.core.files import CheckedFile
 from answerable.core.models import locked_for_edit
 from answerable.recommendations.models import Recommendation, Source
-from answerable.recommendations.services.lifecycle import require_manager
+from answerable.recommendations.services.lifecycle import (
+    recommendation_locked_for_edit,
+    require_manager,
+)
 
 CONFLICT = gettext_lazy(
     "Someone else recorded a response while you were recording yours. "
@@ -42,14 +45,12 @@ def recommendation_response_record(
     require_manager(actor, recommendation.source, _("You cannot record responses for this source"))
     if not response:
         raise ValidationError({"response": _("Select the response")})
-    recommendation = locked_for_edit(
-        Recommendation.objects.select_related("source__owner"),
-        pk=recommendation.pk,
+    recommendation = recommendation_locked_for_edit(
+        recommendation,
         expected_version=expected_version,
-        message=str(CONFLICT),
+        conflict=str(CONFLICT),
+        archived=_("This is archived: restore it before changing it"),
     )
-    if recommendation.is_archived:
-        raise ValidationError(_("This is archived: restore it before changing it"))
     before = [recommendation.response, recommendation.response_text, recommendation.responded_on]
     recommendation.response = response
     recommendation.response_text = response_text.strip()

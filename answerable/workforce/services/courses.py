@@ -177,6 +177,22 @@ def _course_locked(course: Course) -> Course:
     return Course.objects.select_for_update(of=("self",)).select_related("owner").get(pk=course.pk)
 
 
+def _course_archived_set(actor: User, course: Course, *, archived: bool, reason: str) -> Course:
+    """Archive or restore the locked course, in the caller's transaction, with the reason."""
+    course.is_archived = archived
+    course.version += 1
+    course.save(update_fields=["is_archived", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="course.archived" if archived else "course.restored",
+        target=course,
+        organisation=course.owner,
+        changes={"is_archived": [not archived, archived]},
+        note=reason.strip(),
+    )
+    return course
+
+
 @transaction.atomic
 def course_archive(*, actor: User, course: Course, reason: str) -> Course:
     """Archive a course the force no longer requires, with the reason why.
@@ -191,18 +207,7 @@ def course_archive(*, actor: User, course: Course, reason: str) -> Course:
     course = _course_locked(course)
     if course.is_archived:
         raise ValidationError(_("This course is already archived"))
-    course.is_archived = True
-    course.version += 1
-    course.save(update_fields=["is_archived", "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="course.archived",
-        target=course,
-        organisation=course.owner,
-        changes={"is_archived": [False, True]},
-        note=reason.strip(),
-    )
-    return course
+    return _course_archived_set(actor, course, archived=True, reason=reason)
 
 
 @transaction.atomic
@@ -219,15 +224,4 @@ def course_restore(*, actor: User, course: Course, reason: str = "") -> Course:
         .exists()
     ):
         raise ValidationError(_("The force has another course with this code in use"))
-    course.is_archived = False
-    course.version += 1
-    course.save(update_fields=["is_archived", "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="course.restored",
-        target=course,
-        organisation=course.owner,
-        changes={"is_archived": [True, False]},
-        note=reason.strip(),
-    )
-    return course
+    return _course_archived_set(actor, course, archived=False, reason=reason)
