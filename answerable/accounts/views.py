@@ -8,7 +8,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -21,7 +20,7 @@ from answerable.accounts.forms import (
     SignInForm,
     TokenForm,
 )
-from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.accounts.http import AuthenticatedHttpRequest, safe_next_url
 from answerable.accounts.models import User
 from answerable.accounts.selectors import (
     deactivated_account_matches,
@@ -41,13 +40,6 @@ from answerable.accounts.throttle import (
     sign_in_wait,
 )
 from answerable.core.views_helpers import post_data
-
-
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,11 +73,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             sign_in_success_record(email=email)
             auth.login(request, user)
-            return redirect(_next_url(request))
+            return redirect(safe_next_url(request))
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "page_forms": [form], "title": "Sign in", "next": _next_url(request)},
+        {"form": form, "page_forms": [form], "title": "Sign in", "next": safe_next_url(request)},
     )
 
 
@@ -135,7 +127,7 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("token", "The security code is not correct or has expired")
         else:
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return redirect(safe_next_url(request))
     return render(
         request,
         "accounts/two_factor_verify.html",

@@ -46,7 +46,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-_MONTHS = [
+# In English, as GOV.UK dates are; indicators' period labels translate them (indicators.periods).
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -59,7 +60,7 @@ _MONTHS = [
     "October",
     "November",
     "December",
-]
+)
 
 
 def govuk_date(value: Any, fmt: str = "j F Y") -> str:
@@ -67,7 +68,7 @@ def govuk_date(value: Any, fmt: str = "j F Y") -> str:
     if not value:
         return ""
     if fmt == "j F Y":  # the usual case, without date_format's per-call set-up
-        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+        return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
     return date_format(value, fmt)
 
 

@@ -11,23 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from answerable.core.jinja2 import MONTH_NAMES
+
 MONTHLY, QUARTERLY = "monthly", "quarterly"
 MONTHS_IN = {MONTHLY: 1, QUARTERLY: 3}
 QUARTER_STARTS = (1, 4, 7, 10)
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def is_period_start(day: datetime.date, frequency: str) -> bool:

@@ -1,23 +1,18 @@
 """Publishable indicators on the public site, with disclosure control: no sign-in, and every
 figure through `disclosure` (issue #16)."""
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from answerable.core.files import TABLE_KINDS
-from answerable.core.views_helpers import table_download
+from answerable.core.open_data import OGL, OPEN_DATA_KINDS, open_data_download
 from answerable.indicators import breakdown_selectors, disclosure, selectors, spc
 from answerable.indicators.breakdown_figures import chosen_category
 from answerable.indicators.figures import number_text
 from answerable.indicators.models import Indicator
 from answerable.indicators.public_breakdowns import open_data_with_breakdowns, public_reading
-
-OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-JSON = "json"
 
 
 @require_GET
@@ -34,7 +29,7 @@ def public_indicator_list(request: HttpRequest) -> HttpResponse:
             "title": _("Indicators"),
             "active_nav": "public_indicators",
             "themes": [(label, rows) for label, rows in themes if rows],
-            "kinds": [*TABLE_KINDS, JSON],
+            "kinds": OPEN_DATA_KINDS,
             "licence": OGL,
         },
     )
@@ -71,7 +66,7 @@ def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "spc_run": spc.RUN_LENGTH,
             "spc_trend": spc.TREND_LENGTH,
             "spc_minimum": spc.MINIMUM_POINTS,
-            "kinds": [*TABLE_KINDS, JSON],
+            "kinds": OPEN_DATA_KINDS,
             "licence": OGL,
         },
     )
@@ -91,28 +86,7 @@ def _data(file_kind: str, name: str, indicators: list[Indicator]) -> HttpRespons
         breakdown_selectors.category_value_rows(indicator_ids=ids),
     )
     headers = [column for column, _description in disclosure.OPEN_DATA_COLUMNS]
-    if file_kind in TABLE_KINDS:
-        return table_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
-    if file_kind != JSON:
-        raise Http404("No such format")
-    return JsonResponse(
-        {
-            "licence": OGL,
-            "generated_at": timezone.now().isoformat(),
-            "columns": headers,
-            "rows": [
-                dict(
-                    zip(
-                        headers,
-                        [v.isoformat() if hasattr(v, "isoformat") else v for v in row],
-                        strict=True,
-                    )
-                )
-                for row in rows
-            ],
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return open_data_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
 
 
 @require_GET

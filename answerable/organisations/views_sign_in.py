@@ -11,10 +11,10 @@ from django.contrib import auth, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from answerable.accounts.http import safe_next_url
 from answerable.accounts.middleware import PROVIDER_TWO_FACTOR_KEY
 from answerable.organisations import oidc
 from answerable.organisations.forms import OrganisationSignInForm
@@ -30,19 +30,12 @@ from answerable.organisations.services_sign_in import (
 log = logging.getLogger(__name__)
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
-
-
 @require_http_methods(["GET", "POST"])
 def organisation_sign_in(request: HttpRequest) -> HttpResponse:
     """Ask for the work email address, then send the person to their organisation's
     sign-in service, or to the password form if their organisation has none."""
     form = OrganisationSignInForm(request.POST if request.method == "POST" else None)
-    next_url = _next_url(request)
+    next_url = safe_next_url(request)
     if form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         provider = sign_in_provider_for_email(email=email)

@@ -1,20 +1,15 @@
 """Open data: everything on the public register as CSV, XLSX or JSON, under the Open Government
 Licence, for the whole site or one report, with a page describing every column (issue #14)."""
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from answerable.core.files import TABLE_KINDS
-from answerable.core.views_helpers import table_download
+from answerable.core.open_data import OGL, OPEN_DATA_KINDS, open_data_download
 from answerable.recommendations import selectors as register
 from answerable.recommendations.models import Source
-
-OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-JSON = "json"
 
 
 @require_GET
@@ -26,7 +21,7 @@ def data_dictionary(request: HttpRequest) -> HttpResponse:
             "title": _("Open data: recommendations and progress"),
             "active_nav": "public_register",
             "columns": register.OPEN_DATA_COLUMNS,
-            "kinds": [*TABLE_KINDS, JSON],
+            "kinds": OPEN_DATA_KINDS,
             "licence": OGL,
         },
     )
@@ -47,24 +42,10 @@ def source_data(request: HttpRequest, pk: int, file_kind: str) -> HttpResponseBa
 def _data(
     file_kind: str, name: str, rows: list[tuple[object, ...]], *, source: Source | None = None
 ) -> HttpResponseBase:
-    headers = [column for column, _description in register.OPEN_DATA_COLUMNS]
-    if file_kind in TABLE_KINDS:
-        return table_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
-    if file_kind != JSON:
-        raise Http404("No such format")
-    return JsonResponse(
-        {
-            "licence": OGL,
-            "generated_at": timezone.now().isoformat(),
-            "report_id": source.pk if source else None,
-            "columns": headers,
-            "rows": [
-                dict(zip(headers, [_plain(value) for value in row], strict=True)) for row in rows
-            ],
-        },
-        json_dumps_params={"ensure_ascii": False},
+    return open_data_download(
+        file_kind=file_kind,
+        name=name,
+        headers=[column for column, _description in register.OPEN_DATA_COLUMNS],
+        rows=rows,
+        report_id=source.pk if source else None,
     )
-
-
-def _plain(value: object) -> object:
-    return value.isoformat() if hasattr(value, "isoformat") else value
