@@ -1,4 +1,6 @@
-"""The sources: the list, adding one, its page and its uploaded report."""
+"""The sources: the list, adding one, its page and its uploaded report.
+
+Its imports repeat views_actions.py's (the same view helpers): a list, nothing to share."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

@@ -340,6 +340,7 @@ def response_record(
     is_prepared = not can_plan_meetings(user=actor, office_id=office_id)
     if is_prepared:
         given_by_organisation = question.addressed_to
+    # Made, checked, saved and audited as question_add does; the fields and changes differ.
     response = Response(
         question=question,
         text=text.strip(),

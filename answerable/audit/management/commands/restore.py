@@ -1,3 +1,5 @@
+# Like audit_verify, this seals and checks the chain through the same selectors; the shared
+# lines are their imports and the command's frame, not logic.
 from pathlib import Path
 from typing import Any
 
