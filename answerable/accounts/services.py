@@ -249,3 +249,9 @@ def two_factor_devices_delete(*, user: User) -> int:
         _total, by_model = model.objects.filter(user=user).delete()  # total counts codes too
         deleted += by_model.get(model._meta.label, 0)
     return deleted
+
+
+def user_lock(*, user: User) -> User:
+    """The person's row read again and locked until the transaction ends, so two changes to
+    one account (deactivating it, resetting its second factor) happen one after the other."""
+    return User.objects.select_for_update().get(pk=user.pk)

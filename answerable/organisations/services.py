@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
+from answerable.accounts.selectors import user_get_by_email
 from answerable.audit.services import audit_record
 from answerable.core.models import locked_for_edit
 from answerable.organisations.models import (
@@ -204,7 +205,7 @@ def user_invite(
     """
     _require_administrator(actor, organisation)
     email = email.strip().lower()
-    existing = User.objects.filter(email=email).first()
+    existing = user_get_by_email(email=email)
     if existing is not None:
         membership_grant(actor=actor, user=existing, organisation=organisation, role=role)
         new_role_notify(

@@ -16,7 +16,11 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
-from answerable.accounts.services import two_factor_devices_delete, user_sessions_delete
+from answerable.accounts.services import (
+    two_factor_devices_delete,
+    user_lock,
+    user_sessions_delete,
+)
 from answerable.audit.services import audit_record
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for
@@ -40,7 +44,7 @@ def _locked_person(*, actor: User, user: User, organisation: Organisation) -> Us
         raise PermissionDenied("Only an administrator of its area manages this organisation")
     if not Membership.objects.filter(user=user, organisation=organisation).exists():
         raise PermissionDenied("The person has no role in this organisation")
-    person = User.objects.select_for_update().get(pk=user.pk)
+    person = user_lock(user=user)
     refusal = person_management_refusal(actor=actor, person=person)
     if refusal:
         raise ValidationError(refusal)
