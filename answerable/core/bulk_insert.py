@@ -53,6 +53,8 @@ def _value_preparer(field: Field) -> Callable[[Any], Any]:
         except KeyError:
             cache[key] = result = field.get_db_prep_save(value, connection)
             return result
+        except TypeError:  # unhashable, as a JSON field's dict: prepared each time
+            return field.get_db_prep_save(value, connection)
 
     return prepared
 
