@@ -4,7 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -27,7 +27,7 @@ from answerable.recommendations.importing.planned import (
     PlannedSource,
     RowError,
 )
-from answerable.recommendations.models import Action, Recommendation
+from answerable.recommendations.models import Action, Recommendation, Source
 from answerable.recommendations.tables import Table
 from answerable.recommendations.tallies import (
     action_counted,
@@ -116,7 +116,8 @@ def recommendations_import(
     The file is checked against the register before the transaction and checked again inside
     it only if what the check read has changed since (`import_plan_stamp`), so rows added
     since are caught without SQLite's one writer being held while 3,000 rows are read. New
-    sources go through `source_create`, each audited. Recommendations and actions, checked by
+    sources are made as `source_create` makes them and written together, each with its own
+    `source.created` event (`sources_import`). Recommendations and actions, checked by
     the plan as their services would, are inserted in bulk, so other writes do not wait long
     (issue #11, High 2). One `import.completed` event records the file's name, SHA-256, the
     counts, the ids written and a digest of their values.
@@ -286,15 +287,19 @@ class _Rows:
 
 def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan, rows: _Rows) -> _Written:
     themes = _themes(actor=actor, office=office, plan=plan)
+    sources: dict[int, Source] = {}
+    for planned_source, _ in rows.by_source:
+        if not planned_source.existing:
+            values = cast(dict[str, Any], planned_source.values)
+            source = services.source_new(owner=office, **values)
+            # As source_create checks it; the database holds the one-title-per-office rule,
+            # which the plan has checked against the register.
+            _write(planned_source.row, source.full_clean, validate_constraints=False)
+            sources[planned_source.row] = source
+    services.sources_import(actor=actor, owner=office, sources=list(sources.values()))
     recommendations: list[Recommendation] = []
     for planned_source, in_source in rows.by_source:
-        source = planned_source.existing or _write(
-            planned_source.row,
-            services.source_create,
-            actor=actor,
-            owner=office,
-            **planned_source.values,
-        )
+        source = planned_source.existing or sources[planned_source.row]
         position = source.recommendations.count() if planned_source.existing else 0
         for number, recommendation in enumerate(in_source, start=position + 1):
             recommendation.source = source

@@ -41,6 +41,8 @@ from answerable.recommendations.services.register import (
     recommendation_create,
     recommendation_link_create,
     source_create,
+    source_new,
+    sources_import,
 )
 from answerable.recommendations.services.responses import (
     recommendation_response_record,
@@ -90,6 +92,8 @@ __all__ = [
     "recommendation_link_create",
     "recommendation_response_record",
     "source_create",
+    "source_new",
+    "sources_import",
     "source_publish",
     "source_response_record",
     "source_withdraw",

@@ -464,6 +464,12 @@ def test_a_valid_file_writes_sources_recommendations_actions_and_their_audit_eve
         "source.created",
         "import.completed",
     ]
+    # Each new source has its own event, as source_create writes it, though written together.
+    created = AuditEvent.objects.filter(action="source.created").order_by("id")
+    assert [(e.target_id, e.changes["title"], e.actor) for e in created] == [
+        (str(s.pk), [None, s.title], scrutiny_officer)
+        for s in Source.objects.filter(owner=office).order_by("id")
+    ]
     completed = AuditEvent.objects.get(action="import.completed")
     assert completed.actor == scrutiny_officer
     assert completed.organisation == office
