@@ -1,15 +1,15 @@
-"""The page with one form and one button (simple_form.html) that many register changes use."""
+"""The page with one form and one button (simple_form.html) that many register changes use:
+core.views_edit.edit_page, drawn the register's way."""
 
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from answerable.accounts.http import AuthenticatedHttpRequest
-from answerable.core.views_helpers import run_service
+from answerable.core.views_edit import edit_page
 
 
 class HasPage(Protocol):
@@ -36,19 +36,20 @@ def simple_form_page(
     the page redirects to `then`, where its Back link also leads. `subject_text`, the text of
     what the form is about, is shown above it.
     """
-    if form.is_valid():
-        saved = run_service(form, service, actor=request.user, **subject, **form.cleaned_data)
-        if saved:
-            messages.success(request, done(saved) if callable(done) else done)
-            return redirect(then)
-    context: dict[str, Any] = {
-        "title": title,
-        "form": form,
-        "page_forms": [form],
-        "back": then.get_absolute_url(),
-        "button": button,
-        "active_nav": active_nav,
-    }
-    if subject_text is not None:
-        context["subject_text"] = subject_text
-    return render(request, "recommendations/simple_form.html", context)
+
+    def page(form: forms.Form) -> HttpResponse:
+        context: dict[str, Any] = {
+            "title": title,
+            "form": form,
+            "page_forms": [form],
+            "back": then.get_absolute_url(),
+            "button": button,
+            "active_nav": active_nav,
+        }
+        if subject_text is not None:
+            context["subject_text"] = subject_text
+        return render(request, "recommendations/simple_form.html", context)
+
+    return edit_page(
+        request, form, service, page=page, done=done, then=lambda saved: redirect(then), **subject
+    )
