@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCALES = ("small", "national")
 # A fixed secret for the benchmark server only; never used anywhere else.
-BENCH_SECRET_KEY = "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+BENCH_SECRET_KEY = "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - benchmark-only, on a local database
 
 
 def default_database_url(scale: str) -> str:

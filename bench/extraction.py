@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import RESULTS, default_database_url, django_setup  # noqa: E402
+from common import RESULTS, default_database_url, django_setup  # noqa: E402 - found through the sys.path line above
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS, ROOT, django_setup, server_env, sqlite_path  # noqa: E402
+from common import RESULTS, ROOT, django_setup, server_env, sqlite_path  # noqa: E402 - found through the sys.path line above
 
 TARGET_SECONDS = 2.0
 

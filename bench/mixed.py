@@ -154,7 +154,7 @@ def post_update(user: MixedUser, tally: MixedTally, rng: random.Random, narrativ
     started = time.perf_counter()
     try:
         status, _headers, content = user.session.request("GET", form)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - counted as an error, whatever it is
         tally.error(UPDATE_FORM, f"GET {form}: {error!r}")
         return
     if status != 200:
@@ -170,7 +170,7 @@ def post_update(user: MixedUser, tally: MixedTally, rng: random.Random, narrativ
     started = time.perf_counter()
     try:
         status, headers, content = user.session.request("POST", form, fields, multipart=True)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # noqa: BLE001 - counted as an error, whatever it is
         tally.error(WRITE, f"POST {form}: {error!r}")
         return
     # Only the redirect back to the action means the update was saved; a 200 is the form

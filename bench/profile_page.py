@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
+import common  # noqa: E402 - found through the sys.path line above
 
 
 def signed_in_client(email: str):  # type: ignore[no-untyped-def]

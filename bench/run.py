@@ -38,12 +38,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # noqa: E402
-from loopback import Session, serving  # noqa: E402
-from mixed import mixed_mode  # noqa: E402
-from pages import PUBLIC, Page, plan_pages  # noqa: E402
-from raw_sql import count_queries  # noqa: E402
-from report import database_version, git_commit, header, machine, markdown, percentile  # noqa: E402
+import common  # noqa: E402 - found through the sys.path line above
+from loopback import Session, serving  # noqa: E402 - found through the sys.path line above
+from mixed import mixed_mode  # noqa: E402 - found through the sys.path line above
+from pages import PUBLIC, Page, plan_pages  # noqa: E402 - found through the sys.path line above
+from raw_sql import count_queries  # noqa: E402 - found through the sys.path line above
+from report import database_version, git_commit, header, machine, markdown, percentile  # noqa: E402 - found through the sys.path line above
 
 WARMUP = 5
 PAGE_TIME_LIMIT = 60.0  # seconds per page and concurrency, whatever --requests says

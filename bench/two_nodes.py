@@ -39,9 +39,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # bench.two_nodes_task
-from common import ROOT, server_env  # noqa: E402
-from loopback import HOST, Session, free_port  # noqa: E402
-from mixed import update_form_fields  # noqa: E402
+from common import ROOT, server_env  # noqa: E402 - found through the sys.path line above
+from loopback import HOST, Session, free_port  # noqa: E402 - found through the sys.path line above
+from mixed import update_form_fields  # noqa: E402 - found through the sys.path line above
 
 JOBS = 40
 PASSWORD = "two-nodes-only-password-4821"  # noqa: S105 - a throwaway account in a throwaway database
@@ -338,7 +338,7 @@ def main() -> int:
         redis_before = redis_keys(redis_url)
         env["DJANGO_CACHE_URL"] = f"{redis_url}?socket_connect_timeout=2&socket_timeout=2"
         os.environ.update({k: v for k, v in env.items() if k != "PROMETHEUS_MULTIPROC_DIR"})
-        subprocess.run(["createdb", *pg, name], check=True)  # noqa: S603, S607
+        subprocess.run(["createdb", *pg, name], check=True)  # noqa: S603, S607 - PostgreSQL tools
         run(args, work, processes, token)
     except Failed as failure:
         print(f"FAILED: {failure}\nLogs kept in {work}")
@@ -354,7 +354,7 @@ def main() -> int:
         if args.redis_url and redis_before is not None:
             redis_forget(redis_url, redis_keys(redis_url) - redis_before)
         processes.stop_all()
-        subprocess.run(["dropdb", *pg, "--if-exists", "--force", name], check=False)  # noqa: S603, S607
+        subprocess.run(["dropdb", *pg, "--if-exists", "--force", name], check=False)  # noqa: S603, S607 - PostgreSQL tools
         print(f"  stopped everything and dropped {name} [{time.monotonic() - STARTED:.1f} s]")
     shutil.rmtree(work, ignore_errors=True)
     print(f"Two nodes act as one site: all checks passed in {time.monotonic() - STARTED:.0f} s.")

@@ -211,7 +211,7 @@ def _write(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> N
                 copy.write_row(row)
     else:
         marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - our own table and column names
 
 
 def _latest_bench():  # type: ignore[no-untyped-def]

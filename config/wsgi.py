@@ -7,4 +7,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
 # Fail at start, not at the first request: reading an empty SECRET_KEY raises
 # ImproperlyConfigured ("The SECRET_KEY setting must not be empty").
-settings.SECRET_KEY  # noqa: B018
+settings.SECRET_KEY  # noqa: B018 - read to fail early, as said above

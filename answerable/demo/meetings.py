@@ -55,7 +55,7 @@ def _starts_at(meeting: dict[str, Any]) -> datetime.datetime:
         (int(p) for p in dates[-1]) if dates else (*map(int, meeting["date"][:7].split("-")), 1)
     )
     hour, minute = (int(part) for part in meeting.get("time", "10:00").split(":"))
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))  # noqa: DTZ001
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))  # noqa: DTZ001 - made aware here
 
 
 def _placeholder_paper(title: str) -> CheckedFile:

@@ -60,7 +60,7 @@ def recommendation_search(
         if vendor == "sqlite":
             # The table name is a constant; the user's word travels only as a parameter.
             matches = RawSQL(  # noqa: S611
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - our own table and column names
                 [fts5_query([word], prefix=position == last)],
             )
             queryset = queryset.filter(Q(pk__in=matches) | in_title)
@@ -100,7 +100,7 @@ def _postgresql_word_filter(
     sources = Source._meta.db_table
     pattern = "%{}%".format(word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
     matched = RawSQL(  # noqa: S611 - constants; the user's word travels as a parameter
-        f'("{table}"."search_document" @@ plainto_tsquery(\'{SEARCH_CONFIG}\', %s) '  # noqa: S608
+        f'("{table}"."search_document" @@ plainto_tsquery(\'{SEARCH_CONFIG}\', %s) '  # noqa: S608 - our own table and column names
         f'OR "{table}"."source_id" = ANY(ARRAY(SELECT "id" FROM "{sources}" '
         f'WHERE "title" ILIKE %s)))',
         [word, pattern],

@@ -101,11 +101,11 @@ def _add(tally: Tally, totals: Counter[Key]) -> None:
     # An addition inserts the tally or adds to the stored one (the same statement on SQLite
     # and PostgreSQL); a subtraction only ever finds one, since what it counted was added.
     upsert = (
-        f"INSERT INTO {table} ({', '.join(names)}, total) VALUES ({places}) "  # noqa: S608
+        f"INSERT INTO {table} ({', '.join(names)}, total) VALUES ({places}) "  # noqa: S608 - our own table and column names
         f"ON CONFLICT ({', '.join(names)}) DO UPDATE SET total = {table}.total + excluded.total"
     )
     subtract = (
-        f"UPDATE {table} SET total = total + %s "  # noqa: S608
+        f"UPDATE {table} SET total = total + %s "  # noqa: S608 - our own table and column names
         f"WHERE {' AND '.join(f'{name} = %s' for name in names)}"
     )
     # Sorted, so two writers take the tallies' row locks in the same order.

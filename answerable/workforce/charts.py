@@ -19,10 +19,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402 - after choosing the Agg backend
 
-from answerable.workforce.coverage import TrendPoint  # noqa: E402
-from answerable.workforce.models import ChartDrawing  # noqa: E402
+from answerable.workforce.coverage import TrendPoint  # noqa: E402 - as above
+from answerable.workforce.models import ChartDrawing  # noqa: E402 - as above
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -5,10 +5,10 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
-from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import BASE_DIR  # noqa: E402
+from config.settings.base import *  # noqa: E402, F403 - base, once the env is set
+from config.settings.base import BASE_DIR  # noqa: E402 - as above
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - tests only, for speed
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

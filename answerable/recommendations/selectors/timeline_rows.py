@@ -140,7 +140,7 @@ class _Branch(NamedTuple):
     def sql(self, kind: str) -> str:
         filled = dict(self.fields.values())
         select = ", ".join(filled.get(slot, null) for slot, null in _SLOTS.items())
-        return f"SELECT '{kind}', {select} FROM {self.source} WHERE {self.where}"  # noqa: S608
+        return f"SELECT '{kind}', {select} FROM {self.source} WHERE {self.where}"  # noqa: S608 - our own table and column names
 
     def read(self, row: tuple[Any, ...]) -> Any:
         return self.row._make(row[_SLOT_INDEX[slot]] for slot, _ in self.fields.values())
