@@ -92,13 +92,15 @@ def keyset_page(
     *,
     count: int,
     related: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
     per_page: int = PER_PAGE,
     groups: Groups | None = None,
 ) -> KeysetPage:
     """The page the request's `after` or `before` names (the first without either), read as
-    narrow key rows, then only that page's rows with the `related` objects it shows."""
+    narrow key rows, then only that page's rows with the `related` objects it shows (and,
+    given `only`, just those fields of them)."""
     read = _Reader(keys, per_page + 1, groups)
-    return _page(request.GET, queryset, keys, count=count, related=related, read=read)
+    return _page(request.GET, queryset, keys, count=count, related=related, only=only, read=read)
 
 
 def _page(
@@ -108,6 +110,7 @@ def _page(
     *,
     count: int,
     related: tuple[str, ...],
+    only: tuple[str, ...],
     read: "_Reader",
 ) -> KeysetPage:
     model = queryset.model
@@ -128,6 +131,7 @@ def _page(
             keys,
             count=count,
             related=related,
+            only=only,
             read=read,
         )
     more = len(found) > per_page
@@ -141,7 +145,7 @@ def _page(
     has_previous = number > 1
     has_next = backwards or more
     return KeysetPage(
-        rows=rows_in_order(queryset, [row[-1] for row in found], related=related),
+        rows=rows_in_order(queryset, [row[-1] for row in found], related=related, only=only),
         number=number,
         count=count,
         per_page=per_page,
@@ -181,11 +185,18 @@ class _Reader:
 
 
 def rows_in_order(
-    queryset: QuerySet[Any], ids: list[Any], *, related: tuple[str, ...]
+    queryset: QuerySet[Any],
+    ids: list[Any],
+    *,
+    related: tuple[str, ...],
+    only: tuple[str, ...] = (),
 ) -> list[Any]:
     """The rows with these primary keys, in the order given: the ids already passed the
-    queryset's rules, so reading them again by key needs only the related objects shown."""
+    queryset's rules, so reading them again by key needs only the related objects shown,
+    and, given `only`, only the fields shown (a list's rows hold long texts it truncates)."""
     rows = queryset.model._default_manager.filter(pk__in=ids).select_related(*related)
+    if only:
+        rows = rows.only(*only)
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids]
 

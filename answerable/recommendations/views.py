@@ -79,6 +79,16 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, filtered=recommendations, filters=filters
         ),
         related=("source",),
+        # What a row shows (recommendation_list.html), so its long fields stay unread.
+        only=(
+            "reference",
+            "text",
+            "deadline_on",
+            "assurance_status",
+            "superseded_by_id",
+            "source_id",
+            "source__title",
+        ),
         groups=selectors.recommendation_groups(user=request.user, sort=filters.get("sort", "")),
     )
     context = {
