@@ -244,8 +244,12 @@ class Action(BaseModel, VersionedModel):
             models.Index(
                 fields=["delivery_status", "recommendation"], name="action_status_recommendation"
             ),
-            # "Sources this organisation has actions under", read from the index alone.
-            models.Index(fields=["owner", "source"], name="action_owner_source"),
+            # "Sources this organisation has actions under", and the dashboard's count of its
+            # actions by source and assurance, read from the index alone.
+            models.Index(
+                fields=["owner", "source", "is_archived", "assurance_status"],
+                name="action_owner_source",
+            ),
             # Open actions by target date, with what decides who sees them: the dashboard's
             # overdue and due-soon counts read this small index alone (issue #12). SQLite
             # reads the columns of the index's condition from the index, not the table.

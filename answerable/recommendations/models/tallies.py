@@ -78,6 +78,13 @@ class SourceActionTally(models.Model):
                 condition=models.Q(total__gte=0), name="source_action_tally_total"
             ),
         ]
+        # The dashboard ranks every visible source by these three columns: read from the
+        # index alone (a national viewer's ranking took twice as long through the table).
+        indexes = [
+            models.Index(
+                fields=["source", "assurance_status", "total"], name="source_action_tally_ranked"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.assurance_status}: {self.total}"
