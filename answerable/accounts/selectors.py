@@ -3,9 +3,11 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.http import urlsafe_base64_decode
 from django_otp import device_classes
 
 from answerable.accounts.models import User, UserSession
@@ -69,3 +71,13 @@ def user_get_by_email(*, email: str) -> User | None:
     case)."""
     email = email.strip().lower()
     return User.objects.filter(email=email).first() if email else None
+
+
+def password_link_user(*, uidb64: str, token: str) -> User | None:
+    """The active account a password-set link names, if its token is still good; else None
+    (a mangled, used or expired link)."""
+    try:
+        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    return user if default_token_generator.check_token(user, token) else None

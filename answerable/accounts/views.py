@@ -21,9 +21,9 @@ from answerable.accounts.forms import (
     TokenForm,
 )
 from answerable.accounts.http import AuthenticatedHttpRequest, safe_next_url
-from answerable.accounts.models import User
 from answerable.accounts.selectors import (
     deactivated_account_matches,
+    password_link_user,
     user_has_confirmed_device,
     user_session_list,
 )
@@ -190,14 +190,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.http import urlsafe_base64_decode
-
-    try:
-        user = User.objects.get(pk=urlsafe_base64_decode(uidb64).decode(), is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    user = password_link_user(uidb64=uidb64, token=token)
+    if user is None:
         return render(
             request,
             "accounts/password_link_expired.html",

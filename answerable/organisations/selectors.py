@@ -227,3 +227,10 @@ def sign_in_provider_domains_taken(*, provider: SignInProvider) -> dict[str, Org
         for domain in set(provider.domains) & set(other.domains):
             taken[domain] = other.organisation
     return taken
+
+
+def sign_in_provider_enabled_get(*, pk: int) -> SignInProvider | None:
+    """The provider, with its organisation, if it is still switched on; None otherwise."""
+    return (
+        SignInProvider.objects.filter(pk=pk, is_enabled=True).select_related("organisation").first()
+    )

@@ -19,7 +19,10 @@ from answerable.accounts.middleware import PROVIDER_TWO_FACTOR_KEY
 from answerable.organisations import oidc
 from answerable.organisations.forms import OrganisationSignInForm
 from answerable.organisations.models import SignInProvider
-from answerable.organisations.selectors import sign_in_provider_for_email
+from answerable.organisations.selectors import (
+    sign_in_provider_enabled_get,
+    sign_in_provider_for_email,
+)
 from answerable.organisations.services_sign_in import (
     Refusal,
     SignInRefused,
@@ -87,13 +90,7 @@ def organisation_sign_in(request: HttpRequest) -> HttpResponse:
 def organisation_sign_in_callback(request: HttpRequest) -> HttpResponse:
     """Where the provider sends the person back: check its answer and sign them in."""
     pending = oidc.pending_sign_in(request)
-    provider = (
-        SignInProvider.objects.filter(pk=pending["provider"], is_enabled=True)
-        .select_related("organisation")
-        .first()
-        if pending
-        else None
-    )
+    provider = sign_in_provider_enabled_get(pk=pending["provider"]) if pending else None
     if pending is None or provider is None:
         # Not an answer to a sign-in this browser started (or started long ago): nothing
         # is audited, as anyone could send such a request.
