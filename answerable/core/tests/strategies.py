@@ -33,6 +33,16 @@ FUZZ = settings(
     ],
 )
 
+# Random worlds of organisations, people and rows, built in the database for each example
+# (the visibility properties): fewer examples, each costing the factories' writes.
+WORLDS = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
 # Cells that have broken spreadsheet readers before: quoting, separators, line breaks, NULs,
 # byte-order marks, Windows-1252 punctuation, formulas, dates real and impossible.
 AWKWARD_CELLS = (

@@ -15,10 +15,10 @@ back afterwards.
 import pytest
 from django.db import transaction
 from django.http import Http404
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from answerable.core.tests.strategies import WORLDS
 from answerable.meetings import selectors
 from answerable.meetings.models import AgendaItem
 from answerable.meetings.tests.factories import (
@@ -109,13 +109,7 @@ def _build(spec: dict):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-@hypothesis_settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@WORLDS
 @given(spec=worlds)
 # A partner questioned on a closed-session item, another only attending.
 @example(

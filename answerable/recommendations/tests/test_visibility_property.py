@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.http import Http404
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from answerable.accounts.models import User
+from answerable.core.tests.strategies import WORLDS
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import (
     MembershipFactory,
@@ -164,13 +164,7 @@ def _live(objects) -> set[int]:
 
 
 @pytest.mark.django_db
-@hypothesis_settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@WORLDS
 @given(spec=worlds)
 # A partner with an action under another office's source, beside that office's own people.
 @example(
