@@ -5,7 +5,8 @@ Beside meetings/selectors/, which it reads through. The picker narrows a long re
 words the planner looked for, while keeping what the item already considers in view.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -50,11 +51,38 @@ def agenda_register_choices(
             | Q(pk__in=list(keep_actions))
         )
     return {
-        "recommendations": recommendations.order_by("source__title", "position", "id"),
-        "actions": actions.order_by(
+        "recommendations": recommendations.select_related("source").order_by(
+            "source__title", "position", "id"
+        ),
+        "actions": actions.select_related("recommendation", "owner").order_by(
             "recommendation__source__title", "recommendation__position", "id"
         ),
     }
+
+
+# A page lists at most this many of each kind as boxes: an office's whole register (12,500
+# boxes at national scale) took 8 s to draw and is no use to read. The finder lists others.
+SHOWN_CHOICES = 100
+
+
+@dataclass(frozen=True)
+class ShownRegister:
+    rows: dict[str, QuerySet[Any]]  # what the page lists, by field name
+    more: frozenset[str]  # the kinds with more choices than the page lists
+
+
+def agenda_register_shown(
+    choices: Mapping[str, QuerySet[Any]], keep: Mapping[str, Collection[int]]
+) -> ShownRegister:
+    """The first SHOWN_CHOICES of each kind of choice, in order, and those in `keep` (what the
+    item considers or the form ticked), so nothing ticked drops off the page."""
+    rows, more = {}, set()
+    for name, choice_rows in choices.items():
+        first = list(choice_rows.values_list("pk", flat=True)[: SHOWN_CHOICES + 1])
+        if len(first) > SHOWN_CHOICES:
+            more.add(name)  # not counted: a count of the whole register cost as much again
+        rows[name] = choice_rows.filter(pk__in=[*first[:SHOWN_CHOICES], *keep.get(name, ())])
+    return ShownRegister(rows, frozenset(more))
 
 
 def agenda_item_list(*, user: User) -> QuerySet[AgendaItem]:

@@ -1,10 +1,14 @@
 """The agenda item's picker: a long register narrowed by words, without JavaScript."""
 
+import re
+
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
 from answerable.meetings import services
 from answerable.meetings.models import AgendaItem
+from answerable.meetings.selectors_agenda import SHOWN_CHOICES
+from answerable.recommendations.models import Recommendation
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 
 
@@ -48,3 +52,41 @@ def test_what_the_item_already_considers_stays_listed(client, scrutiny_officer, 
     ).content.decode()
     assert "K1" in page
     assert "T1" in page
+
+
+def test_a_long_register_lists_the_first_rows_and_keeps_every_tick(
+    client, scrutiny_officer, meeting, source
+):
+    for n in range(SHOWN_CHOICES + 5):
+        RecommendationFactory(source=source, reference=f"R{n:03}", text="Share referrals.")
+    last = RecommendationFactory(source=source, reference="Z9", text="Train every officer.")
+    item = services.agenda_item_add(
+        actor=scrutiny_officer, meeting=meeting, title="Data", recommendations=[last]
+    )
+    url = reverse("meetings:agenda_item_update", args=[item.pk])
+    sign_in(client, scrutiny_officer)
+    page = client.get(url).content.decode()
+    # The first rows in register order, the item's own link past them, and a word on the rest.
+    assert _ticks(page) == SHOWN_CHOICES + 2  # and the sensitive box
+    assert f"R{SHOWN_CHOICES - 1:03} (" in page
+    assert f"R{SHOWN_CHOICES:03} (" not in page
+    assert "Z9 (" in page
+    assert f"More than {SHOWN_CHOICES} recommendations match" in page
+    # A form sent back with an error still shows what was ticked beyond the first rows.
+    beyond = Recommendation.objects.get(reference=f"R{SHOWN_CHOICES + 2:03}")
+    refused = client.post(
+        url,
+        {
+            "title": "",
+            "recommendations": [last.pk, beyond.pk],
+            "expected_version": item.version,
+        },
+    ).content.decode()
+    assert "Enter the title of the item" in refused
+    assert re.search(rf'<input[^>]*value="{beyond.pk}"[^>]*checked', refused)
+    saved = client.post(
+        url,
+        {"title": "Data", "recommendations": [last.pk, beyond.pk], "expected_version": 1},
+    )
+    assert saved.status_code == 302
+    assert set(AgendaItem.objects.get(pk=item.pk).recommendations.all()) == {last, beyond}

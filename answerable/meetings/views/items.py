@@ -27,8 +27,14 @@ from answerable.meetings.forms import (
     VerdictForm,
 )
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Question
-from answerable.meetings.selectors_agenda import agenda_register_choices
+from answerable.meetings.selectors_agenda import (
+    SHOWN_CHOICES,
+    agenda_register_choices,
+    agenda_register_shown,
+)
 from answerable.meetings.views._common import render_page, require
+
+REGISTER_FIELDS = ("recommendations", "actions")
 
 
 def _register_choices(
@@ -48,10 +54,24 @@ def _register_choices(
     )
 
 
-def _finder(request: HttpRequest) -> dict[str, str]:
-    """The picker's search box: a GET form above the item's form, so it works without
-    JavaScript."""
-    return {"find": request.GET.get("find", "")[:200], "find_url": request.path}
+def _finder(request: HttpRequest, form: Any) -> dict[str, Any]:
+    """The picker's search box (a GET form above the item's form, so it works without
+    JavaScript), after narrowing the form's register boxes to what the page lists."""
+    keep = {name: _ticked(form[name].value()) for name in REGISTER_FIELDS}
+    shown = agenda_register_shown({n: form.fields[n].queryset for n in REGISTER_FIELDS}, keep)
+    for name, rows in shown.rows.items():
+        form.fields[name].queryset = rows
+    return {
+        "find": request.GET.get("find", "")[:200],
+        "find_url": request.path,
+        "shown_choices": SHOWN_CHOICES,
+        "more_than_shown": shown.more,
+    }
+
+
+def _ticked(values: Any) -> list[int]:
+    """The ids a bound field holds, as given or as typed into a submitted form."""
+    return [int(value) for value in values or () if str(value).isdigit()]
 
 
 def _item_update_form(
@@ -142,7 +162,7 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "page_forms": [form],
                 "back": meeting.get_absolute_url(),
                 "button": "Add item",
-                **_finder(request),
+                **_finder(request, form),
             },
         ),
     )
@@ -164,7 +184,12 @@ def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         done=lambda updated: f"Item {updated.position} updated",
         then=_to_item,
         page=lambda form: _form_page(
-            request, "Change the agenda item", form, item, button="Save changes", **_finder(request)
+            request,
+            "Change the agenda item",
+            form,
+            item,
+            button="Save changes",
+            **_finder(request, form),
         ),
     )
 
