@@ -32,6 +32,7 @@ check: lint test  ## Lint and test (what CI runs, on SQLite)
 bench: $(VENV)/.installed  ## Benchmark a small generated data set on SQLite (national scale: bench/README.md)
 	$(PY) bench/generate.py --scale small --replace
 	$(PY) bench/run.py --requests 30 --json bench/results/small-sqlite.json
+	$(PY) bench/run.py --mixed --seconds 10 --json bench/results/small-sqlite-mixed.json
 
 frontend:  ## Rebuild static/ from GOV.UK Frontend (needs Node; output is committed)
 	npm install --no-save --ignore-scripts

@@ -18,6 +18,9 @@ from urllib.parse import urlencode
 
 import common
 
+# A form as a browser sends it: a field checked more than once (checkboxes) has a list.
+Form = dict[str, str | list[str]]
+
 HOST = "127.0.0.1"  # the only address run.py and mixed.py ever send anything to
 
 
@@ -32,7 +35,7 @@ class Session:
         self,
         method: str,
         path: str,
-        form: dict[str, str] | None = None,
+        form: Form | None = None,
         *,
         multipart: bool = False,
     ) -> tuple[int, dict[str, str], bytes]:
@@ -46,7 +49,7 @@ class Session:
         if form is not None and multipart:
             body, headers["Content-Type"] = multipart_body(form)
         elif form is not None:
-            body = urlencode(form)
+            body = urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             connection.request(method, path, body=body, headers=headers)
@@ -98,12 +101,13 @@ class Session:
         raise RuntimeError(f"Two-factor sign-in failed for {email}")
 
 
-def multipart_body(form: dict[str, str]) -> tuple[bytes, str]:
+def multipart_body(form: Form) -> tuple[bytes, str]:
     """The form encoded as a browser sends a form with enctype="multipart/form-data"."""
     boundary = f"----bench{random.getrandbits(64):016x}"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
-        for name, value in form.items()
+        for name, values in form.items()
+        for value in ([values] if isinstance(values, str) else values)
     ]
     body = "".join(parts) + f"--{boundary}--\r\n"
     return body.encode(), f"multipart/form-data; boundary={boundary}"
@@ -179,3 +183,12 @@ def serving(url: str, workers: int) -> Server:
         server.stop()
         raise
     return server
+
+
+def error_summary(content: bytes) -> str:
+    """The messages in the page's GOV.UK error summary, to say why a form was refused."""
+    summary = re.search(rb'govuk-error-summary__list">(.*?)</ul>', content, re.DOTALL)
+    if not summary:
+        return ""
+    text = re.sub(rb"<[^>]+>", b" ", summary.group(1)).decode(errors="replace")
+    return " ".join(text.split())[:200]

@@ -16,12 +16,32 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from loopback import Session, serving
+from loopback import Session, error_summary, serving
+from mixed_office import (
+    AGENDA_EDIT,
+    AGENDA_FORM,
+    ASSESSMENT,
+    ASSESSMENT_FORM,
+    OFFICE_KINDS,
+    OfficeWrites,
+    item_versions,
+    office_write,
+    office_writes_lost,
+    plan_office_writes,
+)
 from report import header, markdown, percentile
 
-READ_KINDS = ("dashboard", "recommendation list", "action list", "recommendation", "action")
+READ_KINDS = (
+    "dashboard",
+    "recommendation list",
+    "action list",
+    "recommendation",
+    "action",
+    "meeting",
+)
 UPDATE_FORM = "update form"
 WRITE = "progress update"
+WRITE_KINDS = (WRITE, ASSESSMENT, AGENDA_EDIT)
 SAMPLE = 50  # recommendations and actions each simulated user picks among
 # A progress update moves the action between these two, so the status change and the
 # register's tallies are exercised too; an action in any other status keeps it.
@@ -38,6 +58,8 @@ class MixedUser:
     reads: dict[str, list[str]]  # read kind -> paths they may open
     own_actions: list[tuple[str, str]]  # (page, update form) of actions they lead, none assured
     session: Session | None = None
+    totp_key: str | None = None  # a scrutiny officer signs in with two-factor
+    office: OfficeWrites | None = None  # a scrutiny officer's assessments and agenda edits
 
 
 class MixedTally:
@@ -46,7 +68,7 @@ class MixedTally:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.latencies: dict[str, list[float]] = {
-            kind: [] for kind in (*READ_KINDS, UPDATE_FORM, WRITE)
+            kind: [] for kind in (*READ_KINDS, UPDATE_FORM, WRITE, *OFFICE_KINDS)
         }
         self.errors: dict[str, int] = dict.fromkeys(self.latencies, 0)
         self.error_samples: list[str] = []
@@ -67,23 +89,31 @@ class MixedTally:
             self.saved.append(narrative)
 
 
-def plan_mixed_users(accounts: dict[str, Any], count: int) -> list[MixedUser]:
-    """`count` lead officers, each of a different force while the data set has enough forces."""
-    from django.urls import reverse
-
+def plan_mixed_users(accounts: dict[str, Any], count: int, office_users: int) -> list[MixedUser]:
+    """`count` users: `office_users` scrutiny officers of different offices, the rest lead
+    officers, each of a different force while the data set has enough forces."""
     from answerable.accounts.models import User
     from answerable.organisations.models import Membership
-    from answerable.recommendations import selectors
     from answerable.recommendations.models import Action, AssuranceStatus
 
-    emails = [office["lead_officer"] for office in accounts.get("offices", [])] or [
+    offices = accounts.get("offices", [])
+    leads = [office["lead_officer"] for office in offices] or [
         accounts["personas"]["lead"]["email"]
+    ]
+    scrutiny = [(o["scrutiny_officer"], o["scrutiny_totp_key"]) for o in offices] or [
+        (accounts["personas"]["scrutiny"]["email"], accounts["personas"]["scrutiny"]["totp_key"])
     ]
     users = []
     for index in range(count):
-        user = User.objects.get(email=emails[index % len(emails)])
-        recommendations = selectors.recommendation_list(user=user).order_by("-pk")
-        visible = selectors.action_list(user=user).order_by("-pk")
+        if index < office_users:
+            email, totp_key = scrutiny[index % len(scrutiny)]
+            writes = plan_office_writes(email)
+            reads = _reads(User.objects.get(email=email))
+            reads["meeting"] = sorted({meeting for _item, meeting, _form in writes.agenda_items})
+            reads = {k: v for k, v in reads.items() if v}
+            users.append(MixedUser(email, reads, [], totp_key=totp_key, office=writes))
+            continue
+        user = User.objects.get(email=leads[(index - office_users) % len(leads)])
         led = user.memberships.filter(role=Membership.Role.LEAD_OFFICER)
         # An assured action refuses a status change: leave those out rather than see errors.
         own = (
@@ -91,20 +121,6 @@ def plan_mixed_users(accounts: dict[str, Any], count: int) -> list[MixedUser]:
             .exclude(assurance_status=AssuranceStatus.ASSURED)
             .order_by("pk")
         )
-        detail = "recommendations:recommendation_detail"
-        reads = {
-            "dashboard": [reverse("recommendations:dashboard")],
-            "recommendation list": [reverse("recommendations:recommendation_list")],
-            "action list": [reverse("recommendations:action_list")],
-            "recommendation": [
-                reverse(detail, args=[pk])
-                for pk in recommendations.values_list("pk", flat=True)[:SAMPLE]
-            ],
-            "action": [
-                reverse("recommendations:action_detail", args=[pk])
-                for pk in visible.values_list("pk", flat=True)[:SAMPLE]
-            ],
-        }
         own_actions = [
             (
                 reverse("recommendations:action_detail", args=[pk]),
@@ -112,8 +128,37 @@ def plan_mixed_users(accounts: dict[str, Any], count: int) -> list[MixedUser]:
             )
             for pk in own.values_list("pk", flat=True)[:SAMPLE]
         ]
-        users.append(MixedUser(user.email, {k: v for k, v in reads.items() if v}, own_actions))
+        reads = {k: v for k, v in _reads(user).items() if v}
+        users.append(MixedUser(user.email, reads, own_actions))
     return users
+
+
+def _reads(user: Any) -> dict[str, list[str]]:
+    """The register pages a user reads: their dashboard, lists and some rows they can see."""
+    from answerable.recommendations import selectors
+
+    recommendations = selectors.recommendation_list(user=user).order_by("-pk")
+    visible = selectors.action_list(user=user).order_by("-pk")
+    detail = "recommendations:recommendation_detail"
+    return {
+        "dashboard": [reverse("recommendations:dashboard")],
+        "recommendation list": [reverse("recommendations:recommendation_list")],
+        "action list": [reverse("recommendations:action_list")],
+        "recommendation": [
+            reverse(detail, args=[pk])
+            for pk in recommendations.values_list("pk", flat=True)[:SAMPLE]
+        ],
+        "action": [
+            reverse("recommendations:action_detail", args=[pk])
+            for pk in visible.values_list("pk", flat=True)[:SAMPLE]
+        ],
+    }
+
+
+def reverse(name: str, args: list[Any] | None = None) -> str:
+    from django.urls import reverse as django_reverse
+
+    return django_reverse(name, args=args)
 
 
 def update_form_fields(content: bytes) -> dict[str, str]:
@@ -183,28 +228,31 @@ def post_update(user: MixedUser, tally: MixedTally, rng: random.Random, narrativ
         tally.error(WRITE, f"POST {form} gave {status} {why}")
 
 
-def error_summary(content: bytes) -> str:
-    """The messages in the page's GOV.UK error summary, to say why a form was refused."""
-    summary = re.search(rb'govuk-error-summary__list">(.*?)</ul>', content, re.DOTALL)
-    if not summary:
-        return ""
-    text = re.sub(rb"<[^>]+>", b" ", summary.group(1)).decode(errors="replace")
-    return " ".join(text.split())[:200]
-
-
 def mixed_user_loop(
-    user: MixedUser, tally: MixedTally, *, deadline: float, write_share: float, seed: int
+    user: MixedUser,
+    tally: MixedTally,
+    *,
+    deadline: float,
+    write_share: float,
+    think_ms: float,
+    seed: int,
 ) -> None:
     rng = random.Random(seed)
     number = 0
     while time.monotonic() < deadline:
-        if user.own_actions and rng.random() < write_share:
+        writes = user.own_actions or user.office
+        if writes and rng.random() < write_share:
             number += 1
-            # Unique across users, so each saved update can be looked for by its text.
-            narrative = f"Benchmark progress update {number} by simulated user {seed}."
-            post_update(user, tally, rng, narrative)
+            if user.office is not None:
+                office_write(user, tally, rng, number)
+            else:
+                # Unique across users, so each saved update can be looked for by its text.
+                narrative = f"Benchmark progress update {number} by simulated user {seed}."
+                post_update(user, tally, rng, narrative)
         else:
             read_page(user, tally, rng)
+        if think_ms:  # a person reads the page before the next step: exponential, mean think_ms
+            time.sleep(min(rng.expovariate(1000 / think_ms), deadline - time.monotonic(), 60))
 
 
 def latency_summary(latencies: list[float], errors: int) -> dict[str, float]:
@@ -238,17 +286,24 @@ def run_mixed(
     """Every user reads and writes at once for --seconds; then count the updates saved."""
     for user in users:
         user.session = Session(port)
-        user.session.sign_in(user.email, accounts["password"])
+        user.session.sign_in(user.email, accounts["password"], user.totp_key)
         for paths in user.reads.values():  # warm each worker's per-process state
             user.session.request("GET", paths[0])
     baseline = latest_update_pk()
+    office_writes = [user.office for user in users if user.office is not None]
+    versions_before = item_versions(office_writes)
     tally = MixedTally()
     deadline = time.monotonic() + args.seconds
     threads = [
         threading.Thread(
             target=mixed_user_loop,
             args=(user, tally),
-            kwargs={"deadline": deadline, "write_share": args.write_share, "seed": index},
+            kwargs={
+                "deadline": deadline,
+                "write_share": args.write_share,
+                "think_ms": args.think_ms,
+                "seed": index,
+            },
         )
         for index, user in enumerate(users)
     ]
@@ -259,33 +314,48 @@ def run_mixed(
         thread.join()
     wall = time.perf_counter() - started
     created = updates_since(baseline, {user.email for user in users})
-    lost = set(tally.saved) - set(created)
+    lost = sorted(set(tally.saved) - set(created))
+    lost += office_writes_lost(office_writes, versions_before)
     reads = [ms for kind in READ_KINDS for ms in tally.latencies[kind]]
     read_errors = sum(tally.errors[kind] for kind in READ_KINDS)
+    writes = [ms for kind in WRITE_KINDS for ms in tally.latencies[kind]]
+    write_errors = sum(tally.errors[kind] for kind in WRITE_KINDS)
+    confirmed = len(tally.saved) + sum(
+        len(each.rationales) + sum(each.edits.values()) for each in office_writes
+    )
     return {
         "users": len(users),
-        "lead_officers": len({user.email for user in users}),
+        "lead_officers": len({user.email for user in users if user.office is None}),
+        "scrutiny_officers": len(office_writes),
+        "think_ms": args.think_ms,
         "seconds": round(wall, 1),
         "write_share": args.write_share,
         "workers": args.workers,
         "requests_per_s": round(sum(map(len, tally.latencies.values())) / wall, 1),
         "reads": latency_summary(reads, read_errors),
-        "writes": latency_summary(tally.latencies[WRITE], tally.errors[WRITE]),
+        "writes": latency_summary(writes, write_errors),
         "by_kind": {k: latency_summary(v, tally.errors[k]) for k, v in tally.latencies.items()},
         "errors": sum(tally.errors.values()),
         "error_samples": tally.error_samples,
-        "writes_succeeded": len(tally.saved),
+        "writes_succeeded": confirmed,
         "updates_created": len(created),
-        # An update the client saw succeed that is not in the database.
+        # A write the client saw succeed that is not in the database.
         "lost_writes": len(lost),
-        "lost_samples": sorted(lost)[:10],
+        "lost_samples": lost[:10],
     }
 
 
 def mixed_table(mixed: dict[str, Any]) -> str:
     """One row a kind of request, then all reads and all writes."""
     lines = [["Requests", "Count", "p50 ms", "p95 ms", "Errors"]]
-    named = {UPDATE_FORM: "update form (GET)", WRITE: "progress update (POST)"}
+    named = {
+        UPDATE_FORM: "update form (GET)",
+        WRITE: "progress update (POST)",
+        ASSESSMENT_FORM: "assessment form (GET)",
+        ASSESSMENT: "assessment (POST)",
+        AGENDA_FORM: "agenda item form (GET)",
+        AGENDA_EDIT: "agenda edit (POST)",
+    }
     rows = [(named.get(kind, kind), result) for kind, result in mixed["by_kind"].items()]
     rows += [("all reads", mixed["reads"]), ("all writes", mixed["writes"])]
     for name, result in rows:
@@ -300,10 +370,11 @@ def mixed_mode(
     accounts: dict[str, Any],
     report: dict[str, Any],
 ) -> None:
-    """Lead officers reading and posting updates at once; every saved update must be found."""
+    """Lead and scrutiny officers reading and writing at once; every confirmed write must be
+    found afterwards."""
     from django.db import connections
 
-    users = plan_mixed_users(accounts, args.users)
+    users = plan_mixed_users(accounts, args.users, min(args.office_users, args.users))
     connections.close_all()
     print(
         f"{report['database']}, {accounts.get('scale')} scale; {args.users} users for "
@@ -320,15 +391,16 @@ def mixed_mode(
     print()
     print(header(report))
     print(
-        f"{mixed['users']} users ({mixed['lead_officers']} lead officers of different forces) "
-        f"for {mixed['seconds']}s, {args.write_share:.0%} writes · gunicorn -w {args.workers} "
-        f"· {mixed['requests_per_s']} requests/s"
+        f"{mixed['users']} users ({mixed['lead_officers']} lead officers of different forces, "
+        f"{mixed['scrutiny_officers']} scrutiny officers of different offices) for "
+        f"{mixed['seconds']}s, {args.write_share:.0%} writes, think time "
+        f"{args.think_ms:.0f} ms · gunicorn -w {args.workers} · {mixed['requests_per_s']} "
+        "requests/s"
     )
     print(mixed_table(mixed))
-    succeeded, created = mixed["writes_succeeded"], mixed["updates_created"]
-    verdict = "equal" if succeeded == created else "NOT EQUAL"
     print(
-        f"Writes: {succeeded} succeeded for the clients, {created} updates saved ({verdict}); "
+        f"Writes: {mixed['writes_succeeded']} confirmed to the clients (progress updates, "
+        f"assessments, agenda edits), {mixed['updates_created']} progress updates saved; "
         f"lost writes {mixed['lost_writes']}; errors {mixed['errors']}"
     )
     for sample in mixed["error_samples"] + [f"lost: {n}" for n in mixed["lost_samples"]]:

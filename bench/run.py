@@ -324,7 +324,20 @@ def main(argv: list[str] | None = None) -> int:
         "--write-share",
         type=float,
         default=0.10,
-        help="Share of a user's steps that post an update (default 0.10).",
+        help="Share of a user's steps that write (default 0.10).",
+    )
+    mixed.add_argument(
+        "--office-users",
+        type=int,
+        default=2,
+        help="How many of the users are scrutiny officers, who assess actions and edit agenda "
+        "items (default 2; the rest are lead officers posting progress updates).",
+    )
+    mixed.add_argument(
+        "--think-ms",
+        type=float,
+        default=0,
+        help="Mean pause between a user's steps, in ms (default 0: no think time).",
     )
     args = parser.parse_args(argv)
     if not 1 <= args.requests <= 10_000:
@@ -333,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--users must be between 1 and 64 and --seconds between 1 and 3,600")
     if not 0 <= args.write_share <= 1:
         parser.error("--write-share must be between 0 and 1")
+    if args.office_users < 0 or not 0 <= args.think_ms <= 60_000:
+        parser.error("--office-users must be 0 or more and --think-ms between 0 and 60,000")
     url = args.database_url
     accounts_file = common.accounts_path(url)
     if not accounts_file.exists():
