@@ -1,0 +1,49 @@
+"""The page environment's helpers give what Django's own calls give, only cheaper."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
+
+from answerable.core.jinja2 import choice_label, url
+from answerable.meetings.models import MeetingAction
+
+
+def test_url_without_arguments_is_reverse():
+    assert url("home") == reverse("home")
+    assert url("accounts:sign_out") == reverse("accounts:sign_out")
+
+
+def test_url_follows_the_script_prefix():
+    """A site served under a path keeps its prefix in every link."""
+    with override_settings(FORCE_SCRIPT_NAME="/answerable/"):
+        set_script_prefix("/answerable/")
+        try:
+            assert url("accounts:sign_out") == "/answerable/account/sign-out/"
+        finally:
+            set_script_prefix("/")
+    assert url("accounts:sign_out") == "/account/sign-out/"
+
+
+def test_url_with_integer_arguments_is_reverse():
+    assert url("meetings:meeting_detail", 7) == reverse("meetings:meeting_detail", args=[7])
+
+
+@pytest.mark.parametrize("status", [MeetingAction.Status.OPEN, MeetingAction.Status.CLOSED])
+def test_choice_label_is_the_display_value(status):
+    action = MeetingAction(status=status)
+    assert choice_label(action, "status") == action.get_status_display()
+
+
+def test_choice_label_of_a_value_outside_the_choices_is_the_value():
+    assert choice_label(MeetingAction(status="withdrawn"), "status") == "withdrawn"
+
+
+def test_choice_label_follows_the_language():
+    """Labels are kept per language, so a page in another language is not shown English."""
+    action = MeetingAction(status=MeetingAction.Status.OPEN)
+    with translation.override("en"):
+        english = choice_label(action, "status")
+    with translation.override("cy"):
+        assert choice_label(action, "status") == action.get_status_display()
+    assert english == "Open"
