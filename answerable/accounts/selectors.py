@@ -1,6 +1,7 @@
 """Reads about accounts themselves."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -20,14 +21,22 @@ def user_has_confirmed_device(user: User) -> bool:
     for everyone without a device (issue #5). Written as SQL because building the same
     query through the ORM cost more than both of those queries.
     """
+    sql, tables = _confirmed_device_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * tables)
+        return bool(cursor.fetchone()[0])
+
+
+@functools.cache
+def _confirmed_device_sql() -> tuple[str, int]:
+    """The query and how many tables it asks: device_classes() walks every model in the
+    project, on every page for everyone without a device, and the models never change."""
     tables = [model._meta.db_table for model in device_classes()]
     union = " UNION ALL ".join(
         f"SELECT 1 FROM {table} WHERE user_id = %s AND confirmed"  # noqa: S608 - model tables
         for table in tables
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS({union})", [user.pk] * len(tables))  # noqa: S608 - our own table and column names
-        return bool(cursor.fetchone()[0])
+    return f"SELECT EXISTS({union})", len(tables)  # noqa: S608 - our own table and column names
 
 
 def user_session_list(*, user: User) -> QuerySet[UserSession]:
