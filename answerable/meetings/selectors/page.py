@@ -3,6 +3,7 @@ long: in full for publishing, and on the meeting page with its actions and atten
 viewer may see them."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Exists,
@@ -26,6 +27,7 @@ from answerable.meetings.models import (
 )
 from answerable.meetings.selectors.actions import in_review
 from answerable.meetings.selectors.scope import action_scope, item_scope, paper_scope
+from answerable.organisations.models import Organisation
 from answerable.recommendations.selectors import action_list, recommendation_list
 from answerable.recommendations.selectors.agenda_items import (
     agenda_action_list,
@@ -73,15 +75,58 @@ def meeting_agenda(*, meeting: AccountabilityMeeting) -> list[AgendaItem]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AgendaRecommendation:
+    """A recommendation as an agenda item lists it."""
+
+    pk: int
+    reference: str
+    source_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaAction:
+    """A register action as an agenda item lists it."""
+
+    pk: int
+    description: str
+    recommendation_reference: str
+    owner: Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaResponse:
+    """A response to a question on an agenda item."""
+
+    pk: int
+    text: str
+    given_by_name: str
+    is_prepared: bool
+    given_by_organisation: Organisation | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaQuestion:
+    """A question on an agenda item, with its responses in the order they were given."""
+
+    pk: int
+    text: str
+    asked_by: str
+    is_prepared: bool
+    addressed_to_id: int | None
+    addressed_to: Organisation | None
+    response_list: list[AgendaResponse]
+
+
 def meeting_agenda_for_user(*, meeting: AccountabilityMeeting, user: User) -> list[AgendaItem]:
     """The meeting page's agenda: the items the user may see, in order, in fixed queries.
 
-    On each item, lists of what the page shows: `recommendation_list` (each with its
-    `source_title`), `action_list` (register actions), `paper_list` (the papers the user may
-    read) and `question_list`, each question with its `response_list`. The meeting actions
-    raised on items come from `meeting_page_actions`. Only the columns the page shows are
-    loaded, and lists rather than related managers are filled: the timestamps and managers
-    nobody uses cost the most.
+    On each item, lists of what the page shows: `recommendation_list`, `action_list`,
+    `paper_list` (the papers the user may read) and `question_list`, each question with its
+    `response_list`. The meeting actions raised on items come from `meeting_page_actions`.
+    Only the columns the page shows are read, as rows rather than model instances, and a
+    question comes with its responses in one query: building the queries and the instances
+    cost more than the database's work (issue #12).
     """
     items: list[AgendaItem] = list(
         AgendaItem.objects.filter(item_scope(user), meeting=meeting)
@@ -98,53 +143,111 @@ def meeting_agenda_for_user(*, meeting: AccountabilityMeeting, user: User) -> li
             "verdict__rationale",
         )
         .annotate(has_papers=Exists(Paper.objects.filter(item=OuterRef("pk"))))
-        .prefetch_related(
-            # Through the register's own visibility rules: a partner attending a meeting sees
-            # only the recommendations and actions the register shows it (issue #11).
-            Prefetch(
-                "recommendations",
-                queryset=recommendation_list(user=user)
-                .select_related(None)
-                .annotate(source_title=F("source__title"))
-                .only("reference")
-                .order_by("source__title", "position", "id"),
-                to_attr="recommendation_list",
-            ),
-            Prefetch(
-                "actions",
-                queryset=action_list(user=user)
-                .select_related(None)
-                .select_related("recommendation", "owner")
-                .only("description", "recommendation__reference", *_organisation_names("owner"))
-                .order_by("id"),
-                to_attr="action_list",
-            ),
-            Prefetch(
-                "questions",
-                queryset=Question.objects.select_related("addressed_to")
-                .only(
-                    "item", "text", "asked_by", "is_prepared", *_organisation_names("addressed_to")
-                )
-                .prefetch_related(
-                    Prefetch(
-                        "responses",
-                        queryset=Response.objects.select_related("given_by_organisation").only(
-                            "question",
-                            "text",
-                            "given_by_name",
-                            "is_prepared",
-                            *_organisation_names("given_by_organisation"),
-                        ),
-                        to_attr="response_list",
-                    )
-                ),
-                to_attr="question_list",
-            ),
-        )
         .order_by("position", "id")
     )
+    by_pk: dict[int, Any] = {}
+    for item in items:
+        item.recommendation_list = []  # type: ignore[attr-defined]
+        item.action_list = []  # type: ignore[attr-defined]
+        item.question_list = []  # type: ignore[attr-defined]
+        by_pk[item.pk] = item
+    if by_pk:
+        _add_register_rows(by_pk, user)
+        _add_questions(by_pk)
     _add_papers(items, user)
     return items
+
+
+def _add_register_rows(by_pk: dict[int, Any], user: User) -> None:
+    """Fill the items' recommendations and register actions, through the register's own
+    visibility rules: a partner attending a meeting sees only the recommendations and
+    actions the register shows it (issue #11)."""
+    recommendations = (
+        recommendation_list(user=user)
+        .select_related(None)
+        .filter(agenda_items__in=list(by_pk))
+        .order_by("source__title", "position", "id")
+        .values_list("agenda_items", "pk", "reference", "source__title")
+    )
+    for item_id, pk, reference, source_title in recommendations:
+        by_pk[item_id].recommendation_list.append(
+            AgendaRecommendation(pk=pk, reference=reference, source_title=source_title)
+        )
+    actions = (
+        action_list(user=user)
+        .select_related(None)
+        .filter(agenda_items__in=list(by_pk))
+        .order_by("id")
+        .values_list(
+            "agenda_items",
+            "pk",
+            "description",
+            "recommendation__reference",
+            "owner_id",
+            *_organisation_names("owner"),
+        )
+    )
+    for item_id, pk, description, reference, *owner in actions:
+        by_pk[item_id].action_list.append(
+            AgendaAction(
+                pk=pk,
+                description=description,
+                recommendation_reference=reference,
+                owner=_organisation(*owner),  # type: ignore[arg-type]  # an action has an owner
+            )
+        )
+
+
+def _add_questions(by_pk: dict[int, Any]) -> None:
+    """Fill the items' questions, each with its responses, in one query."""
+    rows = (
+        Question.objects.filter(item__in=list(by_pk))
+        .order_by("created_at", "id", "responses__created_at", "responses__id")
+        .values_list(
+            "item_id",
+            "pk",
+            "text",
+            "asked_by",
+            "is_prepared",
+            "addressed_to_id",
+            *_organisation_names("addressed_to"),
+            "responses__pk",
+            "responses__text",
+            "responses__given_by_name",
+            "responses__is_prepared",
+            "responses__given_by_organisation_id",
+            *_organisation_names("responses__given_by_organisation"),
+        )
+    )
+    questions: dict[int, AgendaQuestion] = {}
+    for row in rows:
+        question = questions.get(row[1])
+        if question is None:
+            question = questions[row[1]] = AgendaQuestion(
+                pk=row[1],
+                text=row[2],
+                asked_by=row[3],
+                is_prepared=row[4],
+                addressed_to_id=row[5],
+                addressed_to=_organisation(*row[5:8]),
+                response_list=[],
+            )
+            by_pk[row[0]].question_list.append(question)
+        if row[8] is not None:  # a question not yet answered has no response row
+            question.response_list.append(
+                AgendaResponse(
+                    pk=row[8],
+                    text=row[9],
+                    given_by_name=row[10],
+                    is_prepared=row[11],
+                    given_by_organisation=_organisation(*row[12:15]),
+                )
+            )
+
+
+def _organisation(pk: int | None, name: str, short_name: str) -> Organisation | None:
+    """An organisation from the columns behind its `display_name`, or None for no id."""
+    return None if pk is None else Organisation(pk=pk, name=name, short_name=short_name)
 
 
 def _add_papers(items: list[AgendaItem], user: User) -> None:
