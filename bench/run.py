@@ -39,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402 - found through the sys.path line above
+from import_raw import raw_import  # noqa: E402 - found through the sys.path line above
 from loopback import Session, serving  # noqa: E402 - found through the sys.path line above
 from mixed import mixed_mode  # noqa: E402 - found through the sys.path line above
 from pages import PUBLIC, Page, plan_pages  # noqa: E402 - found through the sys.path line above
@@ -54,6 +55,7 @@ TARGET_LEVEL = "c1"
 # Issue #12: a page may cost at most three times its own SQL, plus 5 ms, at concurrency 1.
 RAW_FACTOR = 3
 RAW_ALLOWANCE_MS = 5.0
+IMPORT = "import"  # the `--only` key of the import throughput
 
 
 # --- page latency over HTTP ---------------------------------------------------------------
@@ -102,58 +104,108 @@ def measure(session: Session, path: str, *, requests: int, concurrency: int) -> 
 # --- import throughput --------------------------------------------------------------------
 
 
-def import_throughput(accounts: dict, rows: int) -> dict[str, float]:  # type: ignore[type-arg]
-    """Import a generated CSV as the scrutiny officer, then roll it back; report rows/s."""
-    from django.db import transaction
-
-    from answerable.accounts.models import User
+def import_file(rows: int) -> tuple[bytes, list[list[str]]]:
+    """A CSV of `rows` recommendations, 25 a source, each with one of four partners' actions."""
     from answerable.organisations.models import Organisation
-    from answerable.recommendations import importing
-    from answerable.recommendations.tables import read_table
 
-    actor = User.objects.get(email=accounts["personas"]["scrutiny"]["email"])
-    office = importing.import_office_for(actor)
     partners = list(
         Organisation.objects.exclude(kind=Organisation.Kind.PCC_OFFICE)
         .order_by("pk")
         .values_list("name", flat=True)[:4]
     )
+    data = [
+        [
+            f"Benchmark import {n // 25 + 1}",
+            f"R{n % 25 + 1}",
+            f"The force should review the handling of case {n} with partners by March 2027.",
+            partners[n % len(partners)],
+            "31/03/2027",
+        ]
+        for n in range(rows)
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["source", "reference", "text", "owner", "target_on"])
-    for n in range(rows):
-        writer.writerow(
-            [
-                f"Benchmark import {n // 25 + 1}",
-                f"R{n % 25 + 1}",
-                f"The force should review the handling of case {n} with partners by March 2027.",
-                partners[n % len(partners)],
-                "31/03/2027",
-            ]
-        )
-    content = buffer.getvalue().encode()
+    writer.writerows(data)
+    return buffer.getvalue().encode(), data
+
+
+def import_throughput(accounts: dict[str, Any], rows: int, repeat: int = 3) -> dict[str, Any]:
+    """Import a generated CSV as the scrutiny officer, then write the same rows raw
+    (import_raw.py), each rolled back, `repeat` times in turn; report the medians' rows/s."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    from answerable.accounts.models import User
+    from answerable.organisations.models import Organisation
+    from answerable.recommendations import importing
+    from answerable.recommendations.models import Source
+    from answerable.recommendations.tables import read_table
+
+    actor = User.objects.get(email=accounts["personas"]["scrutiny"]["email"])
+    office = importing.import_office_for(actor)
+    assert office is not None, "the scrutiny officer has no office"
+    content, data = import_file(rows)
+    owner_ids = dict(
+        Organisation.objects.filter(name__in={row[3] for row in data}).values_list("name", "pk")
+    )
+    source_type_id = ContentType.objects.get_for_model(Source).pk
     # Tables are read in a child process (core/limited.py) forked from a server each process
     # starts once, on its first read (about 0.3 s): a worker pays that once, not per import.
     read_table(b"source\nstart\n", kind="csv", name="start.csv")
-    started = time.perf_counter()
-    with transaction.atomic():
-        table = read_table(content, kind="csv", name="bench.csv")
-        result = importing.recommendations_import(
-            actor=actor,
-            office=office,
-            table=table,
-            mapping=importing.guess_mapping(table.headers),
-            file_name="bench.csv",
-            file_sha256="0" * 64,
-        )
-        elapsed = time.perf_counter() - started
-        transaction.set_rollback(True)  # leave the data set as generate.py made it
+    imported: list[float] = []
+    raw: list[float] = []
+    result = ""
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with transaction.atomic():
+            table = read_table(content, kind="csv", name="bench.csv")
+            result = str(
+                importing.recommendations_import(
+                    actor=actor,
+                    office=office,
+                    table=table,
+                    mapping=importing.guess_mapping(table.headers),
+                    file_name="bench.csv",
+                    file_sha256="0" * 64,
+                )
+            )
+            imported.append(time.perf_counter() - started)
+            transaction.set_rollback(True)  # leave the data set as generate.py made it
+        started = time.perf_counter()
+        with transaction.atomic():
+            raw_import(
+                rows=data,
+                office_id=office.pk,
+                actor_id=actor.pk,
+                owner_ids=owner_ids,
+                source_type_id=source_type_id,
+            )
+            raw.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    seconds, raw_seconds = statistics.median(imported), statistics.median(raw)
     return {
         "rows": rows,
-        "seconds": round(elapsed, 2),
-        "rows_per_s": round(rows / elapsed, 1),
-        "result": str(result),
+        "repeat": repeat,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds, 1),
+        "raw_seconds": round(raw_seconds, 3),
+        "raw_rows_per_s": round(rows / raw_seconds, 1),
+        "over_raw": round(seconds / raw_seconds, 1),
+        "runs_s": [round(t, 3) for t in imported],
+        "raw_runs_s": [round(t, 3) for t in raw],
+        "result": result,
     }
+
+
+def import_line(throughput: dict[str, Any]) -> str:
+    return (
+        f"Import: {throughput['rows']} rows in {throughput['seconds']}s = "
+        f"{throughput['rows_per_s']} rows/s; raw inserts of the same rows "
+        f"{throughput['raw_seconds']}s = {throughput['raw_rows_per_s']} rows/s; "
+        f"import / raw = {throughput['over_raw']} (median of {throughput['repeat']}; "
+        f"{throughput['result']}; rolled back)"
+    )
 
 
 # --- the targets and the pages' table -----------------------------------------------------
@@ -213,13 +265,70 @@ def measure_pages(
     accounts: dict[str, Any],
     report: dict[str, Any],
 ) -> None:
-    """Each page's SQL and raw SQL time, then its latency at concurrency 1 and 4, then imports."""
-    from django.db import connections
+    """Each page's SQL and raw SQL time, then its latency at concurrency 1 and 4, then imports.
 
+    `--only` names the pages to measure; `--only import` measures the import alone."""
     levels = [1, 4]
     pages = plan_pages(accounts)
     if args.only:
         pages = [page for page in pages if page.key in args.only]
+    if pages:
+        measure_latency(args, accounts, report, pages, levels)
+    throughput = None
+    if not args.only or IMPORT in args.only:
+        print(f"{report['database']}, {accounts.get('scale')} scale; importing…", flush=True)
+        throughput = import_throughput(accounts, args.import_rows, args.import_repeat)
+        report["import"] = throughput
+    report["load_average_at_end"] = os.getloadavg()
+    report["requests_per_level"] = args.requests
+    report["pages"] = [
+        {
+            **asdict(page),
+            "c1_p50_over_raw": raw_ratio(page),
+            "within_raw_target": within_raw_target(page),
+        }
+        for page in pages
+    ]
+    report["over_target"] = [
+        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms "
+        f"(target {page.target_ms:.0f} ms)"
+        for page in pages
+        if not page.stress
+        and (result := page.results.get(TARGET_LEVEL))
+        and result["p95_ms"] > page.target_ms
+    ]
+    targets = [page for page in pages if not page.stress and within_raw_target(page) is not None]
+    report["over_raw_target"] = [
+        f"{page.title} ({page.persona})" for page in targets if not within_raw_target(page)
+    ]
+    print()
+    print(header(report))
+    if pages:
+        print(f"{args.requests} requests a page at each concurrency · gunicorn -w {args.workers}")
+        print(table(pages, levels))
+    if throughput is not None:
+        print(import_line(throughput))
+    if report["over_target"]:
+        print(f"Over the p95 target at {TARGET_LEVEL}: " + "; ".join(report["over_target"]))
+    over_raw = report["over_raw_target"]
+    if pages:
+        print(
+            f"Over {RAW_FACTOR}× raw SQL + {RAW_ALLOWANCE_MS:.0f} ms at {TARGET_LEVEL} p50: "
+            f"{len(over_raw)} of {len(targets)} target pages"
+            + (f" ({'; '.join(over_raw)})" if over_raw else "")
+        )
+
+
+def measure_latency(
+    args: argparse.Namespace,
+    accounts: dict[str, Any],
+    report: dict[str, Any],
+    pages: list[Page],
+    levels: list[int],
+) -> None:
+    """Record each page's queries, then time it over HTTP at each concurrency."""
+    from django.db import connections
+
     print(f"{report['database']}, {accounts.get('scale')} scale; recording queries…", flush=True)
     count_queries(pages, accounts)
     connections.close_all()
@@ -253,47 +362,6 @@ def measure_pages(
     finally:
         server.stop()
 
-    throughput = import_throughput(accounts, args.import_rows)
-    report["load_average_at_end"] = os.getloadavg()
-    report["requests_per_level"] = args.requests
-    report["import"] = throughput
-    report["pages"] = [
-        {
-            **asdict(page),
-            "c1_p50_over_raw": raw_ratio(page),
-            "within_raw_target": within_raw_target(page),
-        }
-        for page in pages
-    ]
-    report["over_target"] = [
-        f"{page.title} ({page.persona}) {TARGET_LEVEL}: p95 {result['p95_ms']} ms "
-        f"(target {page.target_ms:.0f} ms)"
-        for page in pages
-        if not page.stress
-        and (result := page.results.get(TARGET_LEVEL))
-        and result["p95_ms"] > page.target_ms
-    ]
-    targets = [page for page in pages if not page.stress and within_raw_target(page) is not None]
-    report["over_raw_target"] = [
-        f"{page.title} ({page.persona})" for page in targets if not within_raw_target(page)
-    ]
-    print()
-    print(header(report))
-    print(f"{args.requests} requests a page at each concurrency · gunicorn -w {args.workers}")
-    print(table(pages, levels))
-    print(
-        f"Import: {throughput['rows']} rows in {throughput['seconds']}s = "
-        f"{throughput['rows_per_s']} rows/s ({throughput['result']}; rolled back)"
-    )
-    if report["over_target"]:
-        print(f"Over the p95 target at {TARGET_LEVEL}: " + "; ".join(report["over_target"]))
-    over_raw = report["over_raw_target"]
-    print(
-        f"Over {RAW_FACTOR}× raw SQL + {RAW_ALLOWANCE_MS:.0f} ms at {TARGET_LEVEL} p50: "
-        f"{len(over_raw)} of {len(targets)} target pages"
-        + (f" ({'; '.join(over_raw)})" if over_raw else "")
-    )
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -313,7 +381,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--import-rows", type=int, default=1000, help="Rows in the import file (default 1000)."
     )
-    parser.add_argument("--only", action="append", default=[], help="Measure only these page keys.")
+    parser.add_argument(
+        "--import-repeat",
+        type=int,
+        default=3,
+        help="Imports, each followed by the same rows' raw inserts; medians (default 3).",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help=f"Measure only these page keys ('{IMPORT}': the import).",
+    )
     mixed = parser.add_argument_group("mixed reads and writes (instead of the pages)")
     mixed.add_argument(
         "--mixed", action="store_true", help="Lead officers read and post updates at once."
@@ -340,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         help="Mean pause between a user's steps, in ms (default 0: no think time).",
     )
     args = parser.parse_args(argv)
+    if not 1 <= args.import_repeat <= 20:
+        parser.error("--import-repeat must be between 1 and 20")
     if not 1 <= args.requests <= 10_000:
         parser.error("--requests must be between 1 and 10,000")
     if not 1 <= args.users <= 64 or not 1 <= args.seconds <= 3600:
