@@ -29,11 +29,15 @@ COMMON_WORDS = frozenset({"and", "the", "of", "for", "in", "council", "police", 
 # The organisations sharing most words with a name that are compared with it.
 CANDIDATES = 200
 MAPPING_COLUMNS = ("value", "organisation")
+BRACKETS = frozenset("()[]")
 MAPPING_OPTIONAL_COLUMNS = ("type",)
 
 
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on any of `separators` where no bracket is open: "NHS (then CCGs; now ICB)" is one."""
+    if not BRACKETS.intersection(text):  # most cells: no bracket, so every separator splits
+        split = re.split(f"[{re.escape(separators)}]", text)
+        return [part.strip() for part in split if part.strip()]
     parts: list[str] = []
     current: list[str] = []
     depth = 0

@@ -6,6 +6,7 @@ from functools import cached_property
 from django.db.models import Count, Max
 
 from answerable.core.forms import TEXT_MAX_LENGTH
+from answerable.core.tables import cell_text
 from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation, organisation_name_key
 from answerable.organisations.selectors import (
@@ -147,17 +148,24 @@ def _actions(row: Row, organisations: _Organisations) -> list[PlannedAction]:
 class _Planner:
     """Groups rows into sources, recommendations and actions, checking each against the rest."""
 
-    def __init__(self, office: Organisation, decisions: OwnerDecisions) -> None:
+    def __init__(self, office: Organisation, decisions: OwnerDecisions, titles: set[str]) -> None:
         self.organisations = _Organisations(office, decisions)
         self.existing_sources = {
             s.title.strip().casefold(): s for s in Source.objects.filter(owner=office)
         }
-        self.existing_references = {
-            (source_id, reference.strip().casefold())
-            for source_id, reference in Recommendation.objects.filter(
-                source__owner=office
-            ).values_list("source_id", "reference")
-        }
+        # Only the sources the file names can clash: an office's register has thousands of
+        # references, and a file of new sources needs none of them.
+        named = [s.pk for title, s in self.existing_sources.items() if title in titles]
+        self.existing_references = (
+            {
+                (source_id, reference.strip().casefold())
+                for source_id, reference in Recommendation.objects.filter(
+                    source__in=named
+                ).values_list("source_id", "reference")
+            }
+            if named
+            else set()
+        )
         self.errors: list[RowError] = []
         self.warnings: list[RowError] = []
         self.sources: dict[str, PlannedSource] = {}
@@ -297,7 +305,13 @@ def import_plan(
         for name, header in mapping.items()
         if header in table.headers
     }
-    planner = _Planner(office, owners or OwnerDecisions())
+    title_column = columns.get("source")
+    titles = (
+        {cell_text(cells[title_column]).casefold() for _, cells in table.rows}
+        if title_column is not None
+        else set()
+    )
+    planner = _Planner(office, owners or OwnerDecisions(), titles)
     preview: list[dict[str, str]] = []
     progress = import_progress()  # counted in memory; written by `imports.progress`
     progress.start(total=len(table.rows))

@@ -28,12 +28,16 @@ class Row:
 
     def __init__(self, number: int, cells: dict[str, Cell], errors: list[RowError]) -> None:
         self.number, self.cells, self.errors = number, cells, errors
+        # Each cell read once: checking a row reads some fields several times.
+        self.texts: dict[str, str] = {}
 
     def error(self, name: str, message: str) -> None:
         self.errors.append(RowError(self.number, name, message))
 
     def text(self, name: str, *, max_length: int = 0, label: str = "") -> str:
-        value = cell_text(self.cells.get(name))
+        value = self.texts.get(name)
+        if value is None:
+            value = self.texts[name] = cell_text(self.cells.get(name))
         if max_length and len(value) > max_length:
             self.error(name, f"{label} must be {max_length} characters or fewer")
         return value

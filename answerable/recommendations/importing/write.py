@@ -8,7 +8,8 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
@@ -18,6 +19,7 @@ from answerable.organisations.selectors import access_for, scrutiny_office_for
 from answerable.organisations.services import organisation_alias_add, organisation_partner_create
 from answerable.recommendations import selectors, services
 from answerable.recommendations.deadlines import deadline_from_text
+from answerable.recommendations.importing.blank import Blank
 from answerable.recommendations.importing.fields import FIELD_NAMES, mapping_errors
 from answerable.recommendations.importing.owners import OwnerDecisions
 from answerable.recommendations.importing.plan import import_plan, import_plan_stamp
@@ -113,9 +115,10 @@ def recommendations_import(
 ) -> ImportResult:
     """Write every source, recommendation and action in the table, or raise and write nothing.
 
-    The file is checked against the register before the transaction and checked again inside
-    it only if what the check read has changed since (`import_plan_stamp`), so rows added
-    since are caught without SQLite's one writer being held while 3,000 rows are read. New
+    On SQLite the file is checked against the register before the transaction and checked
+    again inside it only if what the check read has changed since (`import_plan_stamp`), so
+    rows added since are caught without its one writer being held while 3,000 rows are read;
+    on PostgreSQL, whose reads block no writer, it is checked once, inside the transaction. New
     sources are made as `source_create` makes them and written together, each with its own
     `source.created` event (`sources_import`). Recommendations and actions, checked by
     the plan as their services would, are inserted in bulk, so other writes do not wait long
@@ -131,17 +134,17 @@ def recommendations_import(
     problems = mapping_errors(mapping, table.headers)
     if problems:
         raise ValidationError(problems)
-    stamp = import_plan_stamp(office=office)
-    plan = import_plan(table=table, mapping=mapping, office=office, owners=owners)
-    if plan.errors:
-        raise ImportInvalid(plan.errors)
-    rows = _Rows.built(plan)
+    checked = None
+    # SQLite's transaction takes its one writer at once, so the file is checked before and
+    # again inside only if stale. PostgreSQL's reads hold nothing a writer waits for: the
+    # check is made once, inside, and neither stamp is read.
+    if connection.vendor != "postgresql":
+        stamp = import_plan_stamp(office=office)
+        checked = _checked(table=table, mapping=mapping, office=office, owners=owners)
     with transaction.atomic():
-        if import_plan_stamp(office=office) != stamp:
-            plan = import_plan(table=table, mapping=mapping, office=office, owners=owners)
-            if plan.errors:
-                raise ImportInvalid(plan.errors)
-            rows = _Rows.built(plan)
+        if checked is None or import_plan_stamp(office=office) != stamp:
+            checked = _checked(table=table, mapping=mapping, office=office, owners=owners)
+        plan, rows = checked
         return _write_plan(
             actor=actor,
             office=office,
@@ -150,6 +153,16 @@ def recommendations_import(
             file_name=file_name,
             file_sha256=file_sha256,
         )
+
+
+def _checked(
+    *, table: Table, mapping: dict[str, str], office: Organisation, owners: OwnerDecisions | None
+) -> tuple[ImportPlan, "_Rows"]:
+    """The file's plan and the rows it writes; raise ImportInvalid if it has errors."""
+    plan = import_plan(table=table, mapping=mapping, office=office, owners=owners)
+    if plan.errors:
+        raise ImportInvalid(plan.errors)
+    return plan, _Rows.built(plan)
 
 
 def _write_plan(
@@ -243,8 +256,8 @@ def _write_owners(*, actor: User, office: Organisation, plan: ImportPlan) -> lis
 
 @dataclass
 class _Rows:
-    """An import's recommendations and actions, built before its transaction: inside it they
-    only get their source, position and new ids (building 20,000 instances held SQLite's one
+    """An import's recommendations and actions, built before SQLite's transaction: inside it
+    they only get their source, position and new ids (building 20,000 instances held its one
     writer for a second)."""
 
     by_source: list[tuple[PlannedSource, list[Recommendation]]]
@@ -254,12 +267,13 @@ class _Rows:
     @classmethod
     def built(cls, plan: ImportPlan) -> "_Rows":
         rows = cls([], [], [])
+        new_recommendation, new_action = Blank(Recommendation).new, Blank(Action).new
         for planned_source in plan.sources:
             recommendations = []
             for planned in planned_source.recommendations:
                 values = planned.values
                 text = str(values["text"]).strip()
-                recommendation = Recommendation(
+                recommendation = new_recommendation(
                     reference=str(values["reference"]).strip(),
                     text=text,
                     finding_type=str(
@@ -274,7 +288,7 @@ class _Rows:
                     (
                         recommendation,
                         action,
-                        Action(
+                        new_action(
                             description=action.description.strip(),
                             target_on=action.target_on or recommendation.deadline_on,
                         ),
@@ -293,14 +307,18 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan, rows: _R
             values = cast(dict[str, Any], planned_source.values)
             source = services.source_new(owner=office, **values)
             # As source_create checks it; the database holds the one-title-per-office rule,
-            # which the plan has checked against the register.
-            _write(planned_source.row, source.full_clean, validate_constraints=False)
+            # which the plan has checked against the register. The owner is the office the
+            # actor was just found to work for: checking it again is a query a source.
+            _write(
+                planned_source.row, source.full_clean, exclude=["owner"], validate_constraints=False
+            )
             sources[planned_source.row] = source
     services.sources_import(actor=actor, owner=office, sources=list(sources.values()))
     recommendations: list[Recommendation] = []
+    positions = _positions([planned.existing for planned, _ in rows.by_source])
     for planned_source, in_source in rows.by_source:
         source = planned_source.existing or sources[planned_source.row]
-        position = source.recommendations.count() if planned_source.existing else 0
+        position = positions.get(source.pk, 0) if planned_source.existing else 0
         for number, recommendation in enumerate(in_source, start=position + 1):
             recommendation.source = source
             recommendation.position = number
@@ -326,6 +344,20 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan, rows: _R
     tally_add(recommendation_counted(r) for r in recommendations)
     tally_add(action_counted(a) for a in actions)
     return _Written(recommendations, actions)
+
+
+def _positions(existing: list[Source | None]) -> dict[int, int]:
+    """How many recommendations each existing source the file adds to has, in one query."""
+    ids = [source.pk for source in existing if source is not None]
+    if not ids:
+        return {}
+    return dict(
+        Recommendation.objects.filter(source__in=ids)
+        .order_by()
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+    )
 
 
 def _names(value: object) -> list[str]:

@@ -15,6 +15,7 @@ from answerable.audit.selectors import audit_chain_verify
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import importing
+from answerable.recommendations.importing.blank import Blank
 from answerable.recommendations.models import Action, Recommendation, Source
 from answerable.recommendations.tables import MAX_ROWS, read_table
 from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
@@ -344,11 +345,58 @@ def test_writing_a_file_takes_a_few_statements_not_some_for_each_row(
     few, many = queries_for(3), queries_for(300)
     # SQLite caps a statement's parameters, so a long file takes a few more INSERTs, not
     # several queries a row as when each row went through its service (over 1,500 here).
-    # Ten are the plan's stamp, read before the transaction and again inside it.
+    # On SQLite ten are the plan's stamp, read before the transaction and again inside it.
     assert few < 30
     assert many < 40
     assert Recommendation.objects.filter(source__title="Report of 300").count() == 300
     assert Action.objects.filter(source__title="Report of 300", owner=force).count() == 300
+
+
+def test_writing_many_new_sources_takes_no_more_statements_than_a_few(
+    scrutiny_officer, office, force
+):
+    """Each new source is checked and written with the others, not with queries of its own."""
+
+    def queries_for(sources: int) -> int:
+        rows = [[f"Report {sources}.{n}", "R1", "Text", force.name, ""] for n in range(sources)]
+        with CaptureQueriesContext(connection) as captured:
+            run_import(scrutiny_officer, office, rows)
+        return len(captured)
+
+    queries_for(1)  # what a process reads once (content types)
+    assert queries_for(2) == queries_for(20)
+
+
+def test_adding_to_many_existing_sources_takes_no_more_statements_than_to_a_few(
+    scrutiny_officer, office, force
+):
+    """Where each existing source's new recommendations go is read for all of them at once."""
+
+    def queries_for(count: int) -> int:
+        sources = [SourceFactory(owner=office, title=f"Existing {count}.{n}") for n in range(count)]
+        for source in sources:
+            RecommendationFactory(source=source, reference="R1", position=1)
+        rows = [[source.title, "R2", "Text", force.name, ""] for source in sources]
+        with CaptureQueriesContext(connection) as captured:
+            run_import(scrutiny_officer, office, rows)
+        assert {r.position for r in Recommendation.objects.filter(reference="R2")} == {2}
+        return len(captured)
+
+    queries_for(1)  # what a process reads once (content types)
+    assert queries_for(2) == queries_for(10)
+
+
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [(Recommendation, {"text": "Text", "source_id": 3}), (Action, {"description": "Do it"})],
+)
+def test_a_blank_instance_is_what_the_model_makes(model, values):
+    """The import's quick instances hold what `Model(...)` would, and are as new."""
+    made, usual = Blank(model).new(**values), model(**values)
+    fields = model._meta.concrete_fields
+    assert [getattr(made, f.attname) for f in fields] == [getattr(usual, f.attname) for f in fields]
+    assert made._state.adding
+    assert made._state.db is None
 
 
 def test_every_problem_in_the_file_is_reported_at_once(office):
