@@ -95,9 +95,15 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
-def indexed_in(field: str, subquery: QuerySet[Any]) -> Q:
-    """`field IN (subquery)`, written so the database's planner can use the field's index."""
+def indexed_in(field: str, subquery: QuerySet[Any], *, distinct: bool = False) -> Q:
+    """`field IN (subquery)`, written so the database's planner can use the field's index.
+
+    `distinct` for a subquery with many repeats: PostgreSQL's array is then kept short. On
+    SQLite `IN` needs no DISTINCT, which made it read the whole of another index to sort
+    (the sources of a national viewer's actions: 29 ms, 2 ms without, issue #12)."""
     if connections[subquery.db].vendor == "postgresql":
+        if distinct:
+            subquery = subquery.distinct()
         return Q(_AnyOf(F(field), ArraySubquery(subquery.order_by())))
     return Q(**{f"{field}__in": subquery})
 
@@ -113,7 +119,7 @@ def actions_owned(organisations: frozenset[int]) -> QuerySet[Action]:
 def visible_sources_q(organisations: frozenset[int]) -> Q:
     """Sources the organisations own, or have an action under."""
     return Q(owner_id__in=organisations) | indexed_in(
-        "pk", actions_owned(organisations).values("source_id").distinct()
+        "pk", actions_owned(organisations).values("source_id"), distinct=True
     )
 
 
