@@ -143,7 +143,18 @@ class Recommendation(BaseModel, VersionedModel):
                 fields=["source", "reference"], name="recommendation_unique_reference"
             )
         ]
-        indexes = [models.Index(fields=["assurance_status"])]
+        indexes = [
+            models.Index(fields=["assurance_status"]),
+            # "These recommendations by id, with their source and assurance" read from the index
+            # alone on PostgreSQL, whose table rows are wide (text and the search document): a
+            # partner office's tally of recommendations under other offices' sources looks up
+            # thousands by id (issue #12). SQLite ignores `include`; its rows are keyed by id.
+            models.Index(
+                fields=["id"],
+                include=["source", "assurance_status", "is_archived"],
+                name="recommendation_id_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.text[:80]}"
@@ -245,9 +256,11 @@ class Action(BaseModel, VersionedModel):
                 fields=["delivery_status", "recommendation"], name="action_status_recommendation"
             ),
             # "Sources this organisation has actions under", and the dashboard's count of its
-            # actions by source and assurance, read from the index alone.
+            # actions by source and assurance, read from the index alone. The count names the
+            # id: SQLite's indexes carry it anyway, PostgreSQL's only when included (issue #12).
             models.Index(
                 fields=["owner", "source", "is_archived", "assurance_status"],
+                include=["id"],
                 name="action_owner_source",
             ),
             # Open actions by target date, with what decides who sees them: the dashboard's
