@@ -17,7 +17,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Field, Model, Q, QuerySet
+from django.db.models import Count, F, Field, Model, Q, QuerySet, Window
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
@@ -52,7 +52,7 @@ class Groups:
     listed (50,000 for a national viewer, issue #12)."""
 
     field: str
-    parent_ids: QuerySet[Any]
+    parent_ids: QuerySet[Any] | Sequence[Any]
 
 
 GROUPS_FIRST_READ = 16  # parents read at first; each further read takes twice as many
@@ -90,7 +90,7 @@ def keyset_page(
     queryset: QuerySet[Any],
     keys: Sequence[SortKey],
     *,
-    count: int,
+    count: int | None,
     related: tuple[str, ...] = (),
     only: tuple[str, ...] = (),
     per_page: int = PER_PAGE,
@@ -98,7 +98,10 @@ def keyset_page(
 ) -> KeysetPage:
     """The page the request's `after` or `before` names (the first without either), read as
     narrow key rows, then only that page's rows with the `related` objects it shows (and,
-    given `only`, just those fields of them)."""
+    given `only`, just those fields of them).
+
+    `count` None counts the queryset's rows: on a first page read all at once, in the same
+    query as its key rows (`COUNT(*) OVER ()`), so a search runs once, not twice."""
     read = _Reader(keys, per_page + 1, groups)
     return _page(request.GET, queryset, keys, count=count, related=related, only=only, read=read)
 
@@ -108,7 +111,7 @@ def _page(
     queryset: QuerySet[Any],
     keys: Sequence[SortKey],
     *,
-    count: int,
+    count: int | None,
     related: tuple[str, ...],
     only: tuple[str, ...],
     read: "_Reader",
@@ -122,7 +125,11 @@ def _page(
     narrow = queryset.order_by(*(key.order(backwards=backwards) for key in keys))
     if start is not None:
         narrow = narrow.filter(_beyond(keys, start, backwards=backwards))
-    found = read(narrow, start, backwards=backwards)
+    counted = count is None and start is None and read.groups is None
+    found = read(narrow, start, backwards=backwards, counted=counted)
+    if counted:
+        total: int = found[0][-1] if found else 0
+        found = [row[:-1] for row in found]
     if start is not None and not found:
         # The rows past the link's row went since it was drawn: start again at the top.
         return _page(
@@ -134,6 +141,8 @@ def _page(
             only=only,
             read=read,
         )
+    if not counted:
+        total = queryset.count() if count is None else count
     more = len(found) > per_page
     found = found[:per_page]
     if backwards:
@@ -147,7 +156,7 @@ def _page(
     return KeysetPage(
         rows=rows_in_order(queryset, [row[-1] for row in found], related=related, only=only),
         number=number,
-        count=count,
+        count=total,
         per_page=per_page,
         previous_query=_query(query, "before", found[0], number - 1) if has_previous else None,
         next_query=_query(query, "after", found[-1], number + 1) if has_next else None,
@@ -163,8 +172,17 @@ class _Reader:
         self.groups = groups
 
     def __call__(
-        self, narrow: QuerySet[Any], start: list[Any] | None, *, backwards: bool
+        self,
+        narrow: QuerySet[Any],
+        start: list[Any] | None,
+        *,
+        backwards: bool,
+        counted: bool = False,
     ) -> list[Any]:
+        """The key rows; `counted`, each row's keys followed by how many rows the list has."""
+        if counted:
+            narrow = narrow.annotate(listed_count=Window(Count("*")))
+            return list(narrow.values_list(*self.fields, "listed_count")[: self.wanted])
         if self.groups is None:
             return list(narrow.values_list(*self.fields)[: self.wanted])
         ids = list(self.groups.parent_ids)

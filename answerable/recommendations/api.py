@@ -1,5 +1,7 @@
 """Read-only JSON API over the register, using the same selectors (and so the same scoping)."""
 
+import datetime
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -38,8 +40,9 @@ class RegisterPagination(pagination.BasePagination):
             request,
             queryset,
             view.sort_keys(),
-            count=view.list_count(queryset),
+            count=view.list_count(),
             related=view.list_related,
+            only=view.list_only,
             per_page=self._page_size(request),
             groups=view.list_groups(),
         )
@@ -97,7 +100,46 @@ class RegisterPagination(pagination.BasePagination):
             return self.max_page_size
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+def _plain(field: serializers.Field) -> Callable[[Any], Any]:
+    """The field's own `to_representation`, or the same result without its per-call work
+    for the kinds these rows hold (text, whole numbers and ISO dates)."""
+    if type(field) is serializers.CharField:
+        return str
+    if type(field) is serializers.IntegerField:
+        return int
+    if type(field) is serializers.DateField and field.to_representation(_A_DAY) == _A_DAY_ISO:
+        return lambda value: value if isinstance(value, str) else value.isoformat()
+    return field.to_representation
+
+
+_A_DAY = datetime.date(2026, 1, 2)
+_A_DAY_ISO = "2026-01-02"
+
+
+class _PlainRowSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose rows are written by a plan made once a request: what DRF's
+    `to_representation` would give, in about half its time (100 rows: 1.9 → 1.0 ms of CPU,
+    issue #12). Only for fields read from attributes."""
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self.__dict__["_plan"] = [
+                (field.field_name, field.source_attrs, _plain(field))
+                for field in self._readable_fields
+            ]
+        row: dict[str, Any] = {}
+        for name, attrs, represent in plan:
+            value = instance
+            for attr in attrs:
+                value = getattr(value, attr)
+                if value is None:
+                    break
+            row[name] = None if value is None else represent(value)
+        return row
+
+
+class RecommendationSerializer(_PlainRowSerializer):
     # A declared field named "source" shadows Field.source only in the stubs.
     source = serializers.CharField(source="source.title")  # type: ignore[assignment]
     source_id = serializers.IntegerField()
@@ -122,7 +164,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(_PlainRowSerializer):
     recommendation_id = serializers.IntegerField()
     reference = serializers.CharField(source="recommendation.reference")
     owner = serializers.CharField(source="owner.name")
@@ -149,6 +191,11 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
     list_related = ("source",)
+    # The serializer's fields, so a row's other long texts stay unread.
+    list_only = (
+        *(name for name in RecommendationSerializer.Meta.fields if name != "source"),
+        "source__title",
+    )
     filters: dict[str, Any]
 
     def get_queryset(self) -> QuerySet[Recommendation]:
@@ -169,11 +216,13 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list_groups(self) -> Groups | None:
         user = signed_in_user(self.request)
-        return selectors.recommendation_groups(user=user, sort=self.filters.get("sort", ""))
+        return selectors.recommendation_groups(
+            user=user, sort=self.filters.get("sort", ""), q=self.filters.get("q", "")
+        )
 
-    def list_count(self, queryset: QuerySet[Recommendation]) -> int:
+    def list_count(self) -> int | None:
         return selectors.recommendation_count(
-            user=signed_in_user(self.request), filtered=queryset, filters=self.filters
+            user=signed_in_user(self.request), filters=self.filters
         )
 
     def get_object(self) -> Recommendation:
@@ -192,6 +241,12 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
     pagination_class = RegisterPagination
     list_related = ("recommendation", "owner")
+    list_only = (
+        *(name for name in ActionSerializer.Meta.fields if name not in ("reference", "owner")),
+        "owner_id",
+        "recommendation__reference",
+        "owner__name",
+    )
     filters: dict[str, Any]
 
     def get_queryset(self) -> QuerySet[Action]:
@@ -207,10 +262,8 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     def list_groups(self) -> None:
         return None
 
-    def list_count(self, queryset: QuerySet[Action]) -> int:
-        return selectors.action_count(
-            user=signed_in_user(self.request), filtered=queryset, filters=self.filters
-        )
+    def list_count(self) -> int | None:
+        return selectors.action_count(user=signed_in_user(self.request), filters=self.filters)
 
 
 def filter_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:

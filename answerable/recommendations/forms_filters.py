@@ -89,8 +89,9 @@ class RecommendationFilterForm(_ListFilterForm):
         source_options: DrawnOptions | None = None,
         **kwargs: object,
     ) -> None:
-        """`source_options`, the sources' (id, title) pairs already read (from the cache, say),
-        saves reading them again to draw the filter. `themes`, the user's offices' themes."""
+        """`source_options`, the sources' (id, title) pairs already read (with the list's
+        groups, `selectors.recommendation_list_sources`), saves reading them again to draw
+        the filter. `themes`, the user's offices' themes."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["source"].queryset = sources  # type: ignore[attr-defined]
         self.fields["source"].options = source_options  # type: ignore[attr-defined]

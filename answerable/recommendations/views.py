@@ -61,11 +61,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = selectors.recommendation_list(user=request.user)
-    sources = selectors.source_choice_list(user=request.user)
+    sources = selectors.recommendation_list_sources(user=request.user)
     form = RecommendationFilterForm(
         request.GET or None,
-        sources=sources,
-        source_options=selectors.source_options(user=request.user, sources=sources),
+        sources=selectors.source_choice_list(user=request.user),
+        source_options=sources.options,
         owners=organisation_list(),
         themes=selectors.theme_choice_list(user=request.user),
     )
@@ -75,9 +75,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         recommendations,
         selectors.recommendation_sort(filters.get("sort", "")),
-        count=selectors.recommendation_count(
-            user=request.user, filtered=recommendations, filters=filters
-        ),
+        count=selectors.recommendation_count(user=request.user, filters=filters),
         related=("source",),
         # What a row shows (recommendation_list.html), so its long fields stay unread.
         only=(
@@ -89,7 +87,12 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "source_id",
             "source__title",
         ),
-        groups=selectors.recommendation_groups(user=request.user, sort=filters.get("sort", "")),
+        groups=selectors.recommendation_groups(
+            user=request.user,
+            sort=filters.get("sort", ""),
+            q=filters.get("q", ""),
+            source_ids=sources.ids,
+        ),
     )
     context = {
         "title": "Recommendations",

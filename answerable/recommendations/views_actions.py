@@ -57,8 +57,21 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         actions,
         selectors.action_sort(filters.get("sort", "")),
-        count=selectors.action_count(user=request.user, filtered=actions, filters=filters),
+        count=selectors.action_count(user=request.user, filters=filters),
         related=("recommendation", "owner"),
+        # What a row shows (includes/action_table.html), so its other fields stay unread.
+        only=(
+            "recommendation_id",
+            "owner_id",
+            "description",
+            "target_on",
+            "delivery_status",
+            "assurance_status",
+            "is_superseded",
+            "recommendation__reference",
+            "owner__name",
+            "owner__short_name",
+        ),
     )
     context = {
         "title": "Actions",

@@ -38,6 +38,7 @@ from answerable.recommendations.selectors.lists import (
     recommendation_count,
     recommendation_filter,
     recommendation_groups,
+    recommendation_list_sources,
     recommendation_sort,
 )
 from answerable.recommendations.selectors.narratives import (
@@ -98,7 +99,6 @@ from answerable.recommendations.selectors.register import (
     source_choice_list,
     source_get_for_user,
     source_list,
-    source_options,
     source_recommendation_list,
     supersede_candidate_list,
 )
@@ -207,6 +207,7 @@ __all__ = [
     "recommendation_filter",
     "recommendation_get_for_user",
     "recommendation_groups",
+    "recommendation_list_sources",
     "recommendation_list",
     "recommendation_visible_parts",
     "VisibleParts",
@@ -216,6 +217,5 @@ __all__ = [
     "source_get_for_user",
     "source_history",
     "source_list",
-    "source_options",
     "source_recommendation_list",
 ]

@@ -13,7 +13,6 @@ from django.db.models import (
 from django.http import Http404
 
 from answerable.accounts.models import User
-from answerable.core.forms import DrawnOptions
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
     OPEN_STATUSES,
@@ -64,13 +63,6 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
         .only("pk", "title")
         .order_by("title")
     )
-
-
-def source_options(*, user: User, sources: QuerySet[Source] | None = None) -> DrawnOptions:
-    """`source_choice_list` (or `sources`, that list already built) as (id, title) options."""
-    if sources is None:
-        sources = source_choice_list(user=user)
-    return DrawnOptions(list(sources.values_list("pk", "title")))
 
 
 def source_get_for_user(*, user: User, pk: int) -> Source:

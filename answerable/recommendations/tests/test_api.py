@@ -92,3 +92,24 @@ def test_the_schema_describes_list_pages_as_the_api_answers_them(client, force_l
     assert {"page_size", "after", "before", "sort", "delivery_status"} <= {
         p["name"] for p in parameters
     }
+
+
+def test_api_rows_are_what_drfs_own_serializer_writes(force_action, recommendation):
+    """The rows' plain writing (api._PlainRowSerializer) matches ModelSerializer's own."""
+    import datetime
+
+    from rest_framework import serializers
+
+    from answerable.recommendations.api import ActionSerializer, RecommendationSerializer
+
+    recommendation.deadline_on = datetime.date(2027, 3, 4)
+    recommendation.responded_on = None
+    recommendation.response = "accepted"
+    force_action.target_on = None
+    for plain, row in (
+        (RecommendationSerializer, recommendation),
+        (ActionSerializer, force_action),
+    ):
+        serializer = plain([row], many=True)
+        own = serializers.ModelSerializer.to_representation(serializer.child, row)
+        assert serializer.data == [own]

@@ -385,3 +385,83 @@ def test_filters_look_only_at_actions_the_user_may_see(
     # Without the filter the council's own share of the recommendation is listed.
     listed = client.get(reverse("recommendations:recommendation_list")).content.decode()
     assert recommendation.reference in listed
+
+
+def test_counts_by_assurance_built_once_answer_for_each_users_organisations(office, force, council):
+    """The count's SQL is built once for each number of organisations and run with the
+    organisations asked about, never with those it was first built for."""
+    from answerable.recommendations.selectors.compiled import _compiled
+    from answerable.recommendations.selectors.lists import (
+        _counts_by_assurance_query,
+        recommendation_counts_by_assurance,
+    )
+
+    elsewhere = SourceFactory()
+    for owner, status in ((force, "assured"), (force, "not_assessed"), (council, "assured")):
+        ActionFactory(
+            recommendation=RecommendationFactory(source=elsewhere, assurance_status=status),
+            owner=owner,
+        )
+    RecommendationFactory(source=SourceFactory(owner=office))
+    _compiled.clear()
+    for organisations in (
+        frozenset({force.pk}),
+        frozenset({council.pk}),
+        frozenset({office.pk}),
+        frozenset({force.pk, council.pk}),
+        frozenset({office.pk, council.pk}),
+        frozenset(),
+    ):
+        expected: dict[str, int] = {}
+        for status, count in _counts_by_assurance_query(organisations):
+            expected[status] = expected.get(status, 0) + count
+        assert recommendation_counts_by_assurance(organisations) == expected, organisations
+    assert recommendation_counts_by_assurance(frozenset({force.pk})) == {
+        "assured": 1,
+        "not_assessed": 1,
+    }
+
+
+def test_a_list_counted_as_its_first_page_is_read_counts_every_row(source, scrutiny_officer):
+    """Without a count given, a first page counts its rows in the read; later pages count."""
+    for position in range(5):
+        RecommendationFactory(source=source, position=position)
+    recommendations = selectors.recommendation_filter(
+        selectors.recommendation_list(user=scrutiny_officer), user=scrutiny_officer
+    )
+    keys = selectors.recommendation_sort()
+    requests = RequestFactory()
+    with CaptureQueriesContext(connection) as first_queries:
+        first = keyset_page(requests.get("/"), recommendations, keys, count=None, per_page=2)
+    assert first.count == 5
+    assert len(first_queries.captured_queries) == 2  # the keys and count, then the rows
+    second = keyset_page(
+        requests.get(first.next_query), recommendations, keys, count=None, per_page=2
+    )
+    assert (second.count, second.number) == (5, 2)
+    none = keyset_page(
+        requests.get("/"), recommendations.filter(pk=0), keys, count=None, per_page=2
+    )
+    assert (none.count, list(none)) == (0, [])
+
+
+def test_a_search_among_few_sources_is_read_at_once(source, scrutiny_officer, monkeypatch):
+    from answerable.recommendations.selectors import lists
+
+    assert selectors.recommendation_groups(user=scrutiny_officer) is not None
+    assert selectors.recommendation_groups(user=scrutiny_officer, q="word") is None
+    monkeypatch.setattr(lists, "SEARCH_AT_ONCE_SOURCES", 0)
+    groups = selectors.recommendation_groups(user=scrutiny_officer, q="word")
+    assert groups is not None
+    assert list(groups.parent_ids) == [source.pk]
+
+
+def test_the_list_sources_are_every_visible_source_and_the_live_ones_as_options(
+    office, scrutiny_officer
+):
+    beta = SourceFactory(owner=office, title="Beta")
+    alpha = SourceFactory(owner=office, title="Alpha", is_archived=True)
+    SourceFactory(title="Not ours")
+    sources = selectors.recommendation_list_sources(user=scrutiny_officer)
+    assert sources.ids == [alpha.pk, beta.pk]
+    assert list(sources.options) == [(beta.pk, "Beta")]
