@@ -59,9 +59,13 @@ def open_table(content: bytes, *, kind: str, name: str) -> tuple[list[str], Rows
 def _data_rows(raw: Rows, width: int, name: str) -> Rows:
     with closing(raw):  # closes the workbook as soon as the caller stops reading
         for number, cells in raw:
-            if not any(_present(cell) for cell in cells):
+            if _blank(cells):
                 continue  # blank or formatted-but-empty rows: Excel often leaves thousands
-            if any(_present(cell) for cell in cells[width:]):
+            size = len(cells)
+            if size == width:  # most rows: nothing to cut or pad (issue #12)
+                yield number, cells
+                continue
+            if size > width and not _blank(cells[width:]):
                 raise ValidationError(
                     f"Row {number} of {name} has more cells than the header row. "
                     "Check the quotation marks and commas in that row",
@@ -69,6 +73,15 @@ def _data_rows(raw: Rows, width: int, name: str) -> Rows:
                 )
             cells = cells[:width]
             yield number, cells + [None] * (width - len(cells))
+
+
+def _blank(cells: list[Cell]) -> bool:
+    """No cell holds anything but spaces. Joined when all are text, as CSV cells are: a
+    national file has millions of rows (issue #12)."""
+    try:
+        return not "".join(cells).strip()  # type: ignore[arg-type]
+    except TypeError:  # a workbook's empty cells and dates
+        return not any(_present(cell) for cell in cells)
 
 
 def _headers(cells: list[Cell], name: str) -> list[str]:
@@ -173,7 +186,7 @@ def _csv_iter(text: str, name: str) -> Rows:
                     "Open the file in a spreadsheet, save it as CSV UTF-8 and upload it again",
                     code="null_character",
                 )
-            yield number, list[Cell](row)
+            yield number, row  # type: ignore[misc]  # a list of str is a list of Cell
     except csv.Error as error:
         raise ValidationError(
             f"The file {name} is not a well-formed CSV file: {error} near line "
