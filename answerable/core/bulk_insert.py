@@ -183,31 +183,39 @@ def _converted(row: Sequence[Any], converted: list[tuple[int, Callable[[Any], An
 
 
 def bulk_insert_rows(
-    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    prepared: bool = False,
 ) -> int:
     """Insert plain rows, their values in the order of the fields `names`, as new rows of
     `model`; return how many. No instance or id comes back, and nothing is filled in: every
     value, timestamps too, is in the row (text, number and yes/no columns as str, int, bool or
-    None: see AS_GIVEN_FIELDS). Call it inside the transaction that checked them."""
+    None: see AS_GIVEN_FIELDS). Call it inside the transaction that checked them.
+
+    `prepared=True` says every value is already as the driver takes it (a date as
+    `connection.ops.adapt_datefield_value` gives it, or as ISO text, which both databases
+    read): nothing is converted."""
     fields = [cast(Field, model._meta.get_field(name)) for name in names]
     converted = [
         (index, _value_preparer(field))
         for index, field in enumerate(fields)
-        if not isinstance(field, AS_GIVEN_FIELDS)
+        if not prepared and not isinstance(field, AS_GIVEN_FIELDS)
     ]
-    prepared = [_converted(row, converted) for row in rows] if converted else list(rows)
-    if not prepared:
+    values = [_converted(row, converted) for row in rows] if converted else list(rows)
+    if not values:
         return 0
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy_rows(cursor, table, columns, prepared)
+            _copy_rows(cursor, table, columns, values)
         else:
             places = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({places})",  # noqa: S608 - our names
-                prepared,
+                values,
             )
-    return len(prepared)
+    return len(values)
