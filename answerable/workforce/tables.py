@@ -24,16 +24,28 @@ class StoredTable:
         The file is read in a child process with a time and memory limit (`core.limited`);
         the time counts only while the rows are awaited, not while the caller works on them.
         """
-        return stream_limited(_open, self.content, self.kind, self.name, name=self.name)
+        # A read begun by `headers()` is handed over unread: starting a child costs the
+        # file's bytes sent to it, a fifth of a second for a national file (issue #12).
+        opened = self.__dict__.pop("_unread", None)
+        if opened is None:
+            opened = stream_limited(_open, self.content, self.kind, self.name, name=self.name)
+            self.__dict__["_headers"] = opened[0]
+        return opened
 
     def headers(self) -> list[str]:
-        headers, _ = self.open()
-        return headers
+        """The header row, read once; the read's rows are kept for the next `open()`."""
+        if "_headers" not in self.__dict__:
+            self.__dict__["_unread"] = self.open()
+        return list(self.__dict__["_headers"])
 
     def rows(self) -> Rows:
         """Yield (row number in the file, cells padded to the header's width) for data rows."""
         _, rows = self.open()
         return rows
+
+    def __getstate__(self) -> dict[str, object]:
+        """Only the file: a read under way stays with this copy."""
+        return {"content": self.content, "kind": self.kind, "name": self.name}
 
 
 def _open(content: bytes, kind: str, name: str) -> tuple[list[str], Rows]:
