@@ -151,7 +151,8 @@ class Completion(models.Model):
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     # The person's latest completion of the course in this snapshot: the one coverage judges.
-    # Set once at import by `services.completions_mark_latest`; snapshots never change after.
+    # Set as the import writes the rows (`importing.completions_check` finds it); rows made
+    # otherwise are marked by `services.completions_mark_latest`. Snapshots never change after.
     is_latest = models.BooleanField(default=False)
 
     class Meta:

@@ -17,15 +17,14 @@ from answerable.workforce.importing.columns import (
     identifying_column_errors,
     mapping_errors,
 )
+from answerable.workforce.importing.completions import CheckedCompletions, completions_check
+from answerable.workforce.importing.plan import ImportPlan, import_plan
 from answerable.workforce.importing.rows import (
     CompletionRow,
     ErrorLog,
     ImportInvalid,
-    ImportPlan,
     RosterRow,
     RowError,
-    completion_rows,
-    import_plan,
     roster_rows,
 )
 
@@ -37,6 +36,7 @@ __all__ = [
     "ROSTER",
     "ROSTER_FIELDS",
     "TEMPLATE_EXAMPLES",
+    "CheckedCompletions",
     "CompletionRow",
     "ErrorLog",
     "ImportField",
@@ -44,7 +44,7 @@ __all__ = [
     "ImportPlan",
     "RosterRow",
     "RowError",
-    "completion_rows",
+    "completions_check",
     "guess_mapping",
     "identifying_column_errors",
     "import_plan",

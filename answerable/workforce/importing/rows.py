@@ -1,20 +1,22 @@
-"""Read each row of a roster and a completions file, naming every problem by row and field."""
+"""Read each row of a roster, and check a completion row, naming every problem by row and field."""
 
 import datetime
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
 from answerable.core.tables import Cell, cell_date, cell_text
-from answerable.workforce.importing.columns import COMPLETIONS, ROSTER, WORKFORCE_TYPE_ALIASES
+from answerable.workforce.importing.columns import WORKFORCE_TYPE_ALIASES
 from answerable.workforce.models import WorkforceType
 from answerable.workforce.tables import StoredTable
 
 MAX_LISTED_ERRORS = 500
 PREVIEW_ROWS = 10
 DATE_HELP = "Enter a real date, like 31/12/2024"
+# A date cell read as an ordinal: these for no date and for one that is not a date.
+NO_DATE, BAD_DATE = 0, -1
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ class _Row:
         return value
 
 
-def _columns(headers: list[str], mapping: dict[str, str]) -> dict[str, int]:
+def columns_of(headers: list[str], mapping: dict[str, str]) -> dict[str, int]:
     return {name: headers.index(column) for name, column in mapping.items() if column in headers}
 
 
@@ -124,7 +126,7 @@ def roster_rows(
     IDs on bad rows are still "known", so the completions file is not blamed for them too.
     """
     headers, rows = table.open()
-    columns = _columns(headers, mapping)
+    columns = columns_of(headers, mapping)
     first_seen: dict[str, int] = {}
     spelling = _Spellings()
     for number, cells in rows:
@@ -159,115 +161,70 @@ def roster_rows(
             )
 
 
-def completion_rows(
-    table: StoredTable,
-    mapping: dict[str, str],
+def pair_key(staff: int, course: int) -> int:
+    """One whole number for a person and a course (ids well under 2**40)."""
+    return staff << 40 | course
+
+
+def repeat_key(staff: int, course: int, completed: int) -> int:
+    """One whole number for a person, a course and a date ordinal (under 2**20 until 2870)."""
+    return (staff << 40 | course) << 20 | completed
+
+
+def completion_row_check(
+    file: str,
+    number: int,
+    cells: dict[str, Cell],
     log: ErrorLog,
     *,
-    known_ids: set[str] | dict[str, int],
+    staff: Mapping[str, int],
     courses: dict[str, int],
     taken_on: datetime.date,
     skipped: Counter[str],
-) -> Iterator[CompletionRow]:
-    """Yield the good completion rows of known courses; log bad rows, count other courses.
+    seen: set[int],
+) -> tuple[int, int, int, int] | None:
+    """Check one completion row, logging each problem: return (staff key, course id,
+    completion and expiry ordinals, 0 for none) if it is good and of a known course.
 
-    Completions of courses the force has not set up in Answerable are left out, not refused:
-    learning systems export every course, and only some are tracked here.
+    `importing.completions` checks most rows without calling this; it sends here every row
+    with anything wrong, and this is what names the problems.
     """
-    headers, rows = table.open()
-    columns = _columns(headers, mapping)
-    seen: set[int] = set()
-    for number, cells in rows:
-        row = _Row(table.name, number, {n: cells[i] for n, i in columns.items()}, log)
-        staff_id = row.text("staff_id", "Staff ID", max_length=64, required="Enter the staff ID")
-        code = row.text(
-            "course_code", "Course code", max_length=100, required="Enter the course code"
+    row = _Row(file, number, cells, log)
+    staff_id = row.text("staff_id", "Staff ID", max_length=64, required="Enter the staff ID")
+    code = row.text("course_code", "Course code", max_length=100, required="Enter the course code")
+    completed_on = row.date("completed_on", "Completion date", required="Enter the completion date")
+    expires_on = row.date("expires_on", "Expiry date")
+    course_id = courses.get(code.casefold()) if code else None
+    if code and course_id is None:
+        skipped[code] += 1
+        return None
+    if staff_id and staff_id not in staff:
+        row.error("Staff ID", f"Staff ID {staff_id} is not in the staff roster")
+    if completed_on and completed_on > taken_on:
+        row.error(
+            "Completion date",
+            f"The completion date must be on or before the date of the snapshot, "
+            f"{taken_on:%-d %B %Y}",
         )
-        completed_on = row.date(
-            "completed_on", "Completion date", required="Enter the completion date"
+    if completed_on and expires_on and expires_on < completed_on:
+        row.error("Expiry date", "The expiry date must be the same as or after the completion date")
+    if not row.ok or course_id is None or completed_on is None:
+        return None
+    key = repeat_key(staff[staff_id], course_id, completed_on.toordinal())
+    if key in seen:
+        row.error(
+            "",
+            f"This row repeats an earlier one: staff ID {staff_id} completed {code} on "
+            f"{completed_on:%-d %B %Y} already",
         )
-        expires_on = row.date("expires_on", "Expiry date")
-        course_id = courses.get(code.casefold()) if code else None
-        if code and course_id is None:
-            skipped[code] += 1
-            continue
-        if staff_id and staff_id not in known_ids:
-            row.error("Staff ID", f"Staff ID {staff_id} is not in the staff roster")
-        if completed_on and completed_on > taken_on:
-            row.error(
-                "Completion date",
-                f"The completion date must be on or before the date of the snapshot, "
-                f"{taken_on:%-d %B %Y}",
-            )
-        if completed_on and expires_on and expires_on < completed_on:
-            row.error(
-                "Expiry date", "The expiry date must be the same as or after the completion date"
-            )
-        if not row.ok or course_id is None or completed_on is None:
-            continue
-        key = hash((staff_id, course_id, completed_on.toordinal()))
-        if key in seen:
-            row.error(
-                "",
-                f"This row repeats an earlier one: staff ID {staff_id} completed {code} on "
-                f"{completed_on:%-d %B %Y} already",
-            )
-            continue
-        seen.add(key)
-        yield CompletionRow(number, staff_id, course_id, code, completed_on, expires_on)
-
-
-# --- the preview ----------------------------------------------------------------------------
-
-
-@dataclass
-class ImportPlan:
-    staff_count: int = 0
-    completion_count: int = 0
-    by_type: Counter[str] = field(default_factory=Counter)
-    skipped_courses: Counter[str] = field(default_factory=Counter)
-    errors: ErrorLog = field(default_factory=ErrorLog)
-    roster_preview: list[RosterRow] = field(default_factory=list)
-    completion_preview: list[CompletionRow] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return self.errors.count == 0
-
-    @property
-    def skipped_count(self) -> int:
-        return sum(self.skipped_courses.values())
-
-
-def import_plan(
-    *,
-    roster: StoredTable,
-    completions: StoredTable,
-    mapping: dict[str, dict[str, str]],
-    courses: dict[str, int],
-    taken_on: datetime.date,
-) -> ImportPlan:
-    """Read both files through and say what an import would write, or what is wrong."""
-    plan = ImportPlan()
-    known_ids: set[str] = set()
-    for staff in roster_rows(roster, mapping[ROSTER], plan.errors, known_ids):
-        plan.staff_count += 1
-        plan.by_type[staff.workforce_type] += 1
-        if len(plan.roster_preview) < PREVIEW_ROWS:
-            plan.roster_preview.append(staff)
-    for completion in completion_rows(
-        completions,
-        mapping[COMPLETIONS],
-        plan.errors,
-        known_ids=known_ids,
-        courses=courses,
-        taken_on=taken_on,
-        skipped=plan.skipped_courses,
-    ):
-        plan.completion_count += 1
-        if len(plan.completion_preview) < PREVIEW_ROWS:
-            plan.completion_preview.append(completion)
-    return plan
+        return None
+    seen.add(key)
+    return (
+        staff[staff_id],
+        course_id,
+        completed_on.toordinal(),
+        expires_on.toordinal() if expires_on else NO_DATE,
+    )
 
 
 class ImportInvalid(ValidationError):

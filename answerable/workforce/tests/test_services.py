@@ -129,15 +129,15 @@ def test_categories_spelt_differently_are_one_cohort(force, force_lead, course):
 
 
 def test_writes_go_in_batches_and_keep_every_row(force, force_lead, course, monkeypatch):
-    """A national roster is written a batch at a time, never held whole; no row is lost or
-    written twice at a batch's edge."""
+    """A national roster is written a batch at a time; no row is lost or written twice at a
+    batch's edge."""
     monkeypatch.setattr(snapshots, "BATCH_SIZE", 2)
     written: list[tuple[str, int]] = []
     real_insert = snapshots.bulk_insert_rows
 
-    def counted_insert(model, names, rows):  # the real writer, each batch noted
+    def counted_insert(model, names, rows, **kwargs):  # the real writer, each batch noted
         written.append((model.__name__, len(rows)))
-        return real_insert(model, names, rows)
+        return real_insert(model, names, rows, **kwargs)
 
     monkeypatch.setattr(snapshots, "bulk_insert_rows", counted_insert)
     rows = [[f"P{n:03d}", "Officer", "", "CID", "", "2020-01-01", ""] for n in range(7)]
