@@ -287,7 +287,9 @@ def _measure(lead, course, snapshot, requests: int) -> None:  # type: ignore[no-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=250_000, help="People in the roster.")
-    parser.add_argument("--requests", type=int, default=20, help="Timed coverage requests.")
+    parser.add_argument(
+        "--requests", type=int, default=20, help="Timed coverage requests (0: import only)."
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument(
         "--measure-only", action="store_true", help="Time the last run's data again; no import."
@@ -303,7 +305,8 @@ def main() -> None:
     print(f"Database: {connection.vendor} ({url.split('@')[-1]})")
     call_command("migrate", verbosity=0)
     lead, course, snapshot = _latest_bench() if args.measure_only else _import(args)
-    _measure(lead, course, snapshot, args.requests)
+    if args.requests:
+        _measure(lead, course, snapshot, args.requests)
 
 
 if __name__ == "__main__":
