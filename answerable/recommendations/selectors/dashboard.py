@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from answerable.accounts.models import User
-from answerable.core.keyset import rows_in_order
 from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations.models import (
     OPEN_STATUSES,
@@ -55,6 +54,9 @@ OVERDUE_SHOWN = (
     "owner__short_name",
 )
 
+# What the statutory table shows of a source.
+STATUTORY_SHOWN = frozenset({"id", "title", "deadline_rule", "published_on", "responded_on"})
+
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -82,13 +84,21 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     """
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=30)
-    organisations = access_for(user).organisation_ids
+    access = access_for(user)
+    organisations = access.organisation_ids
     owner_counts: dict[int, dict[str, int]] = {}
     status_counts: dict[str, int] = {}
-    for owner_id, status, count in _visible_action_tallies(organisations):
+    # Which halves of the source ranking have rows: actions under the organisations' own
+    # sources, and their own actions under other offices' sources (both live only, as the
+    # tallies count them), so a half known to be empty costs no query.
+    under_own_sources = elsewhere = False
+    for owner_id, status, count, own, others in _visible_action_tallies(organisations):
         owner_counts.setdefault(owner_id, {})[status] = count
         status_counts[status] = status_counts.get(status, 0) + count
-    # Rows labelled and ordered by name in the database's collation.
+        under_own_sources = under_own_sources or own > 0
+        elsewhere = elsewhere or (others > 0 and owner_id in organisations)
+    # Rows labelled and ordered by name in the database's collation. Read apart: joined to
+    # the tallies, the names are sorted with every tally row rather than with a few dozen.
     owner_matrix = [
         (name, owner_counts[pk])
         for pk, name in organisation_list(include_archived=True)
@@ -98,14 +108,14 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     open_actions = action_list(user=user).filter(
         delivery_status__in=OPEN_STATUSES, is_superseded=False
     )
-    overdue = open_actions.filter(target_on__lt=today).order_by("target_on", "id")
-    due_soon = open_actions.filter(target_on__gte=today, target_on__lte=soon).order_by(
-        "target_on", "id"
+    overdue = open_actions.filter(target_on__lt=today)
+    statutory, statutory_count = _statutory_due(organisations, today)
+    source_matrix, source_count = _least_assured_sources(
+        organisations, under_own_sources=under_own_sources, elsewhere=elsewhere
     )
-    statutory, statutory_count = _statutory_due(user, today)
-    source_matrix, source_count = _least_assured_sources(organisations)
-    overdue_ids = list(overdue.values_list("pk", flat=True)[:DASHBOARD_ROWS])
-    due_counts = _due_counts(organisations, overdue, due_soon, today)
+    # Only scrutiny officers have a queue; everyone else is spared counting it.
+    queue = assessment_queue(user=user) if access.has_role(Role.SCRUTINY_OFFICER) else None
+    due_counts = _due_counts(organisations, open_actions, queue, today, soon)
     return Dashboard(
         by_status=[
             {"delivery_status": status, "count": status_counts[status]}
@@ -118,92 +128,123 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         owner_matrix=owner_matrix,
         source_matrix=source_matrix,
         source_count=source_count,
-        overdue=rows_in_order(
-            open_actions, overdue_ids, related=("recommendation", "owner"), only=OVERDUE_SHOWN
+        overdue=list(
+            overdue.select_related(None)
+            .select_related("recommendation", "owner")
+            .only(*OVERDUE_SHOWN)
+            .order_by("target_on", "id")[:DASHBOARD_ROWS]
         ),
         overdue_count=due_counts["overdue"],
         due_soon_count=due_counts["due_soon"],
         statutory=statutory,
         statutory_count=statutory_count,
-        # Only scrutiny officers have a queue; everyone else is spared the query.
-        queue_count=(
-            assessment_queue(user=user).count()
-            if access_for(user).has_role(Role.SCRUTINY_OFFICER)
-            else 0
-        ),
+        queue_count=due_counts["queue"],
     )
 
 
 def _visible_action_tallies(organisations: frozenset[int]) -> QuerySet[Any]:
-    """(owner id, delivery status, count) of the actions `visible_actions_q` lets the
-    organisations see: those of their offices' sources, and their own."""
+    """(owner id, delivery status, count, own, others) of the actions `visible_actions_q`
+    lets the organisations see: those of their offices' sources, and their own. `own` and
+    `others` are how many of the row's tallies are of the organisations' own sources and of
+    other offices' sources."""
+    own_sources = Q(office_id__in=organisations)
     return (
-        ActionTally.objects.filter(
-            Q(office_id__in=organisations) | Q(owner_id__in=organisations), total__gt=0
-        )
+        ActionTally.objects.filter(own_sources | Q(owner_id__in=organisations), total__gt=0)
         .order_by()
         .values_list("owner_id", "delivery_status")
-        .annotate(Sum("total"))
+        .annotate(
+            count=Sum("total"),
+            own=Count("pk", filter=own_sources),
+            others=Count("pk", filter=~own_sources),
+        )
     )
 
 
 def _due_counts(
     organisations: frozenset[int],
-    overdue: QuerySet[Action],
-    due_soon: QuerySet[Action],
+    open_actions: QuerySet[Action],
+    queue: QuerySet[Action] | None,
     today: datetime.date,
+    soon: datetime.date,
 ) -> dict[str, int]:
-    """How many visible open actions are overdue, and due soon. Overdue: the tallies of every
-    month before this one, and this month's overdue actions counted one by one."""
+    """How many visible open actions are overdue, and due by `soon`, and how many are waiting
+    in the assessment queue (None: the user has none). Overdue: the tallies of every month
+    before this one, and this month's overdue actions counted one by one, in the same scan
+    as those due soon (one range of the open-actions index rather than two)."""
     this_month = today.replace(day=1)
-    totals = _totals_at_once(
+    nothing = Value(0)
+    parts: list[tuple[QuerySet[Any], Aggregate, Aggregate | Value]] = [
         (
             OpenActionTally.objects.filter(
                 Q(office_id__in=organisations) | Q(owner_id__in=organisations),
                 target_month__lt=this_month,
             ),
             Sum("total"),
+            nothing,
         ),
-        (overdue.filter(target_on__gte=this_month), Count("id")),
-        (due_soon, Count("id")),
-    )
-    return {"overdue": totals[0] + totals[1], "due_soon": totals[2]}
-
-
-def _totals_at_once(*parts: tuple[QuerySet[Any], Aggregate]) -> list[int]:
-    """Each part's aggregate, all read in one query (UNION ALL of one row a part): a query of
-    its own costs about a millisecond of Python, and of planning on PostgreSQL."""
-    rows = [
-        queryset.order_by().annotate(part=Value(index)).values_list("part").annotate(total)
-        for index, (queryset, total) in enumerate(parts)
+        (
+            open_actions.filter(target_on__gte=this_month, target_on__lte=soon),
+            Count("id", filter=Q(target_on__lt=today)),
+            Count("id", filter=Q(target_on__gte=today)),
+        ),
     ]
-    totals = dict(rows[0].union(*rows[1:], all=True))
-    return [totals.get(index) or 0 for index in range(len(parts))]
+    if queue is not None:
+        parts.append((queue, Count("id"), nothing))
+    totals = _totals_at_once(*parts)
+    return {
+        "overdue": totals[0][0] + totals[1][0],
+        "due_soon": totals[1][1],
+        "queue": totals[2][0] if queue is not None else 0,
+    }
+
+
+def _totals_at_once(
+    *parts: tuple[QuerySet[Any], Aggregate, Aggregate | Value],
+) -> list[tuple[int, int]]:
+    """Each part's two figures, all read in one query (UNION ALL of one row a part): a query
+    of its own costs about a millisecond of Python, and of planning on PostgreSQL."""
+    rows = [
+        queryset.order_by()
+        .annotate(part=Value(index))
+        .values_list("part")
+        .annotate(first=first, second=second)
+        for index, (queryset, first, second) in enumerate(parts)
+    ]
+    # A sum over no rows is NULL, and an empty part (an aggregate with GROUP BY) no row.
+    totals = {
+        part: (first or 0, second or 0)
+        for part, first, second in rows[0].union(*rows[1:], all=True)
+    }
+    return [totals.get(index, (0, 0)) for index in range(len(parts))]
 
 
 def _least_assured_sources(
-    organisations: frozenset[int],
+    organisations: frozenset[int], *, under_own_sources: bool, elsewhere: bool
 ) -> tuple[list[tuple[int, str, dict[str, int]]], int]:
     """The visible sources with the most actions not yet assured, most first, then by title,
     each with its actions by assurance status; and how many sources have visible actions.
 
     The organisations' own sources are ranked from their tallies, the few others they see
-    through their own actions from those actions: the two never share a source.
+    through their own actions from those actions: the two never share a source. A half the
+    action tallies show to be empty (`under_own_sources`, `elsewhere`) is not read.
     """
-    tallies = SourceActionTally.objects.filter(
-        indexed_in("source_id", owned_sources(organisations)), total__gt=0
-    ).order_by()
-    elsewhere = (
-        actions_owned(organisations)
-        .filter(is_archived=False)
-        .exclude(source__owner_id__in=organisations)
-        .order_by()
-    )
     assured = Q(assurance_status=AssuranceStatus.ASSURED)
-    parts = [
-        (tallies, Sum("total") - Coalesce(Sum("total", filter=assured), 0), Sum("total")),
-        (elsewhere, Count("id") - Count("id", filter=assured), Count("id")),
-    ]
+    parts: list[tuple[QuerySet[Any], Any, Aggregate]] = []
+    if under_own_sources:
+        tallies = SourceActionTally.objects.filter(
+            indexed_in("source_id", owned_sources(organisations)), total__gt=0
+        ).order_by()
+        parts.append(
+            (tallies, Sum("total") - Coalesce(Sum("total", filter=assured), 0), Sum("total"))
+        )
+    if elsewhere:
+        actions = (
+            actions_owned(organisations)
+            .filter(is_archived=False)
+            .exclude(source__owner_id__in=organisations)
+            .order_by()
+        )
+        parts.append((actions, Count("id") - Count("id", filter=assured), Count("id")))
     ranked: list[tuple[int, str, int]] = []
     source_count = 0
     for rows, not_assured, _count in parts:
@@ -218,24 +259,41 @@ def _least_assured_sources(
         ranked += [(source_id, title, n) for source_id, title, n, _sources in top]
     ranked = sorted(ranked, key=lambda row: (-row[2], row[1], row[0]))[:DASHBOARD_ROWS]
     counts: dict[int, dict[str, int]] = {source_id: {} for source_id, _title, _n in ranked}
-    first, second = (
-        rows.filter(source_id__in=list(counts))
-        .values_list("source_id", "assurance_status")
-        .annotate(count)
-        for rows, _not_assured, count in parts
-    )
-    for source_id, assurance, total in first.union(second, all=True):
-        counts[source_id][assurance] = total
+    if counts:
+        each = [
+            rows.filter(source_id__in=list(counts))
+            .values_list("source_id", "assurance_status")
+            .annotate(count)
+            for rows, _not_assured, count in parts
+        ]
+        for source_id, assurance, total in each[0].union(*each[1:], all=True):
+            counts[source_id][assurance] = total
     return [(pk, title, counts[pk]) for pk, title, _n in ranked], source_count
 
 
-def _statutory_due(user: User, today: datetime.date) -> tuple[list[Source], int]:
-    """Sources still awaiting the statutory response, soonest due first, and how many."""
-    awaiting = list(
-        Source.objects.filter(visible_sources_q(access_for(user).organisation_ids))
+def _statutory_due(organisations: frozenset[int], today: datetime.date) -> tuple[list[Source], int]:
+    """Sources still awaiting the statutory response, soonest due first, and how many.
+
+    A national viewer has hundreds awaiting: they are read as plain rows, dated by the
+    model's own rule on one scratch instance, and only the ten shown become sources.
+    """
+    awaiting = (
+        Source.objects.filter(visible_sources_q(organisations))
         .filter(is_archived=False, published_on__isnull=False, responded_on__isnull=True)
         .exclude(deadline_rule=Source.DeadlineRule.NONE)
-        .only("pk", "title", "deadline_rule", "published_on", "responded_on")
+        .values_list("pk", "title", "deadline_rule", "published_on")
     )
-    awaiting.sort(key=lambda source: (source.response_due_on or today, source.title, source.pk))
-    return awaiting[:DASHBOARD_ROWS], len(awaiting)
+    scratch = Source()
+    ranked = []
+    for pk, title, rule, published_on in awaiting:
+        scratch.deadline_rule, scratch.published_on = rule, published_on
+        ranked.append((scratch.response_due_on or today, title, pk, rule, published_on))
+    ranked.sort()  # by due date, then title, then pk: unique, so the rest is never compared
+    # from_db takes the values in the model's field order, as a queryset's .only() gives them.
+    fields = [f.attname for f in Source._meta.concrete_fields if f.attname in STATUTORY_SHOWN]
+    shown = []
+    for _due, title, pk, rule, published_on in ranked[:DASHBOARD_ROWS]:
+        row = {"id": pk, "title": title, "deadline_rule": rule, "published_on": published_on}
+        values = [row.get(field) for field in fields]  # responded_on: None, as filtered
+        shown.append(Source.from_db(awaiting.db, fields, values))
+    return shown, len(ranked)
