@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.core.keyset import rows_in_order
 from answerable.organisations.selectors import access_for, organisation_list
 from answerable.recommendations.models import (
     OPEN_STATUSES,
@@ -108,7 +109,13 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     open_actions = action_list(user=user).filter(
         delivery_status__in=OPEN_STATUSES, is_superseded=False
     )
-    overdue = open_actions.filter(target_on__lt=today)
+    # Ids first, from the partial index of open actions, then the ten rows by key: joined and
+    # read in one query, SQLite's planner walked the joins first (34 ms instead of 2, issue #12).
+    overdue_ids = list(
+        open_actions.filter(target_on__lt=today)
+        .order_by("target_on", "id")
+        .values_list("pk", flat=True)[:DASHBOARD_ROWS]
+    )
     statutory, statutory_count = _statutory_due(organisations, today)
     source_matrix, source_count = _least_assured_sources(
         organisations, under_own_sources=under_own_sources, elsewhere=elsewhere
@@ -128,11 +135,8 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         owner_matrix=owner_matrix,
         source_matrix=source_matrix,
         source_count=source_count,
-        overdue=list(
-            overdue.select_related(None)
-            .select_related("recommendation", "owner")
-            .only(*OVERDUE_SHOWN)
-            .order_by("target_on", "id")[:DASHBOARD_ROWS]
+        overdue=rows_in_order(
+            open_actions, overdue_ids, related=("recommendation", "owner"), only=OVERDUE_SHOWN
         ),
         overdue_count=due_counts["overdue"],
         due_soon_count=due_counts["due_soon"],
