@@ -273,6 +273,16 @@ class Action(BaseModel, VersionedModel):
                 ),
                 name="action_open_target",
             ),
+            # The same open actions in the dashboard's order (date, then id), so its ten most
+            # overdue stop after ten rows instead of sorting every visible action: 33 ms to
+            # 0.3 ms for a national viewer on SQLite, once ANALYZE has counted it (issue #12).
+            models.Index(
+                fields=["target_on", "id", "source", "owner"],
+                condition=models.Q(
+                    is_archived=False, is_superseded=False, delivery_status__in=OPEN_STATUSES
+                ),
+                name="action_open_target_id",
+            ),
         ]
 
     def __str__(self) -> str:
