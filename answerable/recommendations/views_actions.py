@@ -59,19 +59,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.action_sort(filters.get("sort", "")),
         count=selectors.action_count(user=request.user, filters=filters),
         related=("recommendation", "owner"),
-        # What a row shows (includes/action_table.html), so its other fields stay unread.
-        only=(
-            "recommendation_id",
-            "owner_id",
-            "description",
-            "target_on",
-            "delivery_status",
-            "assurance_status",
-            "is_superseded",
-            "recommendation__reference",
-            "owner__name",
-            "owner__short_name",
-        ),
+        only=("recommendation_id", "owner_id", *selectors.ACTION_ROW_SHOWN),
     )
     context = {
         "title": "Actions",

@@ -30,6 +30,7 @@ from answerable.recommendations.selectors.following import (
     follower_list,
 )
 from answerable.recommendations.selectors.lists import (
+    ACTION_ROW_SHOWN,
     ACTION_SORTS,
     RECOMMENDATION_SORTS,
     action_count,
@@ -128,6 +129,7 @@ from answerable.recommendations.selectors.timeline import (
 )
 
 __all__ = [
+    "ACTION_ROW_SHOWN",
     "action_approved_narrative_list",
     "action_assessment_list",
     "action_evidence_list",

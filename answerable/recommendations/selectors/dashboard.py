@@ -29,7 +29,10 @@ from answerable.recommendations.models import (
     Source,
     SourceActionTally,
 )
-from answerable.recommendations.selectors.lists import recommendation_counts_by_assurance
+from answerable.recommendations.selectors.lists import (
+    ACTION_ROW_SHOWN,
+    recommendation_counts_by_assurance,
+)
 from answerable.recommendations.selectors.register import action_list, assessment_queue
 from answerable.recommendations.selectors.scope import (
     Role,
@@ -43,17 +46,6 @@ from answerable.recommendations.selectors.scope import (
 
 
 DASHBOARD_ROWS = 10  # rows in each of the dashboard's "most urgent" tables
-# What includes/action_table.html shows of an overdue action, so its long fields stay unread.
-OVERDUE_SHOWN = (
-    "description",
-    "target_on",
-    "delivery_status",
-    "assurance_status",
-    "is_superseded",
-    "recommendation__reference",
-    "owner__name",
-    "owner__short_name",
-)
 
 # What the statutory table shows of a source.
 STATUTORY_SHOWN = frozenset({"id", "title", "deadline_rule", "published_on", "responded_on"})
@@ -136,7 +128,7 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         source_matrix=source_matrix,
         source_count=source_count,
         overdue=rows_in_order(
-            open_actions, overdue_ids, related=("recommendation", "owner"), only=OVERDUE_SHOWN
+            open_actions, overdue_ids, related=("recommendation", "owner"), only=ACTION_ROW_SHOWN
         ),
         overdue_count=due_counts["overdue"],
         due_soon_count=due_counts["due_soon"],

@@ -94,6 +94,19 @@ def recommendation_sort(sort: str = "") -> tuple[SortKey, ...]:
 # Up to this many sources, a search reads its matches at once (see recommendation_groups).
 SEARCH_AT_ONCE_SOURCES = 1_000
 
+# What a row of includes/action_table.html shows of an action (the action list's and the
+# dashboard's overdue table), so its long fields stay unread.
+ACTION_ROW_SHOWN = (
+    "description",
+    "target_on",
+    "delivery_status",
+    "assurance_status",
+    "is_superseded",
+    "recommendation__reference",
+    "owner__name",
+    "owner__short_name",
+)
+
 
 @dataclass(frozen=True)
 class ListSources:
