@@ -7,8 +7,8 @@ from django.urls import reverse
 from answerable.core.testing import sign_in
 from answerable.meetings import services
 from answerable.meetings.models import AgendaItem
-from answerable.meetings.selectors_agenda import SHOWN_CHOICES
 from answerable.recommendations.models import Recommendation
+from answerable.recommendations.picker import SHOWN_CHOICES
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 
 

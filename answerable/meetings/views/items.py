@@ -1,6 +1,7 @@
 """Pages for what is recorded on an agenda item: papers, questions, responses, verdicts, actions."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -27,51 +28,29 @@ from answerable.meetings.forms import (
     VerdictForm,
 )
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Question
-from answerable.meetings.selectors_agenda import (
-    SHOWN_CHOICES,
-    agenda_register_choices,
-    agenda_register_shown,
-)
+from answerable.meetings.selectors_agenda import agenda_actions_found, agenda_register_choices
 from answerable.meetings.views._common import render_page, require
-
-REGISTER_FIELDS = ("recommendations", "actions")
+from answerable.recommendations.picker import Finder, recommendations_found, register_picker
 
 
 def _register_choices(
-    request: AuthenticatedHttpRequest,
-    meeting: AccountabilityMeeting,
-    item: AgendaItem | None = None,
+    request: AuthenticatedHttpRequest, meeting: AccountabilityMeeting
 ) -> dict[str, QuerySet[Any]]:
-    """The register the item may consider; on a page asked to find words, only what matches
-    them (a saved item's own links stay in view). A submitted form is checked against all."""
-    find = request.GET.get("find", "")[:200] if request.method == "GET" else ""
-    return agenda_register_choices(
-        user=request.user,
-        office_id=meeting.office_id,
-        find=find,
-        keep_recommendations=[r.pk for r in item.recommendations.all()] if item else (),
-        keep_actions=[a.pk for a in item.actions.all()] if item else (),
-    )
+    """The register an item of the meeting may consider: the form is checked against all of
+    it, and the page lists part (`_picker`)."""
+    return agenda_register_choices(user=request.user, office_id=meeting.office_id)
 
 
-def _finder(request: HttpRequest, form: Any) -> dict[str, Any]:
+def _picker(request: HttpRequest, form: Any) -> dict[str, Any]:
     """The picker's search box (a GET form above the item's form, so it works without
     JavaScript), after narrowing the form's register boxes to what the page lists."""
-    keep = {name: _ticked(form[name].value()) for name in REGISTER_FIELDS}
-    shown = agenda_register_shown({n: form.fields[n].queryset for n in REGISTER_FIELDS}, keep)
-    for name, rows in shown.rows.items():
-        form.fields[name].queryset = rows
-    return {
-        "find": request.GET.get("find", "")[:200],
-        "find_url": request.path,
-        "shown_choices": SHOWN_CHOICES,
-        "more_than_shown": shown.more,
+    finders: dict[str, Finder] = {
+        "recommendations": recommendations_found,
+        "actions": partial(
+            agenda_actions_found, recommendations=form.fields["recommendations"].queryset
+        ),
     }
-
-
-def _ticked(values: Any) -> list[int]:
-    """The ids a bound field holds, as given or as typed into a submitted form."""
-    return [int(value) for value in values or () if str(value).isdigit()]
+    return {"picker": register_picker(request, form, finders)}
 
 
 def _item_update_form(
@@ -89,7 +68,7 @@ def _item_update_form(
             "recommendations": [r.pk for r in item.recommendations.all()],
             "actions": [a.pk for a in item.actions.all()],
         },
-        **_register_choices(request, item.meeting, item),
+        **_register_choices(request, item.meeting),
     )
 
 
@@ -162,7 +141,7 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "page_forms": [form],
                 "back": meeting.get_absolute_url(),
                 "button": "Add item",
-                **_finder(request, form),
+                **_picker(request, form),
             },
         ),
     )
@@ -189,7 +168,7 @@ def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             form,
             item,
             button="Save changes",
-            **_finder(request, form),
+            **_picker(request, form),
         ),
     )
 
