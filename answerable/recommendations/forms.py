@@ -3,7 +3,7 @@ assessments. The lists' filters are in forms_filters."""
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.files import EVIDENCE_KINDS, PDF, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField
@@ -129,19 +129,19 @@ class ActionForm(forms.Form):
 
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(
-        label="How are they related",
+        label=_("How are they related"),
         # Superseding changes the older one's state: it has its own page.
         choices=[
             c for c in RecommendationLink.Kind.choices if c[0] != RecommendationLink.Kind.SUPERSEDES
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how they are related"},
+        error_messages={"required": _("Select how they are related")},
     )
     to_recommendation: "forms.ModelChoiceField[Recommendation]" = forms.ModelChoiceField(
-        label="Related recommendation",
+        label=_("Related recommendation"),
         queryset=None,
-        empty_label="Select a recommendation",
-        error_messages={"required": "Select the related recommendation"},
+        empty_label=_("Select a recommendation"),
+        error_messages={"required": _("Select the related recommendation")},
     )
 
     def __init__(self, *args: object, candidates: object, **kwargs: object) -> None:
@@ -167,11 +167,11 @@ class UpdateForm(forms.Form):
         error_messages={"required": "Select a delivery status"},
     )
     public_narrative = forms.CharField(
-        label=gettext_lazy("Text for the public site (optional)"),
+        label=_("Text for the public site (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=2000,
-        help_text=gettext_lazy(
+        help_text=_(
             "What the public may read about this progress. The PCC's office reviews it before "
             "it appears. Leave out names and anything sensitive."
         ),

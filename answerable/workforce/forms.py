@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.files import TABLE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
@@ -243,17 +244,17 @@ def recommendation_choices(field: forms.Field, recommendations: QuerySet[Recomme
 
 class CoverageLinkForm(forms.Form):
     recommendation = forms.ModelChoiceField(
-        label="Recommendation",
+        label=_("Recommendation"),
         queryset=Recommendation.objects.none(),
-        empty_label="Select a recommendation",
+        empty_label=_("Select a recommendation"),
         error_messages={
-            "required": "Select the recommendation this coverage is evidence for",
-            "invalid_choice": "Select the recommendation this coverage is evidence for",
+            "required": _("Select the recommendation this coverage is evidence for"),
+            "invalid_choice": _("Select the recommendation this coverage is evidence for"),
         },
     )
     note = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why this coverage is evidence (optional)",
+        label=_("Why this coverage is evidence (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
