@@ -1,7 +1,7 @@
 """The office links an indicator to the recommendations it is outcome evidence for, and to
 the meeting agenda items it is evidence on."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +18,7 @@ from answerable.core.views_helpers import post_data
 from answerable.indicators import agenda_links, links, selectors
 from answerable.indicators.forms import IndicatorAgendaLinkForm, IndicatorLinkForm
 from answerable.indicators.models import Indicator, IndicatorAgendaLink
+from answerable.recommendations.picker import Finder, recommendations_found, register_picker
 
 
 def _link_page(
@@ -29,9 +30,18 @@ def _link_page(
     done: str | Callable[[Any], str],
     template: str,
     title: str,
+    finders: Mapping[str, Finder] | None = None,
     **extra: Any,
 ) -> HttpResponse:
-    """A page that links the indicator to something; success returns to the indicator."""
+    """A page that links the indicator to something; success returns to the indicator.
+    `finders` name the form's register fields to list with a picker."""
+
+    def page(form: Any) -> HttpResponse:
+        context = {"title": title, "indicator": indicator, "form": form, "page_forms": [form]}
+        if finders:
+            context["picker"] = register_picker(request, form, finders)
+        return render(request, template, context | extra | {"active_nav": "indicators"})
+
     return edit_page(
         request,
         form,
@@ -39,18 +49,7 @@ def _link_page(
         indicator=indicator,
         done=done,
         then=lambda _link: redirect(indicator),
-        page=lambda form: render(
-            request,
-            template,
-            {
-                "title": title,
-                "indicator": indicator,
-                "form": form,
-                "page_forms": [form],
-                **extra,
-                "active_nav": "indicators",
-            },
-        ),
+        page=page,
     )
 
 
@@ -73,6 +72,7 @@ def indicator_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         done=_("Linked as evidence"),
         template="indicators/indicator_link.html",
         title=_("Link %(name)s to a recommendation") % {"name": indicator.name},
+        finders={"recommendation": recommendations_found},
     )
 
 

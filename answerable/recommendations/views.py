@@ -26,6 +26,7 @@ from answerable.recommendations.forms import (
 )
 from answerable.recommendations.forms_filters import RecommendationFilterForm
 from answerable.recommendations.models import AssuranceStatus, DeliveryStatus, SavedView
+from answerable.recommendations.picker import recommendations_found
 from answerable.recommendations.simple_form import simple_form_page
 from answerable.recommendations.views_saved import saved_views_for
 
@@ -237,4 +238,5 @@ def recommendation_link(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         button="Link",
         subject_text=recommendation.text,
         active_nav="recommendations",
+        finders={"to_recommendation": recommendations_found},
     )

@@ -25,6 +25,7 @@ from answerable.recommendations.forms_lifecycle import (
     SupersedeForm,
 )
 from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.picker import recommendations_found, register_picker
 
 TEMPLATE = "recommendations/lifecycle_form.html"
 
@@ -259,6 +260,7 @@ def recommendation_supersede(request: AuthenticatedHttpRequest, pk: int) -> Http
                 "Its actions' target dates will stop running: "
                 "they will no longer show as overdue or due."
             ),
+            picker=register_picker(request, form, {"superseded_by": recommendations_found}),
         ),
     )
 

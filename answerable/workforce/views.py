@@ -1,6 +1,6 @@
 """Pages for workforce training coverage: the index, a course's coverage, the gap list."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from answerable.accounts.http import AuthenticatedHttpRequest
 from answerable.core.tables import csv_stream
 from answerable.core.views_edit import edit_page
 from answerable.core.views_helpers import pagination_params, post_data
+from answerable.recommendations.picker import Finder, recommendations_found, register_picker
 from answerable.workforce import charts, coverage, coverage_page, selectors, services
 from answerable.workforce.forms import (
     CourseArchiveForm,
@@ -49,10 +50,18 @@ def _course_form_page(
     template: str,
     title: str,
     redraw: Callable[[], Any] | None = None,
+    finders: Mapping[str, Finder] | None = None,
     **extra: Any,
 ) -> HttpResponse:
     """A page with a form whose service changes the course, or links it: success returns
-    to the course's page."""
+    to the course's page. `finders` name the form's register fields to list with a picker."""
+
+    def page(form: Any) -> HttpResponse:
+        context = {"title": title, "form": form, "page_forms": [form], "course": course}
+        if finders:
+            context["picker"] = register_picker(request, form, finders)
+        return _render(request, template, context | extra)
+
     return edit_page(
         request,
         form,
@@ -61,11 +70,7 @@ def _course_form_page(
         redraw=redraw,
         done=done,
         then=lambda _saved: redirect(course),
-        page=lambda form: _render(
-            request,
-            template,
-            {"title": title, "form": form, "page_forms": [form], "course": course, **extra},
-        ),
+        page=page,
     )
 
 
@@ -189,6 +194,7 @@ def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         linked_to=lambda: form.cleaned_data["recommendation"].reference,
         template="coverage_link_create.html",
         title=f"Link {course.title} coverage to a recommendation",
+        finders={"recommendation": recommendations_found},
     )
 
 
