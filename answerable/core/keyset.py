@@ -11,7 +11,7 @@ import binascii
 import datetime
 import json
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from typing import Any
@@ -53,6 +53,10 @@ class Groups:
 
     field: str
     parent_ids: QuerySet[Any] | Sequence[Any]
+    # The list's rows under some parents, given their ids, where they are cheaper to read
+    # with the parents known than as the list's queryset narrowed to them (the register's
+    # visibility rule read for those sources alone). Only ever rows of the list's queryset.
+    rows: Callable[[list[Any]], QuerySet[Any]] | None = None
 
 
 GROUPS_FIRST_READ = 16  # parents read at first; each further read takes twice as many
@@ -122,11 +126,14 @@ def _page(
     before = None if after else _decode(query.get("before", ""), model, keys)
     backwards = before is not None
     start = after or before
-    narrow = queryset.order_by(*(key.order(backwards=backwards) for key in keys))
-    if start is not None:
-        narrow = narrow.filter(_beyond(keys, start, backwards=backwards))
+
+    def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
+        """The rows in the page's order, past its start."""
+        rows = rows.order_by(*(key.order(backwards=backwards) for key in keys))
+        return rows if start is None else rows.filter(_beyond(keys, start, backwards=backwards))
+
     counted = count is None and start is None and read.groups is None
-    found = read(narrow, start, backwards=backwards, counted=counted)
+    found = read(queryset, narrowed, start, backwards=backwards, counted=counted)
     if counted:
         total: int = found[0][-1] if found else 0
         found = [row[:-1] for row in found]
@@ -173,13 +180,15 @@ class _Reader:
 
     def __call__(
         self,
-        narrow: QuerySet[Any],
+        queryset: QuerySet[Any],
+        narrowed: Callable[[QuerySet[Any]], QuerySet[Any]],
         start: list[Any] | None,
         *,
         backwards: bool,
         counted: bool = False,
     ) -> list[Any]:
         """The key rows; `counted`, each row's keys followed by how many rows the list has."""
+        narrow = narrowed(queryset)
         if counted:
             narrow = narrow.annotate(listed_count=Window(Count("*")))
             return list(narrow.values_list(*self.fields, "listed_count")[: self.wanted])
@@ -195,7 +204,11 @@ class _Reader:
         found: list[Any] = []
         size = GROUPS_FIRST_READ
         while at < len(ids) and len(found) < self.wanted:
-            batch = narrow.filter(**{f"{self.groups.field}__in": ids[at : at + size]})
+            parents = ids[at : at + size]
+            if self.groups.rows is None:
+                batch = narrow.filter(**{f"{self.groups.field}__in": parents})
+            else:
+                batch = narrowed(self.groups.rows(parents))
             found += batch.values_list(*self.fields)[: self.wanted - len(found)]
             at += size
             size *= 2

@@ -216,9 +216,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list_groups(self) -> Groups | None:
         user = signed_in_user(self.request)
-        return selectors.recommendation_groups(
-            user=user, sort=self.filters.get("sort", ""), q=self.filters.get("q", "")
-        )
+        return selectors.recommendation_groups(user=user, filters=self.filters)
 
     def list_count(self) -> int | None:
         return selectors.recommendation_count(

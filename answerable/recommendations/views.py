@@ -101,10 +101,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "source__title",
         ),
         groups=selectors.recommendation_groups(
-            user=request.user,
-            sort=filters.get("sort", ""),
-            q=filters.get("q", ""),
-            source_ids=sources.ids,
+            user=request.user, filters=filters, source_ids=sources.ids
         ),
     )
     context = {

@@ -1,6 +1,7 @@
 """The register's sources, recommendations, actions and evidence, as a user may see them."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,15 +77,20 @@ def source_get_for_user(*, user: User, pk: int) -> Source:
 # --- recommendations -------------------------------------------------------------------
 
 
-def _visible_recommendations(user: User) -> QuerySet[Recommendation]:
+def _visible_recommendations(
+    user: User, sources: Sequence[int] | None = None
+) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(
-        visible_recommendations_q(access_for(user).organisation_ids)
+        visible_recommendations_q(access_for(user).organisation_ids, sources=sources)
     ).select_related("source", "source__owner")
 
 
-def recommendation_list(*, user: User) -> QuerySet[Recommendation]:
-    """Return the live (not archived) recommendations the user may see, with their source."""
-    return _visible_recommendations(user).filter(is_archived=False)
+def recommendation_list(
+    *, user: User, sources: Sequence[int] | None = None
+) -> QuerySet[Recommendation]:
+    """Return the live (not archived) recommendations the user may see, with their source;
+    given `sources`, only those under these sources (read a few sources at a time)."""
+    return _visible_recommendations(user, sources).filter(is_archived=False)
 
 
 @dataclass(frozen=True)

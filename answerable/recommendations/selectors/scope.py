@@ -5,6 +5,7 @@ organisation sees the recommendations it has an action on, and only its own acti
 """
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -123,10 +124,25 @@ def visible_sources_q(organisations: frozenset[int]) -> Q:
     )
 
 
-def visible_recommendations_q(organisations: frozenset[int]) -> Q:
-    """Recommendations under the organisations' sources, or with one of their actions."""
-    return indexed_in("source_id", owned_sources(organisations)) | indexed_in(
-        "pk", actions_owned(organisations).values("recommendation_id")
+def visible_recommendations_q(
+    organisations: frozenset[int], *, sources: Sequence[int] | None = None
+) -> Q:
+    """Recommendations under the organisations' sources, or with one of their actions.
+
+    Given `sources`, only those under these sources, each side of the rule read for them
+    alone: a page of a list by source reads a few sources' rows, where the rule read every
+    recommendation the user acts on (3,000 for a force's lead officer) to keep a few of them
+    (that lead's first page read 4–14 → 0.7 ms on PostgreSQL, issue #12)."""
+    owned = owned_sources(organisations)
+    acting = actions_owned(organisations)
+    if sources is None:
+        among = Q()
+    else:
+        among = Q(source_id__in=sources)
+        owned = owned.filter(pk__in=sources)
+        acting = acting.filter(source_id__in=sources)
+    return among & (
+        indexed_in("source_id", owned) | indexed_in("pk", acting.values("recommendation_id"))
     )
 
 

@@ -242,7 +242,7 @@ def test_following_the_links_shows_every_row_once_in_the_lists_order(
         assert ids == sorted(ids)
     if sort == "deadline":
         assert [r.deadline_on for r in recommendations][-5:] == [None] * 5
-    groups = selectors.recommendation_groups(user=scrutiny_officer, sort=sort)
+    groups = selectors.recommendation_groups(user=scrutiny_officer, filters={"sort": sort})
     assert (groups is not None) == (sort == "source")
     for per_page in (1, 3, 5, 14, 50):
         keys = selectors.recommendation_sort(sort)
@@ -450,10 +450,10 @@ def test_a_list_counted_as_its_first_page_is_read_counts_every_row(source, scrut
 def test_a_search_among_few_sources_is_read_at_once(source, scrutiny_officer, monkeypatch):
     from answerable.recommendations.selectors import lists
 
-    assert selectors.recommendation_groups(user=scrutiny_officer) is not None
-    assert selectors.recommendation_groups(user=scrutiny_officer, q="word") is None
+    assert selectors.recommendation_groups(user=scrutiny_officer, filters={}) is not None
+    assert selectors.recommendation_groups(user=scrutiny_officer, filters={"q": "word"}) is None
     monkeypatch.setattr(lists, "SEARCH_AT_ONCE_SOURCES", 0)
-    groups = selectors.recommendation_groups(user=scrutiny_officer, q="word")
+    groups = selectors.recommendation_groups(user=scrutiny_officer, filters={"q": "word"})
     assert groups is not None
     assert list(groups.parent_ids) == [source.pk]
 

@@ -209,6 +209,16 @@ def test_every_register_selector_shows_exactly_what_the_rule_allows(spec):
             others = _ids(parts.other_recommendations)
             assert whole.isdisjoint(others)
             assert whole | others == recommendations & live
+            # A list by source reads a few sources at a time, the rule read for those alone.
+            groups = selectors.recommendation_groups(user=user, filters={})
+            assert groups is not None
+            assert groups.rows is not None
+            sources_in_world = [s.pk for s in world.sources]
+            for among in ([], sources_in_world[:1], sources_in_world[1:]):
+                under = {r.pk for r in world.recommendations if r.source_id in among}
+                expected = recommendations & live & under
+                assert _ids(selectors.recommendation_list(user=user, sources=among)) == expected
+                assert _ids(groups.rows(among)) == expected
             assert _ids(selectors.action_list(user=user)) == actions & _live(world.actions)
             for source in world.sources:
                 found = _found(selectors.source_get_for_user, user, source.pk)

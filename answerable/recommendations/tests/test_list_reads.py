@@ -1,0 +1,93 @@
+"""A list by source read a few sources at a time (issue #12): each read applies the visibility
+rule for its sources alone, and a search's words are looked up once for all the reads."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from answerable.core import keyset
+from answerable.core.testing import sign_in
+from answerable.recommendations.selectors import lists
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
+
+API_LIST = "/api/v1/recommendations/"
+
+
+@pytest.fixture
+def many_sources(monkeypatch, office, force):
+    """Twenty sources read two at a time, a search read by source as among thousands: the
+    force acts on one recommendation in every other source."""
+    monkeypatch.setattr(keyset, "GROUPS_FIRST_READ", 2)
+    monkeypatch.setattr(lists, "SEARCH_AT_ONCE_SOURCES", 0)
+    acted_on = set()
+    for n in range(20):
+        source = SourceFactory(owner=office, title=f"Inquiry {n:02}")
+        first = RecommendationFactory(
+            source=source, reference=f"{n:02}-A", text="Find missing children sooner."
+        )
+        RecommendationFactory(source=source, reference=f"{n:02}-B", text="Train staff.")
+        if n % 2:
+            ActionFactory(recommendation=first, owner=force)
+            acted_on.add(first.reference)
+    return acted_on
+
+
+def _listed(client, user, query: str = "", page_size: int = 7) -> tuple[list[str], int]:
+    """The references on every page of the list through the API, following its next links,
+    and the queries its first page ran."""
+    sign_in(client, user)
+    params = {"page_size": page_size, **({"q": query} if query else {})}
+    with CaptureQueriesContext(connection) as first:
+        body = client.get(API_LIST, params).json()
+    references = [row["reference"] for row in body["results"]]
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        references += [row["reference"] for row in body["results"]]
+    return references, len(first.captured_queries)
+
+
+def test_the_list_page_reads_by_source_as_the_api_does(client, many_sources, force_lead):
+    sign_in(client, force_lead)
+    page = client.get(reverse("recommendations:recommendation_list")).content.decode()
+    for n in range(20):
+        assert (f"{n:02}-A" in page) == (f"{n:02}-A" in many_sources)
+        assert f"{n:02}-B" not in page
+
+
+def test_a_partner_reading_by_source_sees_only_what_it_acts_on(client, many_sources, force_lead):
+    references, _ = _listed(client, force_lead)
+    assert sorted(references) == sorted(many_sources)
+
+
+def test_the_office_reading_by_source_sees_every_row_in_order(
+    client, many_sources, scrutiny_officer
+):
+    references, _ = _listed(client, scrutiny_officer)
+    assert references == [f"{n:02}-{part}" for n in range(20) for part in "AB"]
+
+
+def test_a_search_read_by_source_finds_words_and_titles(client, many_sources, scrutiny_officer):
+    found, _ = _listed(client, scrutiny_officer, "missing children")
+    assert found == [f"{n:02}-A" for n in range(20)]
+    titled, _ = _listed(client, scrutiny_officer, "inquiry 07 staff")
+    assert titled == ["07-B"]
+    assert _listed(client, scrutiny_officer, "inquiry")[0] == [
+        f"{n:02}-{part}" for n in range(20) for part in "AB"
+    ]
+
+
+def test_a_search_costs_the_same_queries_however_many_reads_it_takes(
+    client, many_sources, scrutiny_officer, monkeypatch
+):
+    """The rows the first page needs lie in the first two sources, or spread over all twenty
+    (several reads): only the reads themselves are added, never a word's look-up."""
+    _, few = _listed(client, scrutiny_officer, "missing", page_size=100)
+    monkeypatch.setattr(keyset, "GROUPS_FIRST_READ", 20)
+    _, at_once = _listed(client, scrutiny_officer, "missing", page_size=100)
+    # Twenty sources read 2, 4, 8 then 16 at a time: four reads, against one.
+    assert few == at_once + 3
