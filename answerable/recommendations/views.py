@@ -119,17 +119,15 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    recommendation = selectors.recommendation_get_for_user(user=request.user, pk=pk)
-    links = recommendation.links_out.select_related("to_recommendation").only(
-        "kind", "to_recommendation__reference"
-    )
+    recommendation = selectors.recommendation_get_for_page(user=request.user, pk=pk)
     context = {
         "title": f"{recommendation.reference}: {recommendation.source.title}",
         "recommendation": recommendation,
         "actions": selectors.recommendation_action_list(
             user=request.user, recommendation=recommendation
         ),
-        "links": links,
+        "links": selectors.recommendation_link_list(recommendation=recommendation),
+        "themes": selectors.recommendation_theme_list(recommendation=recommendation),
         "timeline": selectors.recommendation_timeline(recommendation=recommendation),
         "panels": panels_for_one(slot=RECOMMENDATION_PAGE, user=request.user, object_id=pk),
         "can_manage": selectors.can_manage_register(

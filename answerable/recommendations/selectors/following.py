@@ -22,6 +22,7 @@ from answerable.accounts.models import User
 from answerable.accounts.selectors import user_list
 from answerable.audit.selectors import audit_event_list_between
 from answerable.core.jinja2 import govuk_date
+from answerable.core.prepared import prepared_list
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
     Action,
@@ -82,16 +83,6 @@ class ChangedItem:
     changes: list[str] = field(default_factory=list)
 
 
-def _target(
-    source: Source | None, recommendation: Recommendation | None, action: Action | None
-) -> Q:
-    if source is not None:
-        return Q(source=source)
-    if recommendation is not None:
-        return Q(recommendation=recommendation)
-    return Q(action=action)
-
-
 def follow_get(
     *,
     user: User,
@@ -99,8 +90,33 @@ def follow_get(
     recommendation: Recommendation | None = None,
     action: Action | None = None,
 ) -> Follow | None:
-    """Return the user's follow of the one thing given, or None."""
-    return Follow.objects.filter(_target(source, recommendation, action), user=user).first()
+    """Return the user's follow of the one thing given, or None.
+
+    Its SQL is built once per process (core.prepared): every source, recommendation and
+    action page asks it.
+    """
+    if source is not None:
+        found = prepared_list("follow_of_source", Follow, _source_follow, user.pk, source.pk)
+    elif recommendation is not None:
+        found = prepared_list(
+            "follow_of_recommendation", Follow, _recommendation_follow, user.pk, recommendation.pk
+        )
+    else:
+        assert action is not None  # noqa: S101 - one of the three is always given
+        found = prepared_list("follow_of_action", Follow, _action_follow, user.pk, action.pk)
+    return found[0] if found else None
+
+
+def _source_follow(user_id: int, pk: int) -> QuerySet[Follow]:
+    return Follow.objects.filter(user_id=user_id, source_id=pk).order_by("pk")[:1]
+
+
+def _recommendation_follow(user_id: int, pk: int) -> QuerySet[Follow]:
+    return Follow.objects.filter(user_id=user_id, recommendation_id=pk).order_by("pk")[:1]
+
+
+def _action_follow(user_id: int, pk: int) -> QuerySet[Follow]:
+    return Follow.objects.filter(user_id=user_id, action_id=pk).order_by("pk")[:1]
 
 
 def _label(obj: Source | Recommendation | Action) -> str:

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from answerable.accounts.models import User
+from answerable.core.prepared import prepared_list
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import Action, PublicNarrative
 from answerable.recommendations.selectors.register import action_list
@@ -35,9 +36,16 @@ def narrative_get_for_review(*, user: User, pk: int) -> PublicNarrative:
 
 
 def action_narratives(*, action: Action) -> list[PublicNarrative]:
-    """The public narratives proposed on an action the caller has already read, newest first."""
-    return list(
-        PublicNarrative.objects.filter(update__action=action)
-        .select_related("proposed_by", "reviewed_by")
+    """The public narratives proposed on an action the caller has already read, newest first,
+    with the columns its page shows: who proposed each, not who reviewed it. Its SQL is
+    built once per process (core.prepared)."""
+    return prepared_list("action_narratives", PublicNarrative, _action_narratives, action.pk)
+
+
+def _action_narratives(action_id: int) -> QuerySet[PublicNarrative]:
+    return (
+        PublicNarrative.objects.filter(update__action_id=action_id)
+        .select_related("proposed_by")
+        .only("status", "text", "rejection_reason", "created_at", "proposed_by__full_name")
         .order_by("-created_at", "-pk")
     )

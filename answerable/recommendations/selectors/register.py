@@ -10,10 +10,12 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    prefetch_related_objects,
 )
 from django.http import Http404
 
 from answerable.accounts.models import User
+from answerable.core.prepared import prepared_list
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
     OPEN_STATUSES,
@@ -21,7 +23,9 @@ from answerable.recommendations.models import (
     DeliveryStatus,
     Evidence,
     Recommendation,
+    RecommendationLink,
     Source,
+    Theme,
 )
 from answerable.recommendations.selectors.scope import (
     Role,
@@ -144,18 +148,50 @@ def source_recommendation_list(*, user: User, source: Source) -> QuerySet[Recomm
     return recommendations.filter(is_archived=False)
 
 
+def _recommendation_with_relations(
+    organisations: frozenset[int], pk: int
+) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.filter(visible_recommendations_q(organisations), pk=pk)
+        .select_related("source", "source__owner", "superseded_by", "superseded_by__source")
+        .order_by()
+    )
+
+
 def recommendation_get_for_user(*, user: User, pk: int) -> Recommendation:
     """Return the recommendation, archived or not, if the user may see it, with what
-    supersedes it; raise Http404 otherwise."""
-    try:
-        return (
-            _visible_recommendations(user)
-            .select_related("superseded_by", "superseded_by__source")
-            .prefetch_related("themes")
-            .get(pk=pk)
-        )
-    except Recommendation.DoesNotExist:
-        raise Http404("No such recommendation") from None
+    supersedes it and its themes; raise Http404 otherwise."""
+    recommendation = recommendation_get_for_page(user=user, pk=pk)
+    prefetch_related_objects([recommendation], "themes")
+    return recommendation
+
+
+def recommendation_get_for_page(*, user: User, pk: int) -> Recommendation:
+    """`recommendation_get_for_user` without its themes, which its page reads through
+    `recommendation_theme_list`.
+
+    Its SQL is built once per process (core.prepared): every recommendation page reads it.
+    """
+    found = prepared_list(
+        "recommendation_get_for_user",
+        Recommendation,
+        _recommendation_with_relations,
+        access_for(user).organisation_ids,
+        pk,
+    )
+    if not found:
+        raise Http404("No such recommendation")
+    return found[0]
+
+
+def recommendation_theme_list(*, recommendation: Recommendation) -> list[Theme]:
+    """The recommendation's themes by name, for its page: its SQL is built once per process
+    (core.prepared), where prefetching them cost ten times as much."""
+    return prepared_list("recommendation_theme_list", Theme, _themes, recommendation.pk)
+
+
+def _themes(pk: int) -> QuerySet[Theme]:
+    return Theme.objects.filter(recommendations=pk)
 
 
 # --- actions ---------------------------------------------------------------------------
@@ -174,32 +210,70 @@ def action_list(*, user: User) -> QuerySet[Action]:
     )
 
 
+def recommendation_link_list(*, recommendation: Recommendation) -> list[RecommendationLink]:
+    """The recommendation's links to others, with each one's reference, oldest first.
+
+    Its SQL is built once per process (core.prepared): every recommendation page reads it.
+    """
+    return prepared_list("recommendation_link_list", RecommendationLink, _links, recommendation.pk)
+
+
+def _links(pk: int) -> QuerySet[RecommendationLink]:
+    return (
+        RecommendationLink.objects.filter(from_recommendation_id=pk)
+        .select_related("to_recommendation")
+        .only("kind", "to_recommendation__reference")
+        .order_by("pk")
+    )
+
+
+def _recommendation_actions(organisations: frozenset[int], pk: int) -> QuerySet[Action]:
+    return Action.objects.filter(
+        visible_actions_q(organisations), is_archived=False, recommendation_id=pk
+    ).select_related("owner")
+
+
 def recommendation_action_list(*, user: User, recommendation: Recommendation) -> list[Action]:
     """The recommendation's actions the user may see, with their owners, for its page.
 
     Each action's recommendation is the one given, already read, rather than joined again.
+    Its SQL is built once per process (core.prepared).
     """
-    actions = list(
-        action_list(user=user)
-        .filter(recommendation=recommendation)
-        .select_related(None)
-        .select_related("owner")
+    actions = prepared_list(
+        "recommendation_action_list",
+        Action,
+        _recommendation_actions,
+        access_for(user).organisation_ids,
+        recommendation.pk,
     )
     for action in actions:
         action.recommendation = recommendation
     return actions
 
 
+def _action_with_relations(organisations: frozenset[int], pk: int) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(visible_actions_q(organisations), pk=pk)
+        .select_related("recommendation", "recommendation__source", "owner", "lead")
+        .order_by()
+    )
+
+
 def action_get_for_user(*, user: User, pk: int) -> Action:
-    """Return the action, archived or not, if the user may see it; raise Http404 otherwise."""
-    try:
-        return (
-            _visible_actions(user)
-            .select_related("recommendation", "recommendation__source", "owner", "lead")
-            .get(pk=pk)
-        )
-    except Action.DoesNotExist:
-        raise Http404("No such action") from None
+    """Return the action, archived or not, if the user may see it; raise Http404 otherwise.
+
+    Its SQL is built once per process (core.prepared): every action page reads it.
+    """
+    found = prepared_list(
+        "action_get_for_user",
+        Action,
+        _action_with_relations,
+        access_for(user).organisation_ids,
+        pk,
+    )
+    if not found:
+        raise Http404("No such action")
+    return found[0]
 
 
 def assessment_queue(*, user: User) -> QuerySet[Action]:

@@ -36,8 +36,10 @@ class TimelineEntry:
     @property
     def when(self) -> str:
         """The time as the timeline shows it, `8 December 2023 at 14:05`: date_format's
-        "j F Y \\a\\t H:i" without its per-call set-up (a tenth of a ms an entry)."""
-        return f"{govuk_date(self.at)} at {self.at:%H:%M}"
+        "j F Y \\a\\t H:i" without its per-call set-up (a tenth of a ms an entry), nor
+        strftime's."""
+        at = self.at
+        return f"{govuk_date(at)} at {at.hour:02d}:{at.minute:02d}"
 
 
 def action_timeline(*, action: Action) -> list[TimelineEntry]:
@@ -47,12 +49,14 @@ def action_timeline(*, action: Action) -> list[TimelineEntry]:
     for item in rows.evidence:
         evidence.setdefault(item.update_id, []).append(Evidence(**item._asdict()))
     entries: list[TimelineEntry] = []
+    # Each label translated once, not twice for every change of status.
+    labels = {value: str(label) for value, label in DeliveryStatus.choices}
     for update in rows.update:
         title = "Progress update"
         if update.status_before != update.status_after:
             title = (
-                f"Status changed from {DeliveryStatus(update.status_before).label} "
-                f"to {DeliveryStatus(update.status_after).label}"
+                f"Status changed from {labels[update.status_before]} "
+                f"to {labels[update.status_after]}"
             )
         entries.append(
             TimelineEntry(

@@ -6,7 +6,8 @@ import re
 from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.audit.services import audit_record
@@ -15,7 +16,11 @@ from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
 from answerable.recommendations import services
 from answerable.recommendations.models import Assessment, Evidence, TargetDateChange, Update
-from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    ThemeFactory,
+)
 from answerable.workforce.models import CoverageLink
 from answerable.workforce.tests.factories import CourseFactory
 
@@ -195,3 +200,54 @@ def test_the_recommendation_page_lists_the_actions_and_coverage_the_user_may_see
         f'<a class="govuk-link" href="{course_url}">CSE awareness ({force.name})</a>: Most trained'
     ) in page
     assert "Safeguarding" not in page
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    return len(captured), page
+
+
+def test_the_detail_pages_read_as_many_queries_however_much_they_list(
+    client, recommendation, action, force, force_lead, scrutiny_officer
+):
+    """More actions, links, themes, narratives and follows show on the pages without more
+    queries."""
+    sign_in(client, force_lead)
+    rec_url, action_url = recommendation.get_absolute_url(), action.get_absolute_url()
+    rec_before, _ = _queries(client, rec_url)
+    action_before, _ = _queries(client, action_url)
+
+    for n in range(3):
+        ActionFactory(recommendation=recommendation, owner=force, description=f"More {n}")
+        other = RecommendationFactory(source=recommendation.source, reference=f"R-other-{n}")
+        services.recommendation_link_create(
+            actor=scrutiny_officer,
+            from_recommendation=recommendation,
+            to_recommendation=other,
+            kind="overlaps",
+        )
+        services.update_post(
+            actor=force_lead, action=action, narrative=f"Step {n}", public_narrative=f"Public {n}"
+        )
+    services.follow_create(user=force_lead, recommendation=recommendation)
+    services.follow_create(user=force_lead, action=action)
+    themes = [ThemeFactory(name="Vetting"), ThemeFactory(name="Training")]
+    recommendation.themes.add(*themes)
+
+    rec_after, rec_page = _queries(client, rec_url)
+    action_after, action_page = _queries(client, action_url)
+    assert (rec_after, action_after) == (rec_before, action_before)
+    assert "More 2" in rec_page
+    assert "R-other-2" in rec_page
+    assert "Stop following" in rec_page
+    training, vetting = (
+        reverse("recommendations:theme_detail", args=[theme.pk]) for theme in themes[::-1]
+    )
+    assert (
+        f'<a class="govuk-link" href="{training}">Training</a>, '
+        f'<a class="govuk-link" href="{vetting}">Vetting</a>'
+    ) in rec_page
+    assert "Public 2" in action_page
+    assert "Proposed by Lee Lead" in action_page
+    assert "Stop following" in action_page
