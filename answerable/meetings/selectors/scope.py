@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from answerable.accounts.models import User
+from answerable.core.prepared import prepared_list
 from answerable.meetings.models import (
     AccountabilityMeeting,
     AgendaItem,
@@ -106,16 +107,21 @@ def meeting_list(*, user: User) -> QuerySet[AccountabilityMeeting]:
     ).select_related("office", "chair")
 
 
+def _meeting(pk: int) -> QuerySet[AccountabilityMeeting]:
+    return AccountabilityMeeting.objects.filter(pk=pk).select_related("office", "chair").order_by()
+
+
 def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
     """Return the meeting if the user may see it; raise Http404 otherwise.
 
     The office's own meetings, most of what is asked for, are told without building and
     running `meeting_list`'s subqueries for partners; a partner's access is asked as before.
+    The meeting's own read has its SQL built once per process (core.prepared).
     """
-    try:
-        meeting = AccountabilityMeeting.objects.select_related("office", "chair").get(pk=pk)
-    except AccountabilityMeeting.DoesNotExist:
-        raise Http404("No such meeting") from None
+    found = prepared_list("meeting_get_for_user", AccountabilityMeeting, _meeting, pk)
+    if not found:
+        raise Http404("No such meeting")
+    meeting = found[0]
     if meeting.office_id in access_for(user).organisation_ids:
         return meeting
     if meeting_list(user=user).filter(pk=pk).exists():
