@@ -1,6 +1,6 @@
 from answerable.accounts.models import User
 from answerable.organisations.models import Membership, Organisation
-from answerable.organisations.selectors import scrutiny_office_for
+from answerable.organisations.selectors import access_for, scrutiny_office_for
 from answerable.organisations.tests.factories import OrganisationFactory, member
 
 
@@ -12,3 +12,17 @@ def test_new_work_goes_to_the_first_office_someone_scrutinises(office, force_lea
     officer = User.objects.get(pk=officer.pk)  # memberships are read once a request
     assert scrutiny_office_for(user=officer) == min((office, later), key=lambda o: o.pk)
     assert scrutiny_office_for(user=force_lead) is None
+
+
+def test_roles_are_the_memberships_of_live_organisations(office, force_lead):
+    """An archived organisation's membership gives no role; each live one gives its own."""
+    archived = OrganisationFactory(is_archived=True)
+    Membership.objects.create(user=force_lead, organisation=archived, role="scrutiny_officer")
+    Membership.objects.create(user=force_lead, organisation=office, role="viewer")
+    force = force_lead.memberships.get(role="lead_officer").organisation_id
+    access = access_for(User.objects.get(pk=force_lead.pk))
+    assert access.roles == {force: frozenset({"lead_officer"}), office.pk: frozenset({"viewer"})}
+    assert not access.needs_two_factor
+    assert access_for(User.objects.get(pk=member(office, "viewer").pk)).roles == {
+        office.pk: frozenset({"viewer"})
+    }
