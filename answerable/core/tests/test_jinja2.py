@@ -1,6 +1,7 @@
 """The page environment's helpers give what Django's own calls give, only cheaper."""
 
 import pytest
+from django.template import engines
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
@@ -47,3 +48,17 @@ def test_choice_label_follows_the_language():
     with translation.override("cy"):
         assert choice_label(action, "status") == action.get_status_display()
     assert english == "Open"
+
+
+def test_a_macro_file_imported_by_a_page_sees_the_environments_globals():
+    """Template globals are copied per template (core.jinja2._Environment): a macro file
+    still reaches url() and the translations, through any number of imports."""
+    page = engines["jinja2"].env.from_string(
+        '{% from "recommendations/includes/follow.html" import follow_button %}'
+        '{{ follow_button("action", 7, True) }}{{ follow_button("source", 8, False) }}'
+    )
+    drawn = page.render({})
+    assert reverse("recommendations:follow_change", args=["action", 7]) in drawn
+    assert reverse("recommendations:following_list") in drawn
+    assert "Stop following" in drawn
+    assert reverse("recommendations:follow_change", args=["source", 8]) in drawn
