@@ -139,14 +139,31 @@ class Completion(models.Model):
     joins on an integer; the pseudonymised ID is `staff_record.staff_id`.
     """
 
+    # No foreign key constraints in the database: PostgreSQL checks each one with a query a
+    # row, at commit, which was over a third of a 5,000,000-row import (issue #12). Only
+    # `snapshot_import` writes completions, from the snapshot's own staff records and the
+    # force's courses, and a snapshot never changes after; Django still cascades a deleted
+    # snapshot and protects a course with completions.
     snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="completions", db_index=False
+        Snapshot,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        db_index=False,
+        db_constraint=False,
     )
     staff_record = models.ForeignKey(
-        StaffRecord, on_delete=models.CASCADE, related_name="completions", db_index=False
+        StaffRecord,
+        on_delete=models.CASCADE,
+        related_name="completions",
+        db_index=False,
+        db_constraint=False,
     )
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, related_name="completions", db_index=False
+        Course,
+        on_delete=models.PROTECT,
+        related_name="completions",
+        db_index=False,
+        db_constraint=False,
     )
     completed_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
