@@ -17,7 +17,12 @@ from answerable.workforce.importing.columns import (
     identifying_column_errors,
     mapping_errors,
 )
-from answerable.workforce.importing.completions import CheckedCompletions, completions_check
+from answerable.workforce.importing.completions import (
+    CheckedCompletions,
+    CompletionRows,
+    Write,
+    completions_check,
+)
 from answerable.workforce.importing.plan import ImportPlan, import_plan
 from answerable.workforce.importing.rows import (
     CompletionRow,
@@ -38,12 +43,14 @@ __all__ = [
     "TEMPLATE_EXAMPLES",
     "CheckedCompletions",
     "CompletionRow",
+    "CompletionRows",
     "ErrorLog",
     "ImportField",
     "ImportInvalid",
     "ImportPlan",
     "RosterRow",
     "RowError",
+    "Write",
     "completions_check",
     "guess_mapping",
     "identifying_column_errors",

@@ -6,17 +6,18 @@ so a row whose cells are all good costs a few lookups and no object of its own. 
 anything wrong, or anything unusual, goes through `rows.completion_row_check`, the plain
 one-row check, which names each problem by file, row and field as it always has.
 
-The good rows are kept compactly, four numbers a row, with each person's latest completion
-of each course: the writer marks the latest as it writes, instead of an UPDATE of every
-completion afterwards (a second of a 200,000-row import on PostgreSQL).
+Good rows are handed to `write` as soon as they are known not to be a person's latest
+completion of the course (one of the same course with a later date has been read), so the
+database writes them while the rest of the file is checked, and no list of every row is
+held (issue #12). Each person's latest completion of each course is kept, a whole number a
+pair, and written last, marked: the writer marks the latest as it writes, instead of an
+UPDATE of every completion afterwards (a second of a 200,000-row import on PostgreSQL).
 """
 
 import datetime
-from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from answerable.core.tables import Cell, cell_date, cell_text
 from answerable.workforce.importing.rows import (
@@ -34,58 +35,53 @@ from answerable.workforce.tables import StoredTable
 # What a course code cell is, once looked up: a course's id (positive), or one of these.
 NOT_READ = 0  # empty or too long: the one-row check names the problem
 LEFT_OUT = -1  # a course the force has not set up: counted and left out
+# A completion's dates in one whole number, completed << 20 | expires: an ordinal of a date
+# before 2871 (`cell_date` reads years up to 2200) is under 2**20.
+DATES = 20
+DATE_MASK = (1 << DATES) - 1
+PAIR_MASK = (1 << 40) - 1  # the course in a `pair_key`
+# Rows handed to `write` at a time: few enough calls to be cheap, and little held.
+WRITE_BATCH = 8192
+
+# (staff key, course id, completion ordinal, expiry ordinal or 0) rows, and whether they are
+# each one's latest completion of the course.
+CompletionRows = list[tuple[int, int, int, int]]
+Write = Callable[[CompletionRows, bool], None]
 
 
 @dataclass
 class CheckedCompletions:
-    """The good rows, in file order, as numbers: staff key, course id, completion and expiry
-    dates as ordinals (0 for no expiry date). 24 bytes a row, where a tuple of the same
-    would take over a hundred: a national file is millions of rows."""
+    """How many good rows there were, the first few to preview, and each (staff key, course)
+    pair's latest completion as `dates << DATES | expires`. One whole number a pair, where a
+    tuple of the rows would take over a hundred bytes a row: a national file is millions."""
 
-    staff: array = field(default_factory=lambda: array("q"))
-    course: array = field(default_factory=lambda: array("q"))
-    completed: array = field(default_factory=lambda: array("i"))
-    expires: array = field(default_factory=lambda: array("i"))
-    # Each (staff key, course) pair's latest completion date, as an ordinal.
+    count: int = 0
     latest: dict[int, int] = field(default_factory=dict)
     preview: list[CompletionRow] = field(default_factory=list)
+    # Good rows known not to be the latest, waiting to be written.
+    pending: CompletionRows = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.staff)
+        return self.count
 
     def add(self, staff: int, course: int, completed: int, expires: int) -> None:
-        self.staff.append(staff)
-        self.course.append(course)
-        self.completed.append(completed)
-        self.expires.append(expires)
+        self.count += 1
         pair = pair_key(staff, course)
-        if self.latest.get(pair, 0) < completed:
-            self.latest[pair] = completed
+        dates = completed << DATES | expires
+        held = self.latest.get(pair)
+        if held is None:
+            self.latest[pair] = dates
+        elif held < dates:  # the same date again is refused as a repeated row
+            self.latest[pair] = dates
+            self.pending.append((staff, course, held >> DATES, held & DATE_MASK))
+        else:
+            self.pending.append((staff, course, completed, expires))
 
-    def rows(self, snapshot_pk: int, date_value: Callable[[int], Any]) -> Iterator[tuple[Any, ...]]:
-        """(snapshot, staff, course, completed on, expires on, is latest) for each row, the
-        dates as `date_value` gives them for an ordinal (0 for none)."""
-        latest = self.latest
-        values: dict[int, Any] = {0: None}
-        for staff, course, completed, expires in zip(
-            self.staff, self.course, self.completed, self.expires, strict=True
-        ):
-            try:
-                done = values[completed]
-            except KeyError:
-                done = values[completed] = date_value(completed)
-            try:
-                until = values[expires]
-            except KeyError:
-                until = values[expires] = date_value(expires)
-            yield (
-                snapshot_pk,
-                staff,
-                course,
-                done,
-                until,
-                latest[staff << 40 | course] == completed,  # `pair_key`, written out
-            )
+    def latest_rows(self) -> CompletionRows:
+        return [
+            (pair >> 40, pair & PAIR_MASK, dates >> DATES, dates & DATE_MASK)
+            for pair, dates in self.latest.items()
+        ]
 
 
 def _date(cell: Cell) -> int:
@@ -106,20 +102,29 @@ def completions_check(
     taken_on: datetime.date,
     skipped: Counter[str],
     advance: Callable[[int], None] | None = None,
+    write: Write | None = None,
 ) -> CheckedCompletions:
-    """Check every row; return the good rows of known courses, log the bad ones, and count
-    the rows of other courses in `skipped`.
+    """Check every row; hand the good rows of known courses to `write`, log the bad ones,
+    and count the rows of other courses in `skipped`.
 
     `staff` maps each staff ID of the roster to a whole number (its record's id when writing).
     Completions of courses the force has not set up in Answerable are left out, not refused:
     learning systems export every course, and only some are tracked here. `advance` is
-    told every few thousand rows how many more rows have been read.
+    told every few thousand rows how many more rows have been read. `write` is given every
+    good row once, in batches, with whether it is the person's latest completion of the
+    course (the latest come last); it must not keep the list it is given. Nothing more is
+    written once a row is found bad.
     """
     headers, rows = table.open()
     columns = columns_of(headers, mapping)
     checked = CheckedCompletions()
     seen: set[int] = set()
     taken = taken_on.toordinal()
+
+    def flush() -> None:
+        if write is not None and not log.count:
+            write(checked.pending, False)
+        checked.pending.clear()
 
     def slow(number: int, cells: list[Cell]) -> None:
         row = completion_row_check(
@@ -135,7 +140,9 @@ def completions_check(
         )
         if row is not None:
             checked.add(*row)
-            _preview(checked, number, cells, columns)
+            _preview(checked, number, cells, columns, *row)
+            if len(checked.pending) >= WRITE_BATCH:
+                flush()
 
     if not {"staff_id", "course_code", "completed_on"} <= columns.keys():
         for number, cells in rows:  # a required column is not mapped: every row says so
@@ -148,9 +155,9 @@ def completions_check(
     course_of: dict[Cell, int] = {}
     code_of: dict[Cell, str] = {}
     date_of: dict[Cell, int] = {None: NO_DATE, "": NO_DATE}
-    add_staff, add_course = checked.staff.append, checked.course.append
-    add_completed, add_expires = checked.completed.append, checked.expires.append
     latest = checked.latest
+    pending = checked.pending
+    count = 0
     # A raw cell found among the IDs is the ID, unless an ID starts with the quote that
     # `cell_text` takes off: then every cell goes through `cell_text` first.
     plain = staff if not any(staff_id[:1] == "'" for staff_id in staff) else {}
@@ -201,34 +208,53 @@ def completions_check(
             continue
         seen.add(key)
         # `checked.add`, written out: a call a row was a fifth of the check.
-        add_staff(person)
-        add_course(course)
-        add_completed(completed)
-        add_expires(expires)
+        count += 1
         pair = person << 40 | course
-        if latest.get(pair, 0) < completed:
-            latest[pair] = completed
+        dates = completed << DATES | expires
+        held = latest.get(pair)
+        if held is None:
+            latest[pair] = dates
+        else:
+            if held < dates:
+                latest[pair] = dates
+                pending.append((person, course, held >> DATES, held & DATE_MASK))
+            else:
+                pending.append((person, course, completed, expires))
+            if len(pending) >= WRITE_BATCH:
+                flush()
         if len(checked.preview) < PREVIEW_ROWS:
-            _preview(checked, number, cells, columns)
+            _preview(checked, number, cells, columns, person, course, completed, expires)
     if advance is not None:
         advance(number - counted)
+    checked.count += count
+    flush()
+    if write is not None and not log.count:
+        latest_rows = checked.latest_rows()
+        for start in range(0, len(latest_rows), WRITE_BATCH):
+            write(latest_rows[start : start + WRITE_BATCH], True)
     return checked
 
 
 def _preview(
-    checked: CheckedCompletions, number: int, cells: list[Cell], columns: dict[str, int]
+    checked: CheckedCompletions,
+    number: int,
+    cells: list[Cell],
+    columns: dict[str, int],
+    staff: int,
+    course: int,
+    completed: int,
+    expires: int,
 ) -> None:
-    """The row just added, as the preview shows it, while the preview has room."""
+    """The good row just read, as the preview shows it, while the preview has room."""
     if len(checked.preview) >= PREVIEW_ROWS:
         return
-    expires = checked.expires[-1]
     checked.preview.append(
         CompletionRow(
             number,
             cell_text(cells[columns["staff_id"]]),
-            checked.course[-1],
+            course,
             cell_text(cells[columns["course_code"]]),
-            datetime.date.fromordinal(checked.completed[-1]),
+            datetime.date.fromordinal(completed),
             datetime.date.fromordinal(expires) if expires else None,
         )
     )

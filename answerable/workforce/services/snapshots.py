@@ -3,6 +3,7 @@
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import TypeVar
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
-from answerable.core.bulk_insert import bulk_insert_rows
+from answerable.core.bulk_insert import bulk_copy_text, bulk_insert_rows
 from answerable.imports.progress import import_progress
 from answerable.organisations.models import Organisation
 from answerable.workforce import coverage, coverage_page, importing, selectors
@@ -136,27 +137,25 @@ def snapshot_import(
         raise importing.ImportInvalid(errors)
     staff_pks = dict(snapshot.staff.values_list("staff_id", "pk"))
     skipped: Counter[str] = Counter()
-    # Every completion is checked before any is written: each person's latest completion of
-    # each course is known by then, and written marked (issue #12).
-    checked = importing.completions_check(
-        completions,
-        mapping[importing.COMPLETIONS],
-        errors,
-        staff=staff_pks,
-        courses=course_codes(organisation=organisation),
-        taken_on=taken_on,
-        skipped=skipped,
-        advance=progress.advance,
-    )
-    if errors.count:
-        raise importing.ImportInvalid(errors)
+    codes = course_codes(organisation=organisation)
+    # Written as they are checked; each person's latest completion of each course last,
+    # marked (issue #12). A bad row stops the writing, and the transaction is rolled back.
+    # No query may run in this block: the connection is busy with the COPY.
+    with _completions_writer(snapshot_pk=snapshot.pk) as write:
+        checked = importing.completions_check(
+            completions,
+            mapping[importing.COMPLETIONS],
+            errors,
+            staff=staff_pks,
+            courses=codes,
+            taken_on=taken_on,
+            skipped=skipped,
+            advance=progress.advance,
+            write=write,
+        )
+        if errors.count:
+            raise importing.ImportInvalid(errors)
     completion_count = len(checked)
-    # Dates as ISO text: what SQLite stores, and what PostgreSQL's COPY reads at half the
-    # cost of date objects (issue #12).
-    for batch_c in _batches(
-        checked.rows(snapshot.pk, lambda ordinal: datetime.date.fromordinal(ordinal).isoformat())
-    ):
-        bulk_insert_rows(Completion, COMPLETION_COLUMNS, batch_c, prepared=True)
     del checked
     _refresh_planner_statistics()
     courses = list(Course.objects.filter(owner=organisation).prefetch_related("audiences"))
@@ -190,6 +189,49 @@ def snapshot_import(
         },
     )
     return snapshot
+
+
+class _DateText(dict[int, str | None]):
+    """A date ordinal's ISO text, worked out once: what SQLite stores and what PostgreSQL's
+    COPY reads; 0, no date, is `none`."""
+
+    def __init__(self, none: str | None) -> None:
+        super().__init__({0: none})
+
+    def __missing__(self, ordinal: int) -> str:
+        self[ordinal] = text = datetime.date.fromordinal(ordinal).isoformat()
+        return text
+
+
+@contextmanager
+def _completions_writer(*, snapshot_pk: int) -> Iterator[importing.Write]:
+    """A function writing checked completion rows (`importing.completions_check`'s) to the
+    snapshot: on PostgreSQL, into one COPY the database reads while the file is checked."""
+    if connection.vendor != "postgresql":
+        dates = _DateText(None)
+
+        def insert(rows: importing.CompletionRows, is_latest: bool) -> None:
+            bulk_insert_rows(
+                Completion,
+                COMPLETION_COLUMNS,
+                [(snapshot_pk, s, c, dates[d], dates[e], is_latest) for s, c, d, e in rows],
+                prepared=True,
+            )
+
+        yield insert
+        return
+    texts = _DateText("\\N")
+    with bulk_copy_text(Completion, COMPLETION_COLUMNS) as copy:
+
+        def write(rows: importing.CompletionRows, is_latest: bool) -> None:
+            end = "\tt\n" if is_latest else "\tf\n"
+            copy(
+                "".join(
+                    [f"{snapshot_pk}\t{s}\t{c}\t{texts[d]}\t{texts[e]}{end}" for s, c, d, e in rows]
+                )
+            )
+
+        yield write
 
 
 def _refresh_planner_statistics() -> None:

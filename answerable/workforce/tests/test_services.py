@@ -2,10 +2,12 @@
 
 import datetime
 import hashlib
+from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from answerable.audit.models import AuditEvent
 from answerable.audit.testing import audited
@@ -132,22 +134,57 @@ def test_writes_go_in_batches_and_keep_every_row(force, force_lead, course, monk
     """A national roster is written a batch at a time; no row is lost or written twice at a
     batch's edge."""
     monkeypatch.setattr(snapshots, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing.completions, "WRITE_BATCH", 2)
     written: list[tuple[str, int]] = []
-    real_insert = snapshots.bulk_insert_rows
+    real_insert, real_writer = snapshots.bulk_insert_rows, snapshots._completions_writer
 
     def counted_insert(model, names, rows, **kwargs):  # the real writer, each batch noted
-        written.append((model.__name__, len(rows)))
+        if model.__name__ == "StaffRecord":
+            written.append((model.__name__, len(rows)))
         return real_insert(model, names, rows, **kwargs)
 
+    @contextmanager
+    def counted_writer(**kwargs):
+        with real_writer(**kwargs) as write:
+
+            def counted(rows, is_latest):
+                written.append(("Completion", len(rows)))
+                write(rows, is_latest)
+
+            yield counted
+
     monkeypatch.setattr(snapshots, "bulk_insert_rows", counted_insert)
+    monkeypatch.setattr(snapshots, "_completions_writer", counted_writer)
     rows = [[f"P{n:03d}", "Officer", "", "CID", "", "2020-01-01", ""] for n in range(7)]
     done = [[f"P{n:03d}", "CSE", "2024-01-01", ""] for n in range(7)]
+    done += [[f"P{n:03d}", "CSE", "2021-01-01", ""] for n in range(5)]  # earlier, not latest
     snapshot = _import(force_lead, force, roster(rows), completions(done))
     assert written == [("StaffRecord", n) for n in (2, 2, 2, 1)] + [
-        ("Completion", n) for n in (2, 2, 2, 1)
+        ("Completion", n) for n in (2, 2, 1, 2, 2, 2, 1)
     ]
-    assert (snapshot.staff_count, snapshot.completion_count) == (7, 7)
+    assert (snapshot.staff_count, snapshot.completion_count) == (7, 12)
     assert sorted(snapshot.staff.values_list("staff_id", flat=True)) == [r[0] for r in rows]
+    assert sorted(
+        snapshot.completions.values_list("staff_record__staff_id", "completed_on", "is_latest")
+    ) == sorted(
+        [(r[0], datetime.date(2024, 1, 1), True) for r in rows]
+        + [(r[0], datetime.date(2021, 1, 1), False) for r in rows[:5]]
+    )
+
+
+def test_a_deleted_snapshot_takes_its_completions_and_a_course_in_use_stays(
+    force, force_lead, course
+):
+    """Completions have no foreign keys in the database (ADR 21): Django still cascades and
+    protects."""
+    snapshot = _import(force_lead, force)
+    assert snapshot.completions.exists()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Course.objects.filter(pk=course.pk).delete()
+    Snapshot.objects.filter(pk=snapshot.pk).delete()
+    assert not Completion.objects.filter(snapshot_id=snapshot.pk).exists()
+    assert not StaffRecord.objects.filter(snapshot_id=snapshot.pk).exists()
+    assert Course.objects.filter(pk=course.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -224,6 +261,27 @@ def test_bad_rows_are_named_and_nothing_is_written(
     with pytest.raises(importing.ImportInvalid) as invalid:
         _import(force_lead, force, roster(roster_rows), completions(completion_rows))
     assert _messages(invalid) == expected
+    assert _nothing_written()
+
+
+def test_a_bad_row_after_rows_already_written_leaves_nothing(
+    force, force_lead, course, monkeypatch
+):
+    """Rows are written while the file is checked; a bad row later still refuses it all."""
+    monkeypatch.setattr(importing.completions, "WRITE_BATCH", 2)
+    rows = [[f"P{n:03d}", "Officer", "", "CID", "", "2020-01-01", ""] for n in range(5)]
+    done = [[f"P{n:03d}", "CSE", f"202{year}-01-01", ""] for n in range(5) for year in (1, 2, 3)]
+    with pytest.raises(importing.ImportInvalid) as invalid:
+        _import(
+            force_lead,
+            force,
+            roster(rows),
+            completions([*done, ["P001", "CSE", "2099-01-01", ""]]),
+        )
+    assert _messages(invalid) == [
+        "completions.csv, row 17, Completion date: The completion date must be on or before "
+        "the date of the snapshot, 31 March 2025"
+    ]
     assert _nothing_written()
 
 
