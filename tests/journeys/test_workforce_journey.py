@@ -129,7 +129,7 @@ def test_a_force_uploads_a_snapshot_and_the_office_sees_its_coverage(
     expect(page.locator("main")).not_to_contain_text("P002")
     page.get_by_role("button", name="Link to a recommendation").click()
     check_page(page)
-    page.get_by_label("Recommendation").select_option(index=1)
+    page.get_by_label("Recommendation", exact=True).select_option(index=1)
     page.get_by_role("button", name="Link coverage").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("linked to")
     expect(page.locator("main")).to_contain_text(force_action.recommendation.reference)
