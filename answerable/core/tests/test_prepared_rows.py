@@ -1,0 +1,49 @@
+"""Value rows whose SQL is built once give what the ORM gives, for every count of ids."""
+
+import pytest
+from django.db.models import Q, QuerySet
+
+from answerable.core.prepared_rows import prepared_rows
+from answerable.organisations.models import Organisation
+from answerable.organisations.tests.factories import OrganisationFactory
+from answerable.recommendations.models import Action
+from answerable.recommendations.tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _owned(owners: frozenset[int], pk: int) -> QuerySet[Action, tuple[object, ...]]:
+    return (
+        Action.objects.filter(Q(owner_id__in=owners) | Q(source__owner_id__in=owners), pk=pk)
+        .order_by()
+        .values_list("pk", "description", "target_on", "is_archived", "owner__name", "lead_id")
+    )
+
+
+def test_the_rows_are_the_orms_with_each_column_as_the_orm_gives_it():
+    action = ActionFactory()
+    other = OrganisationFactory()
+    for owners in ({action.owner_id}, {other.pk, action.owner_id}, {other.pk}, set()):
+        expected = list(_owned(frozenset(owners), action.pk))
+        found = prepared_rows("test_rows_owned", Action, _owned, owners, action.pk)
+        assert found == expected
+        assert [type(value) for row in found for value in row] == [
+            type(value) for row in expected for value in row
+        ]
+    (row,) = prepared_rows("test_rows_owned", Action, _owned, {action.owner_id}, action.pk)
+    assert row[3] is False  # a boolean, as the ORM gives it, on SQLite as on PostgreSQL
+
+
+def test_another_persons_ids_in_the_same_sql_find_only_theirs():
+    mine, theirs = ActionFactory(), ActionFactory()
+    for action in (mine, theirs):
+        found = prepared_rows("test_rows_owned", Action, _owned, {action.owner_id}, action.pk)
+        assert [row[0] for row in found] == [action.pk]
+    assert prepared_rows("test_rows_owned", Action, _owned, {mine.owner_id}, theirs.pk) == []
+
+
+def test_a_query_of_model_instances_is_refused():
+    with pytest.raises(ValueError, match="values_list"):
+        prepared_rows(
+            "test_rows_instances", Organisation, lambda pk: Organisation.objects.filter(pk=pk), 1
+        )
