@@ -1,7 +1,9 @@
 """Meeting actions: those raised at a meeting, those under review at the next, and the
 action tracker."""
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 
 from answerable.accounts.models import User
@@ -26,9 +28,15 @@ def action_review_list(
 
 def in_review(meeting: AccountabilityMeeting) -> Q:
     """Open actions from the office's earlier meetings: those the meeting's review lists."""
+    return in_review_before(meeting.office_id, meeting.starts_at)
+
+
+def in_review_before(office_id: int, starts_at: datetime.datetime | Subquery) -> Q:
+    """`in_review` of the office's meeting starting at `starts_at`, which may be read in the
+    same query (a `Subquery`), for SQL that depends on nothing but ids (core.prepared)."""
     return Q(
-        meeting__office_id=meeting.office_id,
-        meeting__starts_at__lt=meeting.starts_at,
+        meeting__office_id=office_id,
+        meeting__starts_at__lt=starts_at,
         status=MeetingAction.Status.OPEN,
     )
 

@@ -7,6 +7,7 @@ office and to the organisation that tabled them. The other modules read through 
 `*_scope` conditions here.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -136,7 +137,12 @@ def item_scope(user: User, path: str = "") -> Q:
     holds the meeting and the organisations questioned on it, not every partner attending.
     `path` applies the rule to the item of something else ("item__"), through its join.
     """
-    organisations = access_for(user).organisation_ids
+    return items_seen_by(access_for(user).organisation_ids, path)
+
+
+def items_seen_by(organisations: Collection[int], path: str = "") -> Q:
+    """`item_scope` for a user of these organisations: for SQL built once for any such user
+    (core.prepared)."""
     questioned = Question.objects.filter(
         item=OuterRef(f"{path}pk"), addressed_to_id__in=organisations
     )
@@ -168,8 +174,13 @@ def action_scope(user: User) -> Q:
     The item rule is applied through the action's item rather than a list of every item the
     user may see, which the database would build in full for each query.
     """
+    return actions_seen_by(access_for(user).organisation_ids)
+
+
+def actions_seen_by(organisations: Collection[int]) -> Q:
+    """`action_scope` for a user of these organisations (see `items_seen_by`)."""
     return (
         Q(item__isnull=True)
-        | item_scope(user, "item__")
-        | Q(owner_id__in=access_for(user).organisation_ids)
+        | items_seen_by(organisations, "item__")
+        | Q(owner_id__in=organisations)
     )

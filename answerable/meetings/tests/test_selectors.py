@@ -131,3 +131,33 @@ def test_the_meeting_page_shows_a_question_as_soon_as_it_is_recorded(
         addressed_to=force,
     )
     assert "How many officers were trained this year?" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("viewer", ["scrutiny_officer", "force_lead"])
+def test_the_meeting_page_reviews_the_actions_the_action_selectors_give(
+    request, viewer, meeting, office, force
+):
+    """The page's one read of its actions finds what `action_review_list` and
+    `meeting_actions_raised` find: open actions of the office's earlier meetings, not those
+    of its later or same-time meetings, another office's or closed ones, and the actions
+    raised at the meeting, open or closed; a partner's only where it may see the item."""
+    user = request.getfixturevalue(viewer)
+    day = datetime.timedelta(days=1)
+    earlier = MeetingFactory(office=office, starts_at=meeting.starts_at - 30 * day)
+    same_time = MeetingFactory(office=office, starts_at=meeting.starts_at)
+    later = MeetingFactory(office=office, starts_at=meeting.starts_at + 30 * day)
+    elsewhere = MeetingFactory(starts_at=meeting.starts_at - 30 * day)
+    closed_item = AgendaItemFactory(meeting=earlier, is_sensitive=True)
+    for raised_at in (earlier, same_time, later, elsewhere, meeting):
+        MeetingActionFactory(meeting=raised_at, owner=force)
+        MeetingActionFactory(meeting=raised_at, owner=office, item=closed_item)
+        MeetingActionFactory(meeting=raised_at, owner=force, status="closed", closed_note="Done")
+    review, raised = selectors.meeting_page_actions(meeting=meeting, user=user)
+    expected_review = list(selectors.action_review_list(meeting=meeting, user=user))
+    expected_raised = list(selectors.meeting_actions_raised(meeting=meeting, user=user))
+    assert [a.pk for a in review] == [a.pk for a in expected_review]
+    assert [a.pk for a in raised] == [a.pk for a in expected_raised]
+    assert {a.meeting_id for a in review} == {earlier.pk}
+    assert len(review) == (2 if viewer == "scrutiny_officer" else 1)
+    assert len(raised) == (3 if viewer == "scrutiny_officer" else 2)
+    assert [a.meeting_title for a in review] == [earlier.title] * len(review)

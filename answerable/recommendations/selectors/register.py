@@ -94,7 +94,19 @@ def recommendation_list(
 ) -> QuerySet[Recommendation]:
     """Return the live (not archived) recommendations the user may see, with their source;
     given `sources`, only those under these sources (read a few sources at a time)."""
-    return _visible_recommendations(user, sources).filter(is_archived=False)
+    return live_recommendations_seen_by(
+        access_for(user).organisation_ids, sources=sources
+    ).select_related("source", "source__owner")
+
+
+def live_recommendations_seen_by(
+    organisations: frozenset[int], *, sources: Sequence[int] | None = None
+) -> QuerySet[Recommendation]:
+    """`recommendation_list` for a member of these organisations, without the user: for a
+    page whose SQL is built once for any user (core.prepared_rows)."""
+    return Recommendation.objects.filter(
+        visible_recommendations_q(organisations, sources=sources), is_archived=False
+    )
 
 
 @dataclass(frozen=True)
@@ -203,11 +215,15 @@ def _visible_actions(user: User) -> QuerySet[Action]:
 
 def action_list(*, user: User) -> QuerySet[Action]:
     """Return live actions the user may see: all under their office's sources, or their own."""
-    return (
-        _visible_actions(user)
-        .filter(is_archived=False)
-        .select_related("recommendation", "recommendation__source", "owner", "lead")
+    return live_actions_seen_by(access_for(user).organisation_ids).select_related(
+        "recommendation", "recommendation__source", "owner", "lead"
     )
+
+
+def live_actions_seen_by(organisations: frozenset[int]) -> QuerySet[Action]:
+    """`action_list` for a member of these organisations, without the user (see
+    `live_recommendations_seen_by`)."""
+    return Action.objects.filter(visible_actions_q(organisations), is_archived=False)
 
 
 def recommendation_link_list(*, recommendation: Recommendation) -> list[RecommendationLink]:
