@@ -80,7 +80,9 @@ def _snapshot_take(*, actor: User, link: IndicatorAgendaLink, note: str) -> Indi
     now = timezone.now()
     link.snapshot = snapshot_build(
         indicator=link.indicator,
-        history=selectors.indicator_value_history(indicator=link.indicator),
+        series=selectors.indicator_current_series_map(indicator_ids=[link.indicator_id]).get(
+            link.indicator_id, []
+        ),
         meeting_on=meeting_day(link.agenda_item.meeting),
         taken_at=now,
     )

@@ -59,6 +59,21 @@ def public_figure(value: Decimal, indicator: Indicator) -> PublicFigure:
     return PublicFigure(value, number_text(value, indicator.unit))
 
 
+def not_judged_text(indicator: Indicator, *, count: int, others_withheld: bool) -> str:
+    """Why figures read for the public carry no judgement: `count` of them are withheld,
+    small counts alone or (`others_withheld`) with figures that would give one back."""
+    if others_withheld:
+        return _(
+            "Not judged: %(count)s of the figures are not published (counts below %(n)s, or "
+            "figures withheld so that such a count cannot be worked out), so the mean and "
+            "process limits cannot be shown without revealing them."
+        ) % {"count": count, "n": indicator.disclosure_threshold}
+    return _(
+        "Not judged: %(count)s of the figures are counts below %(n)s, which are not "
+        "published, so the mean and process limits cannot be shown without revealing them."
+    ) % {"count": count, "n": indicator.disclosure_threshold}
+
+
 @dataclass(frozen=True)
 class PublicRow:
     period_label: str
@@ -153,16 +168,7 @@ def public_figures(
         for period in span
         if period in by_period
     ]
-    no_judgement = _(
-        "Not judged: %(count)s of the figures are not published (counts below %(n)s, or "
-        "figures withheld so that such a count cannot be worked out), so the mean and process "
-        "limits cannot be shown without revealing them."
-    ) % {"count": count, "n": indicator.disclosure_threshold}
-    if not extra:
-        no_judgement = _(
-            "Not judged: %(count)s of the figures are counts below %(n)s, which are not "
-            "published, so the mean and process limits cannot be shown without revealing them."
-        ) % {"count": count, "n": indicator.disclosure_threshold}
+    no_judgement = not_judged_text(indicator, count=count, others_withheld=bool(extra))
     return PublicFigures(
         chart=chart,
         rows=rows,

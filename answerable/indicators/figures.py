@@ -90,15 +90,20 @@ class IndicatorFigures:
 
     @property
     def limits_text(self) -> dict[str, str] | None:
-        limits = self.reading.limits
-        if limits is None:
-            return None
-        return {
-            "mean": number_text(limits.mean),
-            "upper": number_text(limits.upper),
-            "lower": number_text(limits.lower),
-            "average_moving_range": number_text(limits.average_moving_range),
-        }
+        return limits_text(self.reading)
+
+
+def limits_text(reading: spc.Reading) -> dict[str, str] | None:
+    """The process limits in words, None without enough data for them."""
+    limits = reading.limits
+    if limits is None:
+        return None
+    return {
+        "mean": number_text(limits.mean),
+        "upper": number_text(limits.upper),
+        "lower": number_text(limits.lower),
+        "average_moving_range": number_text(limits.average_moving_range),
+    }
 
 
 TARGET_IS_THE_TOTALS = gettext_lazy(
@@ -170,6 +175,22 @@ def assurance_text(reading: spc.Reading, indicator: Indicator) -> str:
             "%(upper)s), so some figures will meet it and some will not."
         )
         % names
+    )
+
+
+def series_reading(
+    *, indicator: Indicator, series: list[tuple[datetime.date, Decimal]]
+) -> spc.Reading:
+    """The XmR reading `indicator_figures` makes of the indicator's current figures, from
+    (period, figure) pairs in period order alone: no chart, no table, no revisions."""
+    if not series:
+        return spc.analyse([], direction=indicator.direction, target=indicator.target_value)
+    by_period = dict(series)
+    span = periods.periods_between(series[0][0], series[-1][0], indicator.frequency)
+    return spc.analyse(
+        [by_period.get(p) for p in span],
+        direction=indicator.direction,
+        target=indicator.target_value,
     )
 
 

@@ -2,6 +2,7 @@
 progress report gives for each recommendation (issues #15 and #16)."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.prepared import prepared_list
 from answerable.indicators import periods, selectors
-from answerable.indicators.disclosure import PublicFigure, public_figures
-from answerable.indicators.figures import indicator_figures, number_text
+from answerable.indicators.disclosure import PublicFigure, not_judged_text, public_figure
+from answerable.indicators.figures import number_text, series_reading, variation_text
 from answerable.indicators.models import Indicator, IndicatorLink
 from answerable.indicators.public_breakdowns import totals_withheld
+from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import Recommendation
 from answerable.recommendations.selectors import recommendation_list
 
@@ -85,44 +88,70 @@ def recommendation_linked_figures(
     withheld, and no judgement while any figure is withheld. With `user`, only indicators the
     user may see. Callers pass recommendations already scoped by the register's selectors.
     Two queries however many links, and three more in public for broken-down indicators.
+    Only the current figures are read, as plain values: the words need no revisions, chart
+    or table (issue #12).
     """
-    links = IndicatorLink.objects.filter(
-        recommendation_id__in=recommendation_ids, indicator__is_archived=False
-    ).select_related("indicator__owner")
-    if public:
-        links = links.filter(indicator__in=selectors.public_indicator_list().values("pk"))
-    if user is not None:
-        links = links.filter(indicator__in=selectors.indicator_list(user=user).values("pk"))
-    rows = list(links.order_by("indicator__name", "pk"))
-    histories = selectors.indicator_value_history_map(
-        indicator_ids=list({link.indicator_id for link in rows})
-    )
+    if user is not None and not public:  # a page's panel: its SQL built once (core/prepared)
+        rows = prepared_list(
+            "recommendation_indicator_links_seen",
+            IndicatorLink,
+            _links_seen,
+            recommendation_ids,
+            access_for(user).organisation_ids,
+        )
+    else:
+        links = _links(recommendation_ids)
+        if public:
+            links = links.filter(indicator__in=selectors.public_indicator_list().values("pk"))
+        if user is not None:
+            links = links.filter(indicator__in=selectors.indicator_list(user=user).values("pk"))
+        rows = list(links)
+    indicators = {link.indicator_id: link.indicator for link in rows}
+    series = selectors.indicator_current_series_map(indicator_ids=list(indicators))
     withheld = (
         totals_withheld(
             {
-                pk: (indicator, {p.period_start: p.current.value for p in histories[pk]})
-                for pk, indicator in {link.indicator_id: link.indicator for link in rows}.items()
-                if pk in histories
+                pk: (indicator, dict(series[pk]))
+                for pk, indicator in indicators.items()
+                if pk in series
             }
         )
         if public
         else {}
     )
+    read = {
+        pk: _latest_words(
+            indicator, series.get(pk, []), public=public, withheld=withheld.get(pk, {})
+        )
+        for pk, indicator in indicators.items()
+    }
     figures: dict[int, list[LinkedFigure]] = {}
-    read: dict[int, str | None] = {}
     for link in rows:
-        indicator = link.indicator
-        if indicator.pk not in read:
-            read[indicator.pk] = _latest_words(
-                indicator,
-                histories.get(indicator.pk, []),
-                public=public,
-                withheld=withheld.get(indicator.pk, {}),
-            )
-        text = read[indicator.pk]
+        text = read[link.indicator_id]
         if text:
-            figures.setdefault(link.recommendation_id, []).append(LinkedFigure(indicator, text))
+            figures.setdefault(link.recommendation_id, []).append(
+                LinkedFigure(link.indicator, text)
+            )
     return figures
+
+
+def _links(recommendation_ids: Collection[int]) -> QuerySet[IndicatorLink]:
+    """The recommendations' links to indicators not archived, by indicator name."""
+    return (
+        IndicatorLink.objects.filter(
+            recommendation_id__in=recommendation_ids, indicator__is_archived=False
+        )
+        .select_related("indicator__owner")
+        .order_by("indicator__name", "pk")
+    )
+
+
+def _links_seen(
+    recommendation_ids: Collection[int], organisation_ids: Collection[int]
+) -> QuerySet[IndicatorLink]:
+    """`_links` to the indicators someone in the organisations may see (`indicator_list`)."""
+    seen = selectors.indicators_seen_from(organisation_ids=organisation_ids)
+    return _links(recommendation_ids).filter(indicator__in=seen.values("pk"))
 
 
 def recommendation_indicator_figures(
@@ -135,23 +164,28 @@ def recommendation_indicator_figures(
 
 def _latest_words(
     indicator: Indicator,
-    history: list[selectors.PeriodHistory],
+    series: selectors.Series,
     *,
     public: bool,
     withheld: dict[datetime.date, PublicFigure],
 ) -> str | None:
-    if not history:
+    """What the indicator's page says of its latest figure and its variation, as the public
+    page says it when `public`."""
+    if not series:
         return None
-    latest = history[-1]
-    if public:
-        seen = public_figures(indicator=indicator, history=history, withheld=withheld)
-        shown, variation = seen.rows[-1].figure.text, seen.variation_text
-    else:
-        shown = number_text(latest.current.value, indicator.unit)
-        variation = indicator_figures(indicator=indicator, history=history).variation_text
+    latest_period, latest_value = series[-1]
+    shown, variation = number_text(latest_value, indicator.unit), None
+    if public:  # as disclosure.public_figures reads them
+        seen = [withheld.get(period) or public_figure(value, indicator) for period, value in series]
+        shown = seen[-1].text
+        count = sum(1 for figure in seen if figure.is_withheld)
+        if count:
+            variation = not_judged_text(indicator, count=count, others_withheld=bool(withheld))
+    if variation is None:
+        variation = variation_text(series_reading(indicator=indicator, series=series), indicator)
     return _("%(name)s: %(value)s in %(period)s. %(variation)s") % {
         "name": indicator.name,
         "value": shown,
-        "period": periods.period_label(latest.period_start, indicator.frequency),
+        "period": periods.period_label(latest_period, indicator.frequency),
         "variation": variation,
     }

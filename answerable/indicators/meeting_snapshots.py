@@ -16,21 +16,31 @@ the fixed figures by the indicator's threshold at the time the summary is drafte
 
 import copy
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
+from answerable.core.prepared import prepared_list
 from answerable.indicators import periods, selectors
 from answerable.indicators.disclosure import PublicFigure, public_figures
-from answerable.indicators.figures import indicator_figures, number_text
+from answerable.indicators.figures import (
+    assurance_text,
+    limits_text,
+    number_text,
+    series_reading,
+    variation_text,
+)
 from answerable.indicators.models import Indicator, IndicatorAgendaLink, IndicatorValue
 from answerable.indicators.public_breakdowns import totals_withheld
-from answerable.indicators.selectors import PeriodHistory
+from answerable.indicators.selectors import PeriodHistory, Series
 from answerable.meetings.models import AccountabilityMeeting
+from answerable.organisations.selectors import access_for
 
 # The latest figures before the meeting shown in a table under the judgement.
 SHOWN_PERIODS = 12
@@ -41,23 +51,23 @@ def meeting_day(meeting: AccountabilityMeeting) -> datetime.date:
     return timezone.localtime(meeting.starts_at).date()
 
 
-def _ended_by(
-    history: list[PeriodHistory], day: datetime.date, frequency: str
-) -> list[PeriodHistory]:
+def _ended_by(series: Series, day: datetime.date, frequency: str) -> Series:
     """The periods that had ended before `day`: a meeting cannot have seen a later figure."""
-    return [p for p in history if periods.add_periods(p.period_start, 1, frequency) <= day]
+    return [(p, v) for p, v in series if periods.add_periods(p, 1, frequency) <= day]
 
 
 def snapshot_build(
     *,
     indicator: Indicator,
-    history: list[PeriodHistory],
+    series: Series,
     meeting_on: datetime.date,
     taken_at: datetime.datetime | None = None,
 ) -> dict[str, Any]:
-    """The indicator's figures for a meeting on `meeting_on`, as the history has them now."""
-    ended = _ended_by(history, meeting_on, indicator.frequency)
-    figures = indicator_figures(indicator=indicator, history=ended)
+    """The indicator's figures for a meeting on `meeting_on`, from its current (period,
+    figure) pairs now, in period order: read as its page reads them, without the chart or
+    table the page draws (issue #12)."""
+    ended = _ended_by(series, meeting_on, indicator.frequency)
+    reading = series_reading(indicator=indicator, series=ended)
     return {
         "meeting_on": meeting_on.isoformat(),
         "taken_at": taken_at.isoformat() if taken_at else None,
@@ -70,12 +80,12 @@ def snapshot_build(
             if indicator.target_value is None
             else f"{indicator.target_value.normalize():f}",
         },
-        "values": [[p.period_start.isoformat(), f"{p.current.value.normalize():f}"] for p in ended],
-        "variation": figures.reading.variation.value,
-        "variation_text": figures.variation_text,
-        "assurance": figures.reading.assurance.value,
-        "assurance_text": figures.assurance_text,
-        "limits": figures.limits_text,
+        "values": [[day.isoformat(), f"{value.normalize():f}"] for day, value in ended],
+        "variation": reading.variation.value,
+        "variation_text": variation_text(reading, indicator),
+        "assurance": reading.assurance.value,
+        "assurance_text": assurance_text(reading, indicator),
+        "limits": limits_text(reading),
     }
 
 
@@ -139,8 +149,8 @@ def _snapshots(links: list[IndicatorAgendaLink]) -> dict[int, dict[str, Any]]:
     """Each link's snapshot: as fixed, or built now from the figures as they stand for a
     link not yet fixed (one query for all of those)."""
     live = [link for link in links if link.snapshot_taken_at is None]
-    histories = (
-        selectors.indicator_value_history_map(indicator_ids=[link.indicator_id for link in live])
+    series = (
+        selectors.indicator_current_series_map(indicator_ids=[link.indicator_id for link in live])
         if live
         else {}
     )
@@ -149,7 +159,7 @@ def _snapshots(links: list[IndicatorAgendaLink]) -> dict[int, dict[str, Any]]:
         if link.snapshot_taken_at is not None
         else snapshot_build(
             indicator=link.indicator,
-            history=histories.get(link.indicator_id, []),
+            series=series.get(link.indicator_id, []),
             meeting_on=meeting_day(link.agenda_item.meeting),
         )
         for link in links
@@ -162,13 +172,12 @@ def agenda_item_figures(*, user: User, item_ids: list[int]) -> dict[int, list[Me
 
     Two queries, and a third only if a link is not yet fixed, however many links.
     """
-    links = list(
-        IndicatorAgendaLink.objects.filter(
-            agenda_item_id__in=item_ids,
-            indicator__in=selectors.indicator_list(user=user, archived=None).values("pk"),
-        )
-        .select_related("indicator", "agenda_item__meeting")
-        .order_by("indicator__name", "pk")
+    links = prepared_list(
+        "agenda_item_indicator_links_seen",
+        IndicatorAgendaLink,
+        _links_seen,
+        item_ids,
+        access_for(user).organisation_ids,
     )
     snapshots = _snapshots(links)
     figures: dict[int, list[MeetingFigures]] = {}
@@ -177,6 +186,21 @@ def agenda_item_figures(*, user: User, item_ids: list[int]) -> dict[int, list[Me
             _meeting_figures(link, snapshots[link.pk])
         )
     return figures
+
+
+def _links_seen(
+    item_ids: Collection[int], organisation_ids: Collection[int]
+) -> QuerySet[IndicatorAgendaLink]:
+    """The items' links to indicators someone in the organisations may see, archived ones
+    included (`indicator_list`), by indicator name."""
+    seen = selectors.indicators_seen_from(organisation_ids=organisation_ids)
+    return (
+        IndicatorAgendaLink.objects.filter(
+            agenda_item_id__in=item_ids, indicator__in=seen.values("pk")
+        )
+        .select_related("indicator", "agenda_item__meeting")
+        .order_by("indicator__name", "pk")
+    )
 
 
 def _fixed_definition(indicator: Indicator, snapshot: dict[str, Any]) -> Indicator:

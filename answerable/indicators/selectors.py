@@ -9,7 +9,7 @@ Indicators are defined by the office's scrutiny officers and administrators.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -93,6 +93,15 @@ def owner_choice_list(*, user: User) -> QuerySet[Organisation]:
 # --- indicators ----------------------------------------------------------------------------
 
 
+def indicators_seen_from(*, organisation_ids: Collection[int]) -> QuerySet[Indicator]:
+    """The rule `indicator_list` reads through, for someone in the organisations (their
+    `access_for(...).organisation_ids`): the indicators those organisations own or whose
+    office they are, archived ones included, in no order."""
+    return Indicator.objects.filter(
+        Q(owner_id__in=organisation_ids) | Q(office_id__in=organisation_ids)
+    )
+
+
 def indicator_list(
     *, user: User, theme: str | None = None, archived: bool | None = False
 ) -> QuerySet[Indicator]:
@@ -102,9 +111,8 @@ def indicator_list(
     Each carries its stored reading (`summary`, which may be missing for one made outside the
     services), and `latest_period` and `latest_value`: its most recent current value.
     """
-    organisations = access_for(user).organisation_ids
     indicators = (
-        Indicator.objects.filter(Q(owner_id__in=organisations) | Q(office_id__in=organisations))
+        indicators_seen_from(organisation_ids=access_for(user).organisation_ids)
         .select_related("owner", "office", "summary")
         .annotate(
             latest_period=F("summary__latest_period"), latest_value=F("summary__latest_value")
@@ -218,20 +226,6 @@ def value_history(
     for value in rows:
         value.entered_by = people[value.entered_by_id]
     return _period_histories(rows)
-
-
-def indicator_value_history_map(*, indicator_ids: list[int]) -> dict[int, list[PeriodHistory]]:
-    """`indicator_value_history` for each of the indicators, in one query however many;
-    an indicator with no values is left out."""
-    rows = (
-        IndicatorValue.objects.filter(indicator_id__in=indicator_ids)
-        .select_related("entered_by")
-        .order_by("indicator_id", "period_start", "-created_at", "-id")
-    )
-    by_indicator: dict[int, list[Value]] = {}
-    for value in rows:
-        by_indicator.setdefault(value.indicator_id, []).append(value)
-    return {pk: _period_histories(series) for pk, series in by_indicator.items()}
 
 
 def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:

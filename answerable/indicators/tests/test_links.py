@@ -1,14 +1,18 @@
 """Indicators offered as outcome evidence on recommendations, and what reports then say."""
 
 import datetime
+import html
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
-from answerable.indicators import links
+from answerable.indicators import figures, links, selectors, services
 from answerable.indicators.models import Indicator, IndicatorLink
 from answerable.indicators.tests.factories import IndicatorFactory, monthly_values
 from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
@@ -93,3 +97,62 @@ def test_the_recommendation_page_shows_the_figures_to_those_who_may_see_the_indi
     sign_in(client, scrutiny_officer)
     Indicator.objects.filter(pk=indicator.pk).update(is_archived=True)
     assert "CSE referrals" not in client.get(url).content.decode()
+
+
+def test_the_recommendation_page_gives_the_revised_figure_and_judges_it_as_the_indicator_page(
+    client, indicator, recommendation, scrutiny_officer, force_lead
+):
+    # Steady months, then one far above them: a special cause the page gives reasons for.
+    signal = IndicatorFactory(owner=indicator.owner, office=indicator.office, name="Missing")
+    monthly_values(signal, datetime.date(2025, 1, 1), [10, 12] * 7 + [11, 40])
+    services.indicator_value_record(
+        actor=force_lead,
+        indicator=signal,
+        period_start=datetime.date(2026, 4, 1),
+        value=Decimal(45),
+        reason="Late returns",
+    )
+    links.indicator_link_create(
+        actor=scrutiny_officer, indicator=signal, recommendation=recommendation
+    )
+    judged = figures.indicator_figures(
+        indicator=signal, history=selectors.indicator_value_history(indicator=signal)
+    ).variation_text
+    assert judged.startswith("Special cause variation")
+    sign_in(client, scrutiny_officer)
+    url = reverse("recommendations:recommendation_detail", args=[recommendation.pk])
+    page = html.unescape(client.get(url).content.decode())
+    assert f"Missing: 45 in April 2026. {judged}" in page
+    # The public report reads the same words when nothing is withheld.
+    Indicator.objects.filter(pk=signal.pk).update(is_publishable=True)
+    public = links.recommendation_indicator_figures(
+        recommendation_ids=[recommendation.pk], public=True
+    )
+    assert public[recommendation.pk] == [f"Missing: 45 in April 2026. {judged}"]
+
+
+def test_the_recommendation_page_reads_its_figures_in_the_same_queries_however_many_links(
+    client, indicator, recommendation, scrutiny_officer
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.content.decode().count("in June 2026.") == len(linked)
+        return len(captured)
+
+    url = reverse("recommendations:recommendation_detail", args=[recommendation.pk])
+    sign_in(client, scrutiny_officer)
+    linked = [indicator]
+    links.indicator_link_create(
+        actor=scrutiny_officer, indicator=indicator, recommendation=recommendation
+    )
+    queries()  # the first request of a session reads what later ones find in it
+    one = queries()
+    for n in range(3):
+        more = IndicatorFactory(owner=indicator.owner, office=indicator.office, name=f"More {n}")
+        monthly_values(more, datetime.date(2025, 1, 1), [n + 4] * 18)
+        links.indicator_link_create(
+            actor=scrutiny_officer, indicator=more, recommendation=recommendation
+        )
+        linked.append(more)
+    assert queries() == one
