@@ -4,6 +4,7 @@ It shows only to those who may see both the coverage and the recommendation or m
 """
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -11,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from answerable.accounts.models import User
+from answerable.core.prepared import prepared_list
 from answerable.meetings import selectors as meeting_selectors
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Membership
@@ -295,13 +297,27 @@ def agenda_coverage_list(*, user: User, item_ids: list[int]) -> list[CoverageLin
     however many: `latest_taken_on`, `latest_required` and `latest_in_date` come from the
     figure stored at the force's latest snapshot (None if there is none).
     """
+    # Its SQL, four subqueries, is built once per process (core/prepared.py): most meetings
+    # have no coverage offered, and building it cost more than running it (issue #12).
+    links = prepared_list("agenda_coverage_list", CoverageLink, _agenda_coverage, item_ids)
+    if not links:
+        return []
+    visible = set(
+        course_list(user=user)
+        .filter(pk__in={link.course_id for link in links})
+        .values_list("pk", flat=True)
+    )
+    return [link for link in links if link.course_id in visible]
+
+
+def _agenda_coverage(item_ids: Collection[int]) -> QuerySet[CoverageLink]:
     latest = Snapshot.objects.filter(organisation_id=OuterRef("course__owner_id")).order_by(
         "-taken_on", "-id"
     )
     figure = CoverageFigure.objects.filter(
         course_id=OuterRef("course_id"), snapshot_id=OuterRef("latest_snapshot_id")
     )
-    links = list(
+    return (
         CoverageLink.objects.filter(agenda_item_id__in=item_ids)
         .annotate(
             latest_snapshot_id=Subquery(latest.values("pk")[:1]),
@@ -312,11 +328,3 @@ def agenda_coverage_list(*, user: User, item_ids: list[int]) -> list[CoverageLin
         .select_related("course", "course__owner", "created_by")
         .order_by("agenda_item_id", "course__title", "id")
     )
-    if not links:
-        return []
-    visible = set(
-        course_list(user=user)
-        .filter(pk__in={link.course_id for link in links})
-        .values_list("pk", flat=True)
-    )
-    return [link for link in links if link.course_id in visible]
