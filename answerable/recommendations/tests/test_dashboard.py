@@ -1,11 +1,20 @@
 """The dashboard's reads: what it leaves unread when the tallies show there is nothing there
 (issue #12)."""
 
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import selectors
-from answerable.recommendations.models import AssuranceStatus
+from answerable.recommendations.models import AssuranceStatus, Source
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 def test_the_dashboard_ranks_sources_only_from_the_halves_that_have_actions(
@@ -25,3 +34,68 @@ def test_the_dashboard_ranks_sources_only_from_the_halves_that_have_actions(
     assert ([t for _pk, t, _counts in summary.source_matrix], summary.source_count) == ([title], 1)
     assert summary.source_matrix[0][2] == {AssuranceStatus.NOT_ASSESSED: 1}
     assert not [q for q in partner.captured_queries if "sourceactiontally" in q["sql"]]
+
+
+def test_two_offices_dashboards_each_show_only_their_own_register(
+    office, force, force_action, scrutiny_officer
+):
+    """The dashboard's SQL is built once per number of organisations and run with each
+    user's own: two offices of one organisation each see their own sources and counts."""
+    other_office = OrganisationFactory(name="Other PCC", kind=Organisation.Kind.PCC_OFFICE)
+    other_officer = member(other_office, Membership.Role.SCRUTINY_OFFICER)
+    other_source = SourceFactory(
+        owner=other_office,
+        title="Elsewhere review",
+        published_on=datetime.date(2025, 1, 6),
+        deadline_rule=Source.DeadlineRule.S55,
+    )
+    other_force = OrganisationFactory(name="Other Police", office=other_office)
+    recommendation = RecommendationFactory(source=other_source)
+    ActionFactory(recommendation=recommendation, owner=other_force)
+    ActionFactory(recommendation=recommendation, owner=other_force, assurance_status="assured")
+
+    ours = selectors.dashboard_summary(user=scrutiny_officer)
+    theirs = selectors.dashboard_summary(user=other_officer)
+
+    assert [(title, counts) for _pk, title, counts in ours.source_matrix] == [
+        (force_action.recommendation.source.title, {AssuranceStatus.NOT_ASSESSED: 1})
+    ]
+    assert [(title, counts) for _pk, title, counts in theirs.source_matrix] == [
+        ("Elsewhere review", {AssuranceStatus.NOT_ASSESSED: 1, AssuranceStatus.ASSURED: 1})
+    ]
+    assert [name for name, _counts in ours.owner_matrix] == [force.name]
+    assert [name for name, _counts in theirs.owner_matrix] == ["Other Police"]
+    assert [source.title for source in theirs.statutory] == ["Elsewhere review"]
+    assert other_source.title not in [source.title for source in ours.statutory]
+
+
+def test_the_dashboard_makes_as_many_queries_for_twelve_sources_as_for_one(
+    office, force, scrutiny_officer, force_lead
+):
+    """Each ranked source carries its counts by status: no query a source."""
+
+    def queries() -> list[int]:
+        counts = []
+        for user in (scrutiny_officer, force_lead):
+            with CaptureQueriesContext(connection) as captured:
+                selectors.dashboard_summary(user=user, today=datetime.date(2030, 1, 1))
+            counts.append(len(captured.captured_queries))
+        return counts
+
+    def add_source(index: int) -> None:
+        recommendation = RecommendationFactory(
+            source=SourceFactory(owner=office, title=f"S{index:02}")
+        )
+        ActionFactory(
+            recommendation=recommendation, owner=force, target_on=datetime.date(2029, 1, index)
+        )
+
+    add_source(1)
+    queries()  # each user's memberships are read once, then kept on the user
+    one = queries()
+    for index in range(2, 13):
+        add_source(index)
+    assert queries() == one
+    summary = selectors.dashboard_summary(user=force_lead, today=datetime.date(2030, 1, 1))
+    assert (summary.source_count, summary.overdue_count, len(summary.overdue)) == (12, 12, 10)
+    assert [action.target_on.day for action in summary.overdue] == list(range(1, 11))

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from answerable.accounts.models import User
 from answerable.core.tests.strategies import WORLDS
 from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.selectors import access_for
 from answerable.organisations.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -30,6 +31,7 @@ from answerable.organisations.tests.factories import (
 )
 from answerable.recommendations import selectors
 from answerable.recommendations.models import Action, Recommendation, Source
+from answerable.recommendations.selectors.scope import visible_actions_q
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -220,6 +222,10 @@ def test_every_register_selector_shows_exactly_what_the_rule_allows(spec):
                 assert _ids(selectors.recommendation_list(user=user, sources=among)) == expected
                 assert _ids(groups.rows(among)) == expected
             assert _ids(selectors.action_list(user=user)) == actions & _live(world.actions)
+            # The dashboard's hashed form of the rule (a plain IN) allows the same actions.
+            organisations = access_for(user).organisation_ids
+            hashed = Action.objects.filter(visible_actions_q(organisations, hashed=True))
+            assert _ids(hashed) & {a.pk for a in world.actions} == actions
             for source in world.sources:
                 found = _found(selectors.source_get_for_user, user, source.pk)
                 assert found == (source.pk in sources), source
