@@ -25,12 +25,19 @@ _STAND_IN = -987_654_321
 
 
 @dataclass(frozen=True)
-class _Plan:
+class CompiledSql:
+    """A query's SQL, where each id goes among its parameters, and how its columns convert."""
+
     sql: str
     slots: tuple[tuple[int, int] | None, ...]  # (argument, place in it) or None for a constant
     constants: tuple[Any, ...]
     columns: int
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    compiled: CompiledSql
     init_list: tuple[str, ...]
     model_slice: slice
     populators: tuple[Any, ...]
@@ -49,32 +56,17 @@ def prepared_list(
     `build` must return a query of `model` that depends on nothing but its arguments (no
     clock, no setting that changes, no `.prefetch_related`); `name` must be unique to it.
     """
-    sizes = tuple(-1 if isinstance(arg, int) else len(arg) for arg in args)
+    sizes = argument_sizes(args)
     if 0 in sizes:  # an empty IN () is no SQL at all: Django answers it without a query
         return list(build(*args))
     database = router.db_for_read(model)
     key = (name, database, sizes)
     plan = _plans.get(key)
     if plan is None:
-        stand_ins = _stand_ins(sizes)
-        plan = _plans[key] = _plan(build(*stand_ins).using(database), database, stand_ins)
-    values = [sorted(arg) if not isinstance(arg, int) else [arg] for arg in args]
-    params = [
-        constant if slot is None else values[slot[0]][slot[1]]
-        for slot, constant in zip(plan.slots, plan.constants, strict=True)
-    ]
-    connection = connections[database]
-    with connection.cursor() as cursor:
-        cursor.execute(plan.sql, params)
-        rows = cursor.fetchall()
+        ins = stand_ins(sizes)
+        plan = _plans[key] = _plan(build(*ins).using(database), database, ins)
     objects = []
-    for fetched in rows:
-        row = list(fetched[: plan.columns])
-        for position, converters, expression in plan.converters:
-            value = row[position]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            row[position] = value
+    for row in converted_rows(plan.compiled, args, database):
         obj = model.from_db(database, plan.init_list, row[plan.model_slice])
         for populator in plan.populators:
             populator.populate(row, obj)
@@ -84,44 +76,42 @@ def prepared_list(
     return objects
 
 
-def _stand_ins(sizes: tuple[int, ...]) -> list[Any]:
+def argument_sizes(args: tuple[Ids, ...]) -> tuple[int, ...]:
+    """-1 for an id, the length of a collection: what a plan is kept by."""
+    return tuple(-1 if isinstance(arg, int) else len(arg) for arg in args)
+
+
+def stand_ins(sizes: tuple[int, ...]) -> list[Any]:
     """One stand-in per id: an int for an id, a frozenset for a collection."""
-    stand_ins: list[Any] = []
+    found: list[Any] = []
     next_id = _STAND_IN
     for size in sizes:
         if size == -1:
-            stand_ins.append(next_id)
+            found.append(next_id)
             next_id -= 1
         else:
-            stand_ins.append(frozenset(range(next_id, next_id - size, -1)))
+            found.append(frozenset(range(next_id, next_id - size, -1)))
             next_id -= size
-    return stand_ins
+    return found
 
 
-def _plan(queryset: QuerySet[Any], database: str, stand_ins: list[Any]) -> _Plan:
-    # Private attributes the stubs leave out: a prefetch or a known related object would
-    # be dropped silently, so such a query is refused.
-    prefetches = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-    if prefetches or queryset._known_related_objects:  # type: ignore[attr-defined]
-        raise ValueError("prepared_list reads plain rows: prefetch after it instead")
+def compiled_sql(compiler: Any, ins: list[Any], *, reader: str) -> CompiledSql:
+    """The compiler's SQL, with the place of each stand-in id among its parameters; refused
+    if an argument did not reach the SQL as a parameter (it would be built into the text)."""
     places: dict[int, tuple[int, int]] = {}
-    for index, stand_in in enumerate(stand_ins):
+    for index, stand_in in enumerate(ins):
         for place, value in enumerate(
             [stand_in] if isinstance(stand_in, int) else sorted(stand_in)
         ):
             places[value] = (index, place)
-    compiler = queryset.query.get_compiler(using=database)
     sql, params = compiler.as_sql()
     slots = tuple(places.get(p) if type(p) is int else None for p in params)
     if len({slot for slot in slots if slot is not None}) != len(places):
-        raise ValueError("prepared_list: an argument did not reach the SQL as a parameter")
-    klass_info = compiler.klass_info
-    if klass_info is None:
-        raise ValueError("prepared_list reads model instances, not values")
-    select = compiler.select
-    fields = klass_info["select_fields"]
-    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
-    return _Plan(
+        raise ValueError(f"{reader}: an argument did not reach the SQL as a parameter")
+    converters = compiler.get_converters(
+        [column[0] for column in compiler.select[: compiler.col_count]]
+    )
+    return CompiledSql(
         sql=sql,
         slots=slots,
         constants=tuple(params),
@@ -130,6 +120,48 @@ def _plan(queryset: QuerySet[Any], database: str, stand_ins: list[Any]) -> _Plan
             (position, tuple(found), expression)
             for position, (found, expression) in converters.items()
         ),
+    )
+
+
+def converted_rows(compiled: CompiledSql, args: tuple[Ids, ...], database: str) -> list[Any]:
+    """Run the SQL with the real ids in the stand-ins' places; each row's columns as lists,
+    converted as Django converts them (a SQLite boolean comes back a bool)."""
+    values = [sorted(arg) if not isinstance(arg, int) else [arg] for arg in args]
+    params = [
+        constant if slot is None else values[slot[0]][slot[1]]
+        for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
+    ]
+    connection = connections[database]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall()
+    rows = []
+    for found in fetched:
+        row = list(found[: compiled.columns])
+        for position, converters, expression in compiled.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        rows.append(row)
+    return rows
+
+
+def _plan(queryset: QuerySet[Any], database: str, ins: list[Any]) -> _Plan:
+    # Private attributes the stubs leave out: a prefetch or a known related object would
+    # be dropped silently, so such a query is refused.
+    prefetches = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+    if prefetches or queryset._known_related_objects:  # type: ignore[attr-defined]
+        raise ValueError("prepared_list reads plain rows: prefetch after it instead")
+    compiler = queryset.query.get_compiler(using=database)
+    compiled = compiled_sql(compiler, ins, reader="prepared_list")
+    klass_info = compiler.klass_info
+    if klass_info is None:
+        raise ValueError("prepared_list reads model instances, not values")
+    select = compiler.select
+    fields = klass_info["select_fields"]
+    return _Plan(
+        compiled=compiled,
         init_list=tuple(column[0].target.attname for column in select[fields[0] : fields[-1] + 1]),
         model_slice=slice(fields[0], fields[-1] + 1),
         # The stubs follow Django 6, which adds fetch_mode; Django 5.2 takes three arguments.
