@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.http import Http404
 
 M = TypeVar("M", bound=Model)
 Ids = int | Collection[int]
@@ -74,6 +75,16 @@ def prepared_list(
             setattr(obj, attribute, row[position])
         objects.append(obj)
     return objects
+
+
+def prepared_get_or_404(
+    name: str, model: type[M], build: Callable[..., QuerySet[M]], *args: Ids, missing: str
+) -> M:
+    """The one row `prepared_list` finds; Http404 saying `missing` when there is none."""
+    found = prepared_list(name, model, build, *args)
+    if not found:
+        raise Http404(missing)
+    return found[0]
 
 
 def argument_sizes(args: tuple[Ids, ...]) -> tuple[int, ...]:

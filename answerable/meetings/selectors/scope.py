@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from answerable.accounts.models import User
-from answerable.core.prepared import prepared_list
+from answerable.core.prepared import prepared_get_or_404
 from answerable.meetings.models import (
     AccountabilityMeeting,
     AgendaItem,
@@ -119,10 +119,9 @@ def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
     running `meeting_list`'s subqueries for partners; a partner's access is asked as before.
     The meeting's own read has its SQL built once per process (core.prepared).
     """
-    found = prepared_list("meeting_get_for_user", AccountabilityMeeting, _meeting, pk)
-    if not found:
-        raise Http404("No such meeting")
-    meeting = found[0]
+    meeting = prepared_get_or_404(
+        "meeting_get_for_user", AccountabilityMeeting, _meeting, pk, missing="No such meeting"
+    )
     if meeting.office_id in access_for(user).organisation_ids:
         return meeting
     if meeting_list(user=user).filter(pk=pk).exists():

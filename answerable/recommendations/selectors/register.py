@@ -15,7 +15,7 @@ from django.db.models import (
 from django.http import Http404
 
 from answerable.accounts.models import User
-from answerable.core.prepared import prepared_list
+from answerable.core.prepared import prepared_get_or_404, prepared_list
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
     OPEN_STATUSES,
@@ -184,16 +184,14 @@ def recommendation_get_for_page(*, user: User, pk: int) -> Recommendation:
 
     Its SQL is built once per process (core.prepared): every recommendation page reads it.
     """
-    found = prepared_list(
+    return prepared_get_or_404(
         "recommendation_get_for_user",
         Recommendation,
         _recommendation_with_relations,
         access_for(user).organisation_ids,
         pk,
+        missing="No such recommendation",
     )
-    if not found:
-        raise Http404("No such recommendation")
-    return found[0]
 
 
 def recommendation_theme_list(*, recommendation: Recommendation) -> list[Theme]:
@@ -280,16 +278,14 @@ def action_get_for_user(*, user: User, pk: int) -> Action:
 
     Its SQL is built once per process (core.prepared): every action page reads it.
     """
-    found = prepared_list(
+    return prepared_get_or_404(
         "action_get_for_user",
         Action,
         _action_with_relations,
         access_for(user).organisation_ids,
         pk,
+        missing="No such action",
     )
-    if not found:
-        raise Http404("No such action")
-    return found[0]
 
 
 def assessment_queue(*, user: User) -> QuerySet[Action]:
