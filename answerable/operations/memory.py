@@ -5,8 +5,8 @@ A page that builds tens of thousands of objects (the national viewer's indicator
 and each full collection walked every object the process had loaded — Django, the apps, the
 templates: over HTTP p50 51.7 ms, p95 212.8 ms on SQLite. Frozen after start-up and collected
 less eagerly, the same page ran at p95 52.9 ms (`bench/run.py --only indicator_theme_national`,
-bench/README.md, issue #12). Nothing a request
-makes is frozen, so its garbage is still collected.
+bench/README.md, issue #12). Nothing a request makes is frozen, so its garbage is still
+collected.
 """
 
 import gc
