@@ -70,15 +70,20 @@ class Heartbeat:
         self._thread.join(timeout=HEARTBEAT_SECONDS)
 
     def _beat(self) -> None:
-        used = False
+        used = warned = False
         try:
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 used = True
-                ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
-        except DatabaseError:
-            logger.warning("Import %s: could not record its heartbeat", self.job_id)
+                try:
+                    ImportJob.objects.filter(
+                        pk=self.job_id, status=ImportJob.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    # A busy database (SQLite's one write lock) refuses one beat, not the
+                    # rest: try again next time, and say so once rather than every beat.
+                    if not warned:
+                        logger.warning("Import %s: could not record its heartbeat", self.job_id)
+                        warned = True
         finally:
             if used:
                 connection.close()  # this thread's own connection
