@@ -72,6 +72,9 @@ class KeysetPage:
     per_page: int
     previous_query: str | None
     next_query: str | None
+    # False when the list was counted no further than `count` (`count_at_most`): it holds
+    # more rows than that, and its number of pages is not known.
+    count_is_exact: bool = True
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
@@ -99,15 +102,27 @@ def keyset_page(
     only: tuple[str, ...] = (),
     per_page: int = PER_PAGE,
     groups: Groups | None = None,
+    count_at_most: int | None = None,
 ) -> KeysetPage:
     """The page the request's `after` or `before` names (the first without either), read as
     narrow key rows, then only that page's rows with the `related` objects it shows (and,
     given `only`, just those fields of them).
 
     `count` None counts the queryset's rows: on a first page read all at once, in the same
-    query as its key rows (`COUNT(*) OVER ()`), so a search runs once, not twice."""
+    query as its key rows (`COUNT(*) OVER ()`), so a search runs once, not twice. Where it
+    must be counted apart (read by `groups`), `count_at_most` stops counting there: counting
+    a national search's 10,000 matches cost more than reading its page (issue #12)."""
     read = _Reader(keys, per_page + 1, groups)
-    return _page(request.GET, queryset, keys, count=count, related=related, only=only, read=read)
+    return _page(
+        request.GET,
+        queryset,
+        keys,
+        count=count,
+        related=related,
+        only=only,
+        read=read,
+        count_at_most=count_at_most,
+    )
 
 
 def _page(
@@ -119,6 +134,7 @@ def _page(
     related: tuple[str, ...],
     only: tuple[str, ...],
     read: "_Reader",
+    count_at_most: int | None = None,
 ) -> KeysetPage:
     model = queryset.model
     per_page = read.wanted - 1
@@ -147,9 +163,18 @@ def _page(
             related=related,
             only=only,
             read=read,
+            count_at_most=count_at_most,
         )
+    exact = True
     if not counted:
-        total = queryset.count() if count is None else count
+        if count is not None:
+            total = count
+        elif count_at_most is None:
+            total = queryset.count()
+        else:
+            total = queryset.order_by()[: count_at_most + 1].count()
+            exact = total <= count_at_most
+            total = min(total, count_at_most)
     more = len(found) > per_page
     found = found[:per_page]
     if backwards:
@@ -167,6 +192,7 @@ def _page(
         per_page=per_page,
         previous_query=_query(query, "before", found[0], number - 1) if has_previous else None,
         next_query=_query(query, "after", found[-1], number + 1) if has_next else None,
+        count_is_exact=exact,
     )
 
 
@@ -237,18 +263,20 @@ def keyset_pagination_params(page: KeysetPage) -> dict[str, Any] | None:
     if page.previous_query is None and page.next_query is None:
         return None
     params: dict[str, Any] = {}
-    of = page.page_count
     if page.previous_query is not None:
         params["previous"] = {
             "href": page.previous_query,
-            "labelText": _("%(number)s of %(count)s") % {"number": page.number - 1, "count": of},
+            "labelText": _page_label(page, page.number - 1),
         }
     if page.next_query is not None:
-        params["next"] = {
-            "href": page.next_query,
-            "labelText": _("%(number)s of %(count)s") % {"number": page.number + 1, "count": of},
-        }
+        params["next"] = {"href": page.next_query, "labelText": _page_label(page, page.number + 1)}
     return params
+
+
+def _page_label(page: KeysetPage, number: int) -> str:
+    if not page.count_is_exact:
+        return _("Page %(number)s") % {"number": number}
+    return _("%(number)s of %(count)s") % {"number": number, "count": page.page_count}
 
 
 def _beyond(keys: Sequence[SortKey], start: list[Any], *, backwards: bool) -> Q:
