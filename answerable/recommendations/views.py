@@ -89,6 +89,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         recommendations,
         selectors.recommendation_sort(filters.get("sort", "")),
         count=selectors.recommendation_count(user=request.user, filters=filters),
+        count_at_most=selectors.recommendation_count_at_most(filters),
         related=("source",),
         # What a row shows (recommendation_list.html), so its long fields stay unread.
         only=(

@@ -96,6 +96,15 @@ def recommendation_sort(sort: str = "") -> tuple[SortKey, ...]:
 
 # Up to this many sources, a search reads its matches at once (see recommendation_groups).
 SEARCH_AT_ONCE_SOURCES = 1_000
+# A search read by source counts its matches up to here, then says "more than": counting a
+# national viewer's 10,000 matches took longer than reading the page (issue #12).
+SEARCH_COUNTED_UP_TO = 1_000
+
+
+def recommendation_count_at_most(filters: dict[str, Any]) -> int | None:
+    """Where a list's own count may stop (core.keyset `count_at_most`): a search's."""
+    return SEARCH_COUNTED_UP_TO if filters.get("q") else None
+
 
 # What a row of includes/action_table.html shows of an action (the action list's and the
 # dashboard's overdue table), so its long fields stay unread.

@@ -1,6 +1,8 @@
 """A list by source read a few sources at a time (issue #12): each read applies the visibility
 rule for its sources alone, and a search's words are looked up once for all the reads."""
 
+import dataclasses
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -91,3 +93,35 @@ def test_a_search_costs_the_same_queries_however_many_reads_it_takes(
     _, at_once = _listed(client, scrutiny_officer, "missing", page_size=100)
     # Twenty sources read 2, 4, 8 then 16 at a time: four reads, against one.
     assert few == at_once + 3
+
+
+def test_a_search_read_by_source_counts_up_to_a_limit_then_says_more(
+    client, many_sources, scrutiny_officer, monkeypatch
+):
+    """Twenty matches counted up to five: the page says "more than 5" and offers them all
+    for download; counted up to twenty, it says how many."""
+    sign_in(client, scrutiny_officer)
+    url = reverse("recommendations:recommendation_list")
+    monkeypatch.setattr(lists, "SEARCH_COUNTED_UP_TO", 5)
+    page = client.get(url, {"q": "missing"}).content.decode()
+    assert 'id="result-count">More than 5 recommendations<' in page
+    assert "Download all the matching recommendations as" in page
+    assert all(f"{n:02}-A" in page for n in range(20))
+
+    monkeypatch.setattr(lists, "SEARCH_COUNTED_UP_TO", 20)
+    page = client.get(url, {"q": "missing"}).content.decode()
+    assert 'id="result-count">20 recommendations<' in page
+    assert "Download all 20 matching recommendations as" in page
+
+
+def test_pages_of_a_list_counted_only_so_far_are_numbered_without_a_total():
+    counted = keyset.KeysetPage([], 2, 120, 50, "?before=x&page=1", "?after=y&page=3")
+    assert [link["labelText"] for link in keyset.keyset_pagination_params(counted).values()] == [
+        "1 of 3",
+        "3 of 3",
+    ]
+    so_far = dataclasses.replace(counted, count_is_exact=False)
+    assert [link["labelText"] for link in keyset.keyset_pagination_params(so_far).values()] == [
+        "Page 1",
+        "Page 3",
+    ]
