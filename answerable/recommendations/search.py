@@ -6,6 +6,9 @@ SQLite uses the FTS5 index `recommendations_recommendation_fts` (migration
 is a model field: each exists on one database only.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -37,7 +40,7 @@ def fts5_query(words: list[str], *, prefix: bool = True) -> str:
 
 
 def recommendation_search(
-    queryset: QuerySet[Recommendation], query: str
+    queryset: QuerySet[Recommendation], query: str, *, among_sources: Sequence[int] | None = None
 ) -> QuerySet[Recommendation]:
     """Return the recommendations in the queryset that match every word of the query.
 
@@ -50,13 +53,19 @@ def recommendation_search(
     words, and travel as lists of ids: a list's count and each of its reads then use them as
     they are, where each read searched every title again (issue #12), and the planner sees
     how many rows they cover. SQLite reads a list in one query, which searches them once.
+
+    `among_sources`, every source the queryset's rows may lie under where the caller has
+    read them (the sources a user may see): only those titles are searched, on PostgreSQL,
+    which then reads a few hundred titles for a force's lead officer, not all 2,500 (about
+    9 → 2 ms, issue #12). The rows found are the same.
     """
     words = search_words(query)
     if not words:
         return queryset.none()
     vendor = connections[queryset.db].vendor
     if vendor == "postgresql":
-        for position, (word, titled) in enumerate(_postgresql_words_and_titles(words, queryset.db)):
+        titles = _postgresql_words_and_titles(words, queryset.db, among_sources)
+        for position, (word, titled) in enumerate(titles):
             queryset = _postgresql_word_filter(queryset, word, titled, position)
         return queryset
     last = len(words) - 1
@@ -79,22 +88,34 @@ def recommendation_search(
     return queryset
 
 
-def _postgresql_words_and_titles(words: list[str], database: str) -> list[tuple[str, list[int]]]:
-    """The words worth searching for, each with the ids of the sources whose title holds it,
-    in one query. Stop words ("the") are dropped: their query is empty and would match
-    nothing."""
+def _postgresql_words_and_titles(
+    words: list[str], database: str, among: Sequence[int] | None
+) -> list[tuple[str, list[int]]]:
+    """The words worth searching for, each with the ids of the sources (`among` these, if
+    given) whose title holds it, in one query. Stop words ("the") are dropped: their query
+    is empty and would match nothing."""
     sources = Source._meta.db_table
     patterns = [
         "%{}%".format(word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
         for word in words
     ]
+    # Given `among`, those titles are read first (MATERIALIZED), then matched: in one WHERE,
+    # PostgreSQL ran the ILIKE on every title before testing its id.
+    titles, prefix = f'"{sources}"', ""
+    params: list[list[Any]] = [words, patterns]
+    if among is not None:
+        titles, params = "titles", [list(among), *params]
+        prefix = (
+            "WITH titles AS MATERIALIZED "  # noqa: S608 - our own table and column names
+            f'(SELECT id, title FROM "{sources}" WHERE id = ANY(%s::bigint[])) '
+        )
     with connections[database].cursor() as cursor:
         cursor.execute(
-            f"SELECT word, ARRAY("  # noqa: S608 - our own table and column names
-            f'SELECT id FROM "{sources}" WHERE title ILIKE pattern ORDER BY id) '
+            f"{prefix}SELECT word, ARRAY("  # noqa: S608 - our own table and column names
+            f"SELECT id FROM {titles} WHERE title ILIKE pattern ORDER BY id) "
             f"FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS w(word, pattern, n) "
             f"WHERE numnode(plainto_tsquery('{SEARCH_CONFIG}', word)) > 0 ORDER BY n",
-            [words, patterns],
+            params,
         )
         return [(word, list(titled)) for word, titled in cursor.fetchall()]
 

@@ -213,3 +213,29 @@ def _assert_postgresql_uses_the_gin_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "recommendation_search_document_idx" in plan, plan
+
+
+def test_a_partners_search_by_title_finds_only_what_it_acts_on(client, office, force, force_lead):
+    """A partner's search on the list page finds a title's words under every source it acts
+    on, its own office's or another's, and lists only what it may see."""
+    inquiry = SourceFactory(owner=office, title="Telford Inquiry")
+    acted_on = RecommendationFactory(source=inquiry, reference="T1", text="Train staff.")
+    ActionFactory(recommendation=acted_on, owner=force)
+    RecommendationFactory(source=inquiry, reference="T2", text="Train managers.")
+    elsewhere = SourceFactory(title="Telford_review 100%")
+    RecommendationFactory(source=elsewhere, reference="T3", text="Train everyone.")
+    ActionFactory(
+        recommendation=RecommendationFactory(source=elsewhere, reference="T4", text="Share."),
+        owner=force,
+    )
+    sign_in(client, force_lead)
+    listed = reverse("recommendations:recommendation_list")
+
+    def shown(query: str) -> set[str]:
+        page = client.get(listed, {"q": query}).content.decode()
+        return {reference for reference in ("T1", "T2", "T3", "T4") if f">{reference}<" in page}
+
+    assert shown("telford") == {"T1", "T4"}
+    assert shown("telford train") == {"T1"}
+    assert shown("review 100%") == {"T4"}
+    assert shown("telford_review") == {"T4"}
