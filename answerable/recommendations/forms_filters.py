@@ -1,9 +1,10 @@
 """The filters on the recommendations and actions lists (and their exports and API)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from answerable.core.forms import DrawnOptions, ValuesModelChoiceField
@@ -83,7 +84,7 @@ class RecommendationFilterForm(_ListFilterForm):
     def __init__(
         self,
         *args: object,
-        sources: object,
+        sources: QuerySet[Source] | Callable[[], QuerySet[Source]],
         owners: object,
         themes: object,
         source_options: DrawnOptions | None = None,
@@ -91,9 +92,14 @@ class RecommendationFilterForm(_ListFilterForm):
     ) -> None:
         """`source_options`, the sources' (id, title) pairs already read (with the list's
         groups, `selectors.recommendation_list_sources`), saves reading them again to draw
-        the filter. `themes`, the user's offices' themes."""
+        the filter. `sources`, the queryset a chosen source is checked against, or a function
+        building it: with the options drawn, it is built only when a source is chosen (it
+        cost a list page about a millisecond, issue #12). `themes`, the user's offices'
+        themes."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["source"].queryset = sources  # type: ignore[attr-defined]
+        if source_options is None or self.data.get(self.add_prefix("source")):
+            queryset = sources() if callable(sources) else sources
+            self.fields["source"].queryset = queryset  # type: ignore[attr-defined]
         self.fields["source"].options = source_options  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
         self.fields["theme"].queryset = themes  # type: ignore[attr-defined]

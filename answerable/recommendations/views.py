@@ -1,6 +1,7 @@
 """The dashboard and the recommendations: the list, a recommendation's page, adding one, and
 assessing, reopening and linking it. Sources and actions have their own modules."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -77,13 +78,15 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     sources = selectors.recommendation_list_sources(user=request.user)
     form = RecommendationFilterForm(
         request.GET or None,
-        sources=selectors.source_choice_list(user=request.user),
+        sources=partial(selectors.source_choice_list, user=request.user),
         source_options=sources.options,
         owners=organisation_list(),
         themes=selectors.theme_choice_list(user=request.user),
     )
     filters = form.filters()
-    recommendations = selectors.recommendation_filter(visible, user=request.user, **filters)
+    recommendations = selectors.recommendation_filter(
+        visible, user=request.user, among_sources=sources.ids, **filters
+    )
     page = keyset_page(
         request,
         recommendations,
