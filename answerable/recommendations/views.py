@@ -74,7 +74,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    visible = selectors.recommendation_list(user=request.user)
     sources = selectors.recommendation_list_sources(user=request.user)
     form = RecommendationFilterForm(
         request.GET or None,
@@ -84,12 +83,12 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         themes=selectors.theme_choice_list(user=request.user),
     )
     filters = form.filters()
-    recommendations = selectors.recommendation_filter(
-        visible, user=request.user, among_sources=sources.ids, **filters
+    listed = selectors.recommendation_list_filtered(
+        user=request.user, filters=filters, sources=sources
     )
     page = keyset_page(
         request,
-        recommendations,
+        listed.rows,
         selectors.recommendation_sort(filters.get("sort", "")),
         count=selectors.recommendation_count(user=request.user, filters=filters),
         count_at_most=selectors.recommendation_count_at_most(filters),
@@ -104,9 +103,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "source_id",
             "source__title",
         ),
-        groups=selectors.recommendation_groups(
-            user=request.user, filters=filters, source_ids=sources.ids
-        ),
+        groups=listed.groups,
     )
     context = {
         "title": "Recommendations",

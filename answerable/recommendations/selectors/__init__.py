@@ -40,6 +40,7 @@ from answerable.recommendations.selectors.lists import (
     recommendation_count_at_most,
     recommendation_filter,
     recommendation_groups,
+    recommendation_list_filtered,
     recommendation_list_sources,
     recommendation_sort,
 )
@@ -219,6 +220,7 @@ __all__ = [
     "recommendation_get_for_page",
     "recommendation_get_for_user",
     "recommendation_groups",
+    "recommendation_list_filtered",
     "recommendation_link_list",
     "recommendation_list_sources",
     "recommendation_list",

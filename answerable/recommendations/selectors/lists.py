@@ -144,7 +144,11 @@ def recommendation_list_sources(*, user: User) -> ListSources:
 
 
 def recommendation_groups(
-    *, user: User, filters: dict[str, Any], source_ids: list[int] | None = None
+    *,
+    user: User,
+    filters: dict[str, Any],
+    source_ids: list[int] | None = None,
+    narrowing: QuerySet[Recommendation] | None = None,
 ) -> Groups | None:
     """For a list by source, the sources the user may see in that order (archived ones too,
     whose recommendations still list), so a page is read a few sources at a time: each read
@@ -154,7 +158,12 @@ def recommendation_groups(
     None for a search (`q`) among a few hundred sources: each read of a few sources would
     search again, where one read of the matches, sorted, also counts them (core.keyset;
     a force's lead officer's search, 20 → 10 ms of SQLite). Among thousands, sorting every
-    match costs more than searching twice (a national viewer's, 50 → 58 ms)."""
+    match costs more than searching twice (a national viewer's, 50 → 58 ms).
+
+    `narrowing`, the filters already applied to every recommendation, where the caller
+    built them (`recommendation_list_filtered`)."""
+    if narrowing is None:
+        narrowing = recommendation_filter(Recommendation.objects.all(), user=user, **filters)
     sort, q = filters.get("sort", ""), filters.get("q", "")
     if recommendation_sort(sort) != RECOMMENDATION_SORTS["source"]:
         return None
@@ -162,18 +171,44 @@ def recommendation_groups(
         sources = Source.objects.filter(visible_sources_q(access_for(user).organisation_ids))
         in_order = sources.order_by("title", "id").values_list("pk", flat=True)
         if not q:
-            return Groups("source_id", in_order, _rows_under(user, filters))
+            return Groups("source_id", in_order, _rows_under(user, narrowing))
         source_ids = list(in_order)
     if q and len(source_ids) <= SEARCH_AT_ONCE_SOURCES:
         return None
-    return Groups("source_id", source_ids, _rows_under(user, filters))
+    return Groups("source_id", source_ids, _rows_under(user, narrowing))
 
 
-def _rows_under(user: User, filters: dict[str, Any]) -> Callable[[list[int]], QuerySet[Any]]:
+@dataclass(frozen=True)
+class FilteredList:
+    """A list page's rows, visible, filtered and sorted, and the groups it reads them by."""
+
+    rows: QuerySet[Recommendation]
+    groups: Groups | None
+
+
+def recommendation_list_filtered(
+    *, user: User, filters: dict[str, Any], sources: ListSources
+) -> FilteredList:
+    """The list page's rows and groups with the filters applied once for both: on
+    PostgreSQL a search looks its words up in the sources' titles when the filter is built,
+    and a list read by source did that twice (about 9 ms each for a national viewer)."""
+    narrowing = recommendation_filter(
+        Recommendation.objects.all(), user=user, among_sources=sources.ids, **filters
+    )
+    return FilteredList(
+        rows=recommendation_list(user=user) & narrowing,
+        groups=recommendation_groups(
+            user=user, filters=filters, source_ids=sources.ids, narrowing=narrowing
+        ),
+    )
+
+
+def _rows_under(
+    user: User, narrowing: QuerySet[Recommendation]
+) -> Callable[[list[int]], QuerySet[Any]]:
     """The list's rows under some sources: those the user may see there, narrowed by the
-    filters. The filters are applied once, here, and each read combines them with the rule
-    for its sources (a search looks its words up once, not once a read)."""
-    narrowing = recommendation_filter(Recommendation.objects.all(), user=user, **filters)
+    filters. The filters are applied once, and each read combines them with the rule for
+    its sources (a search looks its words up once, not once a read)."""
 
     def rows(source_ids: list[int]) -> QuerySet[Any]:
         return recommendation_list(user=user, sources=source_ids) & narrowing
