@@ -59,9 +59,9 @@ def recommendation_search(
 
     `among_sources`, every source the queryset's rows may lie under where the caller has
     read them (the sources a user may see): only those titles are searched (up to
-    TITLES_AMONG_AT_MOST of them) on PostgreSQL,
-    which then reads a few hundred titles for a force's lead officer, not all 2,500 (about
-    9 → 2 ms, issue #12). The rows found are the same.
+    TITLES_AMONG_AT_MOST of them) on PostgreSQL, which then reads a few hundred titles for a
+    force's lead officer, not all 2,500 (about 9 → 2 ms, issue #12). The rows found are the
+    same.
     """
     words = search_words(query)
     if not words:
