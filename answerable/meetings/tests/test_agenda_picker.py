@@ -2,14 +2,20 @@
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
 from answerable.meetings import services
 from answerable.meetings.models import AgendaItem
-from answerable.recommendations.models import Recommendation
+from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.picker import SHOWN_CHOICES
-from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 def _ticks(page: str) -> int:
@@ -90,3 +96,45 @@ def test_a_long_register_lists_the_first_rows_and_keeps_every_tick(
     )
     assert saved.status_code == 302
     assert set(AgendaItem.objects.get(pk=item.pk).recommendations.all()) == {last, beyond}
+
+
+def _boxes(page: str, name: str) -> list[int]:
+    return [int(pk) for pk in re.findall(rf'name="{name}" type="checkbox" value="(\d+)"', page)]
+
+
+def test_the_first_rows_listed_are_the_registers_first_across_many_reports(
+    client, scrutiny_officer, meeting, office, force
+):
+    """The reports are read a few at a time, in title order, not in the order they came."""
+    sources = [SourceFactory(owner=office, title=f"Report {(n * 7) % 40:02}") for n in range(40)]
+    for position in (2, 0, 1):
+        for source in sources:
+            recommendation = RecommendationFactory(source=source, position=position)
+            ActionFactory(recommendation=recommendation, owner=force)
+    sign_in(client, scrutiny_officer)
+    page = client.get(reverse("meetings:agenda_item_add", args=[meeting.pk])).content.decode()
+    recommendations = Recommendation.objects.order_by("source__title", "position", "id")
+    actions = Action.objects.order_by(
+        "recommendation__source__title", "recommendation__position", "id"
+    )
+    assert _boxes(page, "recommendations") == [r.pk for r in recommendations[:SHOWN_CHOICES]]
+    assert _boxes(page, "actions") == [a.pk for a in actions[:SHOWN_CHOICES]]
+    assert f"More than {SHOWN_CHOICES} recommendations match" in page
+    assert f"More than {SHOWN_CHOICES} actions match" in page
+
+
+def test_the_item_form_costs_the_same_queries_however_long_the_register(
+    client, scrutiny_officer, meeting, office, force
+):
+    item = services.agenda_item_add(actor=scrutiny_officer, meeting=meeting, title="Data")
+    url = reverse("meetings:agenda_item_update", args=[item.pk])
+    sign_in(client, scrutiny_officer)
+    counts = []
+    for more in (2, SHOWN_CHOICES + 20):
+        source = SourceFactory(owner=office)
+        for _ in range(more):
+            ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

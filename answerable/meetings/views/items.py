@@ -30,7 +30,13 @@ from answerable.meetings.forms import (
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Question
 from answerable.meetings.selectors_agenda import agenda_actions_found, agenda_register_choices
 from answerable.meetings.views._common import render_page, require
-from answerable.recommendations.picker import Finder, recommendations_found, register_picker
+from answerable.recommendations.picker import (
+    BySource,
+    Finder,
+    recommendations_found,
+    register_picker,
+)
+from answerable.recommendations.selectors import source_order_list
 
 
 def _register_choices(
@@ -41,16 +47,21 @@ def _register_choices(
     return agenda_register_choices(user=request.user, office_id=meeting.office_id)
 
 
-def _picker(request: HttpRequest, form: Any) -> dict[str, Any]:
+def _picker(
+    request: AuthenticatedHttpRequest, form: Any, meeting: AccountabilityMeeting
+) -> dict[str, Any]:
     """The picker's search box (a GET form above the item's form, so it works without
-    JavaScript), after narrowing the form's register boxes to what the page lists."""
+    JavaScript), after narrowing the form's register boxes to what the page lists: the
+    first ones read a few of the office's sources at a time (both kinds sort by source)."""
     finders: dict[str, Finder] = {
         "recommendations": recommendations_found,
         "actions": partial(
             agenda_actions_found, recommendations=form.fields["recommendations"].queryset
         ),
     }
-    return {"picker": register_picker(request, form, finders)}
+    sources = source_order_list(user=request.user, owner_id=meeting.office_id)
+    by_source = {name: BySource("source_id", sources) for name in finders}
+    return {"picker": register_picker(request, form, finders, by_source)}
 
 
 def _item_update_form(
@@ -65,8 +76,8 @@ def _item_update_form(
             "theme": item.theme.name if item.theme else "",
             "description": item.description,
             "is_sensitive": item.is_sensitive,
-            "recommendations": [r.pk for r in item.recommendations.all()],
-            "actions": [a.pk for a in item.actions.all()],
+            "recommendations": list(item.recommendations.values_list("pk", flat=True)),
+            "actions": list(item.actions.values_list("pk", flat=True)),
         },
         **_register_choices(request, item.meeting),
     )
@@ -141,7 +152,7 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "page_forms": [form],
                 "back": meeting.get_absolute_url(),
                 "button": "Add item",
-                **_picker(request, form),
+                **_picker(request, form, meeting),
             },
         ),
     )
@@ -168,7 +179,7 @@ def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             form,
             item,
             button="Save changes",
-            **_picker(request, form),
+            **_picker(request, form, item.meeting),
         ),
     )
 

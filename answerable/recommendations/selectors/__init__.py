@@ -107,6 +107,7 @@ from answerable.recommendations.selectors.register import (
     source_choice_list,
     source_get_for_user,
     source_list,
+    source_order_list,
     source_recommendation_list,
     supersede_candidate_list,
 )
@@ -233,5 +234,6 @@ __all__ = [
     "source_get_for_user",
     "source_history",
     "source_list",
+    "source_order_list",
     "source_recommendation_list",
 ]

@@ -70,6 +70,18 @@ def source_choice_list(*, user: User) -> QuerySet[Source]:
     )
 
 
+def source_order_list(*, user: User, owner_id: int) -> QuerySet[Source, tuple[int, str]]:
+    """The owner's sources the user may see, archived ones too, in the register's order
+    (title, then id) as (id, title) pairs: the groups a long list of their recommendations or
+    actions is read in, a few at a time (recommendations.picker.BySource)."""
+    return (
+        _visible_sources(user)
+        .filter(owner_id=owner_id)
+        .order_by("title", "id")
+        .values_list("pk", "title")
+    )
+
+
 def source_get_for_user(*, user: User, pk: int) -> Source:
     """Return the source, archived or not, if the user may see it; raise Http404 otherwise."""
     try:

@@ -14,8 +14,15 @@ from django.urls import reverse
 from answerable.core.testing import sign_in
 from answerable.indicators.models import IndicatorLink
 from answerable.indicators.tests.factories import IndicatorFactory
-from answerable.recommendations.models import Recommendation, RecommendationLink
-from answerable.recommendations.picker import SHOWN_CHOICES
+from answerable.organisations.models import Organisation
+from answerable.organisations.tests.factories import OrganisationFactory
+from answerable.recommendations.models import Recommendation, RecommendationLink, Source
+from answerable.recommendations.picker import (
+    SHOWN_CHOICES,
+    SOURCES_FIRST_READ,
+    BySource,
+    first_ids_by_source,
+)
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -179,3 +186,21 @@ def test_a_choice_that_cannot_be_a_recommendation_is_refused(
     response = client.post(page.url, {page.field: typed, **page.data})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
+
+
+def test_rows_read_a_few_sources_at_a_time_keep_the_register_order(office):
+    """Sources sharing a title (another office's report of the same name) interleave their
+    rows by position, and stay so when the first read of sources ends between them."""
+    other = OrganisationFactory(kind=Organisation.Kind.PCC_OFFICE)
+    straddling = SOURCES_FIRST_READ - 2  # its two sources are the last of the first read and
+    # the first of the next, "Report 00" of the other office coming before them
+    sources = [SourceFactory(owner=office, title=f"Report {n:02}") for n in range(24)]
+    sources += [SourceFactory(owner=other, title=f"Report {n:02}") for n in (0, straddling, 16, 23)]
+    for position in (3, 1, 2):
+        for source in sources:
+            RecommendationFactory(source=source, position=position + source.owner_id % 2)
+    rows = Recommendation.objects.order_by("source__title", "position", "id")
+    by = BySource("source_id", Source.objects.order_by("title", "id").values_list("pk", "title"))
+    whole = list(rows.values_list("pk", flat=True))
+    for count in (1, 50, 60, len(whole) + 1):
+        assert first_ids_by_source(rows, by, count) == whole[:count]
