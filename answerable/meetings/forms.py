@@ -1,12 +1,15 @@
 import datetime
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from markupsafe import Markup, escape
 
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
 from answerable.core.forms import TEXT_MAX_LENGTH, GovukDateField, VersionedForm
@@ -133,11 +136,61 @@ class AttendeeForm(forms.Form):
         self.fields["organisation"].queryset = _organisations()  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class RegisterLabel:
+    """How a register row's box is labelled: its reference, a name beside it and the start of
+    its text, each a column of the row (`__` crossing to a related row)."""
+
+    columns: tuple[str, str, str]
+    pattern: str  # of the reference, the name and the text
+    text_length: int
+
+    def text(self, reference: str, name: str, text: str) -> str:
+        return self.pattern.format(reference, name, text[: self.text_length])
+
+
+RECOMMENDATION_LABEL = RegisterLabel(("reference", "source__title", "text"), "{} ({}): {}", 120)
+ACTION_LABEL = RegisterLabel(
+    ("recommendation__reference", "owner__name", "description"), "{}, {}: {}", 100
+)
+
+
 class RegisterChoiceField(forms.ModelMultipleChoiceField):
+    """Register rows to tick, each labelled as `labelled` says. `boxes_html` draws the boxes
+    from the labels' columns in one query and one pass: through govukCheckboxes, a macro call
+    a box, the agenda item form's 200 boxes were most of its time (issue #12)."""
+
+    def __init__(self, *args: Any, labelled: RegisterLabel, **kwargs: Any) -> None:
+        self.labelled = labelled
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
-        if hasattr(obj, "text"):
-            return f"{obj.reference} ({obj.source.title}): {obj.text[:120]}"
-        return f"{obj.recommendation.reference}, {obj.owner.name}: {obj.description[:100]}"
+        return self.labelled.text(*(_column(obj, path) for path in self.labelled.columns))
+
+    def boxes_html(self, bound_field: forms.BoundField) -> Markup:
+        """The boxes' markup as govukCheckboxes draws it in a fieldset, those the field holds
+        ticked; the first box's id is the field's, which the error summary links to."""
+        ticked = {str(value) for value in (bound_field.value() or [])}
+        name, prefix = escape(bound_field.html_name), bound_field.auto_id
+        rows = self.queryset.values_list("pk", *self.labelled.columns)  # type: ignore[union-attr]
+        boxes = []
+        for index, (pk, *label) in enumerate(rows, start=1):
+            box_id = escape(prefix if index == 1 else f"{prefix}-{index}")
+            tick = " checked" if str(pk) in ticked else ""
+            boxes.append(
+                f'<div class="govuk-checkboxes__item">\n'
+                f'  <input class="govuk-checkboxes__input" id="{box_id}" name="{name}"'
+                f' type="checkbox" value="{pk}"{tick}>\n'
+                f'  <label class="govuk-label govuk-checkboxes__label" for="{box_id}">\n'
+                f"    {escape(self.labelled.text(*label))}\n"
+                "  </label>\n"
+                "</div>"
+            )
+        return Markup("\n".join(boxes))  # noqa: S704 - every id, name and label is escaped
+
+
+def _column(row: Any, path: str) -> Any:
+    return reduce(getattr, path.split("__"), row)
 
 
 class AgendaItemForm(forms.Form):
@@ -161,12 +214,14 @@ class AgendaItemForm(forms.Form):
     )
     recommendations = RegisterChoiceField(
         label="Recommendations this item considers",
+        labelled=RECOMMENDATION_LABEL,
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     actions = RegisterChoiceField(
         label="Register actions this item considers",
+        labelled=ACTION_LABEL,
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -301,6 +356,7 @@ class VerdictForm(VersionedForm):
 class AssessmentOfferForm(forms.Form):
     recommendations = RegisterChoiceField(
         label="Record the verdict as an assessment of",
+        labelled=RECOMMENDATION_LABEL,
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the recommendations to assess"},
