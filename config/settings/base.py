@@ -56,13 +56,14 @@ MIDDLEWARE = [
     "answerable.operations.middleware.RequestObservationMiddleware",  # first: id and timing
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, sign-in and django-otp middleware, reading with SQL built once (#12).
+    "answerable.accounts.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "answerable.accounts.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "answerable.accounts.middleware.IdleSessionMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "answerable.accounts.middleware.OTPMiddleware",
     "answerable.accounts.middleware.ProviderTwoFactorMiddleware",  # after OTPMiddleware
     "answerable.organisations.middleware.TwoFactorRequiredMiddleware",
     "answerable.accounts.middleware.SignedInNoStoreMiddleware",
