@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "answerable.organisations.middleware.TwoFactorRequiredMiddleware",
     "answerable.accounts.middleware.SignedInNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "answerable.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, built once
     "axes.middleware.AxesMiddleware",
 ]
 
