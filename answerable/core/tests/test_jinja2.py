@@ -62,3 +62,29 @@ def test_a_macro_file_imported_by_a_page_sees_the_environments_globals():
     assert reverse("recommendations:following_list") in drawn
     assert "Stop following" in drawn
     assert reverse("recommendations:follow_change", args=["source", 8]) in drawn
+
+
+def test_translated_strings_follow_the_language_of_each_page():
+    """Translations are remembered per language, so one language never leaks into another."""
+    page = engines["jinja2"].env.from_string("{{ _('January') }} {% trans %}February{% endtrans %}")
+    assert page.render({}) == "January February"
+    with translation.override("cy"):
+        welsh = f"{translation.gettext('January')} {translation.gettext('February')}"
+        assert page.render({}) == welsh
+        assert page.render({}) != "January February"
+    assert page.render({}) == "January February"
+
+
+def test_translated_strings_are_format_strings_as_jinja_makes_them():
+    page = engines["jinja2"].env.from_string(
+        "{{ _('%(count)s of 100%% checked', count=3) }}|{{ _('100%% checked') }}|"
+        "{% trans n=4 %}{{ n }} checked{% endtrans %}|{{ _('<b>%(name)s</b>', name='<i>') }}"
+    )
+    assert page.render({}) == "3 of 100% checked|100% checked|4 checked|<b>&lt;i&gt;</b>"
+
+
+def test_static_is_the_storage_address():
+    from django.templatetags.static import static
+
+    page = engines["jinja2"].env.from_string("{{ static('css/app.css') }}")
+    assert page.render({}) == static("css/app.css") == "/static/css/app.css"
