@@ -18,6 +18,7 @@ from answerable.meetings.selectors.scope import (
     Role,
     item_scope,
     meeting_list,
+    meeting_seen_by,
     paper_scope,
     visible_items,
 )
@@ -49,15 +50,22 @@ def forward_plan(
 
 
 def agenda_item_get_for_user(*, user: User, pk: int) -> AgendaItem:
-    """Return the agenda item if the user may see its meeting; raise Http404 otherwise."""
+    """Return the agenda item if the user may see its meeting; raise Http404 otherwise.
+
+    The meeting is asked about once the item is read (`meeting_seen_by`): as a condition of
+    the item's read, SQLite built the whole list of meetings the user may see (8.6 ms for a
+    scrutiny officer at national scale, issue #12)."""
     try:
-        return (
+        item = (
             AgendaItem.objects.select_related("meeting", "meeting__office", "theme")
             .filter(item_scope(user))
-            .get(pk=pk, meeting__in=meeting_list(user=user).values("pk"))
+            .get(pk=pk)
         )
     except AgendaItem.DoesNotExist:
         raise Http404("No such agenda item") from None
+    if not meeting_seen_by(user, item.meeting):
+        raise Http404("No such agenda item")
+    return item
 
 
 def evidence_agenda_item_list(*, user: User, organisation_id: int) -> QuerySet[AgendaItem]:

@@ -122,11 +122,17 @@ def meeting_get_for_user(*, user: User, pk: int) -> AccountabilityMeeting:
     meeting = prepared_get_or_404(
         "meeting_get_for_user", AccountabilityMeeting, _meeting, pk, missing="No such meeting"
     )
-    if meeting.office_id in access_for(user).organisation_ids:
-        return meeting
-    if meeting_list(user=user).filter(pk=pk).exists():
+    if meeting_seen_by(user, meeting):
         return meeting
     raise Http404("No such meeting")
+
+
+def meeting_seen_by(user: User, meeting: AccountabilityMeeting) -> bool:
+    """Whether the user may see this meeting (`meeting_list`'s rule): told at once for the
+    office's own, asked of `meeting_list` for a partner's."""
+    if meeting.office_id in access_for(user).organisation_ids:
+        return True
+    return meeting_list(user=user).filter(pk=meeting.pk).exists()
 
 
 def item_scope(user: User, path: str = "") -> Q:

@@ -7,10 +7,13 @@ session: not the item, its questions, papers or the actions raised on it (unless
 import datetime
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from answerable.core.testing import sign_in
-from answerable.meetings import services
+from answerable.meetings import selectors, services
+from answerable.organisations.models import Membership, Organisation
+from answerable.organisations.tests.factories import OrganisationFactory, member
 
 
 @pytest.fixture
@@ -203,3 +206,23 @@ def test_the_forward_plan_shows_a_sensitive_items_theme_only_to_those_who_may_se
     client.logout()
     sign_in(client, scrutiny_officer)
     assert "Covert disruption tactics" in client.get(plan).content.decode()
+
+
+def test_an_item_is_read_only_by_those_who_may_see_its_meeting(
+    meeting, scrutiny_officer, council_lead, closed_session
+):
+    """The office and an attending partner read the open item; another office's scrutiny
+    officer, and a lead of a partner not at the meeting, are told there is no such item."""
+    open_item = closed_session["open"].pk
+    assert selectors.agenda_item_get_for_user(user=scrutiny_officer, pk=open_item).pk == open_item
+    assert selectors.agenda_item_get_for_user(user=council_lead, pk=open_item).pk == open_item
+    elsewhere = OrganisationFactory(name="Office elsewhere", kind=Organisation.Kind.PCC_OFFICE)
+    absent = OrganisationFactory(
+        name="Shire Fire", kind=Organisation.Kind.LOCAL_AUTHORITY, office=meeting.office
+    )
+    for outsider in (
+        member(elsewhere, Membership.Role.SCRUTINY_OFFICER),
+        member(absent, Membership.Role.LEAD_OFFICER),
+    ):
+        with pytest.raises(Http404):
+            selectors.agenda_item_get_for_user(user=outsider, pk=open_item)
