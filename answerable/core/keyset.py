@@ -13,8 +13,8 @@ import json
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from typing import Any
+from functools import partial, reduce
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Field, Model, Q, QuerySet, Window
@@ -112,30 +112,32 @@ def keyset_page(
     query as its key rows (`COUNT(*) OVER ()`), so a search runs once, not twice. Where it
     must be counted apart (read by `groups`), `count_at_most` stops counting there: counting
     a national search's 10,000 matches cost more than reading its page (issue #12)."""
-    read = _Reader(keys, per_page + 1, groups)
-    return _page(
-        request.GET,
-        queryset,
-        keys,
+    page = partial(
+        _page,
+        queryset=queryset,
+        keys=keys,
         count=count,
         related=related,
         only=only,
-        read=read,
+        read=_Reader(keys, per_page + 1, groups),
         count_at_most=count_at_most,
     )
+    # None: the rows past the link's row went since it was drawn, so start again at the top
+    # (a page without a position always has one).
+    return page(request.GET) or cast(KeysetPage, page(_without_position(request.GET)))
 
 
 def _page(
     query: QueryDict,
+    *,
     queryset: QuerySet[Any],
     keys: Sequence[SortKey],
-    *,
     count: int | None,
     related: tuple[str, ...],
     only: tuple[str, ...],
     read: "_Reader",
-    count_at_most: int | None = None,
-) -> KeysetPage:
+    count_at_most: int | None,
+) -> KeysetPage | None:
     model = queryset.model
     per_page = read.wanted - 1
     after = _decode(query.get("after", ""), model, keys)
@@ -154,17 +156,7 @@ def _page(
         total: int = found[0][-1] if found else 0
         found = [row[:-1] for row in found]
     if start is not None and not found:
-        # The rows past the link's row went since it was drawn: start again at the top.
-        return _page(
-            _without_position(query),
-            queryset,
-            keys,
-            count=count,
-            related=related,
-            only=only,
-            read=read,
-            count_at_most=count_at_most,
-        )
+        return None
     exact = True
     if not counted:
         if count is not None:
