@@ -4,17 +4,15 @@ indicators are in api_public_indicators.py.
 Paged by key (a cursor), filterable by source, organisation, delivery status, theme and
 whether an action is overdue. Clients poll cheaply: every answer carries an ETag (a digest of
 its body) and a Last-Modified date (the newest change among its rows), and a request that
-names either gets 304 Not Modified when nothing changed. Each network address may ask
-PUBLIC_API_RATE times; past that, 429 with Retry-After.
+names either gets 304 Not Modified when nothing changed (core.conditional). Each network
+address may ask PUBLIC_API_RATE times; past that, 429 with Retry-After.
 """
 
-import hashlib
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, pagination, serializers
@@ -24,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from answerable.core.conditional import conditional_body
 from answerable.recommendations import selectors as register
 from answerable.recommendations.models import DeliveryStatus, Recommendation
 
@@ -139,7 +138,7 @@ class PublicListView(generics.ListAPIView):
     permission_classes = [AllowAny]
     throttle_classes = [PublicThrottle]
     pagination_class = PublicCursor
-    _last_modified: float | None = None
+    _last_modified: datetime.datetime | None = None
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
@@ -148,17 +147,7 @@ class PublicListView(generics.ListAPIView):
         if response.status_code != 200:
             return response
         response.render()
-        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        # Whole seconds, as the header carries them, so If-Modified-Since compares like for like.
-        last_modified = None if self._last_modified is None else int(self._last_modified)
-        response["ETag"] = etag
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "public, max-age=60"
-        unchanged = get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
-        )
-        return unchanged
+        return conditional_body(request, response, last_modified=self._last_modified)
 
 
 @extend_schema(
@@ -209,5 +198,5 @@ class PublicRecommendationList(PublicListView):
             action.public_evidence = evidence[action.pk]
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         changed = [r.updated_at for r in page] + [a.updated_at for a in actions]
-        self._last_modified = max(changed).timestamp() if changed else None
+        self._last_modified = max(changed) if changed else None
         return response

@@ -193,6 +193,5 @@ class PublicIndicatorList(PublicListView):
         page: list[Indicator] = self.paginate_queryset(self.get_queryset()) or []
         self._figures = _page_figures(page)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        last = self._figures.last_modified
-        self._last_modified = last.timestamp() if last else None
+        self._last_modified = self._figures.last_modified
         return response

@@ -100,6 +100,10 @@ def test_polling_with_the_etag_is_answered_not_modified_until_something_changes(
     again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=60"
+    assert client.get(URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.head(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     action = published.actions.order_by("pk").first()
     services.update_post(
         actor=force_lead, action=action, narrative="Done.", status=DeliveryStatus.COMPLETED
@@ -107,6 +111,8 @@ def test_polling_with_the_etag_is_answered_not_modified_until_something_changes(
     changed = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+    statuses = [a["delivery_status"] for r in changed.json()["results"] for a in r["actions"]]
+    assert DeliveryStatus.COMPLETED in statuses
 
 
 def test_each_address_is_limited_and_told_when_to_come_back(published, settings):
