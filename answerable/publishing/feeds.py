@@ -1,4 +1,6 @@
-"""The public calendar (iCalendar) of public meetings and the Atom feed of published summaries."""
+"""The public calendar (iCalendar) of public meetings and the Atom feeds of published summaries
+and of changes. Each body is the same for the same data, so its digest is its ETag (the
+views answer repeat requests 304 Not Modified through core.conditional)."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -15,6 +17,16 @@ from answerable.publishing.models import Publication
 
 # Meetings record only a start; calendars need an end, so assume the usual length.
 ASSUMED_LENGTH = datetime.timedelta(hours=2)
+# When a feed with no entries was last updated: never, so the earliest time there is.
+NEVER_UPDATED = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+class AtomFeed(Atom1Feed):
+    """Django's Atom feed, updated when its newest entry was, as Atom means; with no entries
+    Django gives the time of the request, which would make every request's body new."""
+
+    def latest_post_date(self) -> datetime.datetime:
+        return super().latest_post_date() if self.items else NEVER_UPDATED
 
 
 def meetings_calendar(
@@ -80,7 +92,7 @@ def summaries_atom(
     *, publications: Iterable[Publication], absolute: Callable[[str], str], feed_url: str
 ) -> str:
     """Published summaries as an Atom feed, newest first, built from their snapshots."""
-    feed = Atom1Feed(
+    feed = AtomFeed(
         title="Answerable: published meeting summaries",
         link=absolute("/public/"),
         description="Summaries of accountability meetings, published after redaction review.",
@@ -110,7 +122,7 @@ def changes_atom(
     feed_url: str,
 ) -> str:
     """What changed on published recommendations, newest first (selectors' PublicChange)."""
-    feed = Atom1Feed(
+    feed = AtomFeed(
         title=title,
         link=absolute(link),
         description="Progress, delivery status and assurance changes on published recommendations.",

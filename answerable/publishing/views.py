@@ -1,17 +1,23 @@
-"""Public pages (no sign-in): published summaries, their minutes and papers, calendar and feed."""
+"""Public pages (no sign-in): published summaries, their minutes and papers, calendar and feed.
+
+The calendar and the feed are answered conditionally (ETag, 304 Not Modified): feed readers
+and calendar apps poll them. The HTML pages are not: each carries its request's CSP nonce.
+"""
 
 from collections.abc import Callable
 from typing import cast
 
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from answerable.core.conditional import conditional_body
 from answerable.core.files import DOCX, PDF
 from answerable.core.views_helpers import (
     document_download,
@@ -101,8 +107,8 @@ def summary_paper(request: HttpRequest, pk: int, paper_pk: int) -> FileResponse:
     return stored_file_download(paper.file, title=paper.title, kind=paper.file_kind)
 
 
-@require_GET
-def meetings_calendar(request: HttpRequest) -> HttpResponse:
+@require_safe
+def meetings_calendar(request: HttpRequest) -> HttpResponseBase:
     meetings = list(meeting_selectors.public_meeting_list())
     summaries = selectors.published_by_meeting(meeting_ids=[m.pk for m in meetings])
     body = feeds.meetings_calendar(
@@ -110,14 +116,16 @@ def meetings_calendar(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="meetings.ics"'
-    return response
+    return conditional_body(request, response)
 
 
-@require_GET
-def summaries_feed(request: HttpRequest) -> HttpResponse:
+@require_safe
+def summaries_feed(request: HttpRequest) -> HttpResponseBase:
     body = feeds.summaries_atom(
         publications=selectors.published_list()[:50],
         absolute=request.build_absolute_uri,
         feed_url=request.build_absolute_uri(reverse("publishing:summaries_feed")),
     )
-    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    return conditional_body(
+        request, HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    )

@@ -6,8 +6,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from answerable.core.conditional import conditional_body
 from answerable.core.keyset import keyset_page, keyset_pagination_params, ordered
 from answerable.core.views_helpers import paginate, pagination_params, stored_file_download
 from answerable.publishing import feeds
@@ -175,9 +176,10 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def changes_feed(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """An Atom feed of what changed on every published source, or on one."""
+@require_safe
+def changes_feed(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
+    """An Atom feed of what changed on every published source, or on one; 304 Not Modified
+    for a reader that has it already (its ETag is a digest of the feed)."""
     source = register.public_source_get(pk=pk) if pk is not None else None
     if source is None:
         title, link = _("Answerable: what changed on published recommendations"), reverse("home")
@@ -193,4 +195,6 @@ def changes_feed(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         link=link,
         feed_url=request.build_absolute_uri(feed_url),
     )
-    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    return conditional_body(
+        request, HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    )

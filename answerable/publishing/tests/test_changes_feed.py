@@ -93,3 +93,54 @@ def test_a_reports_feed_holds_only_that_report(client, changed, office, force, s
     )
     entries, _body = _entries(client, reverse("publishing:source_changes_feed", args=[other.pk]))
     assert [title.split(": ", 1)[1] for title, _ in entries] == ["Assurance: Assured"]
+
+
+@pytest.mark.parametrize("feed", ["site", "report"])
+def test_a_reader_polling_with_the_etag_is_told_nothing_changed_until_something_does(
+    client, changed, force_lead, scrutiny_officer, feed
+):
+    source = changed.recommendation.source
+    url = (
+        reverse("publishing:changes_feed")
+        if feed == "site"
+        else reverse("publishing:source_changes_feed", args=[source.pk])
+    )
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert client.head(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    later = "Every custody sergeant has now completed the course."
+    update = services.update_post(
+        actor=force_lead,
+        action=changed,
+        narrative="Internal",
+        status=DeliveryStatus.READY_FOR_ASSESSMENT,
+        public_narrative=later,
+    )
+    services.public_narrative_approve(actor=scrutiny_officer, narrative=update.public_narrative)
+    news = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert news.status_code == 200
+    assert later in news.content.decode()
+    assert news["ETag"] != first["ETag"]
+
+
+def test_a_feed_with_no_entries_is_the_same_on_every_request(
+    client, changed, office, scrutiny_officer
+):
+    """Atom's <updated> is the newest entry's time; with none it must not be the time asked."""
+    empty = SourceFactory(owner=office, title="Quiet inspection")
+    services.source_publish(actor=scrutiny_officer, source=empty)
+    url = reverse("publishing:source_changes_feed", args=[empty.pk])
+    first = client.get(url)
+    assert _entries(client, url)[0] == []
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    updated = ET.fromstring(first.content).findtext(f"{ATOM}updated")  # noqa: S314
+    assert updated.startswith("1970-01-01")
+
+
+def test_a_feeds_updated_is_its_newest_entrys_time(client, changed):
+    feed = ET.fromstring(client.get(reverse("publishing:changes_feed")).content)  # noqa: S314
+    entries = [entry.findtext(f"{ATOM}updated") for entry in feed.iter(f"{ATOM}entry")]
+    assert feed.findtext(f"{ATOM}updated") == max(entries)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
+from answerable.meetings import services as meeting_services
 from answerable.meetings.models import AgendaItem
 from answerable.meetings.tests.factories import MeetingFactory
 from answerable.organisations.models import Membership
@@ -152,3 +153,57 @@ def test_public_lists_cost_the_same_queries_for_one_or_many_summaries(
     for _ in range(4):
         publish_one()
     assert [count(url) for url in urls] == one
+
+
+def _publish_another(office, scrutiny_officer, title):
+    meeting = MeetingFactory(office=office, is_public=True, status="held", title=title)
+    publication = services.publication_draft(actor=scrutiny_officer, meeting=meeting)
+    services.publication_submit(actor=scrutiny_officer, publication=publication)
+    return services.publication_publish(
+        actor=scrutiny_officer, publication=publication, reviewed_digest=publication.content_digest
+    )
+
+
+def test_the_feed_polled_with_its_etag_is_not_sent_again_until_a_summary_is_published(
+    client, published, office, scrutiny_officer
+):
+    url = reverse("publishing:summaries_feed")
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert client.get(url)["ETag"] == first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert client.head(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    _publish_another(office, scrutiny_officer, "Holding to account: road safety")
+    news = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert news.status_code == 200
+    assert "Holding to account: road safety" in news.content.decode()
+
+
+def test_the_calendar_polled_with_its_etag_is_sent_again_when_an_agenda_changes(
+    client, published, held_meeting, scrutiny_officer
+):
+    url = reverse("publishing:meetings_calendar")
+    first = client.get(url)
+    assert client.get(url)["ETag"] == first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head["ETag"] == first["ETag"]
+    meeting_services.agenda_item_add(
+        actor=scrutiny_officer, meeting=held_meeting, title="Stop and search scrutiny"
+    )
+    news = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert news.status_code == 200
+    assert "Stop and search scrutiny" in news.content.decode()
+
+
+def test_public_html_pages_are_never_answered_not_modified(client, published):
+    """Each page carries its request's CSP nonce: a kept copy would not match a new policy."""
+    for url in [reverse("publishing:summary_list"), _public_urls(published)[0]]:
+        response = client.get(url)
+        assert "ETag" not in response
+        assert client.get(url, HTTP_IF_NONE_MATCH="*").status_code == 200
