@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from answerable.core.open_data import OGL, OPEN_DATA_KINDS, open_data_download
 from answerable.indicators import breakdown_selectors, disclosure, selectors, spc
@@ -72,7 +72,9 @@ def public_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _data(file_kind: str, name: str, indicators: list[Indicator]) -> HttpResponseBase:
+def _data(
+    request: HttpRequest, file_kind: str, name: str, indicators: list[Indicator]
+) -> HttpResponseBase:
     ids = [i.pk for i in indicators]
     values = list(
         selectors.public_current_value_list()
@@ -86,16 +88,17 @@ def _data(file_kind: str, name: str, indicators: list[Indicator]) -> HttpRespons
         breakdown_selectors.category_value_rows(indicator_ids=ids),
     )
     headers = [column for column, _description in disclosure.OPEN_DATA_COLUMNS]
-    return open_data_download(file_kind=file_kind, name=name, headers=headers, rows=rows)
+    return open_data_download(request, file_kind=file_kind, name=name, headers=headers, rows=rows)
 
 
-@require_GET
+@require_safe
 def public_indicator_data(request: HttpRequest, file_kind: str) -> HttpResponseBase:
-    """Every public indicator's current figures, small counts withheld."""
-    return _data(file_kind, "indicators", list(selectors.public_indicator_list()))
+    """Every public indicator's current figures, small counts withheld; 304 Not Modified for a
+    client that has them already (core.open_data)."""
+    return _data(request, file_kind, "indicators", list(selectors.public_indicator_list()))
 
 
-@require_GET
+@require_safe
 def public_indicator_one_data(request: HttpRequest, pk: int, file_kind: str) -> HttpResponseBase:
     indicator = selectors.public_indicator_get(pk=pk)
-    return _data(file_kind, f"indicator-{indicator.pk}", [indicator])
+    return _data(request, file_kind, f"indicator-{indicator.pk}", [indicator])

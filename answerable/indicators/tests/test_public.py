@@ -138,6 +138,7 @@ def _public_outputs(client, indicator):
         response = client.get(reverse("public_indicators:one_data", args=[indicator.pk, kind]))
         body = b"".join(response.streaming_content) if kind == "csv" else response.content
         outputs.append(re.sub(rb'"generated_at": "[^"]*"', b"", body))
+        outputs.append(response["ETag"].encode())  # a tag must not give the count away either
     return outputs
 
 
@@ -181,3 +182,37 @@ def test_text_in_the_downloads_is_formula_safe(client, force, office):
 
 def test_an_unknown_format_is_not_found(client, published):
     assert client.get(reverse("public_indicators:data", args=["pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "json"])
+def test_a_download_already_held_is_not_sent_again_until_a_figure_is_added(client, published, kind):
+    monthly_values(published, datetime.date(2024, 1, 1), STEADY)
+    url = reverse("public_indicators:one_data", args=[published.pk, kind])
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert client.get(url)["ETag"] == first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    head = client.head(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert head.status_code == 304
+    monthly_values(published, datetime.date(2025, 5, 1), [61])
+    news = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert news.status_code == 200
+    assert news["ETag"] != first["ETag"]
+    if kind == "json":
+        assert {"2025-05-01"} <= {row["period_start"] for row in news.json()["rows"]}
+
+
+def test_every_indicators_data_is_sent_again_when_another_indicator_is_published(
+    client, published, force, office
+):
+    monthly_values(published, datetime.date(2024, 1, 1), STEADY)
+    url = reverse("public_indicators:data", args=["json"])
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    added = IndicatorFactory(owner=force, office=office, name="Repeat victims", is_publishable=True)
+    monthly_values(added, datetime.date(2024, 1, 1), STEADY)
+    news = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert news.status_code == 200
+    assert "Repeat victims" in {row["indicator"] for row in news.json()["rows"]}

@@ -1,9 +1,12 @@
 """Open data (issue #14): every published row and nothing else, in CSV, XLSX and JSON."""
 
 import csv
+import datetime
 import io
+import types
 
 import openpyxl
+import openpyxl.packaging.core
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -83,3 +86,87 @@ def test_an_unknown_format_is_not_found_and_the_dictionary_names_every_column(db
     for column in HEADERS:
         assert f"<code>{column}</code>" in page
     assert "Open Government Licence" in page
+
+
+def _later_clock(monkeypatch):
+    """Make openpyxl stamp the workbooks it writes from now on with a later creation time."""
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime(2031, 1, 1, tzinfo=tz)
+
+    clock = types.SimpleNamespace(datetime=Later, timezone=datetime.timezone)
+    monkeypatch.setattr(openpyxl.packaging.core, "datetime", clock)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "json"])
+def test_a_download_already_held_is_not_sent_again(client, published, kind):
+    path = reverse("publishing:public_source_data", args=[published.pk, kind])
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "public, max-age=60"
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    other = client.get(path, HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200
+
+
+def test_the_same_data_has_the_same_etag_though_the_files_are_made_afresh(
+    client, published, monkeypatch
+):
+    """JSON says when it was made and XLSX holds its creation time; neither moves the tag."""
+    for kind in ("json", "xlsx"):
+        path = reverse("publishing:open_data", args=[kind])
+        first = client.get(path)
+        _later_clock(monkeypatch)
+        second = client.get(path)
+        assert first.content != second.content, kind  # made afresh, at a different time
+        assert second["ETag"] == first["ETag"], kind
+        monkeypatch.undo()
+
+
+def test_a_newly_published_report_is_sent_to_a_client_holding_the_old_data(
+    client, published, scrutiny_officer, office
+):
+    path = reverse("publishing:open_data", args=["json"])
+    first = client.get(path)
+    later = SourceFactory(owner=office, title="Later inspection")
+    RecommendationFactory(source=later, reference="LATER-1")
+    services.source_publish(actor=scrutiny_officer, source=later)
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "LATER-1" in {row["reference"] for row in changed.json()["rows"]}
+
+
+def test_a_withdrawn_report_is_sent_to_a_client_holding_the_old_data(
+    client, published, scrutiny_officer
+):
+    path = reverse("publishing:open_data", args=["csv"])
+    first = client.get(path)
+    services.source_withdraw(actor=scrutiny_officer, source=published, reason="Error")
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert b"".join(changed.streaming_content).decode("utf-8-sig").strip() == ",".join(HEADERS)
+
+
+def test_the_downloads_give_no_date_so_asking_by_date_alone_is_sent_the_file(client, published):
+    """Withdrawing a report leaves no newer row to date the change by, so no Last-Modified."""
+    response = client.get(reverse("publishing:open_data", args=["json"]))
+    assert "Last-Modified" not in response
+    asked_by_date = client.get(
+        reverse("publishing:open_data", args=["json"]),
+        HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT",
+    )
+    assert asked_by_date.status_code == 200
+
+
+def test_head_answers_with_the_downloads_etag(client, published):
+    path = reverse("publishing:public_source_data", args=[published.pk, "xlsx"])
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head["ETag"] == client.get(path)["ETag"]
+    assert client.head(path, HTTP_IF_NONE_MATCH=head["ETag"]).status_code == 304
