@@ -25,6 +25,7 @@ from django_otp.models import Device
 from answerable.accounts.models import User
 from answerable.accounts.services import user_session_seen
 from answerable.core.prepared import prepared_list
+from answerable.core.statements import fixed_sql_cursor
 
 # Every sign-in stores this backend (accounts.views, organisations.views_sign_in): the one
 # whose accounts SignedInUserMiddleware reads itself.
@@ -53,7 +54,7 @@ class SessionStore(session_db.SessionStore):
         database = router.db_for_read(self.model)
         connection = connections[database]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with fixed_sql_cursor(database) as cursor:
             cursor.execute(_session_sql(database), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:  # ended or expired: start afresh, as Django's store does

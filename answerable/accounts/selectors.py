@@ -5,13 +5,14 @@ import functools
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import connection
+from django.db import router
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 from django_otp import device_classes
 
 from answerable.accounts.models import User, UserSession
+from answerable.core.statements import fixed_sql_cursor
 
 
 def user_has_confirmed_device(user: User) -> bool:
@@ -22,7 +23,7 @@ def user_has_confirmed_device(user: User) -> bool:
     query through the ORM cost more than both of those queries.
     """
     sql, tables = _confirmed_device_sql()
-    with connection.cursor() as cursor:
+    with fixed_sql_cursor(router.db_for_read(User)) as cursor:
         cursor.execute(sql, [user.pk] * tables)
         return bool(cursor.fetchone()[0])
 

@@ -18,6 +18,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 from django.http import Http404
 
+from answerable.core.statements import fixed_sql_cursor
+
 M = TypeVar("M", bound=Model)
 Ids = int | Collection[int]
 
@@ -143,7 +145,7 @@ def converted_rows(compiled: CompiledSql, args: tuple[Ids, ...], database: str) 
         for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
     ]
     connection = connections[database]
-    with connection.cursor() as cursor:
+    with fixed_sql_cursor(database) as cursor:
         cursor.execute(compiled.sql, params)
         fetched = cursor.fetchall()
     rows = []

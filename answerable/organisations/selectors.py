@@ -4,11 +4,12 @@ import functools
 from functools import cached_property
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
+from answerable.core.statements import fixed_sql_cursor
 from answerable.organisations.models import (
     TWO_FACTOR_ROLES,
     Membership,
@@ -46,7 +47,7 @@ class Access:
         found: dict[int, set[str]] = {}
         database = router.db_for_read(Membership)
         sql, params = _roles_sql(database)
-        with connections[database].cursor() as cursor:
+        with fixed_sql_cursor(database) as cursor:
             values: list[Any] = [self.user.pk if p is _USER else p for p in params]
             cursor.execute(sql, values)
             for organisation_id, role in cursor.fetchall():

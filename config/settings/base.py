@@ -105,6 +105,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Statements prepared on PostgreSQL for the SQL built once per process (core.statements). Off
+# for a pooler that drops statements between transactions (PgBouncer before 1.21 in
+# transaction mode).
+DB_PREPARE_FIXED_SQL = env.bool("DJANGO_DB_PREPARE_FIXED_SQL", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at BEGIN so
     # concurrent workers queue instead of failing with "database is locked".
@@ -129,6 +133,11 @@ else:
     # (Django ticket #34255), so it is off until the whole suite has run with it on PostgreSQL.
     if env.bool("DJANGO_DB_PREPARED_STATEMENTS", default=False):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=1)
+    # Otherwise only the SQL built once per process is prepared (core.statements asks for it
+    # by name): psycopg prepares nothing at all without a threshold, and this one is never
+    # reached, so no other query is prepared.
+    elif DB_PREPARE_FIXED_SQL:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

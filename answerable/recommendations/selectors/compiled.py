@@ -11,8 +11,10 @@ stand-in ids, and run with the real ids in their place. Only SQL text is kept, n
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import Model, QuerySet
+
+from answerable.core.statements import fixed_sql_cursor
 
 # Never an id (ids are positive), and no other parameter of these queries is negative.
 _STAND_IN = -987_654_321
@@ -46,6 +48,6 @@ def rows_for_organisations(
         constant if slot is None else ids[slot]
         for slot, constant in zip(slots, constants, strict=True)
     ]
-    with connections[database].cursor() as cursor:
+    with fixed_sql_cursor(database) as cursor:
         cursor.execute(sql, values)
         return cursor.fetchall()

@@ -1,0 +1,48 @@
+"""A cursor for SQL built once per process, prepared on PostgreSQL.
+
+The reads whose SQL text is built once (core.prepared, recommendations.selectors.compiled,
+the session and membership reads on every signed-in request) run the same few statements
+again and again with other ids. On PostgreSQL each run was parsed and planned afresh:
+planning the dashboard's tally queries took longer than running them (about 0.9 ms against
+0.3 for one, issue #12). Sent as named statements, each is parsed once per connection and,
+once PostgreSQL keeps its generic plan (after five runs, where that plan costs no more),
+no longer planned. Only a plan is kept, never a row (ADR 0010).
+
+Only such SQL: its parameters are ids and constants of the same types on every run. The
+ORM's other queries keep Django's client-side binding, which types parameters differently
+(Django ticket #34255). `DJANGO_DB_PREPARE_FIXED_SQL=false` turns this off, for a pooler that
+cannot keep statements across transactions (PgBouncer before 1.21 in transaction mode).
+"""
+
+from typing import Any
+
+import psycopg
+from django.conf import settings
+from django.db import connections
+from django.db.backends.utils import CursorWrapper
+
+
+class _PreparingCursor(psycopg.Cursor[Any]):
+    """Binds parameters on the server and prepares every statement on its first run."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, **kwargs: Any
+    ) -> "_PreparingCursor":
+        return super().execute(query, params, prepare=True, **kwargs)
+
+    def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+        # psycopg records the query it sent only when it sends it unprepared; Django reads
+        # that record for the SQL it logs (connection.queries, CaptureQueriesContext).
+        self._query = pgq
+        super()._send_query_prepared(name, pgq, **kwargs)
+
+
+def fixed_sql_cursor(database: str) -> CursorWrapper:
+    """Django's cursor for `database` (health check, debug logging and wrappers as usual),
+    preparing its statements where the database is PostgreSQL."""
+    connection = connections[database]
+    wrapper = connection.cursor()
+    if connection.vendor == "postgresql" and settings.DB_PREPARE_FIXED_SQL:
+        wrapper.cursor.close()
+        wrapper.cursor = _PreparingCursor(connection.connection)
+    return wrapper
