@@ -132,14 +132,20 @@ class ListSources:
 def recommendation_list_sources(*, user: User) -> ListSources:
     """`ListSources` in one query: the list's groups (`recommendation_groups`) and its
     source filter read the same sources."""
-    rows = (
-        Source.objects.filter(visible_sources_q(access_for(user).organisation_ids))
-        .order_by("title", "id")
-        .values_list("pk", "title", "is_archived")
+    rows = rows_for_organisations(
+        "list_sources", Source, access_for(user).organisation_ids, _sources_by_title
     )
     return ListSources(
         ids=[pk for pk, _, _ in rows],
         options=DrawnOptions([(pk, title) for pk, title, archived in rows if not archived]),
+    )
+
+
+def _sources_by_title(organisations: frozenset[int]) -> QuerySet[Any]:
+    return (
+        Source.objects.filter(visible_sources_q(organisations))
+        .order_by("title", "id")
+        .values_list("pk", "title", "is_archived")
     )
 
 
