@@ -36,6 +36,18 @@ def sign_in(client: Client, user: "User") -> Client:
 _POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.IGNORECASE | re.DOTALL)
 
 
+def held_etag(client: Client, url: str) -> str:
+    """The ETag of a public answer (core.conditional), checking that it is the same on a
+    second request and that a client holding it, asking by GET or HEAD, is sent nothing."""
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert client.get(url)["ETag"] == first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
+    assert client.head(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    return str(first["ETag"])
+
+
 def post_forms_without_csrf(page: str) -> int:
     """How many of the page's POST forms a browser could not submit: those with no CSRF field
     (a macro imported without context draws `csrf_input` as nothing)."""
