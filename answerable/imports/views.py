@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -61,8 +62,8 @@ class ImportStatusPage:
     kind: ImportJob.Kind
     role: str
     active_nav: str
-    links: tuple[tuple[str, str], ...]
-    upload: tuple[str, str]
+    links: tuple[tuple[str, str | Promise], ...]  # text may be gettext_lazy: pages are module-level
+    upload: tuple[str, str | Promise]
     result_text: Callable[[ImportJob], str]
     details: Callable[[ImportJob], list[tuple[str, str]]] = lambda job: []
 

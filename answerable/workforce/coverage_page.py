@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.core.jinja2 import govuk_date
@@ -88,7 +89,7 @@ def coverage_figures(*, course: Course, with_gaps: bool, page: str | None) -> Co
     number, the last for a number past the end.
     """
     prefetch_related_objects([course], "audiences")  # shown, and counted by if need be
-    required_of = "; ".join(str(audience) for audience in course.audiences.all()) or "No one yet"
+    required_of = "; ".join(str(audience) for audience in course.audiences.all()) or _("No one yet")
     # One read gives both the latest snapshot and the trend's last snapshot of each month.
     snapshots = coverage.course_snapshots(course=course)
     if not snapshots:
@@ -168,9 +169,9 @@ def _gap_row(
     return (
         command or coverage.NOT_RECORDED,
         staff_id,
-        _WORKFORCE_TYPES.get(workforce_type, workforce_type),
+        str(_WORKFORCE_TYPES.get(workforce_type, workforce_type)),
         rank_or_grade or coverage.NOT_RECORDED,
-        govuk_date(last_completed_on) if last_completed_on else "Never",
+        govuk_date(last_completed_on) if last_completed_on else _("Never"),
     )
 
 

@@ -28,8 +28,11 @@ def _checked_table(upload: Any, what: str) -> CheckedFile:
     except ValidationError as error:
         if error.code == "wrong_type":
             raise ValidationError(
-                f"The {what} must be a CSV or XLSX file. The content of {upload.name} is not "
-                "CSV or XLSX",
+                _(
+                    "The %(what)s must be a CSV or XLSX file. "
+                    "The content of %(name)s is not CSV or XLSX"
+                )
+                % {"what": what, "name": upload.name},
                 code="wrong_type",
             ) from None
         raise
@@ -43,18 +46,18 @@ def _checked_table(upload: Any, what: str) -> CheckedFile:
 
 class SnapshotUploadForm(forms.Form):
     taken_on = GovukDateField(
-        label="Date of the snapshot",
-        help_text="The date the files were exported. For example, 31 3 2025",
-        error_messages={"required": "Enter the date of the snapshot"},
+        label=_("Date of the snapshot"),
+        help_text=_("The date the files were exported. For example, 31 3 2025"),
+        error_messages={"required": _("Enter the date of the snapshot")},
     )
     roster = forms.FileField(
-        label="Staff roster",
-        error_messages={"required": "Select the staff roster"},
+        label=_("Staff roster"),
+        error_messages={"required": _("Select the staff roster")},
         allow_empty_file=True,  # check_upload names an empty file
     )
     completions = forms.FileField(
-        label="Training completions",
-        error_messages={"required": "Select the training completions file"},
+        label=_("Training completions"),
+        error_messages={"required": _("Select the training completions file")},
         allow_empty_file=True,
     )
 
@@ -73,17 +76,17 @@ class SnapshotUploadForm(forms.Form):
         self.forces = list(forces)
         if len(self.forces) > 1:
             self.fields["organisation"] = forms.ChoiceField(
-                label="Force",
+                label=_("Force"),
                 choices=[(str(f.pk), f.name) for f in self.forces],
                 widget=forms.RadioSelect,
-                error_messages={"required": "Select the force the files are for"},
+                error_messages={"required": _("Select the force the files are for")},
             )
             self.order_fields(["organisation"])
 
     def clean_taken_on(self) -> Any:
         taken_on = self.cleaned_data["taken_on"]
         if taken_on and taken_on > timezone.localdate():
-            raise ValidationError("The date of the snapshot must be today or in the past")
+            raise ValidationError(_("The date of the snapshot must be today or in the past"))
         return taken_on
 
     def clean_roster(self) -> CheckedFile:
@@ -104,15 +107,22 @@ class MappingForm(forms.Form):
     def __init__(self, *args: Any, headers: dict[str, list[str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in (importing.ROSTER, importing.COMPLETIONS):
-            choices = [("", "Not in the file"), *((h, h) for h in headers[kind])]
+            choices = [("", _("Not in the file")), *((h, h) for h in headers[kind])]
             label = importing.FILE_LABELS[kind]
             for item in importing.FIELDS[kind]:
-                message = f"Select the column of the {label} that holds the {item.label.lower()}"
+                message = _("Select the column of the %(file)s that holds the %(field)s") % {
+                    "file": label,
+                    "field": item.label.lower(),
+                }
                 self.fields[f"{kind}-{item.name}"] = forms.ChoiceField(
                     label=item.label,
                     choices=choices,
                     required=item.required,
-                    help_text=("Required. " if item.required else "") + item.hint,
+                    help_text=(
+                        _("Required. %(hint)s") % {"hint": item.hint}
+                        if item.required
+                        else item.hint
+                    ),
                     error_messages={"required": message, "invalid_choice": message},
                 )
 
@@ -138,59 +148,63 @@ class MappingForm(forms.Form):
 
 class CourseForm(forms.Form):
     title = forms.CharField(
-        label="Course title",
+        label=_("Course title"),
         max_length=200,
-        error_messages={"required": "Enter the course title"},
+        error_messages={"required": _("Enter the course title")},
     )
     code = forms.CharField(
-        label="Course code",
+        label=_("Course code"),
         max_length=30,
-        help_text="As it appears in the completions file from the learning system.",
-        error_messages={"required": "Enter the course code"},
+        help_text=_("As it appears in the completions file from the learning system."),
+        error_messages={"required": _("Enter the course code")},
     )
     workforce_types = forms.MultipleChoiceField(
-        label="Who must complete it",
+        label=_("Who must complete it"),
         choices=WorkforceType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select who must complete the course"},
+        error_messages={"required": _("Select who must complete the course")},
     )
     commands = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Commands or departments (optional)",
+        label=_("Commands or departments (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line, as in the roster. Leave empty if every command must complete it.",
+        help_text=_(
+            "One per line, as in the roster. Leave empty if every command must complete it."
+        ),
     )
     refresh_months = forms.IntegerField(
-        label="Refresh period in months (optional)",
+        label=_("Refresh period in months (optional)"),
         required=False,
         min_value=1,
         max_value=240,
-        help_text="How long a completion stays in date when the file gives no expiry date. "
-        "Leave empty if it never needs refreshing.",
+        help_text=_(
+            "How long a completion stays in date when the file gives no expiry date. "
+            "Leave empty if it never needs refreshing."
+        ),
         error_messages={
-            "invalid": "The refresh period must be a whole number of months, like 36",
-            "min_value": "The refresh period must be 1 month or more",
-            "max_value": "The refresh period must be 240 months or fewer",
+            "invalid": _("The refresh period must be a whole number of months, like 36"),
+            "min_value": _("The refresh period must be 1 month or more"),
+            "max_value": _("The refresh period must be 240 months or fewer"),
         },
     )
     target_percent = forms.IntegerField(
-        label="Target (per cent in date)",
+        label=_("Target (per cent in date)"),
         min_value=0,
         max_value=100,
         initial=90,
         error_messages={
-            "required": "Enter the target, like 90",
-            "invalid": "The target must be a whole number, like 90",
-            "min_value": "The target must be between 0 and 100",
-            "max_value": "The target must be between 0 and 100",
+            "required": _("Enter the target, like 90"),
+            "invalid": _("The target must be a whole number, like 90"),
+            "min_value": _("The target must be between 0 and 100"),
+            "max_value": _("The target must be between 0 and 100"),
         },
     )
 
     def clean_commands(self) -> list[str]:
         commands = [line.strip() for line in self.cleaned_data["commands"].splitlines()]
         if any(len(command) > 100 for command in commands):
-            raise ValidationError("Each command must be 100 characters or fewer")
+            raise ValidationError(_("Each command must be 100 characters or fewer"))
         return [command for command in commands if command]
 
 
@@ -217,17 +231,17 @@ class CourseUpdateForm(VersionedForm, CourseForm):
 class CourseArchiveForm(forms.Form):
     reason = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why is the course being archived",
+        label=_("Why is the course being archived"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="This is kept in the history, with who archived it and when.",
-        error_messages={"required": "Enter why the course is being archived"},
+        help_text=_("This is kept in the history, with who archived it and when."),
+        error_messages={"required": _("Enter why the course is being archived")},
     )
 
 
 class CourseRestoreForm(forms.Form):
     reason = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why is the course being restored (optional)",
+        label=_("Why is the course being restored (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -268,17 +282,17 @@ class CoverageLinkForm(forms.Form):
 
 class CoverageLinkAgendaItemForm(forms.Form):
     agenda_item = forms.ModelChoiceField(
-        label="Agenda item",
+        label=_("Agenda item"),
         queryset=AgendaItem.objects.none(),
-        empty_label="Select an agenda item",
+        empty_label=_("Select an agenda item"),
         error_messages={
-            "required": "Select the agenda item this coverage is evidence for",
-            "invalid_choice": "Select the agenda item this coverage is evidence for",
+            "required": _("Select the agenda item this coverage is evidence for"),
+            "invalid_choice": _("Select the agenda item this coverage is evidence for"),
         },
     )
     note = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why this coverage is evidence (optional)",
+        label=_("Why this coverage is evidence (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -10,17 +10,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel, VersionedModel
 from answerable.organisations.models import Organisation
 
 
 class WorkforceType(models.TextChoices):
-    OFFICER = "officer", "Police officer"
-    STAFF = "staff", "Police staff"
-    PCSO = "pcso", "PCSO"
-    SPECIAL = "special", "Special constable"
-    VOLUNTEER = "volunteer", "Police support volunteer"
+    OFFICER = "officer", _("Police officer")
+    STAFF = "staff", _("Police staff")
+    PCSO = "pcso", _("PCSO")
+    SPECIAL = "special", _("Special constable")
+    VOLUNTEER = "volunteer", _("Police support volunteer")
 
 
 class Snapshot(BaseModel):
@@ -229,11 +230,11 @@ class CohortFigure(models.Model):
     """
 
     class Dimension(models.TextChoices):
-        ALL = "all", "All required staff"
-        WORKFORCE_TYPE = "workforce_type", "Workforce type"
-        RANK_OR_GRADE = "rank_or_grade", "Rank or grade"
-        COMMAND = "command", "Command or department"
-        SERVICE_BAND = "service_band", "Length of service"
+        ALL = "all", _("All required staff")
+        WORKFORCE_TYPE = "workforce_type", _("Workforce type")
+        RANK_OR_GRADE = "rank_or_grade", _("Rank or grade")
+        COMMAND = "command", _("Command or department")
+        SERVICE_BAND = "service_band", _("Length of service")
 
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.CASCADE, related_name="cohort_figures", db_index=False

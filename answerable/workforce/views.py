@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -88,7 +89,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "index.html",
         {
-            "title": "Workforce training",
+            "title": _("Workforce training"),
             "courses": courses,
             "snapshots": snapshots,
             "can_upload": upload_forces.exists(),
@@ -110,7 +111,7 @@ def course_coverage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "course_coverage.html",
         {
-            "title": f"{course.title} coverage",
+            "title": _("%(title)s coverage") % {"title": course.title},
             "course": course,
             "figures": figures,
             "trend_svg": drawn.trend_svg,
@@ -193,7 +194,7 @@ def coverage_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         form,
         linked_to=lambda: form.cleaned_data["recommendation"].reference,
         template="coverage_link_create.html",
-        title=f"Link {course.title} coverage to a recommendation",
+        title=_("Link %(title)s coverage to a recommendation") % {"title": course.title},
         finders={"recommendation": recommendations_found},
     )
 
@@ -212,7 +213,7 @@ def coverage_link_agenda_item_create(request: AuthenticatedHttpRequest, pk: int)
         form,
         linked_to=lambda: form.cleaned_data["agenda_item"].meeting.title,
         template="coverage_link_agenda_item_create.html",
-        title=f"Link {course.title} coverage to a meeting agenda item",
+        title=_("Link %(title)s coverage to a meeting agenda item") % {"title": course.title},
         recent_days=selectors.RECENT_MEETING_DAYS,
     )
 
@@ -226,12 +227,18 @@ def coverage_link_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         raise PermissionDenied
     if request.method == "POST":
         services.coverage_link_delete(actor=request.user, link=link)
-        messages.success(request, f"{course.title} coverage is no longer linked there")
+        messages.success(
+            request, _("%(title)s coverage is no longer linked there") % {"title": course.title}
+        )
         return redirect(course)
     return _render(
         request,
         "coverage_link_delete.html",
-        {"title": f"Remove {course.title} coverage as evidence", "link": link, "course": course},
+        {
+            "title": _("Remove %(title)s coverage as evidence") % {"title": course.title},
+            "link": link,
+            "course": course,
+        },
     )
 
 
@@ -254,9 +261,9 @@ def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         _course_update_form(course, post_data(request)),
         services.course_update,
         redraw=lambda: _course_update_form(selectors.course_get_for_user(user=request.user, pk=pk)),
-        done=lambda updated: f"Course updated: {updated.title}",
+        done=lambda updated: _("Course updated: %(title)s") % {"title": updated.title},
         template="course_update.html",
-        title=f"Change {course.title}",
+        title=_("Change %(title)s") % {"title": course.title},
     )
 
 
@@ -271,11 +278,11 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         CourseForm(post_data(request)),
         services.course_create,
         owner=forces[0],
-        done=lambda course: f"Course added: {course.title}",
+        done=lambda course: _("Course added: %(title)s") % {"title": course.title},
         page=lambda form: _render(
             request,
             "course_create.html",
-            {"title": "Add a course", "form": form, "page_forms": [form], "owner": forces[0]},
+            {"title": _("Add a course"), "form": form, "page_forms": [form], "owner": forces[0]},
         ),
     )
 
@@ -300,26 +307,28 @@ def _course_archive_or_restore(
         raise PermissionDenied
     if course.is_archived == archive:
         return redirect(course)
-    verb = "Archive" if archive else "Restore"
     return edit_page(
         request,
         (CourseArchiveForm if archive else CourseRestoreForm)(post_data(request)),
         services.course_archive if archive else services.course_restore,
         course=course,
-        done="Course archived" if archive else "Course restored",
+        done=_("Course archived") if archive else _("Course restored"),
         then=lambda _saved: redirect(course),
         page=lambda form: render(
             request,
             "recommendations/lifecycle_form.html",
             {
-                "title": f"{verb} {course.title}",
+                "title": (_("Archive %(title)s") if archive else _("Restore %(title)s"))
+                % {"title": course.title},
                 "form": form,
                 "page_forms": [form],
                 "back": course.get_absolute_url(),
-                "button": verb,
+                "button": _("Archive") if archive else _("Restore"),
                 "warning": (
-                    "It will leave the force's course list, and uploads will no longer match "
-                    "its completions. It stays readable at its address and can be restored."
+                    _(
+                        "It will leave the force's course list, and uploads will no longer match "
+                        "its completions. It stays readable at its address and can be restored."
+                    )
                     if archive
                     else ""
                 ),

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -101,7 +103,7 @@ def _forget(request: HttpRequest) -> None:
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "Upload the files again to continue")
+    messages.info(request, _("Upload the files again to continue"))
     return redirect("workforce:import_upload")
 
 
@@ -154,7 +156,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "import_upload.html",
         {
-            "title": "Upload a workforce snapshot",
+            "title": _("Upload a workforce snapshot"),
             "fields": importing.FIELDS,
             "file_labels": importing.FILE_LABELS,
             "forces": forces,
@@ -181,7 +183,7 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "import_mapping.html",
         {
-            "title": "Match the columns",
+            "title": _("Match the columns"),
             "sections": [
                 (importing.FILE_LABELS[kind], pending.tables[kind].name, form.fields_for(kind))
                 for kind in KINDS
@@ -200,14 +202,18 @@ def _preview(
     summary = error_summary(
         errors.listed,
         count=errors.count,
-        more="And {more:,} more problems, listed below",
+        more=ngettext(
+            "And {more:,} more problems, listed below",
+            "And {more:,} more problems, listed below",
+            errors.count - SUMMARY_ERRORS,
+        ),
         shown=SUMMARY_ERRORS,
     )
     return _render(
         request,
         "import_preview.html",
         {
-            "title": "Check the snapshot",
+            "title": _("Check the snapshot"),
             "pending": pending,
             "plan": plan,
             "import_errors": errors,
@@ -279,17 +285,21 @@ STATUS_PAGE = ImportStatusPage(
     role=Membership.Role.LEAD_OFFICER,
     active_nav="workforce",
     links=(
-        ("workforce:index", "See training coverage"),
-        ("workforce:import_upload", "Upload another snapshot"),
+        ("workforce:index", gettext_lazy("See training coverage")),
+        ("workforce:import_upload", gettext_lazy("Upload another snapshot")),
     ),
-    upload=("workforce:import_upload", "Upload corrected files"),
+    upload=("workforce:import_upload", gettext_lazy("Upload corrected files")),
     result_text=lambda job: (
-        f"Snapshot of {_taken_on(job)} imported: {job.counts['staff']:,} staff "
-        f"and {job.counts['completions']:,} completions"
+        _("Snapshot of %(date)s imported: %(staff)s staff and %(completions)s completions")
+        % {
+            "date": _taken_on(job),
+            "staff": f"{job.counts['staff']:,}",
+            "completions": f"{job.counts['completions']:,}",
+        }
     ),
     details=lambda job: [
-        ("Force", job.organisation.name),
-        ("Date of the snapshot", _taken_on(job)),
+        (_("Force"), job.organisation.name),
+        (_("Date of the snapshot"), _taken_on(job)),
     ],
 )
 

@@ -172,7 +172,7 @@ def _in_date_staff(course: Course, snapshots: list[Snapshot]) -> QuerySet[Comple
 
 def _labels(dimension: str, key: str) -> str:
     if dimension == "workforce_type":
-        return WorkforceType(key).label if key in WorkforceType.values else key
+        return str(WorkforceType(key).label) if key in WorkforceType.values else key
     if dimension == "service_band":
         return next(label for band, label, _, _ in SERVICE_BANDS if band == key)
     return key or NOT_RECORDED
