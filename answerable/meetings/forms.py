@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from markupsafe import Markup, escape
 
 from answerable.core.files import EVIDENCE_KINDS, CheckedFile, check_upload
@@ -30,61 +31,68 @@ def agenda_item_choices(field: forms.Field, items: QuerySet[AgendaItem]) -> None
     field.queryset = items  # type: ignore[attr-defined]
     field.label_from_instance = (  # type: ignore[attr-defined]
         lambda item: (
-            f"{item.meeting.title}, {item.meeting.local_starts_at:%-d %B %Y}: "
-            f"item {item.position}, {item.title}"
+            _("%(meeting)s, %(date)s: item %(position)s, %(title)s")
+            % {
+                "meeting": item.meeting.title,
+                "date": f"{item.meeting.local_starts_at:%-d %B %Y}",
+                "position": item.position,
+                "title": item.title,
+            }
         )[:200]
     )
 
 
 class MeetingForm(forms.Form):
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=300,
-        help_text="For example, Assurance and accountability: child sexual exploitation.",
-        error_messages={"required": "Enter the title of the meeting"},
+        help_text=_("For example, Assurance and accountability: child sexual exploitation."),
+        error_messages={"required": _("Enter the title of the meeting")},
     )
     kind = forms.ChoiceField(
-        label="Type of meeting",
+        label=_("Type of meeting"),
         choices=AccountabilityMeeting.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of meeting"},
+        error_messages={"required": _("Select the type of meeting")},
     )
-    starts_on = GovukDateField(label="Date", required=True, help_text="For example, 31 3 2026")
+    starts_on = GovukDateField(
+        label=_("Date"), required=True, help_text=_("For example, 31 3 2026")
+    )
     starts_time = forms.CharField(
-        label="Start time",
+        label=_("Start time"),
         max_length=5,
-        help_text="Use the 24-hour clock, for example 10:00 or 14:30.",
-        error_messages={"required": "Enter the start time"},
+        help_text=_("Use the 24-hour clock, for example 10:00 or 14:30."),
+        error_messages={"required": _("Enter the start time")},
     )
-    venue = forms.CharField(label="Venue", max_length=300, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
     online_url = forms.URLField(
-        label="Link to join online (optional)",
+        label=_("Link to join online (optional)"),
         max_length=500,
         required=False,
         error_messages={
-            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+            "invalid": _("Enter a web address in the correct format, like https://www.example.org")
         },
     )
     chair_name = forms.CharField(
-        label="Chair",
+        label=_("Chair"),
         max_length=200,
-        help_text="For example, Police and Crime Commissioner (John Campion).",
-        error_messages={"required": "Enter the name of the chair"},
+        help_text=_("For example, Police and Crime Commissioner (John Campion)."),
+        error_messages={"required": _("Enter the name of the chair")},
     )
     is_public = forms.BooleanField(
-        label="This is a public meeting: list it in the public calendar", required=False
+        label=_("This is a public meeting: list it in the public calendar"), required=False
     )
 
     def clean_starts_time(self) -> datetime.time:
         match = TIME_PATTERN.match(self.cleaned_data["starts_time"])
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise forms.ValidationError("Enter the start time as hours and minutes, like 10:30")
+            raise forms.ValidationError(_("Enter the start time as hours and minutes, like 10:30"))
         return datetime.time(int(match[1]), int(match[2]))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("venue") and not data.get("online_url") and not self.has_error("venue"):
-            self.add_error("venue", "Enter the venue or the link to join online")
+            self.add_error("venue", _("Enter the venue or the link to join online"))
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -96,14 +104,14 @@ class MeetingForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        label="Status",
+        label=_("Status"),
         widget=forms.RadioSelect,
         choices=(),
-        error_messages={"required": "Select the new status"},
+        error_messages={"required": _("Select the new status")},
     )
     note = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Note (optional)",
+        label=_("Note (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
@@ -115,20 +123,20 @@ class StatusForm(forms.Form):
 
 class AttendeeForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the attendee's name"}
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the attendee's name")}
     )
     role = forms.CharField(
-        label="Role at the meeting",
+        label=_("Role at the meeting"),
         max_length=200,
         required=False,
-        help_text="For example, Chief Constable.",
+        help_text=_("For example, Chief Constable."),
     )
     organisation = forms.ModelChoiceField(
-        label="Organisation",
+        label=_("Organisation"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="Not a member organisation",
-        help_text="Members of this organisation can then see the meeting and table papers.",
+        empty_label=_("Not a member organisation"),
+        help_text=_("Members of this organisation can then see the meeting and table papers."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -195,32 +203,34 @@ def _column(row: Any, path: str) -> Any:
 
 class AgendaItemForm(forms.Form):
     title = forms.CharField(
-        label="Title", max_length=300, error_messages={"required": "Enter the title of the item"}
+        label=_("Title"),
+        max_length=300,
+        error_messages={"required": _("Enter the title of the item")},
     )
     theme = forms.CharField(
-        label="Theme (optional)",
+        label=_("Theme (optional)"),
         max_length=100,
         required=False,
-        help_text="For example, Training or Putting victims first.",
+        help_text=_("For example, Training or Putting victims first."),
     )
     description = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="What the item covers (optional)",
+        label=_("What the item covers (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
     is_sensitive = forms.BooleanField(
-        label="This item is sensitive: never publish it", required=False
+        label=_("This item is sensitive: never publish it"), required=False
     )
     recommendations = RegisterChoiceField(
-        label="Recommendations this item considers",
+        label=_("Recommendations this item considers"),
         labelled=RECOMMENDATION_LABEL,
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     actions = RegisterChoiceField(
-        label="Register actions this item considers",
+        label=_("Register actions this item considers"),
         labelled=ACTION_LABEL,
         queryset=None,
         required=False,
@@ -240,21 +250,21 @@ class AgendaItemUpdateForm(VersionedForm, AgendaItemForm):
 
 
 class PaperForm(forms.Form):
-    title = forms.CharField(label="Title of the paper", max_length=300, required=False)
+    title = forms.CharField(label=_("Title of the paper"), max_length=300, required=False)
     file = forms.FileField(
-        label="Upload the paper",
-        help_text="A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB.",
-        error_messages={"required": "Select the paper to upload"},
+        label=_("Upload the paper"),
+        help_text=_("A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB."),
+        error_messages={"required": _("Select the paper to upload")},
     )
     marking = forms.ChoiceField(
-        label="Handling marking",
+        label=_("Handling marking"),
         choices=Marking.choices,
         widget=forms.RadioSelect,
         initial=Marking.OFFICIAL,
-        error_messages={"required": "Select the handling marking"},
+        error_messages={"required": _("Select the handling marking")},
     )
     is_published = forms.BooleanField(
-        label="The paper may be published with the meeting summary", required=False
+        label=_("The paper may be published with the meeting summary"), required=False
     )
 
     def clean_file(self) -> CheckedFile:
@@ -265,36 +275,41 @@ class PaperForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("is_published") and data.get("marking") == Marking.OFFICIAL_SENSITIVE:
-            self.add_error("is_published", "OFFICIAL-SENSITIVE papers cannot be published")
+            self.add_error("is_published", _("OFFICIAL-SENSITIVE papers cannot be published"))
         return data
 
 
 class QuestionForm(forms.Form):
     text = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Question",
+        label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the question"},
+        error_messages={"required": _("Enter the question")},
     )
     asked_by = forms.CharField(
-        label="Asked by",
+        label=_("Asked by"),
         max_length=200,
-        help_text="For example, Police and Crime Commissioner.",
-        error_messages={"required": "Enter who asked the question"},
+        help_text=_("For example, Police and Crime Commissioner."),
+        error_messages={"required": _("Enter who asked the question")},
     )
     addressed_to = forms.ModelChoiceField(
-        label="Addressed to",
+        label=_("Addressed to"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="No organisation",
-        help_text="Lead officers of this organisation can prepare a response before the meeting.",
+        empty_label=_("No organisation"),
+        help_text=_(
+            "Lead officers of this organisation can prepare a response before the meeting."
+        ),
     )
     when = forms.ChoiceField(
-        label="When was it asked",
+        label=_("When was it asked"),
         widget=forms.RadioSelect,
-        choices=[("prepared", "Prepared before the meeting"), ("raised", "Raised in the meeting")],
+        choices=[
+            ("prepared", _("Prepared before the meeting")),
+            ("raised", _("Raised in the meeting")),
+        ],
         initial="prepared",
-        error_messages={"required": "Select when the question was asked"},
+        error_messages={"required": _("Select when the question was asked")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -310,21 +325,21 @@ class QuestionForm(forms.Form):
 class ResponseForm(forms.Form):
     text = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Response",
+        label=_("Response"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the response"},
+        error_messages={"required": _("Enter the response")},
     )
     given_by_name = forms.CharField(
-        label="Given by",
+        label=_("Given by"),
         max_length=200,
-        help_text="The person answering, for example Chief Constable.",
-        error_messages={"required": "Enter who gave the response"},
+        help_text=_("The person answering, for example Chief Constable."),
+        error_messages={"required": _("Enter who gave the response")},
     )
     given_by_organisation = forms.ModelChoiceField(
-        label="Their organisation",
+        label=_("Their organisation"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label="Not a member organisation",
+        empty_label=_("Not a member organisation"),
     )
 
     def __init__(self, *args: Any, for_organisation: bool = True, **kwargs: Any) -> None:
@@ -339,27 +354,27 @@ class VerdictForm(VersionedForm):
     """The chair's verdict, carrying the version of the verdict it was drawn from."""
 
     verdict = forms.ChoiceField(
-        label="Verdict",
+        label=_("Verdict"),
         widget=forms.RadioSelect,
         choices=ItemVerdict.Verdict.choices,
-        error_messages={"required": "Select the verdict"},
+        error_messages={"required": _("Select the verdict")},
     )
     rationale = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Rationale",
+        label=_("Rationale"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What the chair heard that supports the verdict.",
-        error_messages={"required": "Enter the rationale for the verdict"},
+        help_text=_("What the chair heard that supports the verdict."),
+        error_messages={"required": _("Enter the rationale for the verdict")},
     )
 
 
 class AssessmentOfferForm(forms.Form):
     recommendations = RegisterChoiceField(
-        label="Record the verdict as an assessment of",
+        label=_("Record the verdict as an assessment of"),
         labelled=RECOMMENDATION_LABEL,
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the recommendations to assess"},
+        error_messages={"required": _("Select the recommendations to assess")},
     )
 
     def __init__(self, *args: Any, offered: QuerySet[Any], **kwargs: Any) -> None:
@@ -370,23 +385,23 @@ class AssessmentOfferForm(forms.Form):
 class MeetingActionForm(forms.Form):
     description = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="What needs to be done",
+        label=_("What needs to be done"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what needs to be done"},
+        error_messages={"required": _("Enter what needs to be done")},
     )
     owner = forms.ModelChoiceField(
-        label="Owner organisation",
+        label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
-        empty_label="Select an organisation",
-        error_messages={"required": "Select the organisation that owns this action"},
+        empty_label=_("Select an organisation"),
+        error_messages={"required": _("Select the organisation that owns this action")},
     )
     owner_name = forms.CharField(
-        label="Person responsible (optional)",
+        label=_("Person responsible (optional)"),
         max_length=200,
         required=False,
-        help_text="For example, Assistant Chief Constable, Crime and Vulnerability.",
+        help_text=_("For example, Assistant Chief Constable, Crime and Vulnerability."),
     )
-    due_on = GovukDateField(label="Due date", required=False)
+    due_on = GovukDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -396,7 +411,7 @@ class MeetingActionForm(forms.Form):
 class CloseActionForm(forms.Form):
     note = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="How was the action completed",
+        label=_("How was the action completed"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter a note saying how the action was completed"},
+        error_messages={"required": _("Enter a note saying how the action was completed")},
     )

@@ -87,7 +87,7 @@ def agenda_item_add(
     require_planner(actor, meeting)
     meeting = AccountabilityMeeting.objects.select_for_update().get(pk=meeting.pk)
     if not title.strip():
-        raise ValidationError({"title": "Enter the title of the agenda item"})
+        raise ValidationError({"title": _("Enter the title of the agenda item")})
     recs, acts = _checked_links(actor=actor, recommendations=recommendations, actions=actions)
     last = meeting.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(
@@ -133,9 +133,11 @@ def agenda_item_update(
     """
     require_planner(actor, item.meeting)
     if item.is_action_review:
-        raise ValidationError("The review of the action tracker is generated and cannot be edited")
+        raise ValidationError(
+            _("The review of the action tracker is generated and cannot be edited")
+        )
     if not title.strip():
-        raise ValidationError({"title": "Enter the title of the agenda item"})
+        raise ValidationError({"title": _("Enter the title of the agenda item")})
     recs, acts = _checked_links(actor=actor, recommendations=recommendations, actions=actions)
     item = locked_for_edit(
         AgendaItem.objects.select_related("meeting__office", "theme"),
@@ -177,7 +179,7 @@ def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> Agenda
     AccountabilityMeeting.objects.select_for_update().get(pk=item.meeting_id)
     item = AgendaItem.objects.get(pk=item.pk)
     if item.is_action_review:
-        raise ValidationError("The review of the action tracker is always the first item")
+        raise ValidationError(_("The review of the action tracker is always the first item"))
     siblings = AgendaItem.objects.filter(meeting_id=item.meeting_id)
     if direction == "up":
         other = siblings.filter(position__lt=item.position).order_by("-position").first()
@@ -185,7 +187,12 @@ def agenda_item_move(*, actor: User, item: AgendaItem, direction: str) -> Agenda
         other = siblings.filter(position__gt=item.position).order_by("position").first()
     if other is None or other.is_action_review:
         raise ValidationError(
-            f"{item.title} is already at the {'top' if direction == 'up' else 'bottom'}"
+            (
+                _("%(title)s is already at the top")
+                if direction == "up"
+                else _("%(title)s is already at the bottom")
+            )
+            % {"title": item.title}
         )
     previous, target = item.position, other.position
     # Position 0 is never used, so it is free to hold one item during the swap.
@@ -262,7 +269,7 @@ def paper_publication_set(*, actor: User, paper: Paper, is_published: bool) -> P
     """
     require_planner(actor, paper.item.meeting)
     if is_published and paper.marking == Marking.OFFICIAL_SENSITIVE:
-        raise ValidationError("OFFICIAL-SENSITIVE papers cannot be published")
+        raise ValidationError(_("OFFICIAL-SENSITIVE papers cannot be published"))
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     if paper.is_published == is_published:
         return paper

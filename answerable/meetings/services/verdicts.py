@@ -77,7 +77,7 @@ def item_verdict_assessments_confirm(
     item = AgendaItem.objects.select_related("verdict", "meeting").get(pk=item.pk)
     offered = {r.pk: r for r in verdict_assessment_offer(user=actor, item=item)}
     if not offered:
-        raise ValidationError("This verdict cannot be recorded as an assessment")
+        raise ValidationError(_("This verdict cannot be recorded as an assessment"))
     if not recommendations:
         raise ValidationError({"recommendations": "Select the recommendations to assess"})
     if any(r.pk not in offered for r in recommendations):

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -91,7 +93,12 @@ def _form_page(
         "form.html",
         {
             "title": title,
-            "caption": f"{item.meeting.title}, item {item.position}: {item.title}",
+            "caption": _("%(meeting)s, item %(position)s: %(title)s")
+            % {
+                "meeting": item.meeting.title,
+                "position": item.position,
+                "title": item.title,
+            },
             "form": form,
             "page_forms": [form],
             "back": item.get_absolute_url(),
@@ -140,18 +147,21 @@ def agenda_item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         AgendaItemForm(post_data(request), **_register_choices(request, meeting)),
         services.agenda_item_add,
         meeting=meeting,
-        done=lambda item: f"Item {item.position} added: {item.title}",
+        done=lambda item: (
+            _("Item %(position)s added: %(title)s")
+            % {"position": item.position, "title": item.title}
+        ),
         then=_to_item,
         page=lambda form: render_page(
             request,
             "form.html",
             {
-                "title": "Add an agenda item",
+                "title": _("Add an agenda item"),
                 "caption": meeting.title,
                 "form": form,
                 "page_forms": [form],
                 "back": meeting.get_absolute_url(),
-                "button": "Add item",
+                "button": _("Add item"),
                 **_picker(request, form, meeting),
             },
         ),
@@ -171,14 +181,14 @@ def agenda_item_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         redraw=lambda: _item_update_form(
             request, selectors.agenda_item_get_for_user(user=request.user, pk=pk)
         ),
-        done=lambda updated: f"Item {updated.position} updated",
+        done=lambda updated: _("Item %(position)s updated") % {"position": updated.position},
         then=_to_item,
         page=lambda form: _form_page(
             request,
-            "Change the agenda item",
+            _("Change the agenda item"),
             form,
             item,
-            button="Save changes",
+            button=_("Save changes"),
             **_picker(request, form, item.meeting),
         ),
     )
@@ -208,9 +218,9 @@ def paper_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         item,
         PaperForm(post_data(request), request.FILES or None),
         services.paper_upload,
-        done=lambda paper: f"Paper tabled: {paper.title}",
-        title="Table a paper",
-        button="Upload paper",
+        done=lambda paper: _("Paper tabled: %(title)s") % {"title": paper.title},
+        title=_("Table a paper"),
+        button=_("Upload paper"),
         multipart=True,
     )
 
@@ -226,8 +236,12 @@ def paper_publication(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        verb = "marked for publication" if publish else "withheld from publication"
-        messages.success(request, f"Paper {verb}: {paper.title}")
+        message = (
+            _("Paper marked for publication: %(title)s")
+            if publish
+            else _("Paper withheld from publication: %(title)s")
+        )
+        messages.success(request, message % {"title": paper.title})
     return redirect(paper.item.get_absolute_url())
 
 
@@ -249,9 +263,9 @@ def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         QuestionForm(post_data(request)),
         services.question_add,
         arguments=QuestionForm.service_kwargs,
-        done="Question added",
-        title="Add a question",
-        button="Add question",
+        done=_("Question added"),
+        title=_("Add a question"),
+        button=_("Add question"),
     )
 
 
@@ -268,14 +282,14 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ResponseForm(post_data(request), for_organisation=in_meeting),
         services.response_record,
         question=question,
-        done="Response recorded",
+        done=_("Response recorded"),
         then=lambda _response: redirect(question.item.get_absolute_url()),
         page=lambda form: _form_page(
             request,
             _response_title(question, in_meeting=in_meeting),
             form,
             question.item,
-            button="Save response",
+            button=_("Save response"),
             subject_text=question.text,
             # The figures linked to the item, as the meeting saw them (core/panels.py).
             panels=panels_for_one(slot=AGENDA_ITEM, user=request.user, object_id=question.item_id),
@@ -284,10 +298,11 @@ def response_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _response_title(question: Question, *, in_meeting: bool) -> str:
-    title = "Record the response" if in_meeting else "Prepare a response"
-    if not in_meeting and question.addressed_to:
-        title += f" for {question.addressed_to.name}"
-    return title
+    if in_meeting:
+        return _("Record the response")
+    if question.addressed_to:
+        return _("Prepare a response for %(name)s") % {"name": question.addressed_to.name}
+    return _("Prepare a response")
 
 
 def _verdict_form(item: AgendaItem, data: Any = None) -> VerdictForm:
@@ -311,10 +326,10 @@ def item_verdict_record(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         services.item_verdict_record,
         item=item,
         redraw=lambda: _verdict_form(selectors.agenda_item_get_for_user(user=request.user, pk=pk)),
-        done="Verdict recorded",
+        done=_("Verdict recorded"),
         then=lambda _verdict: _after_verdict(request, pk),
         page=lambda form: _form_page(
-            request, "Record the verdict", form, item, button="Record verdict"
+            request, _("Record the verdict"), form, item, button=_("Record verdict")
         ),
     )
 
@@ -345,7 +360,7 @@ def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             request,
             "verdict_assessments.html",
             {
-                "title": "Record the verdict as an assessment",
+                "title": _("Record the verdict as an assessment"),
                 "item": item,
                 "verdict": getattr(item, "verdict", None),
                 "offered": list(offered),
@@ -357,7 +372,11 @@ def verdict_assessments(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 def _assessed_text(count: int) -> str:
-    return f"Assessment recorded for {count} recommendation{'s' if count != 1 else ''}"
+    return ngettext(
+        "Assessment recorded for %(count)s recommendation",
+        "Assessment recorded for %(count)s recommendations",
+        count,
+    ) % {"count": count}
 
 
 @login_required
@@ -371,7 +390,12 @@ def meeting_action_raise(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         services.meeting_action_raise,
         meeting=item.meeting,
         item=item,
-        done=lambda action: f"Action {action.reference} raised for {action.owner.name}",
+        done=lambda action: (
+            _("Action %(reference)s raised for %(name)s")
+            % {"reference": action.reference, "name": action.owner.name}
+        ),
         then=lambda _action: _to_item(item),
-        page=lambda form: _form_page(request, "Raise an action", form, item, button="Raise action"),
+        page=lambda form: _form_page(
+            request, _("Raise an action"), form, item, button=_("Raise action")
+        ),
     )

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -28,7 +29,7 @@ def forward_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "forward_plan.html",
         {
-            "title": "Past meetings" if past else "Forward plan",
+            "title": _("Past meetings") if past else _("Forward plan"),
             "past": past,
             "page": page,
             "pagination": pagination_params(request, page),
@@ -52,17 +53,17 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             **form.service_kwargs(),
         )
         if meeting:
-            messages.success(request, f"Meeting planned: {meeting.title}")
+            messages.success(request, _("Meeting planned: %(title)s") % {"title": meeting.title})
             return redirect(meeting)
     return render_page(
         request,
         "form.html",
         {
-            "title": "Plan a meeting",
+            "title": _("Plan a meeting"),
             "form": form,
             "page_forms": [form],
             "back": reverse("meetings:forward_plan"),
-            "button": "Plan meeting",
+            "button": _("Plan meeting"),
         },
     )
 
@@ -130,20 +131,20 @@ def meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         meeting=meeting,
         **form.cleaned_data,
     ):
-        messages.success(request, "Meeting status updated")
+        messages.success(request, _("Meeting status updated"))
         return redirect(meeting)
     return render_page(
         request,
         "form.html",
         {
-            "title": f"Update the status of {meeting.title}",
-            "caption": f"Currently: {meeting.get_status_display()}",
+            "title": _("Update the status of %(title)s") % {"title": meeting.title},
+            "caption": _("Currently: %(status)s") % {"status": meeting.get_status_display()},
             "form": form,
             "page_forms": [form],
             "back": meeting.get_absolute_url(),
-            "button": "Update status",
+            "button": _("Update status"),
             "allowed": allowed,
-            "empty_text": "This meeting's status can only change by publishing its summary."
+            "empty_text": _("This meeting's status can only change by publishing its summary.")
             if not allowed
             else "",
         },
@@ -159,18 +160,20 @@ def attendee_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and run_service(
         form, services.attendee_add, actor=request.user, meeting=meeting, **form.cleaned_data
     ):
-        messages.success(request, f"{form.cleaned_data['name']} added to the attendees")
+        messages.success(
+            request, _("%(name)s added to the attendees") % {"name": form.cleaned_data["name"]}
+        )
         return redirect(meeting)
     return render_page(
         request,
         "form.html",
         {
-            "title": "Add an attendee",
+            "title": _("Add an attendee"),
             "caption": meeting.title,
             "form": form,
             "page_forms": [form],
             "back": meeting.get_absolute_url(),
-            "button": "Add attendee",
+            "button": _("Add attendee"),
         },
     )
 
@@ -185,7 +188,7 @@ def action_tracker(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "action_tracker.html",
         {
-            "title": "Action tracker",
+            "title": _("Action tracker"),
             "page": page,
             "pagination": pagination_params(request, page),
             "include_closed": include_closed,
@@ -206,18 +209,21 @@ def meeting_action_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     if form.is_valid() and run_service(
         form, services.meeting_action_close, actor=request.user, action=action, **form.cleaned_data
     ):
-        messages.success(request, f"Action {action.reference} closed")
+        messages.success(
+            request, _("Action %(reference)s closed") % {"reference": action.reference}
+        )
         return redirect("meetings:action_tracker")
     return render_page(
         request,
         "form.html",
         {
-            "title": f"Close action {action.reference}",
-            "caption": f"{action.owner.name}, from {action.meeting.title}",
+            "title": _("Close action %(reference)s") % {"reference": action.reference},
+            "caption": _("%(name)s, from %(title)s")
+            % {"name": action.owner.name, "title": action.meeting.title},
             "subject_text": action.description,
             "form": form,
             "page_forms": [form],
             "back": action.meeting.get_absolute_url(),
-            "button": "Close action",
+            "button": _("Close action"),
         },
     )
