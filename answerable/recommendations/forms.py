@@ -21,46 +21,46 @@ from answerable.recommendations.models import (
 
 class SourceForm(forms.Form):
     title = forms.CharField(
-        label="Title of the report",
+        label=_("Title of the report"),
         max_length=500,
-        error_messages={"required": "Enter the title of the report"},
+        error_messages={"required": _("Enter the title of the report")},
     )
     kind = forms.ChoiceField(
-        label="Type of source",
+        label=_("Type of source"),
         choices=Source.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of source"},
+        error_messages={"required": _("Select the type of source")},
     )
     publisher = forms.CharField(
-        label="Publisher",
+        label=_("Publisher"),
         max_length=200,
-        help_text="For example, HMICFRS or the inquiry's chair.",
-        error_messages={"required": "Enter the publisher"},
+        help_text=_("For example, HMICFRS or the inquiry's chair."),
+        error_messages={"required": _("Enter the publisher")},
     )
     published_on = GovukDateField(
-        label="Publication date",
+        label=_("Publication date"),
         required=True,
-        help_text="For example, 8 12 2023",
+        help_text=_("For example, 8 12 2023"),
     )
     url = forms.URLField(
-        label="Web address of the report",
+        label=_("Web address of the report"),
         required=False,
         max_length=500,
         error_messages={
-            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+            "invalid": _("Enter a web address in the correct format, like https://www.example.org")
         },
     )
     deadline_rule = forms.ChoiceField(
-        label="Statutory deadline",
+        label=_("Statutory deadline"),
         choices=Source.DeadlineRule.choices,
         widget=forms.RadioSelect,
         initial=Source.DeadlineRule.NONE,
-        error_messages={"required": "Select the statutory deadline that applies"},
+        error_messages={"required": _("Select the statutory deadline that applies")},
     )
     document = forms.FileField(
-        label="Upload the report (optional)",
+        label=_("Upload the report (optional)"),
         required=False,
-        help_text="A PDF, up to 10MB.",
+        help_text=_("A PDF, up to 10MB."),
     )
 
     def clean_document(self) -> CheckedFile | None:
@@ -72,35 +72,37 @@ class SourceForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     reference = forms.CharField(
-        label="Reference as published",
+        label=_("Reference as published"),
         max_length=50,
-        help_text="For example, R12 or AFI 2.",
-        error_messages={"required": "Enter the reference as published"},
+        help_text=_("For example, R12 or AFI 2."),
+        error_messages={"required": _("Enter the reference as published")},
     )
     text = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Full text",
+        label=_("Full text"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the full text of the recommendation"},
+        error_messages={"required": _("Enter the full text of the recommendation")},
     )
     finding_type = forms.ChoiceField(
-        label="Finding type",
+        label=_("Finding type"),
         choices=Recommendation.FindingType.choices,
         widget=forms.RadioSelect,
         initial=Recommendation.FindingType.RECOMMENDATION,
-        error_messages={"required": "Select the finding type"},
+        error_messages={"required": _("Select the finding type")},
     )
     addressees = forms.CharField(
-        label="Addressed to",
+        label=_("Addressed to"),
         max_length=500,
         required=False,
-        help_text="Who the report names, for example West Mercia Police; Telford & Wrekin Council.",
+        help_text=_(
+            "Who the report names, for example West Mercia Police; Telford & Wrekin Council."
+        ),
     )
     themes = forms.CharField(
-        label="Themes",
+        label=_("Themes"),
         required=False,
         max_length=500,
-        help_text="Separate themes with commas, for example Training, Intelligence.",
+        help_text=_("Separate themes with commas, for example Training, Intelligence."),
     )
 
     def clean_themes(self) -> list[str]:
@@ -109,18 +111,18 @@ class RecommendationForm(forms.Form):
 
 class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label="Owner organisation",
+        label=_("Owner organisation"),
         queryset=Organisation.objects.none(),
-        empty_label="Select an organisation",
-        error_messages={"required": "Select the organisation that owns this action"},
+        empty_label=_("Select an organisation"),
+        error_messages={"required": _("Select the organisation that owns this action")},
     )
     description = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="What the organisation will do",
+        label=_("What the organisation will do"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter what the organisation will do"},
+        error_messages={"required": _("Enter what the organisation will do")},
     )
-    target_on = GovukDateField(label="Target date", required=False)
+    target_on = GovukDateField(label=_("Target date"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -156,15 +158,15 @@ class LinkForm(forms.Form):
 class UpdateForm(forms.Form):
     narrative = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="What has been done since the last update",
+        label=_("What has been done since the last update"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter what has been done since the last update"},
+        error_messages={"required": _("Enter what has been done since the last update")},
     )
     status = forms.ChoiceField(
-        label="Delivery status",
+        label=_("Delivery status"),
         choices=DeliveryStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a delivery status"},
+        error_messages={"required": _("Select a delivery status")},
     )
     public_narrative = forms.CharField(
         label=_("Text for the public site (optional)"),
@@ -178,33 +180,33 @@ class UpdateForm(forms.Form):
     )
     unable_reason = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="If unable to implement, why",
+        label=_("If unable to implement, why"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="For example, the national or legislative change it needs.",
+        help_text=_("For example, the national or legislative change it needs."),
     )
     evidence_file = forms.FileField(
-        label="Attach evidence (optional)",
+        label=_("Attach evidence (optional)"),
         required=False,
-        help_text="A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB.",
+        help_text=_("A PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file, up to 10MB."),
     )
     evidence_link = forms.URLField(
-        label="Or link to evidence (optional)",
+        label=_("Or link to evidence (optional)"),
         required=False,
         max_length=500,
         error_messages={
-            "invalid": "Enter a web address in the correct format, like https://www.example.org"
+            "invalid": _("Enter a web address in the correct format, like https://www.example.org")
         },
     )
-    evidence_title = forms.CharField(label="Evidence title", required=False, max_length=300)
+    evidence_title = forms.CharField(label=_("Evidence title"), required=False, max_length=300)
     evidence_marking = forms.ChoiceField(
-        label="Handling marking of the evidence",
+        label=_("Handling marking of the evidence"),
         choices=Evidence.Marking.choices,
         widget=forms.RadioSelect,
         initial=Evidence.Marking.OFFICIAL,
     )
     evidence_is_published = forms.BooleanField(
-        label="The evidence may be published on the public site", required=False
+        label=_("The evidence may be published on the public site"), required=False
     )
 
     def clean_evidence_file(self) -> CheckedFile | None:
@@ -220,31 +222,31 @@ class UpdateForm(forms.Form):
             and data.get("evidence_marking") == Evidence.Marking.OFFICIAL_SENSITIVE
         ):
             self.add_error(
-                "evidence_is_published", "OFFICIAL-SENSITIVE evidence cannot be published"
+                "evidence_is_published", _("OFFICIAL-SENSITIVE evidence cannot be published")
             )
         return data
 
 
 class AssessmentForm(forms.Form):
     verdict = forms.ChoiceField(
-        label="Assurance decision",
+        label=_("Assurance decision"),
         widget=forms.RadioSelect,
         choices=[c for c in Assessment.Verdict.choices if c[0] != Assessment.Verdict.REOPENED],
-        error_messages={"required": "Select assured, partly assured or not assured"},
+        error_messages={"required": _("Select assured, partly assured or not assured")},
     )
     rationale = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Rationale",
+        label=_("Rationale"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What you saw that supports the decision.",
-        error_messages={"required": "Enter the rationale for the assessment"},
+        help_text=_("What you saw that supports the decision."),
+        error_messages={"required": _("Enter the rationale for the assessment")},
     )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why is this being reopened",
+        label=_("Why is this being reopened"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for reopening"},
+        error_messages={"required": _("Enter the reason for reopening")},
     )

@@ -66,7 +66,7 @@ class ImportMappingForm(forms.Form):
 
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Not in the file"), *((h, h) for h in headers)]
+        choices = [("", _("Not in the file")), *((h, h) for h in headers)]
         for item in FIELDS:
             self.fields[item.name] = forms.ChoiceField(
                 label=f"{item.label} ({item.name})",
@@ -74,8 +74,10 @@ class ImportMappingForm(forms.Form):
                 required=item.required,
                 help_text=" ".join(filter(None, ["Required." if item.required else "", item.hint])),
                 error_messages={
-                    "required": f"Select the column that holds the {item.label.lower()}",
-                    "invalid_choice": f"Select the column that holds the {item.label.lower()}",
+                    "required": _("Select the column that holds the %(field)s")
+                    % {"field": item.label.lower()},
+                    "invalid_choice": _("Select the column that holds the %(field)s")
+                    % {"field": item.label.lower()},
                 },
             )
 
