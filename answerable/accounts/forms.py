@@ -6,28 +6,28 @@ from answerable.core.forms import PASSWORD_MAX_LENGTH
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": False}),
     )
     password = forms.CharField(
         max_length=PASSWORD_MAX_LENGTH,
-        label="Password",
+        label=_("Password"),
         strip=False,
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Security code",
-        help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
+        label=_("Security code"),
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
         max_length=16,
-        error_messages={"required": "Enter the security code"},
+        error_messages={"required": _("Enter the security code")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": False}),
     )
 
@@ -38,17 +38,17 @@ class TokenForm(forms.Form):
 class PasswordSetForm(forms.Form):
     password = forms.CharField(
         max_length=PASSWORD_MAX_LENGTH,
-        label="New password",
+        label=_("New password"),
         strip=False,
-        help_text="At least 12 characters. A few unrelated words is a good choice.",
-        error_messages={"required": "Enter a new password"},
+        help_text=_("At least 12 characters. A few unrelated words is a good choice."),
+        error_messages={"required": _("Enter a new password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
         max_length=PASSWORD_MAX_LENGTH,
-        label="Confirm the new password",
+        label=_("Confirm the new password"),
         strip=False,
-        error_messages={"required": "Enter the new password again"},
+        error_messages={"required": _("Enter the new password again")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -66,7 +66,7 @@ class PasswordSetForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The passwords do not match")
+            self.add_error("password_again", _("The passwords do not match"))
         return data
 
 

@@ -69,7 +69,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         elif user is None:
             sign_in_failure_record(email=email)
-            form.add_error(None, "Enter a correct email address and password")
+            form.add_error(None, _("Enter a correct email address and password"))
         else:
             sign_in_success_record(email=email)
             auth.login(request, user)
@@ -77,7 +77,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "page_forms": [form], "title": "Sign in", "next": safe_next_url(request)},
+        {"form": form, "page_forms": [form], "title": _("Sign in"), "next": safe_next_url(request)},
     )
 
 
@@ -124,14 +124,14 @@ def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is None:
-            form.add_error("token", "The security code is not correct or has expired")
+            form.add_error("token", _("The security code is not correct or has expired"))
         else:
             otp_login(request, device)
             return redirect(safe_next_url(request))
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "page_forms": [form], "title": "Enter your security code"},
+        {"form": form, "page_forms": [form], "title": _("Enter your security code")},
     )
 
 
@@ -145,16 +145,16 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
-            messages.success(request, "Two-factor authentication is set up")
+            messages.success(request, _("Two-factor authentication is set up"))
             return redirect("/")
-        form.add_error("token", "The security code is not correct or has expired")
+        form.add_error("token", _("The security code is not correct or has expired"))
     return render(
         request,
         "accounts/two_factor_setup.html",
         {
             "form": form,
             "page_forms": [form],
-            "title": "Set up two-factor authentication",
+            "title": _("Set up two-factor authentication"),
             "secret": _base32(device.bin_key),
             "config_url": device.config_url,
         },
@@ -195,18 +195,18 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         return render(
             request,
             "accounts/password_link_expired.html",
-            {"title": "This link has expired or has already been used"},
+            {"title": _("This link has expired or has already been used")},
             status=404,
         )
     form = PasswordSetForm(request.POST if request.method == "POST" else None, user=user)
     if form.is_valid():
         user_password_set(user=user, password=form.cleaned_data["password"])
-        messages.success(request, "Your password is set. Sign in with it now.")
+        messages.success(request, _("Your password is set. Sign in with it now."))
         return redirect("accounts:sign_in")
     return render(
         request,
         "accounts/password_set.html",
-        {"form": form, "page_forms": [form], "title": "Set your password"},
+        {"form": form, "page_forms": [form], "title": _("Set your password")},
     )
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.core import signing
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 # Every free-text field has a limit (issue #17): about four pages of A4 for text, what a
 # password manager makes for passwords, and a hidden field's signed values.
@@ -33,6 +33,17 @@ class GovukDateInput(forms.Widget):
         return not any(f"{name}-{part}" in data for part in ("day", "month", "year"))
 
 
+# One whole sentence for each part or pair of parts left out, so each can be translated.
+_INCOMPLETE = {
+    ("day",): gettext_lazy("The %(name)s must include a day"),
+    ("month",): gettext_lazy("The %(name)s must include a month"),
+    ("year",): gettext_lazy("The %(name)s must include a year"),
+    ("day", "month"): gettext_lazy("The %(name)s must include a day and month"),
+    ("day", "year"): gettext_lazy("The %(name)s must include a day and year"),
+    ("month", "year"): gettext_lazy("The %(name)s must include a month and year"),
+}
+
+
 class GovukDateField(forms.Field):
     """A date entered as day, month and year, with the Design System's error messages."""
 
@@ -45,18 +56,18 @@ class GovukDateField(forms.Field):
         name = str(self.label or "date").lower()
         if not any(parts):
             return None
-        missing = [p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+        missing = tuple(p for p, v in zip(("day", "month", "year"), parts, strict=True) if not v)
         if missing:
-            raise forms.ValidationError(
-                f"The {name} must include a {' and '.join(missing)}", code="incomplete"
-            )
+            raise forms.ValidationError(_INCOMPLETE[missing] % {"name": name}, code="incomplete")
         try:
             day, month, year = (int(p) for p in parts)
             if year < 1900 or year > 2200:
                 raise ValueError
             return datetime.date(year, month, day)
         except ValueError:
-            raise forms.ValidationError(f"The {name} must be a real date", code="invalid") from None
+            raise forms.ValidationError(
+                gettext("The %(name)s must be a real date") % {"name": name}, code="invalid"
+            ) from None
 
     def validate(self, value: Any) -> None:
         if value is None and self.required:
@@ -64,7 +75,7 @@ class GovukDateField(forms.Field):
                 self.error_messages["required"]
                 if self.error_messages.get("required")
                 != forms.Field.default_error_messages["required"]
-                else f"Enter the {str(self.label or 'date').lower()}",
+                else gettext("Enter the %(name)s") % {"name": str(self.label or "date").lower()},
                 code="required",
             )
 

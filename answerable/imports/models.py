@@ -7,6 +7,7 @@ backend can change (or prune its results) without losing what happened to an imp
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel
 from answerable.organisations.models import Organisation
@@ -16,14 +17,14 @@ class ImportJob(BaseModel):
     """An import queued by a person for an organisation, and what became of it."""
 
     class Kind(models.TextChoices):
-        RECOMMENDATIONS = "recommendations", "Recommendations"
-        WORKFORCE = "workforce", "Workforce snapshot"
+        RECOMMENDATIONS = "recommendations", _("Recommendations")
+        WORKFORCE = "workforce", _("Workforce snapshot")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)

@@ -10,19 +10,21 @@ from answerable.organisations.models import Membership, Organisation
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"}
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Enter the organisation's name")},
     )
     short_name = forms.CharField(
-        label="Short name (optional)",
+        label=_("Short name (optional)"),
         max_length=60,
         required=False,
-        help_text="Shown in tables, for example West Mercia OPCC.",
+        help_text=_("Shown in tables, for example West Mercia OPCC."),
     )
     kind = forms.ChoiceField(
-        label="Type of organisation",
+        label=_("Type of organisation"),
         choices=Organisation.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of organisation"},
+        error_messages={"required": _("Select the type of organisation")},
     )
     office = forms.ModelChoiceField(
         label=_("Whose area is it in"),
@@ -58,36 +60,36 @@ class OrganisationForm(forms.Form):
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
-        label="Why is the organisation being archived",
+        label=_("Why is the organisation being archived"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason for archiving the organisation"},
+        error_messages={"required": _("Enter the reason for archiving the organisation")},
     )
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         help_text=_(
             "If they already have an account, in this or another organisation, they are given "
             "this role as well and told by email."
         ),
         error_messages={
-            "required": "Enter the person's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter the person's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
     )
     # Not needed for an existing account (issue #18): the service asks for it for a new one.
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         required=False,
         help_text=_("Leave this blank if they already have an account."),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Membership.Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the person's role"},
+        error_messages={"required": _("Select the person's role")},
     )
 
 

@@ -14,12 +14,12 @@ class Organisation(BaseModel, VersionedModel):
     """A body in the partnership: the PCC's office, the force, a council, an NHS body."""
 
     class Kind(models.TextChoices):
-        PCC_OFFICE = "pcc_office", "Office of the Police and Crime Commissioner"
-        POLICE_FORCE = "police_force", "Police force"
-        LOCAL_AUTHORITY = "local_authority", "Local authority"
-        HEALTH_BODY = "health_body", "Health body"
-        EDUCATION = "education", "Education"
-        OTHER = "other", "Other"
+        PCC_OFFICE = "pcc_office", _("Office of the Police and Crime Commissioner")
+        POLICE_FORCE = "police_force", _("Police force")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        HEALTH_BODY = "health_body", _("Health body")
+        EDUCATION = "education", _("Education")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
@@ -63,10 +63,10 @@ class Membership(BaseModel):
     """A user's role in one organisation. A user may belong to more than one."""
 
     class Role(models.TextChoices):
-        ADMINISTRATOR = "administrator", "Administrator"
-        SCRUTINY_OFFICER = "scrutiny_officer", "Scrutiny officer"
-        LEAD_OFFICER = "lead_officer", "Lead officer"
-        VIEWER = "viewer", "Viewer"
+        ADMINISTRATOR = "administrator", _("Administrator")
+        SCRUTINY_OFFICER = "scrutiny_officer", _("Scrutiny officer")
+        LEAD_OFFICER = "lead_officer", _("Lead officer")
+        VIEWER = "viewer", _("Viewer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

@@ -177,7 +177,7 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     """Take a role away. The membership row goes; the audit event keeps the history."""
     _require_administrator(actor, membership.organisation)
     if membership.user_id == actor.pk and membership.role == Membership.Role.ADMINISTRATOR:
-        raise ValidationError("You cannot remove your own administrator role")
+        raise ValidationError(_("You cannot remove your own administrator role"))
     audit_record(
         actor=actor,
         action="membership.revoked",

@@ -96,7 +96,7 @@ def organisation_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "organisations/organisation_list.html",
         {
-            "title": "Organisations and users",
+            "title": _("Organisations and users"),
             "organisations": administered_organisation_list(user=request.user),
             "active_nav": "organisations",
         },
@@ -114,9 +114,11 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             may_add_offices=access_for(request.user).is_system_administrator,
         ),
         services.organisation_create,
-        done=lambda organisation: f"{organisation.name} added",
+        done=lambda organisation: _("%(name)s added") % {"name": organisation.name},
         then=lambda organisation: _to_detail(organisation.pk),
-        page=lambda form: _form_page(request, form, "Add an organisation", "Add organisation"),
+        page=lambda form: _form_page(
+            request, form, _("Add an organisation"), _("Add organisation")
+        ),
     )
 
 
@@ -150,9 +152,9 @@ def organisation_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         organisation,
         ArchiveForm(post_data(request)),
         services.organisation_archive,
-        done=f"{organisation.name} archived",
-        title=f"Archive {organisation.name}",
-        button="Archive organisation",
+        done=_("%(name)s archived") % {"name": organisation.name},
+        title=_("Archive %(name)s") % {"name": organisation.name},
+        button=_("Archive organisation"),
     )
 
 
@@ -228,8 +230,8 @@ def user_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.user_invite,
         base_url=request.build_absolute_uri("/"),
         done=lambda user: _invited_message(user, existed=existed),
-        title=f"Invite someone to {organisation.name}",
-        button="Send invitation",
+        title=_("Invite someone to %(name)s") % {"name": organisation.name},
+        button=_("Send invitation"),
     )
 
 
@@ -258,13 +260,13 @@ def membership_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except ValidationError as exc:
             error = exc.messages[0]
         else:
-            messages.success(request, f"Role removed from {membership.user}")
+            messages.success(request, _("Role removed from %(user)s") % {"user": membership.user})
             return redirect("organisations:detail", membership.organisation_id)
     return render(
         request,
         "organisations/membership_remove.html",
         {
-            "title": f"Remove {membership.user}'s role",
+            "title": _("Remove %(user)s's role") % {"user": membership.user},
             "membership": membership,
             "error": error,
             "active_nav": "organisations",
