@@ -4,6 +4,7 @@ import json
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from answerable.core.models import BaseModel
 from answerable.meetings.models import AccountabilityMeeting
@@ -17,9 +18,9 @@ class Publication(BaseModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In redaction review"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In redaction review")
+        PUBLISHED = "published", _("Published")
 
     meeting = models.OneToOneField(
         AccountabilityMeeting, on_delete=models.PROTECT, related_name="publication"

@@ -37,10 +37,10 @@ def publication_draft(*, actor: User, meeting: AccountabilityMeeting) -> Publica
         AccountabilityMeeting.Status.HELD,
         AccountabilityMeeting.Status.SUMMARY_PUBLISHED,
     ):
-        raise ValidationError("Record the meeting as held before drafting its summary")
+        raise ValidationError(_("Record the meeting as held before drafting its summary"))
     publication = Publication.objects.select_for_update().filter(meeting=meeting).first()
     if publication is not None and publication.is_published:
-        raise ValidationError("The summary is already published and cannot be redrafted")
+        raise ValidationError(_("The summary is already published and cannot be redrafted"))
     before = publication.status if publication else None
     if publication is None:
         publication = Publication(meeting=meeting, drafted_by=actor)
@@ -69,7 +69,7 @@ def publication_submit(*, actor: User, publication: Publication) -> Publication:
     _require_planner(actor, publication.meeting)
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     if publication.status != Status.DRAFT:
-        raise ValidationError("Only a draft can be sent for redaction review")
+        raise ValidationError(_("Only a draft can be sent for redaction review"))
     publication.status = Status.IN_REVIEW
     publication.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -100,7 +100,7 @@ def publication_publish(
     )
     if publication.status != Status.IN_REVIEW:
         raise ValidationError(
-            "Only a summary that has been through redaction review can be published"
+            _("Only a summary that has been through redaction review can be published")
         )
     if publication.content_digest != reviewed_digest:
         raise ValidationError(
