@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from answerable.core.forms import DrawnOptions, ValuesModelChoiceField
+from answerable.core.forms import DrawnOptions, FixedChoiceField, ValuesModelChoiceField
 from answerable.organisations.models import Organisation
 from answerable.recommendations.models import (
     AssuranceStatus,
@@ -30,8 +30,8 @@ def _owner_field(label: str) -> ValuesModelChoiceField:
 
 def _choice_field(
     label: str, any_label: str, choices: Sequence[tuple[str, Any]]
-) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=[("", any_label), *choices])
+) -> FixedChoiceField:
+    return FixedChoiceField(label=label, required=False, choices=[("", any_label), *choices])
 
 
 class _ListFilterForm(forms.Form):
@@ -69,7 +69,7 @@ class RecommendationFilterForm(_ListFilterForm):
         empty_label=_("All themes"),
         error_messages={"invalid_choice": _("Select one of your office's themes")},
     )
-    sort = forms.ChoiceField(
+    sort = FixedChoiceField(
         label="Sort by",
         required=False,
         choices=[
@@ -114,7 +114,7 @@ class ActionFilterForm(_ListFilterForm):
     due = _choice_field(
         "Due", "Any time", [("overdue", "Overdue"), ("30_days", "Due in the next 30 days")]
     )
-    sort = forms.ChoiceField(
+    sort = FixedChoiceField(
         label="Sort by",
         required=False,
         choices=[
