@@ -2,7 +2,8 @@
 
 import functools
 from collections.abc import Callable, MutableMapping
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -10,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, Template, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -19,11 +20,56 @@ from answerable.core import forms_render
 _SENTINEL = 987654321  # an id no URL pattern would produce on its own
 
 
+class _Page(NamedTuple):
+    language: str | None
+    script_prefix: str
+    urlconf: str
+
+
+# What a page's helpers ask Django on every call, read once when the page's render starts:
+# Django keeps each in a thread-and-task local costing ~2.5 µs a look, and a list page asked
+# about 150 times (a link and two status tags a row, issue #12).
+_page: ContextVar[_Page | None] = ContextVar("answerable_page", default=None)
+
+
+def _where() -> tuple[str, str]:
+    """The script prefix and URLconf: the page's, or Django's outside a render."""
+    page = _page.get()
+    if page is None:  # called outside a render (a test, a Python caller)
+        return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    return page.script_prefix, page.urlconf
+
+
+def _language() -> str | None:
+    page = _page.get()
+    return translation.get_language() if page is None else page.language
+
+
+class _Template(Template):
+    """A template whose render remembers the request's language, script prefix and URLconf
+    for the helpers below while it runs. A render started inside another reads them afresh,
+    so an email drawn under `translation.override` follows that language; a language changed
+    in the middle of a render would not be followed, and no helper a page calls changes it."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = _page.set(
+            _Page(
+                translation.get_language(),
+                get_script_prefix(),
+                get_urlconf() or settings.ROOT_URLCONF,
+            )
+        )
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _page.reset(token)
+
+
 @functools.cache
-def _url_parts(name: str, arity: int, prefix: str) -> tuple[str, ...] | None:
+def _url_parts(name: str, arity: int, prefix: str, urlconf: str) -> tuple[str, ...] | None:
     """The reversed URL split around its integer arguments, or None if it cannot be."""
     try:
-        path = reverse(name, args=[_SENTINEL + i for i in range(arity)])
+        path = reverse(name, urlconf=urlconf, args=[_SENTINEL + i for i in range(arity)])
     except NoReverseMatch:  # a converter that refuses such a number: reverse() every time
         return None
     parts = []
@@ -56,7 +102,7 @@ def _translated(language: str | None, message: str) -> str:
 def gettext(message: str) -> str:
     """`gettext` for pages, remembered per language: Django walks a chain of catalogues on
     each call, and every page's layout alone asks for a dozen strings (issue #12)."""
-    return _translated(translation.get_language(), message)
+    return _translated(_language(), message)
 
 
 @pass_context
@@ -76,13 +122,17 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     A list page reverses a URL or two a row, and reverse() costs ~0.1 ms each time; every
     page's header and footer reverse a dozen that take no arguments.
     """
-    if not args and not kwargs:
-        return _plain_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    if args and not kwargs and all(type(arg) is int for arg in args):
-        parts = _url_parts(name, len(args), get_script_prefix())
-        if parts is not None:
-            pieces = (part + str(arg) for part, arg in zip(parts, args, strict=False))
-            return "".join(pieces) + parts[-1]
+    prefix, urlconf = _where()
+    if not kwargs:
+        if not args:
+            return _plain_url(name, prefix, urlconf)
+        if all(type(arg) is int for arg in args):
+            parts = _url_parts(name, len(args), prefix, urlconf)
+            if parts is not None:
+                if len(args) == 1:  # a row's link, the usual case
+                    return f"{parts[0]}{args[0]}{parts[1]}"
+                pieces = (part + str(arg) for part, arg in zip(parts, args, strict=False))
+                return "".join(pieces) + parts[-1]
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
@@ -127,7 +177,7 @@ def status_tag(colours: dict[str, str], field: str) -> Callable[[Any], Markup]:
     drawn: dict[tuple[type, str | None], dict[str, Markup]] = {}
 
     def tag(obj: Any) -> Markup:
-        key = (type(obj), translation.get_language())
+        key = (type(obj), _language())
         tags = drawn.get(key)
         if tags is None:
             choices = key[0]._meta.get_field(field).flatchoices
@@ -147,7 +197,7 @@ _CHOICE_LABELS: dict[tuple[type, str, str | None], dict[Any, str]] = {}
 def choice_label(obj: Any, field: str) -> str:
     """`obj.get_<field>_display()`, without Django rebuilding and translating every choice on
     each call: a table of fifty meeting actions spent a millisecond there (issue #12)."""
-    key = (type(obj), field, translation.get_language())
+    key = (type(obj), field, _language())
     labels = _CHOICE_LABELS.get(key)
     if labels is None:
         choices = key[0]._meta.get_field(field).flatchoices
@@ -165,6 +215,8 @@ class _Environment(Environment):
     about 0.2 ms there (issue #12). The environment's globals are all set in `environment()`
     below, before any template is loaded, so a copy never goes stale.
     """
+
+    template_class = _Template
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}
