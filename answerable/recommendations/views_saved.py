@@ -22,7 +22,7 @@ LIST_URLS = {
 
 def saved_views_for(request: AuthenticatedHttpRequest, list_kind: str) -> list[SavedView]:
     """The views of the list the person may use, for the list page's "Saved views"."""
-    return list(selectors.saved_view_list(user=request.user, list_kind=list_kind))
+    return selectors.saved_view_list(user=request.user, list_kind=list_kind)
 
 
 def _list_kind(value: str) -> SavedView.ListKind:
