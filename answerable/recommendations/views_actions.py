@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -38,10 +39,10 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ActionForm(post_data(request)),
         services.action_create,
         subject={"recommendation": recommendation},
-        done=lambda action: f"Action added for {action.owner.name}",
+        done=lambda action: _("Action added for %(owner)s") % {"owner": action.owner.name},
         then=recommendation,
-        title=f"Add an action to {recommendation.reference}",
-        button="Add action",
+        title=_("Add an action to %(reference)s") % {"reference": recommendation.reference},
+        button=_("Add action"),
         subject_text=recommendation.text,
         active_nav="recommendations",
     )
@@ -62,7 +63,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         only=("recommendation_id", "owner_id", *selectors.ACTION_ROW_SHOWN),
     )
     context = {
-        "title": "Actions",
+        "title": _("Actions"),
         "form": form,
         "page_forms": [form],
         "page": page,
@@ -78,7 +79,8 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(user=request.user, pk=pk)
     context = {
-        "title": f"{action.recommendation.reference}: action for {action.owner.name}",
+        "title": _("%(reference)s: action for %(owner)s")
+        % {"reference": action.recommendation.reference, "owner": action.owner.name},
         "action": action,
         "timeline": selectors.action_timeline(action=action),
         "narratives": selectors.action_narratives(action=action),
@@ -127,13 +129,14 @@ def action_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             evidence=evidence,
             public_narrative=data["public_narrative"],
         ):
-            messages.success(request, "Update posted")
+            messages.success(request, _("Update posted"))
             return redirect(action)
     return render(
         request,
         "recommendations/action_update.html",
         {
-            "title": f"Post an update on {action.recommendation.reference}",
+            "title": _("Post an update on %(reference)s")
+            % {"reference": action.recommendation.reference},
             "form": form,
             "page_forms": [form],
             "action": action,
@@ -153,10 +156,11 @@ def action_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         AssessmentForm(post_data(request)),
         services.assessment_record,
         subject={"action": action},
-        done=f"Assessment recorded for the action on {action.recommendation.reference}",
+        done=_("Assessment recorded for the action on %(reference)s")
+        % {"reference": action.recommendation.reference},
         then=action,
-        title=f"Assess the action for {action.owner.name}",
-        button="Record assessment",
+        title=_("Assess the action for %(owner)s") % {"owner": action.owner.name},
+        button=_("Record assessment"),
         subject_text=action.description,
         active_nav="queue",
     )
@@ -173,10 +177,10 @@ def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ReopenForm(post_data(request)),
         services.assurance_reopen,
         subject={"action": action},
-        done="Action reopened",
+        done=_("Action reopened"),
         then=action,
-        title=f"Reopen the action for {action.owner.name}",
-        button="Reopen",
+        title=_("Reopen the action for %(owner)s") % {"owner": action.owner.name},
+        button=_("Reopen"),
         active_nav="actions",
     )
 
@@ -191,7 +195,7 @@ def assessment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "recommendations/assessment_queue.html",
         {
-            "title": "Ready for assessment",
+            "title": _("Ready for assessment"),
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "queue",

@@ -90,7 +90,7 @@ def _forget(request: HttpRequest) -> None:
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "Upload the file again to continue the import")
+    messages.info(request, _("Upload the file again to continue the import"))
     return redirect("recommendations:import_upload")
 
 
@@ -118,7 +118,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "import_upload.html",
         {
-            "title": "Import recommendations",
+            "title": _("Import recommendations"),
             "fields": importing.FIELDS,
         },
         form,
@@ -162,7 +162,7 @@ def import_mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "import_mapping.html",
         {
-            "title": "Match the columns",
+            "title": _("Match the columns"),
             "file_name": pending["name"],
             "row_count": len(table.rows),
         },
@@ -185,7 +185,7 @@ def _preview(
         request,
         "import_preview.html",
         {
-            "title": "Check the import",
+            "title": _("Check the import"),
             "file_name": pending["name"],
             "plan": plan,
             "import_errors": errors,

@@ -62,7 +62,9 @@ def source_response_document(request: AuthenticatedHttpRequest, pk: int) -> File
         raise Http404("This source has no uploaded response")
     kind = (source.response_document.name or "").rsplit(".", 1)[-1]
     return stored_file_download(
-        source.response_document, title=f"Response to {source.title}", kind=kind
+        source.response_document,
+        title=_("Response to %(title)s") % {"title": source.title},
+        kind=kind,
     )
 
 

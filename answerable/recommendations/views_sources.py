@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -31,7 +32,7 @@ def source_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "recommendations/source_list.html",
         {
-            "title": "Sources",
+            "title": _("Sources"),
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "sources",
@@ -64,12 +65,17 @@ def source_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             document=data["document"],
         )
         if source:
-            messages.success(request, f"Source added: {source.title}")
+            messages.success(request, _("Source added: %(title)s") % {"title": source.title})
             return redirect(source)
     return render(
         request,
         "recommendations/source_create.html",
-        {"title": "Add a source", "form": form, "page_forms": [form], "active_nav": "sources"},
+        {
+            "title": _("Add a source"),
+            "form": form,
+            "page_forms": [form],
+            "active_nav": "sources",
+        },
     )
 
 
