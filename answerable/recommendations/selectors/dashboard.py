@@ -1,7 +1,7 @@
 """The dashboard: counts from the tallies the services keep, and what is due."""
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ from answerable.recommendations.selectors.lists import (
     ACTION_ROW_SHOWN,
     recommendation_counts_by_assurance,
 )
-from answerable.recommendations.selectors.register import action_list, assessment_queue
+from answerable.recommendations.selectors.register import assessment_queue, live_actions_seen_by
 from answerable.recommendations.selectors.scope import (
     Role,
     actions_owned,
@@ -107,14 +107,15 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     ]
     # Ids first, from the partial index of open actions, then the ten rows by key: joined and
     # read in one query, SQLite's planner walked the joins first (34 ms instead of 2, issue #12).
-    # Bounded by today, so built per request: unbounded (to build it once per process), SQLite
-    # sorted every visible open action instead of walking the index (national: 0.3 → 89 ms).
-    overdue_ids = list(
-        action_list(user=user)
-        .filter(delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today)
-        .order_by("target_on", "id")
-        .values_list("pk", flat=True)[:DASHBOARD_ROWS]
-    )
+    # Bounded by today: unbounded, SQLite sorted every visible open action instead of walking
+    # the index (national: 0.3 → 89 ms). The day is a parameter like the ids, so the SQL is
+    # still built once per process (`rows_for_organisations`).
+    overdue_ids = [
+        pk
+        for (pk,) in rows_for_organisations(
+            "dashboard_overdue_ids", Action, organisations, _overdue_ids, today
+        )
+    ]
     statutory, statutory_count = _statutory_due(organisations, today)
     source_matrix, source_count = _least_assured_sources(
         organisations, under_own_sources=under_own_sources, elsewhere=elsewhere
@@ -145,6 +146,15 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
 
 def _owner_names(owners: frozenset[int]) -> QuerySet[Any]:
     return organisation_list(include_archived=True).filter(pk__in=owners).values_list("pk", "name")
+
+
+def _overdue_ids(organisations: frozenset[int], today: datetime.date) -> QuerySet[Any]:
+    return (
+        live_actions_seen_by(organisations)
+        .filter(delivery_status__in=OPEN_STATUSES, is_superseded=False, target_on__lt=today)
+        .order_by("target_on", "id")
+        .values_list("pk")[:DASHBOARD_ROWS]
+    )
 
 
 def _overdue_rows(ids: frozenset[int]) -> QuerySet[Action]:
@@ -185,9 +195,37 @@ def _due_counts(
     in the assessment queue (None: the user has none). Overdue: the tallies of every month
     before this one, and this month's overdue actions counted one by one, in the same scan
     as those due soon (one range of the open-actions index rather than two)."""
-    this_month = today.replace(day=1)
+    days = (today.replace(day=1), today, soon)
+    if queue is None:
+        # Without a queue the query depends on nothing but the organisations and the days,
+        # so its SQL is built once (building it cost more Python than the rest of the page's
+        # reads together, issue #12).
+        rows = rows_for_organisations(
+            "dashboard_due_counts", Action, organisations, _due_query, *days
+        )
+        totals = _totals(rows, 2)
+    else:
+        totals = _totals(
+            _totals_query(*_due_parts(organisations, *days), (queue, Count("id"), Value(0))), 3
+        )
+    return {
+        "overdue": totals[0][0] + totals[1][0],
+        "due_soon": totals[1][1],
+        "queue": totals[2][0] if queue is not None else 0,
+    }
+
+
+Part = tuple[QuerySet[Any], Aggregate, Aggregate | Value]
+
+
+def _due_parts(
+    organisations: frozenset[int],
+    this_month: datetime.date,
+    today: datetime.date,
+    soon: datetime.date,
+) -> list[Part]:
     nothing = Value(0)
-    parts: list[tuple[QuerySet[Any], Aggregate, Aggregate | Value]] = [
+    return [
         (
             OpenActionTally.objects.filter(
                 Q(office_id__in=organisations) | Q(owner_id__in=organisations),
@@ -211,19 +249,18 @@ def _due_counts(
             Count("id", filter=Q(target_on__gte=today)),
         ),
     ]
-    if queue is not None:
-        parts.append((queue, Count("id"), nothing))
-    totals = _totals_at_once(*parts)
-    return {
-        "overdue": totals[0][0] + totals[1][0],
-        "due_soon": totals[1][1],
-        "queue": totals[2][0] if queue is not None else 0,
-    }
 
 
-def _totals_at_once(
-    *parts: tuple[QuerySet[Any], Aggregate, Aggregate | Value],
-) -> list[tuple[int, int]]:
+def _due_query(
+    organisations: frozenset[int],
+    this_month: datetime.date,
+    today: datetime.date,
+    soon: datetime.date,
+) -> QuerySet[Any]:
+    return _totals_query(*_due_parts(organisations, this_month, today, soon))
+
+
+def _totals_query(*parts: Part) -> QuerySet[Any]:
     """Each part's two figures, all read in one query (UNION ALL of one row a part): a query
     of its own costs about a millisecond of Python, and of planning on PostgreSQL."""
     rows = [
@@ -233,12 +270,14 @@ def _totals_at_once(
         .annotate(first=first, second=second)
         for index, (queryset, first, second) in enumerate(parts)
     ]
+    return rows[0].union(*rows[1:], all=True)
+
+
+def _totals(rows: Iterable[tuple[Any, ...]], parts: int) -> list[tuple[int, int]]:
+    """(first, second) of each of `parts` parts from `_totals_query`'s rows."""
     # A sum over no rows is NULL, and an empty part (an aggregate with GROUP BY) no row.
-    totals = {
-        part: (first or 0, second or 0)
-        for part, first, second in rows[0].union(*rows[1:], all=True)
-    }
-    return [totals.get(index, (0, 0)) for index in range(len(parts))]
+    totals = {part: (first or 0, second or 0) for part, first, second in rows}
+    return [totals.get(index, (0, 0)) for index in range(parts)]
 
 
 def _least_assured_sources(

@@ -6,6 +6,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from answerable.accounts.models import User
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import selectors
@@ -99,3 +100,29 @@ def test_the_dashboard_makes_as_many_queries_for_twelve_sources_as_for_one(
     summary = selectors.dashboard_summary(user=force_lead, today=datetime.date(2030, 1, 1))
     assert (summary.source_count, summary.overdue_count, len(summary.overdue)) == (12, 12, 10)
     assert [action.target_on.day for action in summary.overdue] == list(range(1, 11))
+
+
+def test_a_lead_officers_due_counts_follow_the_day_and_their_own_force(
+    office, force, council, force_lead, council_lead
+):
+    """The due counts' and overdue list's SQL is built once and run with each request's day
+    and organisations: an action due soon on one day is overdue on a later one, from this
+    month's actions and then from the tallies of earlier months, and only its own force's
+    lead officer counts it."""
+    recommendation = RecommendationFactory(source=SourceFactory(owner=office))
+    action = ActionFactory(
+        recommendation=recommendation,
+        owner=force,
+        delivery_status="on_track",
+        target_on=datetime.date(2030, 1, 20),
+    )
+
+    def due(user: User, today: datetime.date) -> tuple[int, int, list[int]]:
+        summary = selectors.dashboard_summary(user=user, today=today)
+        return summary.overdue_count, summary.due_soon_count, [a.pk for a in summary.overdue]
+
+    assert due(force_lead, datetime.date(2030, 1, 10)) == (0, 1, [])
+    assert due(force_lead, datetime.date(2030, 1, 25)) == (1, 0, [action.pk])
+    assert due(force_lead, datetime.date(2030, 2, 15)) == (1, 0, [action.pk])
+    assert due(council_lead, datetime.date(2030, 2, 15)) == (0, 0, [])
+    assert due(force_lead, datetime.date(2030, 1, 10)) == (0, 1, [])
