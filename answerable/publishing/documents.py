@@ -30,7 +30,7 @@ def minutes_pdf(*, content: dict[str, Any]) -> bytes:
 def _add_action_table(document: Any, actions: list[dict[str, Any]]) -> None:
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Action", "Owner", "Due"), strict=True):
+    for cell, text in zip(table.rows[0].cells, (_("Action"), _("Owner"), _("Due")), strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     for action in actions:
@@ -53,22 +53,22 @@ def minutes_docx(*, content: dict[str, Any]) -> bytes:
     document = Document()
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(11)
-    document.core_properties.title = f"{meeting['title']}: minutes"
+    document.core_properties.title = _("%(title)s: minutes") % {"title": meeting["title"]}
     document.core_properties.author = meeting["office"]
     document.add_heading(meeting["title"], level=0)
     details = document.add_table(rows=0, cols=2)
     details.style = "Table Grid"
     for key, value in (
-        ("Meeting", meeting["kind"]),
-        ("Date and time", meeting["when"]),
-        ("Venue", meeting["venue"] or "Online"),
-        ("Chair", meeting["chair"]),
-        ("Held by", meeting["office"]),
+        (_("Meeting"), meeting["kind"]),
+        (_("Date and time"), meeting["when"]),
+        (_("Venue"), meeting["venue"] or _("Online")),
+        (_("Chair"), meeting["chair"]),
+        (_("Held by"), meeting["office"]),
     ):
         row = details.add_row().cells
         row[0].text, row[1].text = key, value
     if content["attendees"]:
-        document.add_heading("Attendees", level=1)
+        document.add_heading(_("Attendees"), level=1)
         for attendee in content["attendees"]:
             text = attendee["name"]
             if attendee["role"]:
@@ -76,30 +76,34 @@ def minutes_docx(*, content: dict[str, Any]) -> bytes:
             if attendee["organisation"]:
                 text += f" ({attendee['organisation']})"
             document.add_paragraph(text, style="List Bullet")
-    document.add_heading("Agenda items", level=1)
+    document.add_heading(_("Agenda items"), level=1)
     for item in content["items"]:
         document.add_heading(f"{item['number']}. {item['title']}", level=2)
         if item["theme"]:
-            document.add_paragraph(f"Theme: {item['theme']}")
+            document.add_paragraph(_("Theme: %(theme)s") % {"theme": item["theme"]})
         if item["description"]:
             document.add_paragraph(item["description"])
         if item["is_action_review"]:
             if item["review"]:
                 for action in item["review"]:
-                    overdue = "; overdue" if action["is_overdue"] else ""
-                    due = f"due {action['due_text']}" if action["due_on"] else "no due date"
+                    overdue = "; " + _("overdue") if action["is_overdue"] else ""
+                    due = (
+                        _("due %(date)s") % {"date": action["due_text"]}
+                        if action["due_on"]
+                        else _("no due date")
+                    )
                     document.add_paragraph(
                         f"{action['reference']}: {action['description']} ({action['owner']}; "
                         f"{due}{overdue})",
                         style="List Bullet",
                     )
             else:
-                document.add_paragraph("There were no open actions from earlier meetings.")
+                document.add_paragraph(_("There were no open actions from earlier meetings."))
         if item["recommendations"]:
             refs = "; ".join(f"{r['reference']} ({r['source']})" for r in item["recommendations"])
-            _labelled(document, "Recommendations considered:", refs)
+            _labelled(document, _("Recommendations considered:"), refs)
         if item["papers"]:
-            _labelled(document, "Papers:", "; ".join(p["title"] for p in item["papers"]))
+            _labelled(document, _("Papers:"), "; ".join(p["title"] for p in item["papers"]))
         for figure in item.get("figures", []):
             latest = figure["latest_text"] or _("no figure for a period that had ended by then")
             _labelled(
@@ -108,18 +112,28 @@ def minutes_docx(*, content: dict[str, Any]) -> bytes:
                 f"{latest}. {figure['variation_text']} {figure['assurance_text']}",
             )
         for question in item["questions"]:
-            _labelled(document, f"Question ({question['asked_by']}):", question["text"])
+            _labelled(
+                document,
+                _("Question (%(person)s):") % {"person": question["asked_by"]},
+                question["text"],
+            )
             for response in question["responses"]:
-                _labelled(document, f"Response ({response['given_by']}):", response["text"])
+                _labelled(
+                    document,
+                    _("Response (%(person)s):") % {"person": response["given_by"]},
+                    response["text"],
+                )
         if item["verdict"]:
             _labelled(
-                document, f"Verdict: {item['verdict']['label']}.", item["verdict"]["rationale"]
+                document,
+                _("Verdict: %(verdict)s.") % {"verdict": item["verdict"]["label"]},
+                item["verdict"]["rationale"],
             )
-    document.add_heading("Actions", level=1)
+    document.add_heading(_("Actions"), level=1)
     if content["actions"]:
         _add_action_table(document, content["actions"])
     else:
-        document.add_paragraph("No actions were raised.")
+        document.add_paragraph(_("No actions were raised."))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from answerable.indicators.meeting_snapshots import (
     public_agenda_item_figures,
@@ -167,18 +168,18 @@ def snapshot_problems(*, content: dict[str, Any]) -> list[str]:
     item_ids = [item["id"] for item in content.get("items", [])]
     paper_ids = [p["id"] for item in content.get("items", []) for p in item["papers"]]
     problems = [
-        f"Agenda item '{title}' is now marked sensitive"
+        _("Agenda item '%(title)s' is now marked sensitive") % {"title": title}
         for title in meeting_selectors.agenda_item_titles_sensitive(item_ids=item_ids)
     ]
     problems += [
-        f"Paper '{title}' is no longer publishable"
+        _("Paper '%(title)s' is no longer publishable") % {"title": title}
         for title in meeting_selectors.paper_titles_unpublishable(paper_ids=paper_ids)
     ]
     indicator_ids = [
         f["indicator_id"] for item in content.get("items", []) for f in item.get("figures", [])
     ]
     problems += [
-        f"Indicator '{name}' is no longer published"
+        _("Indicator '%(name)s' is no longer published") % {"name": name}
         for name in unpublishable_indicator_names(indicator_ids=indicator_ids)
     ]
     return problems

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
 from answerable.core.conditional import conditional_body
@@ -54,7 +55,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         request,
         "publishing/summary_list.html",
         {
-            "title": "Accountability meetings",
+            "title": _("Accountability meetings"),
             "page": page,
             "pagination": pagination_params(request, page),
             "upcoming": list(upcoming[:20]),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -33,13 +34,20 @@ def _withheld(meeting: AccountabilityMeeting) -> list[str]:
     withheld = []
     for item in meeting_selectors.meeting_agenda(meeting=meeting):
         if item.is_sensitive:
-            withheld.append(f"Agenda item '{item.title}' (marked sensitive), with everything on it")
+            withheld.append(
+                _("Agenda item '%(title)s' (marked sensitive), with everything on it")
+                % {"title": item.title}
+            )
             continue
         for paper in item.papers.all():
             if paper.marking == Marking.OFFICIAL_SENSITIVE:
-                withheld.append(f"Paper '{paper.title}' (OFFICIAL-SENSITIVE)")
+                withheld.append(
+                    _("Paper '%(title)s' (OFFICIAL-SENSITIVE)") % {"title": paper.title}
+                )
             elif not paper.is_published:
-                withheld.append(f"Paper '{paper.title}' (not marked for publication)")
+                withheld.append(
+                    _("Paper '%(title)s' (not marked for publication)") % {"title": paper.title}
+                )
     return withheld
 
 
@@ -60,7 +68,7 @@ def publication_review(request: AuthenticatedHttpRequest, meeting_pk: int) -> Ht
         request,
         "publishing/publication_review.html",
         {
-            "title": f"Public summary of {meeting.title}",
+            "title": _("Public summary of %(meeting)s") % {"meeting": meeting.title},
             "meeting": meeting,
             "publication": publication,
             "preview": preview,
@@ -78,19 +86,19 @@ def _step(request: AuthenticatedHttpRequest, meeting_pk: int, step: str) -> Http
     try:
         if step == "draft":
             services.publication_draft(actor=request.user, meeting=meeting)
-            messages.success(request, "Summary drafted from the meeting record")
+            messages.success(request, _("Summary drafted from the meeting record"))
         elif publication is None:
-            raise ValidationError("Draft the summary first")
+            raise ValidationError(_("Draft the summary first"))
         elif step == "submit":
             services.publication_submit(actor=request.user, publication=publication)
-            messages.success(request, "Summary sent for redaction review")
+            messages.success(request, _("Summary sent for redaction review"))
         else:
             services.publication_publish(
                 actor=request.user,
                 publication=publication,
                 reviewed_digest=request.POST.get("reviewed", ""),
             )
-            messages.success(request, "Summary published")
+            messages.success(request, _("Summary published"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("meetings:publication:review", meeting_pk=meeting.pk)
