@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 PDF, DOCX, XLSX, PNG, JPEG, CSV = "pdf", "docx", "xlsx", "png", "jpeg", "csv"
 EVIDENCE_KINDS = frozenset({PDF, DOCX, XLSX, PNG, JPEG})
@@ -57,9 +58,13 @@ def archive_within_limits(content: bytes) -> bool:
 
 
 def archive_too_large(name: str) -> ValidationError:
+    # Lazy, with `params`: raised in core.limited's child process too, which cannot translate.
     return ValidationError(
-        f"The file {name} would take too much space once opened. Save it again without "
-        "empty rows or unused sheets, or split it, and upload it again",
+        _(
+            "The file %(name)s would take too much space once opened. Save it again without "
+            "empty rows or unused sheets, or split it, and upload it again"
+        ),
+        params={"name": name},
         code="too_large_unpacked",
     )
 
@@ -160,28 +165,36 @@ def check_upload(upload: File, *, allowed: frozenset[str], max_bytes: int) -> Ch
     name = upload.name or "file"
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
-            f"The file {name} must be smaller than {filesizeformat(max_bytes)}", code="too_large"
+            _("The file %(name)s must be smaller than %(size)s"),
+            params={"name": name, "size": filesizeformat(max_bytes)},
+            code="too_large",
         )
     if not upload.size:
-        raise ValidationError(f"The file {name} is empty", code="empty")
+        raise ValidationError(_("The file %(name)s is empty"), params={"name": name}, code="empty")
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
         raise ValidationError(
-            f"The file {name} must be smaller than {filesizeformat(max_bytes)}", code="too_large"
+            _("The file %(name)s must be smaller than %(size)s"),
+            params={"name": name, "size": filesizeformat(max_bytes)},
+            code="too_large",
         )
     kind = sniff(content)
     if kind not in allowed:
         allowed_labels = ", ".join(KIND_LABELS[k] for k in sorted(allowed))
         raise ValidationError(
-            f"The file {name} must be a {allowed_labels} file; its content is not",
+            _("The file %(name)s must be a %(kinds)s file; its content is not"),
+            params={"name": name, "kinds": allowed_labels},
             code="wrong_type",
         )
     if kind in (DOCX, XLSX) and not archive_within_limits(content):
         raise archive_too_large(name)
     if not opens(kind, content):
         raise ValidationError(
-            f"The file {name} is damaged or is not the {KIND_LABELS[kind]} file it seems to be. "
-            "Open it, save it again and upload the saved copy",
+            _(
+                "The file %(name)s is damaged or is not the %(kind)s file it seems to be. "
+                "Open it, save it again and upload the saved copy"
+            ),
+            params={"name": name, "kind": KIND_LABELS[kind]},
             code="unreadable",
         )
     return CheckedFile(

@@ -16,12 +16,16 @@ from typing import Any
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from answerable.core.files import CSV, archive_too_large, archive_within_limits
+
+# Refusals are lazy with `params`: the tables are read in core.limited's child process, which has
+# no app registry to translate with; the message is translated where the parent reads it.
 
 MAX_COLUMNS = 100
 # Excel's own limit: a sheet with more rows was not made by a spreadsheet (issue #11).
@@ -49,7 +53,8 @@ def open_table(content: bytes, *, kind: str, name: str) -> tuple[list[str], Rows
         first = next(raw, None)
     if first is None:
         raise ValidationError(
-            f"The file {name} has no header row. The first row must name the columns",
+            _("The file %(name)s has no header row. The first row must name the columns"),
+            params={"name": name},
             code="no_header",
         )
     headers = _headers(first[1], name)
@@ -67,8 +72,11 @@ def _data_rows(raw: Rows, width: int, name: str) -> Rows:
                 continue
             if size > width and not _blank(cells[width:]):
                 raise ValidationError(
-                    f"Row {number} of {name} has more cells than the header row. "
-                    "Check the quotation marks and commas in that row",
+                    _(
+                        "Row %(number)s of %(name)s has more cells than the header row. "
+                        "Check the quotation marks and commas in that row"
+                    ),
+                    params={"number": number, "name": name},
                     code="extra_cells",
                 )
             cells = cells[:width]
@@ -89,7 +97,8 @@ def _headers(cells: list[Cell], name: str) -> list[str]:
         cells = cells[:-1]
     if len(cells) > MAX_COLUMNS:
         raise ValidationError(
-            f"The file {name} must have no more than {MAX_COLUMNS} columns",
+            _("The file %(name)s must have no more than %(limit)s columns"),
+            params={"name": name, "limit": MAX_COLUMNS},
             code="too_many_columns",
         )
     headers = [
@@ -100,8 +109,11 @@ def _headers(cells: list[Cell], name: str) -> list[str]:
     for header in headers:
         if header.casefold() in seen:
             raise ValidationError(
-                f"The file {name} has more than one column called {header}. "
-                "Give each column a different name",
+                _(
+                    "The file %(name)s has more than one column called %(header)s. "
+                    "Give each column a different name"
+                ),
+                params={"name": name, "header": header},
                 code="duplicate_header",
             )
         seen.add(header.casefold())
@@ -166,7 +178,8 @@ def _csv_rows(content: bytes, name: str) -> Rows:
             continue
     if text is None:
         raise ValidationError(
-            f"The file {name} could not be read. Save it as CSV UTF-8 and upload it again",
+            _("The file %(name)s could not be read. Save it as CSV UTF-8 and upload it again"),
+            params={"name": name},
             code="encoding",
         )
     return _csv_iter(text, name)
@@ -182,15 +195,22 @@ def _csv_iter(text: str, name: str) -> Rows:
         for number, row in enumerate(reader, start=1):
             if has_null and any("\x00" in cell for cell in row):
                 raise ValidationError(
-                    f"Row {number} of {name} contains a null character, which is not text. "
-                    "Open the file in a spreadsheet, save it as CSV UTF-8 and upload it again",
+                    _(
+                        "Row %(number)s of %(name)s contains a null character, which is not "
+                        "text. Open the file in a spreadsheet, save it as CSV UTF-8 and upload "
+                        "it again"
+                    ),
+                    params={"number": number, "name": name},
                     code="null_character",
                 )
             yield number, row  # type: ignore[misc]  # a list of str is a list of Cell
     except csv.Error as error:
         raise ValidationError(
-            f"The file {name} is not a well-formed CSV file: {error} near line "
-            f"{reader.line_num}. Check the quotation marks in that row",
+            _(
+                "The file %(name)s is not a well-formed CSV file: %(error)s near line "
+                "%(line)s. Check the quotation marks in that row"
+            ),
+            params={"name": name, "error": str(error), "line": reader.line_num},
             code="malformed",
         ) from None
 
@@ -216,8 +236,11 @@ def _xlsx_iter(workbook: Any, name: str) -> Rows:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_SHEET_ROWS:
                 raise ValidationError(
-                    f"The file {name} has more than {MAX_SHEET_ROWS:,} rows, counting empty "
-                    "ones. Delete the empty rows at its end, or split it, and upload it again",
+                    _(
+                        "The file %(name)s has more than %(limit)s rows, counting empty ones. "
+                        "Delete the empty rows at its end, or split it, and upload it again"
+                    ),
+                    params={"name": name, "limit": f"{MAX_SHEET_ROWS:,}"},
                     code="too_many_rows",
                 )
             yield number, [_xlsx_cell(value) for value in values]
@@ -241,8 +264,11 @@ def _unreadable_or_out_of_memory(name: str) -> Exception:
 
 def _unreadable(name: str) -> ValidationError:
     return ValidationError(
-        f"The file {name} could not be read as an Excel (XLSX) file. "
-        "Open it in Excel, save it again and upload it",
+        _(
+            "The file %(name)s could not be read as an Excel (XLSX) file. "
+            "Open it in Excel, save it again and upload it"
+        ),
+        params={"name": name},
         code="corrupt",
     )
 
