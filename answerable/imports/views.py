@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -31,11 +32,11 @@ from answerable.imports.services import import_error_text, import_job_fail_if_wo
 
 SUMMARY_ERRORS = 10
 REFRESH_SECONDS = 3
-TITLES: dict[str, str] = {
-    ImportJob.Status.QUEUED: "Import queued",
-    ImportJob.Status.RUNNING: "Import running",
-    ImportJob.Status.SUCCEEDED: "Import complete",
-    ImportJob.Status.FAILED: "Import failed",
+TITLES: dict[str, str | Promise] = {
+    ImportJob.Status.QUEUED: gettext_lazy("Import queued"),
+    ImportJob.Status.RUNNING: gettext_lazy("Import running"),
+    ImportJob.Status.SUCCEEDED: gettext_lazy("Import complete"),
+    ImportJob.Status.FAILED: gettext_lazy("Import failed"),
 }
 TAG_CLASSES: dict[str, str] = {
     ImportJob.Status.QUEUED: "govuk-tag--grey",
@@ -51,7 +52,10 @@ def _when(value: datetime.datetime | None) -> str:
         return ""
     local = timezone.localtime(value)
     meridiem = "am" if local.hour < 12 else "pm"
-    return f"{date_format(local, 'j F Y')} at {date_format(local, 'g:i')}{meridiem}"
+    return _("%(date)s at %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": f"{date_format(local, 'g:i')}{meridiem}",
+    }
 
 
 @dataclass(frozen=True)
@@ -86,22 +90,22 @@ def import_status_page(
     job = import_job_get_for_user(user=request.user, pk=pk, kind=page.kind, role=page.role)
     job = import_job_fail_if_worker_gone(job=job)
     rows: list[tuple[str, str]] = [
-        *((stored.get("label") or "File", stored["name"]) for stored in job.files),
+        *((stored.get("label") or _("File"), stored["name"]) for stored in job.files),
         *page.details(job),
-        ("Started by", str(job.started_by)),
-        ("Queued", _when(job.created_at)),
+        (_("Started by"), str(job.started_by)),
+        (_("Queued"), _when(job.created_at)),
     ]
     progress = progress_read(job=job)
     if progress is not None:
         rows.append((_("Rows processed"), _progress_text(*progress)))
     if job.started_at:
-        rows.append(("Started", _when(job.started_at)))
+        rows.append((_("Started"), _when(job.started_at)))
     if job.finished_at:
-        rows.append(("Finished", _when(job.finished_at)))
+        rows.append((_("Finished"), _when(job.finished_at)))
     errors = error_summary(
         [import_error_text(error) for error in job.errors[:SUMMARY_ERRORS]],
         count=job.error_count,
-        more="And {more:,} more problems, listed below",
+        more=_("And {more:,} more problems, listed below"),
         shown=SUMMARY_ERRORS,
     )
     upload_name, upload_text = page.upload

@@ -103,7 +103,7 @@ def organisation_archive(*, actor: User, organisation: Organisation, reason: str
     if not access_for(actor).can_archive(organisation):
         raise PermissionDenied("Only a system administrator, or its area's, archives this")
     if not reason.strip():
-        raise ValidationError({"reason": "Enter the reason for archiving the organisation"})
+        raise ValidationError({"reason": _("Enter the reason for archiving the organisation")})
     # Decide on the row as saved now: a second archive must not record a second event.
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.is_archived:
@@ -227,14 +227,19 @@ def user_invite(
     )
     membership_grant(actor=actor, user=user, organisation=organisation, role=role)
     link = password_set_link(user=user, base_url=base_url)
+    message = _(
+        "%(actor)s has given you access to Answerable as %(role)s for %(organisation)s.\n\n"
+        "Set your password here (the link works once, for 3 days):\n%(link)s\n"
+    ) % {
+        "actor": actor.full_name,
+        "role": Membership.Role(role).label.lower(),
+        "organisation": organisation.name,
+        "link": link,
+    }
     transaction.on_commit(
         lambda: send_mail(
-            subject="Your Answerable account",
-            message=(
-                f"{actor.full_name} has given you access to Answerable as "
-                f"{Membership.Role(role).label.lower()} for {organisation.name}.\n\n"
-                f"Set your password here (the link works once, for 3 days):\n{link}\n"
-            ),
+            subject=_("Your Answerable account"),
+            message=message,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],
         )
