@@ -1,0 +1,69 @@
+"""Templates say nothing in English that is not marked for translation, so a Welsh version can
+follow without rewriting pages.
+
+Read from each template's parse tree, not its rendered page: text outside `{{ }}` and `{% %}`
+(less its tags, styles and scripts), a literal component text (`{"text": "…"}`), and a literal
+`{% set title = "…" %}` are all English a translator would never see.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.template import engines
+from jinja2 import nodes
+
+PACKAGE = Path(__file__).resolve().parent.parent / "answerable"
+# Apps whose templates are all marked. The others join the list as they are marked.
+MARKED = [
+    "templates",
+    "accounts",
+    "organisations",
+    "publishing",
+    "reports",
+    "imports",
+    "core/templates/charts",
+]
+# Names and markings that read the same in Welsh: the service's name, the Government
+# Security Classification printed on documents, and the fingerprint algorithm.
+KEPT = {"Answerable", "OFFICIAL", "SHA-"}
+COMPONENT_TEXT_KEYS = {"text", "titleText", "iconFallbackText", "label", "hint", "caption"}
+MARKUP = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.S)
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def _templates() -> list[Path]:
+    return sorted(path for app in MARKED for path in (PACKAGE / app).rglob("*.html"))
+
+
+def _english(text: str) -> list[str]:
+    return [word for word in WORD.findall(text) if word not in KEPT]
+
+
+def _unmarked(source: str) -> list[str]:
+    tree = engines["jinja2"].env.parse(source)  # type: ignore[attr-defined]
+    found = _english(MARKUP.sub(" ", "".join(n.data for n in tree.find_all(nodes.TemplateData))))
+    for pair in tree.find_all(nodes.Pair):
+        if (
+            isinstance(pair.key, nodes.Const)
+            and pair.key.value in COMPONENT_TEXT_KEYS
+            and isinstance(pair.value, nodes.Const)
+            and isinstance(pair.value.value, str)
+        ):
+            found += _english(pair.value.value)
+    for assign in tree.find_all(nodes.Assign):
+        if isinstance(assign.node, nodes.Const) and isinstance(assign.node.value, str):
+            found += _english(assign.node.value)
+    return found
+
+
+@pytest.mark.parametrize("path", _templates(), ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_template_marks_its_english_for_translation(path):
+    assert _unmarked(path.read_text()) == []
+
+
+def test_an_unmarked_heading_is_found():
+    assert _unmarked('<h1 class="govuk-heading-l">Page not found</h1>') == ["Page", "not", "found"]
+    assert _unmarked('{{ govukButton({"text": "Save"}) }}') == ["Save"]
+    assert _unmarked('{% set title = "Sign in" %}') == ["Sign", "in"]
+    assert _unmarked('<h1>{{ _("Page not found") }}</h1>{% trans %}Sign in{% endtrans %}') == []
