@@ -105,10 +105,20 @@ def gettext(message: str) -> str:
     return _translated(_language(), message)
 
 
+@functools.lru_cache(maxsize=4096)
+def _constant(language: str | None, message: str, autoescape: bool) -> str:
+    translated = _translated(language, message)
+    return (Markup(translated) if autoescape else translated) % {}  # noqa: S704
+
+
 @pass_context
 def page_gettext(__context: Context, __string: str, **variables: Any) -> str:
     """Jinja's new-style `gettext` (jinja2.ext) calling `gettext` above directly, also as `_`
-    (which Jinja otherwise sends through a look-up of `gettext` on every call)."""
+    (which Jinja otherwise sends through a look-up of `gettext` on every call). A string
+    without values is the same every time in a language, so it is formatted once: a meeting
+    page asks for about 400 (issue #12)."""
+    if not variables:
+        return _constant(_language(), __string, __context.eval_ctx.autoescape)
     translated = gettext(__string)
     if __context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 - our own catalogues, as Jinja's gettext

@@ -48,3 +48,13 @@ def test_a_page_drawn_inside_another_follows_its_own_language():
         welsh = translation.gettext("January")
     assert welsh != "January"
     assert outer.render({"draw": draw_in_welsh}) == f"January|{welsh}|January"
+
+
+def test_words_are_formatted_as_jinjas_own_gettext_formats_them_every_time():
+    """`%%` is a percent sign with or without values, and only the values are escaped."""
+    page = engines["jinja2"].env.from_string(
+        "{{ _('100%% checked') }}|{{ _('%(n)s%% of <b>%(who)s</b>', n=5, who='<i>x</i>') }}"
+    )
+    expected = "100% checked|5% of <b>&lt;i&gt;x&lt;/i&gt;</b>"
+    assert page.render({}) == expected
+    assert page.render({}) == expected
