@@ -1,7 +1,7 @@
 """The filters on the recommendations and actions lists (and their exports and API)."""
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,25 +17,28 @@ from answerable.recommendations.models import (
     Theme,
 )
 
+if TYPE_CHECKING:  # labels may be lazy: the forms are built when their module loads
+    from django_stubs_ext import StrOrPromise
 
-def _owner_field(label: str) -> ValuesModelChoiceField:
+
+def _owner_field(label: "StrOrPromise") -> ValuesModelChoiceField:
     return ValuesModelChoiceField(
         label=label,
         queryset=Organisation.objects.none(),
         label_column="name",
         required=False,
-        empty_label="All owners",
+        empty_label=_("All owners"),
     )
 
 
 def _choice_field(
-    label: str, any_label: str, choices: Sequence[tuple[str, Any]]
+    label: "StrOrPromise", any_label: "StrOrPromise", choices: Sequence[tuple[str, Any]]
 ) -> FixedChoiceField:
     return FixedChoiceField(label=label, required=False, choices=[("", any_label), *choices])
 
 
 class _ListFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters: a wrong one is shown as an error and the rest still apply."""
@@ -47,19 +50,21 @@ class _ListFilterForm(forms.Form):
 
 class RecommendationFilterForm(_ListFilterForm):
     source = ValuesModelChoiceField(
-        label="Source",
+        label=_("Source"),
         queryset=Source.objects.none(),
         label_column="title",
         required=False,
-        empty_label="All sources",
+        empty_label=_("All sources"),
     )
-    owner = _owner_field("Action owner")
+    owner = _owner_field(_("Action owner"))
     delivery_status = _choice_field(
-        "Has an action that is", "Any delivery status", DeliveryStatus.choices
+        _("Has an action that is"), _("Any delivery status"), DeliveryStatus.choices
     )
-    assurance_status = _choice_field("Assurance", "Any assurance status", AssuranceStatus.choices)
+    assurance_status = _choice_field(
+        _("Assurance"), _("Any assurance status"), AssuranceStatus.choices
+    )
     finding_type = _choice_field(
-        "Finding type", "Any finding type", Recommendation.FindingType.choices
+        _("Finding type"), _("Any finding type"), Recommendation.FindingType.choices
     )
     theme = ValuesModelChoiceField(
         label=_("Theme"),
@@ -70,14 +75,14 @@ class RecommendationFilterForm(_ListFilterForm):
         error_messages={"invalid_choice": _("Select one of your office's themes")},
     )
     sort = FixedChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[
-            ("source", "Source and reference"),
-            ("reference", "Reference"),
-            ("deadline", "Deadline"),
-            ("assurance", "Assurance status"),
-            ("updated", "Recently changed"),
+            ("source", _("Source and reference")),
+            ("reference", _("Reference")),
+            ("deadline", _("Deadline")),
+            ("assurance", _("Assurance status")),
+            ("updated", _("Recently changed")),
         ],
     )
 
@@ -106,23 +111,27 @@ class RecommendationFilterForm(_ListFilterForm):
 
 
 class ActionFilterForm(_ListFilterForm):
-    owner = _owner_field("Owner")
+    owner = _owner_field(_("Owner"))
     delivery_status = _choice_field(
-        "Delivery status", "Any delivery status", DeliveryStatus.choices
+        _("Delivery status"), _("Any delivery status"), DeliveryStatus.choices
     )
-    assurance_status = _choice_field("Assurance", "Any assurance status", AssuranceStatus.choices)
+    assurance_status = _choice_field(
+        _("Assurance"), _("Any assurance status"), AssuranceStatus.choices
+    )
     due = _choice_field(
-        "Due", "Any time", [("overdue", "Overdue"), ("30_days", "Due in the next 30 days")]
+        _("Due"),
+        _("Any time"),
+        [("overdue", _("Overdue")), ("30_days", _("Due in the next 30 days"))],
     )
     sort = FixedChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         required=False,
         choices=[
-            ("target", "Target date"),
-            ("owner", "Owner"),
-            ("status", "Delivery status"),
-            ("updated", "Recently updated"),
-            ("reference", "Reference"),
+            ("target", _("Target date")),
+            ("owner", _("Owner")),
+            ("status", _("Delivery status")),
+            ("updated", _("Recently updated")),
+            ("reference", _("Reference")),
         ],
     )
 

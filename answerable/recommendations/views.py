@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
@@ -49,7 +50,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     delivery_choices = [(value, str(label)) for value, label in DeliveryStatus.choices]
     assurance_choices = [(value, str(label)) for value, label in AssuranceStatus.choices]
     context = {
-        "title": "Dashboard",
+        "title": _("Dashboard"),
         "summary": summary,
         "owner_rows": [
             (owner, [counts.get(status, 0) for status in delivery])
@@ -109,7 +110,7 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         groups=listed.groups,
     )
     context = {
-        "title": "Recommendations",
+        "title": _("Recommendations"),
         "form": form,
         "page_forms": [form],
         "page": page,
@@ -161,13 +162,16 @@ def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             **form.cleaned_data,
         )
         if recommendation:
-            messages.success(request, f"Recommendation {recommendation.reference} added")
+            messages.success(
+                request,
+                _("Recommendation %(reference)s added") % {"reference": recommendation.reference},
+            )
             return redirect(recommendation)
     return _render(
         request,
         "recommendation_create.html",
         {
-            "title": "Add a recommendation",
+            "title": _("Add a recommendation"),
             "form": form,
             "page_forms": [form],
             "source": source,
@@ -187,10 +191,10 @@ def recommendation_assess(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         AssessmentForm(post_data(request)),
         services.assessment_record,
         subject={"recommendation": recommendation},
-        done=f"Assessment recorded for {recommendation.reference}",
+        done=_("Assessment recorded for %(reference)s") % {"reference": recommendation.reference},
         then=recommendation,
-        title=f"Assess recommendation {recommendation.reference}",
-        button="Record assessment",
+        title=_("Assess recommendation %(reference)s") % {"reference": recommendation.reference},
+        button=_("Record assessment"),
         subject_text=recommendation.text,
         active_nav="recommendations",
     )
@@ -207,10 +211,10 @@ def recommendation_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         ReopenForm(post_data(request)),
         services.assurance_reopen,
         subject={"recommendation": recommendation},
-        done=f"Recommendation {recommendation.reference} reopened",
+        done=_("Recommendation %(reference)s reopened") % {"reference": recommendation.reference},
         then=recommendation,
-        title=f"Reopen recommendation {recommendation.reference}",
-        button="Reopen",
+        title=_("Reopen recommendation %(reference)s") % {"reference": recommendation.reference},
+        button=_("Reopen"),
         active_nav="recommendations",
     )
 
@@ -231,10 +235,11 @@ def recommendation_link(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         LinkForm(post_data(request), candidates=candidates),
         services.recommendation_link_create,
         subject={"from_recommendation": recommendation},
-        done="Recommendations linked",
+        done=_("Recommendations linked"),
         then=recommendation,
-        title=f"Link {recommendation.reference} to a related recommendation",
-        button="Link",
+        title=_("Link %(reference)s to a related recommendation")
+        % {"reference": recommendation.reference},
+        button=_("Link"),
         subject_text=recommendation.text,
         active_nav="recommendations",
         finders={"to_recommendation": recommendations_found},
