@@ -22,7 +22,11 @@ MARKED = [
     "publishing",
     "reports",
     "imports",
-    "core/templates/charts",
+    "core/templates",
+    "recommendations",
+    "workforce",
+    "meetings",
+    "indicators",
 ]
 # Names and markings that read the same in Welsh: the service's name, the Government
 # Security Classification printed on documents, and the fingerprint algorithm.
