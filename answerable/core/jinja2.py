@@ -108,7 +108,7 @@ def gettext(message: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _constant(language: str | None, message: str, autoescape: bool) -> str:
     translated = _translated(language, message)
-    return (Markup(translated) if autoescape else translated) % {}  # noqa: S704
+    return (Markup(translated) if autoescape else translated) % {}  # noqa: S704 - our own catalogues
 
 
 @pass_context
