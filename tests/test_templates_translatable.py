@@ -2,7 +2,8 @@
 follow without rewriting pages.
 
 Read from each template's parse tree, not its rendered page: text outside `{{ }}` and `{% %}`
-(less its tags, styles and scripts), a literal component text (`{"text": "…"}`), and a literal
+(less its tags, styles and scripts), a spoken attribute (`aria-label`, `title`, `alt`,
+`placeholder`), a literal component text (`{"text": "…"}`), and a literal
 `{% set title = "…" %}` are all English a translator would never see.
 """
 
@@ -19,6 +20,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "answerable"
 KEPT = {"Answerable", "OFFICIAL", "SHA-"}
 COMPONENT_TEXT_KEYS = {"text", "titleText", "iconFallbackText", "label", "hint", "caption"}
 MARKUP = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.S)
+# Attributes a reader (or a screen reader) is given as text.
+SPOKEN_ATTRIBUTE = re.compile(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"')
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
@@ -33,7 +36,8 @@ def _english(text: str) -> list[str]:
 
 def _unmarked(source: str) -> list[str]:
     tree = engines["jinja2"].env.parse(source)  # type: ignore[attr-defined]
-    found = _english(MARKUP.sub(" ", "".join(n.data for n in tree.find_all(nodes.TemplateData))))
+    data = "".join(node.data for node in tree.find_all(nodes.TemplateData))
+    found = _english(MARKUP.sub(" ", data)) + _english(" ".join(SPOKEN_ATTRIBUTE.findall(data)))
     for pair in tree.find_all(nodes.Pair):
         if (
             isinstance(pair.key, nodes.Const)
@@ -57,4 +61,6 @@ def test_an_unmarked_heading_is_found():
     assert _unmarked('<h1 class="govuk-heading-l">Page not found</h1>') == ["Page", "not", "found"]
     assert _unmarked('{{ govukButton({"text": "Save"}) }}') == ["Save"]
     assert _unmarked('{% set title = "Sign in" %}') == ["Sign", "in"]
+    assert _unmarked('<a aria-label="Main menu" href="/">Home</a>') == ["Home", "Main", "menu"]
+    assert _unmarked('<a aria-label="{{ _("Main menu") }}">{{ title }}</a>') == []
     assert _unmarked('<h1>{{ _("Page not found") }}</h1>{% trans %}Sign in{% endtrans %}') == []
