@@ -6,7 +6,7 @@ from answerable.recommendations import services
 from answerable.recommendations.models import DeliveryStatus, Evidence
 from answerable.recommendations.services import EvidenceInput
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
-from answerable.reports.tests.helpers import INTERNAL, SECRET, TODAY
+from answerable.reports.tests.helpers import INTERNAL, SECRET, today
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def register(source, force, council, force_lead, council_lead, scrutiny_officer)
     services.action_target_date_change(
         actor=scrutiny_officer,
         action=moved,
-        new_on=TODAY + datetime.timedelta(days=90),
+        new_on=today() + datetime.timedelta(days=90),
         reason="Waiting for the new case system",
         expected_version=moved.version,
     )

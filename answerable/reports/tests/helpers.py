@@ -7,18 +7,27 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
-TODAY = timezone.localdate()
-PERIOD = {"period_from": TODAY - datetime.timedelta(days=30), "period_to": TODAY}
+
+def today() -> datetime.date:
+    """Asked afresh by each test: a run that crosses midnight keeps its period current."""
+    return timezone.localdate()
+
+
+def period() -> dict[str, datetime.date]:
+    """The last 30 days, to today."""
+    return {"period_from": today() - datetime.timedelta(days=30), "period_to": today()}
+
+
 INTERNAL = "Internal narrative: the safeguarding hub restructure is behind"
 SECRET = "Named informant briefing"
 
 
 def preview_query(source, **extra):
-    """The preview form's query for the source over PERIOD, for an internal audience."""
+    """The preview form's query for the source over `period()`, for an internal audience."""
     return {
         "sources": [source.pk],
-        "period_from": PERIOD["period_from"].isoformat(),
-        "period_to": PERIOD["period_to"].isoformat(),
+        "period_from": period()["period_from"].isoformat(),
+        "period_to": period()["period_to"].isoformat(),
         "audience": "internal",
     } | extra
 

@@ -12,7 +12,7 @@ from answerable.core.testing import sign_in
 from answerable.recommendations.selectors import action_list, recommendation_list
 from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
-from answerable.reports.tests.helpers import PERIOD, preview_query
+from answerable.reports.tests.helpers import period, preview_query
 
 CHART_IDS = ("recommendations-chart", "delivery-chart", "assurance-chart")
 
@@ -23,7 +23,7 @@ def _content(user):
             title="Report",
             actions=action_list(user=user),
             recommendations=recommendation_list(user=user),
-            **PERIOD,
+            **period(),
         )
     )
 

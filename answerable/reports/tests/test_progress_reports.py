@@ -7,7 +7,6 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import sign_in
@@ -18,8 +17,7 @@ from answerable.recommendations.models import DeliveryStatus
 from answerable.recommendations.tests.factories import ActionFactory, RecommendationFactory
 from answerable.reports import services
 from answerable.reports.models import ProgressReport
-
-TODAY = timezone.localdate()
+from answerable.reports.tests.helpers import today
 
 
 @pytest.fixture
@@ -33,10 +31,10 @@ def draft(source, force, scrutiny_officer):
     return services.progress_report_create(
         actor=scrutiny_officer,
         title="Telford inquiry: partnership report, June",
-        due_on=TODAY + datetime.timedelta(days=60),
+        due_on=today() + datetime.timedelta(days=60),
         sources=[source],
-        period_from=TODAY - datetime.timedelta(days=90),
-        period_to=TODAY,
+        period_from=today() - datetime.timedelta(days=90),
+        period_to=today(),
         audience="public",
     )
 
@@ -169,10 +167,10 @@ def test_a_report_on_an_organisation_outside_the_area_is_refused(source, scrutin
         services.progress_report_create(
             actor=scrutiny_officer,
             title="Report",
-            due_on=TODAY,
+            due_on=today(),
             sources=[source],
-            period_from=TODAY,
-            period_to=TODAY,
+            period_from=today(),
+            period_to=today(),
             audience="internal",
             organisation=outsider,
         )

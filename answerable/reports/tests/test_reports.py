@@ -22,12 +22,12 @@ from answerable.reports.content import ReportScope, report_content
 from answerable.reports.documents import report_docx, report_pdf
 from answerable.reports.tests.helpers import (
     INTERNAL,
-    PERIOD,
     SECRET,
-    TODAY,
     docx_text,
     pdf_text,
+    period,
     preview_query,
+    today,
 )
 from answerable.workforce import services as workforce_services
 from answerable.workforce.models import CoverageFigure
@@ -40,7 +40,7 @@ def test_the_preview_counts_what_the_register_holds(client, register, scrutiny_o
             title="Report",
             actions=action_list(user=scrutiny_officer),
             recommendations=recommendation_list(user=scrutiny_officer),
-            **PERIOD,
+            **period(),
         )
     )
     assert content["summary"]["recommendations_total"] == 3
@@ -93,7 +93,7 @@ def test_a_public_report_has_no_internal_narrative_or_sensitive_evidence(
             actions=action_list(user=scrutiny_officer),
             recommendations=recommendation_list(user=scrutiny_officer),
             audience="public",
-            **PERIOD,
+            **period(),
         )
     )
     for text in (docx_text(report_docx(content=content)), pdf_text(report_pdf(content=content))):
@@ -111,7 +111,7 @@ def test_a_public_report_leaves_out_unpublished_sources(register, scrutiny_offic
             actions=action_list(user=scrutiny_officer),
             recommendations=recommendation_list(user=scrutiny_officer),
             audience="public",
-            **PERIOD,
+            **period(),
         )
     )
     assert content["summary"]["recommendations_total"] == 0
@@ -122,7 +122,7 @@ def test_a_period_that_ends_before_it_starts_is_refused(client, register, scruti
     sign_in(client, scrutiny_officer)
     page = client.get(
         reverse("reports:report_preview"),
-        preview_query(register, period_from=TODAY.isoformat(), period_to="2020-01-01"),
+        preview_query(register, period_from=today().isoformat(), period_to="2020-01-01"),
     )
     html = page.content.decode()
     assert "The end of the period must be the same as or after its start" in html
@@ -140,8 +140,8 @@ def test_the_command_writes_the_same_report(register, tmp_path):
     call_command(
         "progress_report",
         "--source", register.title,
-        "--from", PERIOD["period_from"].isoformat(),
-        "--to", PERIOD["period_to"].isoformat(),
+        "--from", period()["period_from"].isoformat(),
+        "--to", period()["period_to"].isoformat(),
         "--format", "docx",
         "--output", str(output),
     )  # fmt: skip
@@ -191,7 +191,7 @@ def test_libreoffice_opens_the_report(register, scrutiny_officer, tmp_path, kind
             title="Report",
             actions=action_list(user=scrutiny_officer),
             recommendations=recommendation_list(user=scrutiny_officer),
-            **PERIOD,
+            **period(),
         )
     )
     assert_libreoffice_opens(build(content=content), kind=kind, workdir=tmp_path)
@@ -232,7 +232,7 @@ def test_each_recommendation_shows_the_meeting_that_gave_its_verdict(
         title="Report",
         actions=action_list(user=scrutiny_officer),
         recommendations=recommendation_list(user=scrutiny_officer),
-        **PERIOD,
+        **period(),
     )
     text = docx_text(report_docx(content=report_content(scope)))
     assert "Partly assured at Holding to account: child sexual exploitation on" in text
@@ -251,7 +251,7 @@ def test_a_sensitive_items_verdict_stays_out_of_a_public_report(register, office
         title="Report",
         actions=action_list(user=scrutiny_officer),
         recommendations=recommendation_list(user=scrutiny_officer),
-        **PERIOD,
+        **period(),
     )
     internal = report_content(scope)
     assert [r["meeting_verdict"] for r in internal["recommendations"]].count("Partly assured") == 1
@@ -322,7 +322,7 @@ def test_an_internal_report_gives_the_training_coverage_offered_as_evidence(
         "title": "Report",
         "actions": action_list(user=scrutiny_officer),
         "recommendations": recommendation_list(user=scrutiny_officer),
-        **PERIOD,
+        **period(),
     }
     internal = report_content(ReportScope(**scope))
     expected = "Spotting exploitation (Shire Police): 87% in date on 2026-11-01, target 90%"
@@ -350,7 +350,7 @@ def test_a_public_report_names_what_cannot_be_done_but_not_the_owners_reason(
         "title": "Report",
         "actions": action_list(user=scrutiny_officer),
         "recommendations": recommendation_list(user=scrutiny_officer),
-        **PERIOD,
+        **period(),
     }
     internal = report_content(ReportScope(**scope))
     public = report_content(ReportScope(**scope, audience="public"))
