@@ -87,17 +87,21 @@ class Session:
     def two_factor(self, email: str, totp_key: str) -> None:
         from django_otp.oath import TOTP
 
-        # A code cannot be used twice: if the current one was (a run moments ago), use the next.
-        for drift in (0, 1):
-            totp = TOTP(bytes.fromhex(totp_key), drift=drift)
-            token = self.csrf_form("/account/two-factor/")
-            status, _h, _c = self.request(
-                "POST",
-                "/account/two-factor/",
-                {"csrfmiddlewaretoken": token, "token": f"{totp.token():06d}"},
-            )
-            if status == 302:
-                return
+        # A code cannot be used twice: if the current one was (a run moments ago), use the next;
+        # if that was too (two sign-ins within one 30-second step), wait for a fresh step.
+        for attempt in range(3):
+            for drift in (0, 1):
+                totp = TOTP(bytes.fromhex(totp_key), drift=drift)
+                token = self.csrf_form("/account/two-factor/")
+                status, _h, _c = self.request(
+                    "POST",
+                    "/account/two-factor/",
+                    {"csrfmiddlewaretoken": token, "token": f"{totp.token():06d}"},
+                )
+                if status == 302:
+                    return
+            if attempt < 2:
+                time.sleep(totp.step - time.time() % totp.step + 0.5)
         raise RuntimeError(f"Two-factor sign-in failed for {email}")
 
 
