@@ -2,11 +2,14 @@
 
 The reads whose SQL text is built once (core.prepared, recommendations.selectors.compiled,
 the session and membership reads on every signed-in request) run the same few statements
-again and again with other ids. On PostgreSQL each run was parsed and planned afresh:
-planning the dashboard's tally queries took longer than running them (about 0.9 ms against
-0.3 for one, issue #12). Sent as named statements, each is parsed once per connection and,
-once PostgreSQL keeps its generic plan (after five runs, where that plan costs no more),
-no longer planned. Only a plan is kept, never a row (ADR 0010).
+again and again with other ids. On PostgreSQL each run was parsed and planned afresh,
+which for the dashboard's tally queries cost about what running them did. Sent as named
+statements, each is parsed once per connection and, once PostgreSQL keeps its generic plan
+(after five runs, where that plan costs no more), no longer planned: the lead's dashboard
+15.6 / 12.7 → 12.8 / 10.7 ms p50, the lead's list 18.9 / 18.3 → 15.2 / 14.2
+(`DJANGO_DB_PREPARE_FIXED_SQL=false` then `true`, twice each, `bench/run.py --only dashboard
+--only register_p1` on the national set, issue #12). Only a plan is kept, never a row
+(ADR 0010).
 
 Only such SQL: its parameters are ids and constants of the same types on every run. The
 ORM's other queries keep Django's client-side binding, which types parameters differently
