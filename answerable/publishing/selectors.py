@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from answerable.core.prepared import prepared_list
 from answerable.indicators.meeting_snapshots import (
     public_agenda_item_figures,
     unpublishable_indicator_names,
@@ -244,14 +245,20 @@ def published_considerations(*, recommendation: Recommendation) -> list[Consider
     items = meeting_selectors.public_agenda_items_considering(recommendation_id=recommendation.pk)
     item_ids = {pk for pk, _meeting in items}
     found: list[Consideration] = []
-    for publication in (
-        published_list().filter(meeting_id__in={m for _pk, m in items}).defer("html")
+    meeting_ids = {m for _pk, m in items}
+    for publication in prepared_list(
+        "published_of_meetings", Publication, _published_of, meeting_ids
     ):
         for item in publication.content.get("items", []):
             if item["id"] in item_ids:
                 verdict = (item.get("verdict") or {}).get("label", "")
                 found.append(Consideration(publication, item["number"], item["title"], verdict))
     return found
+
+
+def _published_of(meeting_ids: frozenset[int]) -> QuerySet[Publication]:
+    # Its SQL built once per process (core.prepared): every public recommendation page asks.
+    return published_list().filter(meeting_id__in=meeting_ids).defer("html")
 
 
 def assurance_meeting(*, assessment: Assessment | None) -> Consideration | None:
@@ -265,9 +272,10 @@ def assurance_meeting(*, assessment: Assessment | None) -> Consideration | None:
     if found is None:
         return None
     item_id, meeting_id = found
-    publication = published_list().filter(meeting_id=meeting_id).defer("html").first()
-    if publication is None:
+    published = prepared_list("published_of_meetings", Publication, _published_of, {meeting_id})
+    if not published:
         return None
+    publication = published[0]
     for item in publication.content.get("items", []):
         if item["id"] == item_id:
             verdict = (item.get("verdict") or {}).get("label", "")

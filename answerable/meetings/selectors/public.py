@@ -1,8 +1,11 @@
 """What anyone may read of meetings, without signing in."""
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from answerable.core.prepared_rows import prepared_rows
 from answerable.meetings.models import AccountabilityMeeting, AgendaItem, Marking, Paper
 
 
@@ -57,11 +60,15 @@ def paper_titles_unpublishable(*, paper_ids: list[int]) -> list[str]:
 def public_agenda_items_considering(*, recommendation_id: int) -> list[tuple[int, int]]:
     """The id and meeting id of each non-sensitive agenda item that considered the
     recommendation."""
-    return list(
-        AgendaItem.objects.filter(
-            recommendations=recommendation_id, is_sensitive=False
-        ).values_list("pk", "meeting_id")
-    )
+    # Its SQL built once per process (core.prepared): every public recommendation page asks.
+    rows = prepared_rows("public_items_considering", AgendaItem, _considering, recommendation_id)
+    return [(pk, meeting_id) for pk, meeting_id in rows]
+
+
+def _considering(recommendation_id: int) -> QuerySet[Any, Any]:
+    return AgendaItem.objects.filter(
+        recommendations=recommendation_id, is_sensitive=False
+    ).values_list("pk", "meeting_id")
 
 
 def public_agenda_item_recommendation_ids(

@@ -11,10 +11,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from answerable.core.prepared import prepared_get_or_404, prepared_list
 from answerable.recommendations.models import (
     Action,
     Assessment,
@@ -165,11 +166,22 @@ def public_source_recommendations(*, source: Source, **filters: Any) -> QuerySet
 
 
 def public_recommendation_get(*, pk: int) -> Recommendation:
-    """The recommendation if its source is on the public site; raise Http404 otherwise."""
-    try:
-        return _published_recommendations().select_related("source", "source__owner").get(pk=pk)
-    except Recommendation.DoesNotExist:
-        raise Http404("No such recommendation") from None
+    """The recommendation if its source is on the public site; raise Http404 otherwise.
+
+    Its page's reads have their SQL built once per process (core.prepared): building it took
+    longer than running it (issue #12).
+    """
+    return prepared_get_or_404(
+        "public_recommendation_get",
+        Recommendation,
+        _public_recommendation,
+        pk,
+        missing="No such recommendation",
+    )
+
+
+def _public_recommendation(pk: int) -> QuerySet[Recommendation]:
+    return _published_recommendations().select_related("source", "source__owner").filter(pk=pk)
 
 
 def public_recommendations_among(*, pks: list[int]) -> QuerySet[Recommendation]:
@@ -196,7 +208,14 @@ def public_successor(*, recommendation: Recommendation) -> Recommendation | None
 
 def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
     """Each public recommendation's actions, by owner name, as the public may see them."""
-    rows = (
+    actions: dict[int, list[Action]] = {pk: [] for pk in recommendation_ids}
+    for action in prepared_list("public_actions", Action, _public_actions, recommendation_ids):
+        actions[action.recommendation_id].append(action)
+    return actions
+
+
+def _public_actions(recommendation_ids: frozenset[int]) -> QuerySet[Action]:
+    return (
         Action.objects.filter(
             published_q("recommendation__"),
             recommendation_id__in=recommendation_ids,
@@ -206,35 +225,41 @@ def public_actions(*, recommendation_ids: list[int]) -> dict[int, list[Action]]:
         .only(*PUBLIC_ACTION_FIELDS)
         .order_by("owner__name", "id")
     )
-    actions: dict[int, list[Action]] = {pk: [] for pk in recommendation_ids}
-    for action in rows:
-        actions[action.recommendation_id].append(action)
-    return actions
 
 
 def public_narratives(*, action_ids: list[int]) -> dict[int, PublicNarrative]:
     """The latest approved public narrative of each public action, by action id."""
-    approved = (
+    approved = prepared_list("public_narratives", PublicNarrative, _public_narratives, action_ids)
+    return {narrative.update.action_id: narrative for narrative in approved}
+
+
+def _public_narratives(action_ids: frozenset[int]) -> QuerySet[PublicNarrative]:
+    return (
         PublicNarrative.objects.filter(
             published_q("update__action__recommendation__"),
             status=PublicNarrative.Status.APPROVED,
             update__action_id__in=action_ids,
             update__action__is_archived=False,
         )
-        .annotate(action_id=F("update__action_id"))
-        .only("text", "reviewed_at", "update_id")
+        .select_related("update")
+        .only("text", "reviewed_at", "update__action_id")
         .order_by("reviewed_at", "pk")
     )
-    return {narrative.action_id: narrative for narrative in approved}
 
 
 def public_assurance(*, recommendation: Recommendation) -> Assessment | None:
     """The latest assurance verdict on a public recommendation, for its verdict and date."""
+    found = prepared_list("public_assurance", Assessment, _public_assurance, recommendation.pk)
+    return found[0] if found else None
+
+
+def _public_assurance(recommendation_id: int) -> QuerySet[Assessment]:
     return (
-        Assessment.objects.filter(published_q("recommendation__"), recommendation=recommendation)
+        Assessment.objects.filter(
+            published_q("recommendation__"), recommendation_id=recommendation_id
+        )
         .only("verdict", "created_at")
-        .order_by("-created_at", "-id")
-        .first()
+        .order_by("-created_at", "-id")[:1]
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from answerable.core.prepared import prepared_list
 from answerable.recommendations.models import (
     Action,
     Assessment,
@@ -28,6 +29,8 @@ from answerable.recommendations.selectors.public import (
     _published_recommendations,
     public_source_get,
 )
+
+RECOMMENDATION_CHANGES = 20  # on a recommendation's page
 
 
 @dataclass(frozen=True)
@@ -73,37 +76,54 @@ def public_changes(*, source: Source | None = None, limit: int = 50) -> list[Pub
 
 
 def public_recommendation_changes(
-    *, recommendation: Recommendation, actions: list[Action], limit: int = 20
+    *, recommendation: Recommendation, actions: list[Action]
 ) -> list[PublicChange]:
-    """The newest changes to one public recommendation, as `public_changes` words them.
+    """The newest changes to one public recommendation (`RECOMMENDATION_CHANGES` of them), as
+    `public_changes` words them.
 
     The caller read the recommendation through `public_recommendation_get` and its actions
     through `public_actions`: only those actions' rows are read here, without the rule's joins.
     """
     owners = {action.pk: action.owner.name for action in actions}
     ids = list(owners)
-    narratives = (
-        _approved(PublicNarrative.objects.filter(update__action_id__in=ids))
-        .annotate(action_id=F("update__action_id"))
-        .only("text", "reviewed_at", "created_at")
-        .order_by("-reviewed_at", "-pk")[:limit]
-    )
-    moves = _moves(Update.objects.filter(action_id__in=ids)).only(
-        "action_id", "status_before", "status_after", "created_at"
-    )
-    dates = TargetDateChange.objects.filter(action_id__in=ids).only(
-        "action_id", "previous_on", "new_on", "reason", "created_at"
-    )
-    verdicts = Assessment.objects.filter(recommendation_id=recommendation.pk).only(
-        "verdict", "created_at"
-    )
+    narratives = prepared_list("public_changes_narratives", PublicNarrative, _narratives_of, ids)
+    moves = prepared_list("public_changes_moves", Update, _moves_of, ids)
+    dates = prepared_list("public_changes_dates", TargetDateChange, _dates_of, ids)
+    verdicts = prepared_list("public_changes_verdicts", Assessment, _verdicts_of, recommendation.pk)
     changes = [
-        *(_narrative(n, owners[n.action_id], recommendation) for n in narratives),
-        *(_move(u, owners[u.action_id], recommendation) for u in _newest(moves, limit)),
-        *(_date(c, owners[c.action_id], recommendation) for c in _newest(dates, limit)),
-        *(_verdict(a, recommendation) for a in _newest(verdicts, limit)),
+        *(_narrative(n, owners[n.update.action_id], recommendation) for n in narratives),
+        *(_move(u, owners[u.action_id], recommendation) for u in moves),
+        *(_date(c, owners[c.action_id], recommendation) for c in dates),
+        *(_verdict(a, recommendation) for a in verdicts),
     ]  # fmt: skip
-    return _latest(changes, limit)
+    return _latest(changes, RECOMMENDATION_CHANGES)
+
+
+# One recommendation's reads, their SQL built once per process (core.prepared, issue #12).
+def _narratives_of(action_ids: frozenset[int]) -> QuerySet[PublicNarrative]:
+    return (
+        _approved(PublicNarrative.objects.filter(update__action_id__in=action_ids))
+        .select_related("update")
+        .only("text", "reviewed_at", "created_at", "update__action_id")
+        .order_by("-reviewed_at", "-pk")[:RECOMMENDATION_CHANGES]
+    )
+
+
+def _moves_of(action_ids: frozenset[int]) -> QuerySet[Update]:
+    moves = _moves(Update.objects.filter(action_id__in=action_ids))
+    fields = moves.only("action_id", "status_before", "status_after", "created_at")
+    return _newest(fields, RECOMMENDATION_CHANGES)
+
+
+def _dates_of(action_ids: frozenset[int]) -> QuerySet[TargetDateChange]:
+    dates = TargetDateChange.objects.filter(action_id__in=action_ids)
+    fields = dates.only("action_id", "previous_on", "new_on", "reason", "created_at")
+    return _newest(fields, RECOMMENDATION_CHANGES)
+
+
+def _verdicts_of(recommendation_id: int) -> QuerySet[Assessment]:
+    verdicts = Assessment.objects.filter(recommendation_id=recommendation_id)
+    return _newest(verdicts.only("verdict", "created_at"), RECOMMENDATION_CHANGES)
 
 
 def _approved(narratives: QuerySet[PublicNarrative]) -> QuerySet[PublicNarrative]:

@@ -11,6 +11,7 @@ recommendation are live under a published source.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from answerable.core.prepared import prepared_list
 from answerable.recommendations.models import (
     Evidence,
     PublicNarrative,
@@ -42,15 +43,18 @@ def _public_evidence() -> QuerySet[Evidence]:
 def public_evidence(*, action_ids: list[int]) -> dict[int, list[Evidence]]:
     """The evidence published with each public action's approved progress, oldest first."""
     found: dict[int, list[Evidence]] = {pk: [] for pk in action_ids}
-    rows = (
+    for evidence in prepared_list("public_evidence", Evidence, _evidence_of, action_ids):
+        found[evidence.action_id].append(evidence)
+    return found
+
+
+def _evidence_of(action_ids: frozenset[int]) -> QuerySet[Evidence]:
+    return (
         _public_evidence()
         .filter(action_id__in=action_ids)
         .only(*PUBLIC_EVIDENCE_FIELDS)
         .order_by("created_at", "id")
     )
-    for evidence in rows:
-        found[evidence.action_id].append(evidence)
-    return found
 
 
 def public_evidence_get(*, pk: int) -> Evidence:
@@ -64,14 +68,19 @@ def public_evidence_get(*, pk: int) -> Evidence:
 def public_date_changes(*, action_ids: list[int]) -> dict[int, list[TargetDateChange]]:
     """Every change of each public action's target date with its reason, oldest first."""
     found: dict[int, list[TargetDateChange]] = {pk: [] for pk in action_ids}
-    rows = (
+    for change in prepared_list(
+        "public_date_changes", TargetDateChange, _date_changes_of, action_ids
+    ):
+        found[change.action_id].append(change)
+    return found
+
+
+def _date_changes_of(action_ids: frozenset[int]) -> QuerySet[TargetDateChange]:
+    return (
         TargetDateChange.objects.filter(_of_public_actions(), action_id__in=action_ids)
         .only("action_id", "previous_on", "new_on", "reason", "created_at")
         .order_by("created_at", "id")
     )
-    for change in rows:
-        found[change.action_id].append(change)
-    return found
 
 
 def public_source_themes(*, source: Source) -> list[tuple[int, str]]:
