@@ -35,7 +35,7 @@ from answerable.recommendations.selectors.lists import (
     ACTION_ROW_SHOWN,
     recommendation_counts_by_assurance,
 )
-from answerable.recommendations.selectors.register import assessment_queue, live_actions_seen_by
+from answerable.recommendations.selectors.register import assessment_queue_for, live_actions_seen_by
 from answerable.recommendations.selectors.scope import (
     Role,
     actions_owned,
@@ -121,8 +121,8 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
         organisations, under_own_sources=under_own_sources, elsewhere=elsewhere
     )
     # Only scrutiny officers have a queue; everyone else is spared counting it.
-    queue = assessment_queue(user=user) if access.has_role(Role.SCRUTINY_OFFICER) else None
-    due_counts = _due_counts(organisations, queue, today, soon)
+    offices = access.organisations_with_role(Role.SCRUTINY_OFFICER) or None
+    due_counts = _due_counts(organisations, offices, today, soon)
     return Dashboard(
         by_status=[
             {"delivery_status": status, "count": status_counts[status]}
@@ -187,31 +187,35 @@ def _visible_action_tallies(organisations: frozenset[int]) -> QuerySet[Any]:
 
 def _due_counts(
     organisations: frozenset[int],
-    queue: QuerySet[Action] | None,
+    offices: frozenset[int] | None,
     today: datetime.date,
     soon: datetime.date,
 ) -> dict[str, int]:
     """How many visible open actions are overdue, and due by `soon`, and how many are waiting
-    in the assessment queue (None: the user has none). Overdue: the tallies of every month
-    before this one, and this month's overdue actions counted one by one, in the same scan
-    as those due soon (one range of the open-actions index rather than two)."""
+    in the assessment queue of the offices the user scrutinises (None: they have none).
+    Overdue: the tallies of every month before this one, and this month's overdue actions
+    counted one by one, in the same scan as those due soon (one range of the open-actions
+    index rather than two)."""
     days = (today.replace(day=1), today, soon)
-    if queue is None:
-        # Without a queue the query depends on nothing but the organisations and the days,
-        # so its SQL is built once (building it cost more Python than the rest of the page's
-        # reads together, issue #12).
+    rows: Iterable[tuple[Any, ...]]
+    # Where the query depends on nothing but the organisations and the days (no queue, or
+    # the queue of every one of them, as for an office's scrutiny officer), its SQL is built
+    # once: building it cost more Python than the rest of the page's reads (issue #12).
+    if offices is None:
         rows = rows_for_organisations(
             "dashboard_due_counts", Action, organisations, _due_query, *days
         )
-        totals = _totals(rows, 2)
-    else:
-        totals = _totals(
-            _totals_query(*_due_parts(organisations, *days), (queue, Count("id"), Value(0))), 3
+    elif offices == organisations:
+        rows = rows_for_organisations(
+            "dashboard_due_counts_queue", Action, organisations, _due_query_with_queue, *days
         )
+    else:
+        rows = _totals_query(*_due_parts(organisations, *days), _queue_part(offices))
+    totals = _totals(rows, 3)
     return {
         "overdue": totals[0][0] + totals[1][0],
         "due_soon": totals[1][1],
-        "queue": totals[2][0] if queue is not None else 0,
+        "queue": totals[2][0],
     }
 
 
@@ -258,6 +262,21 @@ def _due_query(
     soon: datetime.date,
 ) -> QuerySet[Any]:
     return _totals_query(*_due_parts(organisations, this_month, today, soon))
+
+
+def _due_query_with_queue(
+    organisations: frozenset[int],
+    this_month: datetime.date,
+    today: datetime.date,
+    soon: datetime.date,
+) -> QuerySet[Any]:
+    return _totals_query(
+        *_due_parts(organisations, this_month, today, soon), _queue_part(organisations)
+    )
+
+
+def _queue_part(offices: frozenset[int]) -> Part:
+    return (assessment_queue_for(offices), Count("id"), Value(0))
 
 
 def _totals_query(*parts: Part) -> QuerySet[Any]:

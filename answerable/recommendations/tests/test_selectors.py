@@ -6,9 +6,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from answerable.accounts.models import User
 from answerable.core import keyset
 from answerable.core.keyset import keyset_page
 from answerable.core.testing import sign_in
+from answerable.organisations.models import Membership
 from answerable.recommendations import selectors
 from answerable.recommendations.models import (
     AssuranceStatus,
@@ -87,6 +89,29 @@ def test_only_scrutiny_officers_dashboards_count_the_assessment_queue(
     # The queue is counted in the same query as what is due, and only for the officer.
     assert [q for q in officer.captured_queries if "assessed_at" in q["sql"]]
     assert not [q for q in lead.captured_queries if "assessed_at" in q["sql"]]
+
+
+def test_a_queue_counts_only_the_offices_the_user_scrutinises(
+    force_action, scrutiny_officer, council
+):
+    """A scrutiny officer who also leads for a council: the council's own report's ready
+    action is on their dashboard's counts, but not in their assessment queue."""
+    Membership.objects.create(
+        user=scrutiny_officer, organisation=council, role=Membership.Role.LEAD_OFFICER
+    )
+    council_source = SourceFactory(owner=council)
+    ready = datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC)
+    for action in (
+        force_action,
+        ActionFactory(recommendation=RecommendationFactory(source=council_source), owner=council),
+    ):
+        action.delivery_status = DeliveryStatus.READY_FOR_ASSESSMENT
+        action.ready_at = ready
+        action.save()
+    scrutiny_officer = User.objects.get(pk=scrutiny_officer.pk)  # roles read afresh
+    summary = selectors.dashboard_summary(user=scrutiny_officer)
+    assert summary.queue_count == 1
+    assert sum(row["count"] for row in summary.by_status) == 2
 
 
 def test_the_queue_holds_ready_actions_not_assessed_since(force_action, scrutiny_officer):
