@@ -10,7 +10,8 @@ migration that made them, the benchmark's generator, a data fix made outside the
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ from answerable.recommendations.models import (
     Action,
     ActionTally,
     OpenActionTally,
+    PartnerRecommendationTally,
     Recommendation,
     RecommendationTally,
     SourceActionTally,
@@ -41,7 +43,10 @@ ACTIONS = Tally(ActionTally, ("office_id", "owner_id", "delivery_status", "assur
 SOURCE_ACTIONS = Tally(SourceActionTally, ("source_id", "assurance_status"))
 OPEN_ACTIONS = Tally(OpenActionTally, ("office_id", "owner_id", "target_month"))
 RECOMMENDATIONS = Tally(RecommendationTally, ("office_id", "assurance_status"))
-TALLIES = (ACTIONS, SOURCE_ACTIONS, OPEN_ACTIONS, RECOMMENDATIONS)
+PARTNER_RECOMMENDATIONS = Tally(
+    PartnerRecommendationTally, ("owner_id", "office_id", "assurance_status")
+)
+TALLIES = (ACTIONS, SOURCE_ACTIONS, OPEN_ACTIONS, RECOMMENDATIONS, PARTNER_RECOMMENDATIONS)
 
 
 def action_counted(action: Action) -> dict[Tally, Key | None]:
@@ -68,6 +73,47 @@ def action_counted(action: Action) -> dict[Tally, Key | None]:
 
 def recommendation_counted(recommendation: Recommendation) -> dict[Tally, Key | None]:
     return {RECOMMENDATIONS: (recommendation.source.owner_id, recommendation.assurance_status)}
+
+
+def partners_add(actions: Iterable[tuple[int, Recommendation]]) -> None:
+    """Count new actions' recommendations in PARTNER_RECOMMENDATIONS, each action given as
+    its owner's id and its recommendation (with its source): only for actions on
+    recommendations made with them (an import), so nothing else already counts them."""
+    pairs = {(owner_id, recommendation.pk): recommendation for owner_id, recommendation in actions}
+    counted: Counter[Key] = Counter()
+    for (owner_id, _pk), recommendation in pairs.items():
+        office_id = recommendation.source.owner_id
+        if owner_id != office_id:
+            counted[(owner_id, office_id, recommendation.assurance_status)] += 1
+    _add(PARTNER_RECOMMENDATIONS, counted)
+
+
+def _partners_of(recommendation_ids: Collection[int]) -> Counter[Key]:
+    """PARTNER_RECOMMENDATIONS counted for these recommendations alone, from the register."""
+    return _partner_counts(Action.objects.filter(recommendation_id__in=recommendation_ids))
+
+
+def _partner_counts(actions: Any) -> Counter[Key]:
+    rows = (
+        actions.filter(recommendation__is_archived=False)
+        .exclude(owner_id=F("source__owner_id"))
+        .order_by()
+        .values_list("owner_id", "source__owner_id", "recommendation__assurance_status")
+        .annotate(Count("recommendation_id", distinct=True))
+    )
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+
+
+@contextmanager
+def partners_recounted(recommendation_ids: Collection[int]) -> Iterator[None]:
+    """Move PARTNER_RECOMMENDATIONS for what the block changes of these recommendations (an
+    action added, an assurance status, archived or restored): counted before and after, a
+    few rows each, so no service has to work out which organisations' counts it moved."""
+    before = _partners_of(recommendation_ids)
+    yield
+    change = _partners_of(recommendation_ids)
+    change.subtract(before)
+    _add(PARTNER_RECOMMENDATIONS, change)
 
 
 def tally_add(counted: Iterable[dict[Tally, Key | None]], delta: int = 1) -> None:
@@ -142,10 +188,12 @@ def _counted() -> dict[Tally, Counter[Key]]:
             F("source__owner_id"), "assurance_status"
         ),
     }
-    return {
+    counted = {
         tally: Counter({tuple(row[:-1]): row[-1] for row in rows.annotate(Count("id"))})
         for tally, rows in reads.items()
     }
+    counted[PARTNER_RECOMMENDATIONS] = _partner_counts(Action.objects.all())
+    return counted
 
 
 def _kept() -> dict[Tally, Counter[Key]]:

@@ -33,6 +33,7 @@ from answerable.recommendations.models import Action, Recommendation, Source
 from answerable.recommendations.tables import Table
 from answerable.recommendations.tallies import (
     action_counted,
+    partners_add,
     recommendation_counted,
     tally_add,
 )
@@ -343,6 +344,7 @@ def _write_rows(*, actor: User, office: Organisation, plan: ImportPlan, rows: _R
     bulk_insert(actions)
     tally_add(recommendation_counted(r) for r in recommendations)
     tally_add(action_counted(a) for a in actions)
+    partners_add((a.owner_id, r) for r, _planned, a in rows.actions)
     return _Written(recommendations, actions)
 
 

@@ -17,6 +17,7 @@ from answerable.recommendations.models.statuses import (
 from answerable.recommendations.models.tallies import (
     ActionTally,
     OpenActionTally,
+    PartnerRecommendationTally,
     RecommendationTally,
     SourceActionTally,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Follow",
     "MarkedFile",
     "OpenActionTally",
+    "PartnerRecommendationTally",
     "PublicNarrative",
     "Recommendation",
     "RecommendationLink",

@@ -110,3 +110,34 @@ class RecommendationTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assurance_status}: {self.total}"
+
+
+class PartnerRecommendationTally(models.Model):
+    """How many live recommendations under an office's sources an organisation other than the
+    office has an action on (archived or not: the action still shows it the recommendation),
+    by the recommendation's assurance status.
+
+    What a partner sees beyond their own offices' sources, counted without reading their
+    3,000 actions' recommendations one by one on every dashboard and list (issue #12). Kept
+    by the services, like the other tallies: creating an action, assessing or archiving a
+    recommendation (`recommendations.tallies.partners_recounted`).
+    """
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    assurance_status = models.CharField(max_length=20, choices=AssuranceStatus.choices)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "office", "assurance_status"],
+                name="partner_recommendation_tally_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="partner_recommendation_tally_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assurance_status}: {self.total}"

@@ -22,6 +22,7 @@ from answerable.recommendations.models import (
     OPEN_STATUSES,
     Action,
     ActionTally,
+    PartnerRecommendationTally,
     Recommendation,
     RecommendationTally,
     Source,
@@ -341,7 +342,25 @@ def _counts_by_assurance_query(organisations: frozenset[int]) -> QuerySet[Any]:
         .values_list("assurance_status")
         .annotate(Sum("total"))
     )
-    elsewhere = (
+    # Both in one query: a status may come twice, once from each.
+    return owned.union(_counted_elsewhere(organisations), all=True)
+
+
+def _counted_elsewhere(organisations: frozenset[int]) -> QuerySet[Any]:
+    """Recommendations under other offices' sources the organisations have an action on, by
+    assurance status."""
+    if len(organisations) == 1:
+        # One organisation's partner tally, where its 3,000 actions' recommendations were read
+        # (a force's lead: 5.5 ms on PostgreSQL, issue #12). Summed over several organisations
+        # it would count twice a recommendation two of them act on.
+        return (
+            PartnerRecommendationTally.objects.filter(owner_id__in=organisations, total__gt=0)
+            .exclude(office_id__in=organisations)
+            .order_by()
+            .values_list("assurance_status")
+            .annotate(Sum("total"))
+        )
+    return (
         Recommendation.objects.filter(
             indexed_in("pk", actions_owned(organisations).values("recommendation_id")),
             is_archived=False,
@@ -353,5 +372,3 @@ def _counts_by_assurance_query(organisations: frozenset[int]) -> QuerySet[Any]:
         .values_list("assurance_status")
         .annotate(Count("id"))
     )
-    # Both in one query: a status may come twice, once from each.
-    return owned.union(elsewhere, all=True)

@@ -22,7 +22,12 @@ from answerable.recommendations.services.lifecycle import (
     source_change_record,
     with_source,
 )
-from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_add
+from answerable.recommendations.tallies import (
+    action_counted,
+    partners_recounted,
+    recommendation_counted,
+    tally_add,
+)
 
 # --- archiving -----------------------------------------------------------------------------
 
@@ -36,9 +41,9 @@ def _archive_rows(
     tally_add(counted, delta=-1 if archive else 1)
     values = {"is_archived": archive, "archived_at": at if archive else None}
     now = timezone.now()
-    Recommendation.objects.filter(pk__in=[r.pk for r in recommendations]).update(
-        **values, updated_at=now
-    )
+    recommendation_ids = [r.pk for r in recommendations]
+    with partners_recounted(recommendation_ids):
+        Recommendation.objects.filter(pk__in=recommendation_ids).update(**values, updated_at=now)
     Action.objects.filter(pk__in=[a.pk for a in actions]).update(**values, updated_at=now)
 
 

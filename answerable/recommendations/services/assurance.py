@@ -16,7 +16,12 @@ from answerable.recommendations.models import (
     Recommendation,
 )
 from answerable.recommendations.selectors import can_assess
-from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_move
+from answerable.recommendations.tallies import (
+    action_counted,
+    partners_recounted,
+    recommendation_counted,
+    tally_move,
+)
 
 # Assurance can only be given once the owner says the work is done.
 ASSURABLE_STATUSES = {DeliveryStatus.READY_FOR_ASSESSMENT, DeliveryStatus.COMPLETED}
@@ -149,7 +154,9 @@ def _assessment_write(
     if action is not None:
         action.assessed_at = assessment.created_at
         fields.append("assessed_at")
-    subject.save(update_fields=fields)
+    # A recommendation's partners count it by its assurance status too.
+    with partners_recounted([recommendation.pk] if recommendation is not None else []):
+        subject.save(update_fields=fields)
     tally_move(counted_as, counted(subject))  # type: ignore[arg-type]
     owner = action.owner if action is not None else recommendation.source.owner  # type: ignore[union-attr]
     audit_record(

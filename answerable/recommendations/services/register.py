@@ -28,6 +28,7 @@ from answerable.recommendations.selectors import (
 from answerable.recommendations.services.themes import theme_get_or_create
 from answerable.recommendations.tallies import (
     action_counted,
+    partners_recounted,
     recommendation_counted,
     tally_add,
 )
@@ -259,7 +260,8 @@ def action_create(
         lead=lead,
     )
     action.full_clean()
-    action.save()
+    with partners_recounted([recommendation.pk]):
+        action.save()
     tally_add([action_counted(action)])
     audit_record(
         actor=actor,

@@ -6,7 +6,12 @@ import factory
 from answerable.organisations.models import Organisation
 from answerable.organisations.tests.factories import OrganisationFactory
 from answerable.recommendations.models import Action, Recommendation, Source, Theme
-from answerable.recommendations.tallies import action_counted, recommendation_counted, tally_add
+from answerable.recommendations.tallies import (
+    action_counted,
+    partners_recounted,
+    recommendation_counted,
+    tally_add,
+)
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -50,7 +55,8 @@ class ActionFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type[Action], *args: Any, **kwargs: Any) -> Any:
         """Counted in the tallies, as action_create counts it."""
-        action = super()._create(model_class, *args, **kwargs)
+        with partners_recounted([kwargs["recommendation"].pk]):
+            action = super()._create(model_class, *args, **kwargs)
         if not action.is_archived:
             tally_add([action_counted(action)])
         return action

@@ -160,3 +160,43 @@ def test_the_overdue_count_adds_earlier_months_tallies_to_this_months_actions(
     assert overdue() == 0
     assert selectors.dashboard_summary(user=scrutiny_officer, today=today).due_soon_count == 1
     assert tally_differences() == []
+
+
+def test_a_partners_counts_by_assurance_follow_what_it_acts_on_elsewhere(
+    scrutiny_officer, source, force, force_lead
+):
+    """A force sees the office's recommendations it has an action on: counted once however
+    many actions it has, still after one is archived, moved by assurance, gone when archived."""
+
+    def by_assurance() -> dict[str, int]:
+        summary = selectors.dashboard_summary(user=force_lead)
+        return {row["assurance_status"]: row["count"] for row in summary.by_assurance}
+
+    first, second = (
+        services.recommendation_create(
+            actor=scrutiny_officer, source=source, reference=f"R{n}", text="Train officers."
+        )
+        for n in (1, 2)
+    )
+    assert by_assurance() == {}
+    actions = [
+        services.action_create(
+            actor=scrutiny_officer, recommendation=first, owner=force, description=text
+        )
+        for text in ("Train", "Audit")
+    ]
+    assert by_assurance() == {"not_assessed": 1}
+    services.action_archive(actor=scrutiny_officer, action=actions[1], reason="Merged")
+    services.action_create(
+        actor=scrutiny_officer, recommendation=second, owner=force, description="Train"
+    )
+    assert by_assurance() == {"not_assessed": 2}
+    services.assessment_record(
+        actor=scrutiny_officer, recommendation=first, verdict="assured", rationale="Seen it"
+    )
+    assert by_assurance() == {"assured": 1, "not_assessed": 1}
+    services.recommendation_archive(actor=scrutiny_officer, recommendation=second, reason="Gone")
+    assert by_assurance() == {"assured": 1}
+    services.recommendation_restore(actor=scrutiny_officer, recommendation=second)
+    assert by_assurance() == {"assured": 1, "not_assessed": 1}
+    assert tally_differences() == []
