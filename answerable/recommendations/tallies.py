@@ -24,6 +24,7 @@ from answerable.recommendations.models import (
     ActionTally,
     OpenActionTally,
     PartnerRecommendationTally,
+    PartnerSourceActionTally,
     Recommendation,
     RecommendationTally,
     SourceActionTally,
@@ -43,15 +44,26 @@ ACTIONS = Tally(ActionTally, ("office_id", "owner_id", "delivery_status", "assur
 SOURCE_ACTIONS = Tally(SourceActionTally, ("source_id", "assurance_status"))
 OPEN_ACTIONS = Tally(OpenActionTally, ("office_id", "owner_id", "target_month"))
 RECOMMENDATIONS = Tally(RecommendationTally, ("office_id", "assurance_status"))
+PARTNER_SOURCE_ACTIONS = Tally(
+    PartnerSourceActionTally, ("owner_id", "office_id", "source_id", "assurance_status")
+)
 PARTNER_RECOMMENDATIONS = Tally(
     PartnerRecommendationTally, ("owner_id", "office_id", "assurance_status")
 )
-TALLIES = (ACTIONS, SOURCE_ACTIONS, OPEN_ACTIONS, RECOMMENDATIONS, PARTNER_RECOMMENDATIONS)
+TALLIES = (
+    ACTIONS,
+    SOURCE_ACTIONS,
+    OPEN_ACTIONS,
+    RECOMMENDATIONS,
+    PARTNER_SOURCE_ACTIONS,
+    PARTNER_RECOMMENDATIONS,
+)
 
 
 def action_counted(action: Action) -> dict[Tally, Key | None]:
-    """Where the action is counted: its office (the source's owner), owner and statuses, and
-    its target month while it is open (None where it is not counted)."""
+    """Where the action is counted: its office (the source's owner), owner and statuses, its
+    source for a partner other than the office, and its target month while it is open (None
+    where it is not counted)."""
     office_id = action.source.owner_id
     # A superseded recommendation's actions keep their target dates, but the dates no
     # longer run: they are never overdue (issue #17).
@@ -63,6 +75,11 @@ def action_counted(action: Action) -> dict[Tally, Key | None]:
     return {
         ACTIONS: (office_id, action.owner_id, action.delivery_status, action.assurance_status),
         SOURCE_ACTIONS: (action.source_id, action.assurance_status),
+        PARTNER_SOURCE_ACTIONS: (
+            (action.owner_id, office_id, action.source_id, action.assurance_status)
+            if action.owner_id != office_id
+            else None
+        ),
         OPEN_ACTIONS: (
             (office_id, action.owner_id, action.target_on.replace(day=1))  # type: ignore[union-attr]
             if is_due
@@ -181,6 +198,9 @@ def _counted() -> dict[Tally, Counter[Key]]:
             F("source__owner_id"), "owner_id", "delivery_status", "assurance_status"
         ),
         SOURCE_ACTIONS: live_actions.values_list("source_id", "assurance_status"),
+        PARTNER_SOURCE_ACTIONS: live_actions.exclude(owner_id=F("source__owner_id")).values_list(
+            "owner_id", F("source__owner_id"), "source_id", "assurance_status"
+        ),
         OPEN_ACTIONS: live_actions.filter(
             delivery_status__in=OPEN_STATUSES, target_on__isnull=False, is_superseded=False
         ).values_list(F("source__owner_id"), "owner_id", TruncMonth("target_on")),

@@ -18,6 +18,7 @@ from answerable.recommendations.models.tallies import (
     ActionTally,
     OpenActionTally,
     PartnerRecommendationTally,
+    PartnerSourceActionTally,
     RecommendationTally,
     SourceActionTally,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "MarkedFile",
     "OpenActionTally",
     "PartnerRecommendationTally",
+    "PartnerSourceActionTally",
     "PublicNarrative",
     "Recommendation",
     "RecommendationLink",

@@ -90,6 +90,33 @@ class SourceActionTally(models.Model):
         return f"{self.assurance_status}: {self.total}"
 
 
+class PartnerSourceActionTally(models.Model):
+    """How many live actions an organisation has under a source of another office, by
+    assurance status: the dashboard's least assured sources a partner sees beyond its own
+    offices' (as SourceActionTally), read from a few hundred rows rather than a force's
+    3,000 actions and every source's title (issue #12)."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    assurance_status = models.CharField(max_length=20, choices=AssuranceStatus.choices)
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "office", "source", "assurance_status"],
+                name="partner_source_tally_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="partner_source_tally_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assurance_status}: {self.total}"
+
+
 class RecommendationTally(models.Model):
     """How many live recommendations an office's sources have, by assurance status (as
     ActionTally)."""

@@ -27,6 +27,7 @@ from answerable.recommendations.models import (
     ActionTally,
     AssuranceStatus,
     OpenActionTally,
+    PartnerSourceActionTally,
     Source,
     SourceActionTally,
 )
@@ -38,7 +39,6 @@ from answerable.recommendations.selectors.lists import (
 from answerable.recommendations.selectors.register import assessment_queue_for, live_actions_seen_by
 from answerable.recommendations.selectors.scope import (
     Role,
-    actions_owned,
     owned_sources,
     visible_actions_q,
     visible_sources_q,
@@ -306,14 +306,19 @@ def _least_assured_sources(
     each with its actions by assurance status; and how many sources have visible actions.
 
     The organisations' own sources are ranked from their tallies, the few others they see
-    through their own actions from those actions: the two never share a source. A half the
+    through their own actions from the partners' tallies: the two never share a source. A half the
     action tallies show to be empty (`under_own_sources`, `elsewhere`) is not read. Each
     ranked row carries its counts by status and how many sources were ranked, so a half is
     one query, its SQL built once per process.
     """
     halves = [
         ("dashboard_own_sources_ranked", SourceActionTally, _own_sources_ranked, under_own_sources),
-        ("dashboard_sources_elsewhere_ranked", Action, _sources_elsewhere_ranked, elsewhere),
+        (
+            "dashboard_sources_elsewhere_ranked",
+            PartnerSourceActionTally,
+            _sources_elsewhere_ranked,
+            elsewhere,
+        ),
     ]
     ranked: list[tuple[int, str, int, dict[str, int]]] = []
     source_count = 0
@@ -368,12 +373,10 @@ def _own_sources_ranked(organisations: frozenset[int]) -> QuerySet[Any]:
 
 
 def _sources_elsewhere_ranked(organisations: frozenset[int]) -> QuerySet[Any]:
-    actions = (
-        actions_owned(organisations)
-        .filter(is_archived=False)
-        .exclude(source__owner_id__in=organisations)
-    )
-    return _ranked(actions, lambda where: Count("id", filter=where))
+    tallies = PartnerSourceActionTally.objects.filter(
+        owner_id__in=organisations, total__gt=0
+    ).exclude(office_id__in=organisations)
+    return _ranked(tallies, lambda where: Sum("total", filter=where))
 
 
 def _statutory_due(organisations: frozenset[int], today: datetime.date) -> tuple[list[Source], int]:

@@ -109,7 +109,8 @@ def test_an_import_counts_what_it_wrote(scrutiny_officer, office, force, council
 
 def test_the_command_finds_a_change_made_outside_the_services_and_counts_again(force_action, force):
     Action.objects.filter(pk=force_action.pk).update(assurance_status=AssuranceStatus.ASSURED)
-    with pytest.raises(CommandError, match="4 tallies do not match"):
+    # The action's old and new status in the action, source and partner's source tallies.
+    with pytest.raises(CommandError, match="6 tallies do not match"):
         call_command("register_tallies")
     call_command("register_tallies", "--rebuild")
     assert action_tallies() == {(force.name, "not_started", "assured"): 1}
@@ -172,6 +173,10 @@ def test_a_partners_counts_by_assurance_follow_what_it_acts_on_elsewhere(
         summary = selectors.dashboard_summary(user=force_lead)
         return {row["assurance_status"]: row["count"] for row in summary.by_assurance}
 
+    def source_row() -> list[tuple[int, str, dict[str, int]]]:
+        """The force's live actions under the office's source, by their assurance."""
+        return selectors.dashboard_summary(user=force_lead).source_matrix
+
     first, second = (
         services.recommendation_create(
             actor=scrutiny_officer, source=source, reference=f"R{n}", text="Train officers."
@@ -191,12 +196,18 @@ def test_a_partners_counts_by_assurance_follow_what_it_acts_on_elsewhere(
         actor=scrutiny_officer, recommendation=second, owner=force, description="Train"
     )
     assert by_assurance() == {"not_assessed": 2}
+    assert source_row() == [(source.pk, source.title, {"not_assessed": 2})]
+    services.assessment_record(
+        actor=scrutiny_officer, action=actions[0], verdict="not_assured", rationale="No plan"
+    )
+    assert source_row() == [(source.pk, source.title, {"not_assured": 1, "not_assessed": 1})]
     services.assessment_record(
         actor=scrutiny_officer, recommendation=first, verdict="assured", rationale="Seen it"
     )
     assert by_assurance() == {"assured": 1, "not_assessed": 1}
     services.recommendation_archive(actor=scrutiny_officer, recommendation=second, reason="Gone")
     assert by_assurance() == {"assured": 1}
+    assert source_row() == [(source.pk, source.title, {"not_assured": 1})]
     services.recommendation_restore(actor=scrutiny_officer, recommendation=second)
     assert by_assurance() == {"assured": 1, "not_assessed": 1}
     assert tally_differences() == []
