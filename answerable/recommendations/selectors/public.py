@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from answerable.core.prepared import prepared_get_or_404, prepared_list
@@ -71,11 +70,15 @@ def public_source_list() -> QuerySet[Source]:
 
 
 def public_source_get(*, pk: int) -> Source:
-    """The source if it is on the public site; raise Http404 otherwise."""
-    try:
-        return public_source_list().get(pk=pk)
-    except Source.DoesNotExist:
-        raise Http404("No such report") from None
+    """The source if it is on the public site; raise Http404 otherwise. Its SQL is built once
+    per process (core.prepared): every public report page, feed and download reads it."""
+    return prepared_get_or_404(
+        "public_source_get", Source, _public_source, pk, missing="No such report"
+    )
+
+
+def _public_source(pk: int) -> QuerySet[Source]:
+    return public_source_list().filter(pk=pk).order_by()
 
 
 def published_q(path: str = "") -> Q:

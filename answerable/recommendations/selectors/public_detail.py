@@ -8,10 +8,13 @@ publication, the update it came with has public text the office approved, and it
 recommendation are live under a published source.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from answerable.core.prepared import prepared_list
+from answerable.core.prepared_rows import prepared_rows
 from answerable.recommendations.models import (
     Evidence,
     PublicNarrative,
@@ -84,11 +87,17 @@ def _date_changes_of(action_ids: frozenset[int]) -> QuerySet[TargetDateChange]:
 
 
 def public_source_themes(*, source: Source) -> list[tuple[int, str]]:
-    """The themes of a public source's live recommendations, as (id, name) by name."""
-    return list(
+    """The themes of a public source's live recommendations, as (id, name) by name. Its SQL
+    is built once per process (core.prepared): every public report page reads it."""
+    rows = prepared_rows("public_source_themes", Theme, _themes_of, source.pk)
+    return [(pk, name) for pk, name in rows]
+
+
+def _themes_of(source_id: int) -> QuerySet[Any, Any]:
+    return (
         Theme.objects.filter(
             pk__in=Recommendation.themes.through.objects.filter(
-                published_q("recommendation__"), recommendation__source_id=source.pk
+                published_q("recommendation__"), recommendation__source_id=source_id
             ).values("theme_id")
         )
         .order_by("name", "id")
