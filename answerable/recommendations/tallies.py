@@ -125,7 +125,17 @@ def _partner_counts(actions: Any) -> Counter[Key]:
 def partners_recounted(recommendation_ids: Collection[int]) -> Iterator[None]:
     """Move PARTNER_RECOMMENDATIONS for what the block changes of these recommendations (an
     action added, an assurance status, archived or restored): counted before and after, a
-    few rows each, so no service has to work out which organisations' counts it moved."""
+    few rows each, so no service has to work out which organisations' counts it moved.
+
+    The recommendations are locked first (in id order, as every service locks them): two
+    writers to one recommendation count it one after the other, the second reading "before"
+    once the first has committed, so neither counts a pair the other also counted."""
+    list(
+        Recommendation.objects.select_for_update(of=("self",))
+        .filter(pk__in=recommendation_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     before = _partners_of(recommendation_ids)
     yield
     change = _partners_of(recommendation_ids)

@@ -1,10 +1,12 @@
 """The register's counts are kept by the services as the register changes (issue #12)."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
 from answerable.recommendations import selectors, services
 from answerable.recommendations.models import (
@@ -12,6 +14,7 @@ from answerable.recommendations.models import (
     ActionTally,
     AssuranceStatus,
     DeliveryStatus,
+    PartnerRecommendationTally,
     RecommendationTally,
 )
 from answerable.recommendations.tallies import tally_differences
@@ -210,4 +213,43 @@ def test_a_partners_counts_by_assurance_follow_what_it_acts_on_elsewhere(
     assert source_row() == [(source.pk, source.title, {"not_assured": 1})]
     services.recommendation_restore(actor=scrutiny_officer, recommendation=second)
     assert by_assurance() == {"assured": 1, "not_assessed": 1}
+    assert tally_differences() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_adding_a_partners_actions_to_one_recommendation_count_it_once(
+    scrutiny_officer, recommendation, force
+):
+    """The second waits for the first to commit, then finds the force already counted."""
+    first_written, first_may_commit = threading.Event(), threading.Event()
+
+    def add_action(description: str, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                services.action_create(
+                    actor=scrutiny_officer,
+                    recommendation=recommendation,
+                    owner=force,
+                    description=description,
+                )
+                if hold:
+                    first_written.set()
+                    first_may_commit.wait(timeout=30)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=add_action, args=("Train",), kwargs={"hold": True})
+    first.start()
+    try:
+        assert first_written.wait(timeout=10)
+        second = threading.Thread(target=add_action, args=("Audit",), kwargs={"hold": False})
+        second.start()
+        second.join(timeout=1)  # time to count the recommendation, were it not locked
+    finally:
+        first_may_commit.set()
+        first.join(timeout=10)
+    second.join(timeout=10)
+    assert Action.objects.filter(recommendation=recommendation, owner=force).count() == 2
+    assert PartnerRecommendationTally.objects.get(owner=force).total == 1
     assert tally_differences() == []
