@@ -130,17 +130,19 @@ def partners_recounted(recommendation_ids: Collection[int]) -> Iterator[None]:
     The recommendations are locked first (in id order, as every service locks them): two
     writers to one recommendation count it one after the other, the second reading "before"
     once the first has committed, so neither counts a pair the other also counted."""
-    list(
-        Recommendation.objects.select_for_update(of=("self",))
-        .filter(pk__in=recommendation_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    before = _partners_of(recommendation_ids)
-    yield
-    change = _partners_of(recommendation_ids)
-    change.subtract(before)
-    _add(PARTNER_RECOMMENDATIONS, change)
+    # Atomic itself (a savepoint inside a service's transaction): the lock needs one.
+    with transaction.atomic():
+        list(
+            Recommendation.objects.select_for_update(of=("self",))
+            .filter(pk__in=recommendation_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        before = _partners_of(recommendation_ids)
+        yield
+        change = _partners_of(recommendation_ids)
+        change.subtract(before)
+        _add(PARTNER_RECOMMENDATIONS, change)
 
 
 def tally_add(counted: Iterable[dict[Tally, Key | None]], delta: int = 1) -> None:
