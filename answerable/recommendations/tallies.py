@@ -172,23 +172,30 @@ def _add(tally: Tally, totals: Counter[Key]) -> None:
     quote = connection.ops.quote_name
     table = quote(tally.model._meta.db_table)
     names = [quote(column) for column in tally.columns]
-    places = ", ".join(["%s"] * (len(names) + 1))
-    # An addition inserts the tally or adds to the stored one (the same statement on SQLite
-    # and PostgreSQL); a subtraction only ever finds one, since what it counted was added.
-    upsert = (
-        f"INSERT INTO {table} ({', '.join(names)}, total) VALUES ({places}) "  # noqa: S608 - our own table and column names
-        f"ON CONFLICT ({', '.join(names)}) DO UPDATE SET total = {table}.total + excluded.total"
-    )
+    row = f"({', '.join(['%s'] * (len(names) + 1))})"
     subtract = (
         f"UPDATE {table} SET total = total + %s "  # noqa: S608 - our own table and column names
         f"WHERE {' AND '.join(f'{name} = %s' for name in names)}"
     )
     # Sorted, so two writers take the tallies' row locks in the same order.
     changed = sorted((key, delta) for key, delta in totals.items() if delta)
+    additions = [(*key, delta) for key, delta in changed if delta > 0]
+    # Each batch of additions is one statement that inserts a tally or adds to the stored
+    # one (the same SQL on SQLite and PostgreSQL): an import's 160 partner tallies were
+    # 19 ms as 160 statements (issue #12). The keys are distinct, as ON CONFLICT needs.
+    width = len(names) + 1
+    batch = (connection.features.max_query_params or 5000) // width
     with connection.cursor() as cursor:
-        additions = [(*key, delta) for key, delta in changed if delta > 0]
-        if additions:
-            cursor.executemany(upsert, additions)
+        for start in range(0, len(additions), batch):
+            rows = additions[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(names)}, total) "  # noqa: S608 - our own names
+                f"VALUES {', '.join([row] * len(rows))} "
+                f"ON CONFLICT ({', '.join(names)}) "
+                f"DO UPDATE SET total = {table}.total + excluded.total",
+                [value for values in rows for value in values],
+            )
+        # A subtraction only ever finds one tally, since what it counted was added.
         for key, delta in changed:
             if delta < 0:
                 cursor.execute(subtract, (delta, *key))

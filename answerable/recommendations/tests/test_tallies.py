@@ -16,6 +16,7 @@ from answerable.recommendations.models import (
     DeliveryStatus,
     PartnerRecommendationTally,
     RecommendationTally,
+    SourceActionTally,
 )
 from answerable.recommendations.tallies import tally_differences
 from answerable.recommendations.tests.test_importing import run_import
@@ -107,6 +108,25 @@ def test_an_import_counts_what_it_wrote(scrutiny_officer, office, force, council
         (council.name, "not_started", "not_assessed"): 1,
     }
     assert recommendation_tallies() == {"not_assessed": 2}
+    assert tally_differences() == []
+
+
+def test_an_import_of_more_reports_than_one_statement_holds_counts_each(
+    scrutiny_officer, office, force
+):
+    # 250 sources: more tallies than one upsert's parameters hold on SQLite (999).
+    rows = [[f"Inspection {n}", "1", "Train staff.", force.name, ""] for n in range(250)]
+    run_import(scrutiny_officer, office, rows)
+    totals = SourceActionTally.objects.filter(source__owner=office).values_list("total", flat=True)
+    assert sorted(totals) == [1] * 250
+    assert tally_differences() == []
+    # A second recommendation in each report: every tally is found and added to.
+    run_import(
+        scrutiny_officer,
+        office,
+        [[title, "2", text, owner, ""] for title, _r, text, owner, _on in rows],
+    )
+    assert set(SourceActionTally.objects.values_list("total", flat=True)) == {2}
     assert tally_differences() == []
 
 
