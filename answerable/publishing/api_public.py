@@ -24,7 +24,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from answerable.core.conditional import conditional_body
 from answerable.recommendations import selectors as register
-from answerable.recommendations.models import DeliveryStatus, Recommendation
+from answerable.recommendations.models import DeliveryStatus
 
 
 class PublicEvidenceSerializer(serializers.Serializer):
@@ -190,7 +190,7 @@ class PublicRecommendationList(PublicListView):
         return {**context, "narratives": self._narratives}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page: list[Recommendation] = self.paginate_queryset(self.get_queryset()) or []
+        page = register.with_public_actions(self.paginate_queryset(self.get_queryset()) or [])
         actions = [a for r in page for a in r.public_actions]  # type: ignore[attr-defined]
         self._narratives = register.public_narratives(action_ids=[a.pk for a in actions])
         evidence = register.public_evidence(action_ids=[a.pk for a in actions])

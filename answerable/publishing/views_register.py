@@ -77,6 +77,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if valid
         else None
     )
+    if page is not None:
+        page.object_list = register.with_public_actions(page.object_list)
     return render(
         request,
         "publishing/register/source.html",

@@ -65,6 +65,7 @@ from answerable.recommendations.selectors.public import (
     public_source_recommendations,
     public_successor,
     public_summaries,
+    with_public_actions,
 )
 from answerable.recommendations.selectors.public_changes import (
     public_changes,
@@ -208,6 +209,7 @@ __all__ = [
     "public_recommendations_among",
     "public_source_overview",
     "public_source_recommendations",
+    "with_public_actions",
     "public_recommendation_get",
     "public_search",
     "public_source_get",
