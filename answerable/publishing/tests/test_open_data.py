@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from answerable.recommendations import selectors, services
+from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
 
 HEADERS = [column for column, _description in selectors.OPEN_DATA_COLUMNS]
@@ -170,3 +171,22 @@ def test_head_answers_with_the_downloads_etag(client, published):
     assert head.status_code == 200
     assert head["ETag"] == client.get(path)["ETag"]
     assert client.head(path, HTTP_IF_NONE_MATCH=head["ETag"]).status_code == 304
+
+
+def test_last_updated_is_the_day_in_the_uk_the_latest_change_was_made(
+    published, force_action, council_action
+):
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (British Summer Time).
+    late_evening = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    earlier = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+    Recommendation.objects.filter(pk=force_action.recommendation_id).update(updated_at=earlier)
+    Action.objects.filter(pk=force_action.pk).update(updated_at=late_evening)
+    Recommendation.objects.filter(reference="NO-ACTION").update(updated_at=late_evening)
+    Action.objects.filter(pk=council_action.pk).update(updated_at=earlier)
+    Recommendation.objects.filter(pk=council_action.recommendation_id).update(updated_at=earlier)
+    rows = csv_rows(reverse("publishing:public_source_data", args=[published.pk, "csv"]))
+    assert {(r["action_id"], r["last_updated"]) for r in rows} == {
+        (str(force_action.pk), "2026-07-02"),  # the action changed after its recommendation
+        (str(council_action.pk), "2026-06-01"),
+        ("", "2026-07-02"),  # a recommendation with no action: its own change
+    }

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from answerable.recommendations.models import Action, Recommendation, Source
-from answerable.recommendations.selectors.public import public_source_get, published_q
+from answerable.recommendations.selectors.public import published_q
 
 # The open data's columns, in order, each with what it holds (the data dictionary page).
 OPEN_DATA_COLUMNS = (
@@ -35,10 +35,14 @@ OPEN_DATA_COLUMNS = (
 
 def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ...]]:
     """One row an action (or a recommendation with none) of every public source, or of one,
-    with only the columns in OPEN_DATA_COLUMNS."""
+    with only the columns in OPEN_DATA_COLUMNS. The rule leaves an unpublished source's out.
+
+    The day each row last changed is made from the time zone looked up once: `localdate`
+    looked it up for each of a report's 1,300 rows, half the file's Python (issue #12). The
+    database's `TruncDate` is no cheaper on SQLite, where it is a Python function a row."""
     rule = published_q()
     if source is not None:
-        rule &= Q(source_id=public_source_get(pk=source.pk).pk)
+        rule &= Q(source_id=source.pk)
     recommendations = list(
         Recommendation.objects.filter(rule)
         .order_by("source__title", "source_id", "position", "id")
@@ -72,9 +76,9 @@ def public_open_data_rows(*, source: Source | None = None) -> list[tuple[Any, ..
     ):
         actions.setdefault(recommendation_id, []).append(tuple(action))
     rows: list[tuple[Any, ...]] = []
+    zone = timezone.get_current_timezone()
     for pk, *recommendation, updated in recommendations:
         shared = (*recommendation[:3], pk, *recommendation[3:])
         for *action, changed in actions.get(pk, [(None, "", None, "", "", updated)]):
-            last_updated = timezone.localdate(max(updated, changed))
-            rows.append((*shared, *action, last_updated))
+            rows.append((*shared, *action, max(updated, changed).astimezone(zone).date()))
     return rows
