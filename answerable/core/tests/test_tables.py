@@ -132,6 +132,17 @@ def test_a_csv_export_quotes_formulas_so_a_spreadsheet_shows_them_as_text():
     assert read_back[1][1:] == ["2025-01-02", "3"]
 
 
+def test_a_large_csv_streams_in_a_few_chunks_that_read_back_as_every_row():
+    # Lines with quotes, commas and line breaks, so a chunk boundary inside one would show.
+    rows = [[n, f'Said "yes", then\nno ({n})', datetime.date(2025, 1, 2)] for n in range(4000)]
+    chunks = list(csv_stream(["Number", "Text", "Due on"], rows))
+
+    assert 1 < len(chunks) < 10  # not one write per line, nor the whole file held at once
+    text = "".join(chunks).removeprefix("\ufeff")
+    read_back = list(csv.reader(io.StringIO(text, newline="")))
+    assert read_back[1:] == [[str(n), said, "2025-01-02"] for n, said, _on in rows]
+
+
 def test_an_xlsx_export_stores_formulas_as_text_and_dates_as_dates():
     rows = [[value, datetime.date(2025, 1, 2), 3] for value in DANGEROUS]
     rows.append(["bell\x07 removed", None, None])
