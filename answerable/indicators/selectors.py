@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
 from answerable.accounts.selectors import user_in_bulk
+from answerable.core.prepared import prepared_get_or_404, prepared_list
 from answerable.indicators.models import Indicator, IndicatorCategoryValue, IndicatorValue
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, organisation_list
@@ -111,14 +112,7 @@ def indicator_list(
     Each carries its stored reading (`summary`, which may be missing for one made outside the
     services), and `latest_period` and `latest_value`: its most recent current value.
     """
-    indicators = (
-        indicators_seen_from(organisation_ids=access_for(user).organisation_ids)
-        .select_related("owner", "office", "summary")
-        .annotate(
-            latest_period=F("summary__latest_period"), latest_value=F("summary__latest_value")
-        )
-        .order_by("theme", "name", "pk")
-    )
+    indicators = _with_reading(access_for(user).organisation_ids).order_by("theme", "name", "pk")
     if archived is not None:
         indicators = indicators.filter(is_archived=archived)
     if theme:
@@ -126,9 +120,32 @@ def indicator_list(
     return indicators
 
 
+def _with_reading(organisation_ids: Collection[int]) -> QuerySet[Indicator]:
+    return (
+        indicators_seen_from(organisation_ids=organisation_ids)
+        .select_related("owner", "office", "summary")
+        .annotate(
+            latest_period=F("summary__latest_period"), latest_value=F("summary__latest_value")
+        )
+    )
+
+
 def indicator_get_for_user(*, user: User, pk: int) -> Indicator:
-    """Return the indicator, archived or not, if the user may see it; raise Http404 otherwise."""
-    return get_object_or_404(indicator_list(user=user, archived=None), pk=pk)
+    """Return the indicator, archived or not, if the user may see it (as `indicator_list`
+    has it); raise Http404 otherwise. Its SQL is built once per process (core.prepared):
+    every indicator page reads it first (issue #12)."""
+    return prepared_get_or_404(
+        "indicator_get_for_user",
+        Indicator,
+        _seen_indicator,
+        access_for(user).organisation_ids,
+        pk,
+        missing="No such indicator",
+    )
+
+
+def _seen_indicator(organisation_ids: frozenset[int], pk: int) -> QuerySet[Indicator]:
+    return _with_reading(organisation_ids).filter(pk=pk)
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -214,12 +231,18 @@ def _period_histories(rows: list[Value]) -> list[PeriodHistory]:
     return history
 
 
+HISTORY_ORDER = ("period_start", "-created_at", "-id")
+
+
 def value_history(
-    values: QuerySet[IndicatorValue] | QuerySet[IndicatorCategoryValue],
+    values: QuerySet[IndicatorValue] | QuerySet[IndicatorCategoryValue] | list[Value],
 ) -> list[PeriodHistory]:
-    """Every period of the values (one indicator's, or one category's), in period order, each
-    with its revisions and who entered each: two queries."""
-    rows: list[Value] = list(values.order_by("period_start", "-created_at", "-id"))
+    """Every period of the values (one indicator's, or one category's, or their rows read in
+    HISTORY_ORDER), in period order, each with its revisions and who entered each: two
+    queries."""
+    rows: list[Value] = (
+        values if isinstance(values, list) else list(values.order_by(*HISTORY_ORDER))
+    )
     # The few people who entered a series are read once, not joined to each of its figures:
     # a page of two series of 120 spent 4 ms building their copies (issue #16).
     people = user_in_bulk(ids={value.entered_by_id for value in rows})
@@ -229,8 +252,15 @@ def value_history(
 
 
 def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:
-    """Every period with a value, in period order, each with its revisions: two queries."""
-    return value_history(IndicatorValue.objects.filter(indicator=indicator))
+    """Every period with a value, in period order, each with its revisions: two queries, the
+    first's SQL built once per process."""
+    return value_history(
+        prepared_list("indicator_value_history", IndicatorValue, _values_of, indicator.pk)
+    )
+
+
+def _values_of(indicator_id: int) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(indicator_id=indicator_id).order_by(*HISTORY_ORDER)
 
 
 # --- the public site -------------------------------------------------------------------------
