@@ -202,8 +202,10 @@ def recommendation_list_filtered(
     narrowing = recommendation_filter(
         Recommendation.objects.all(), user=user, among_sources=sources.ids, **filters
     )
+    # A filter on the actions finds the rows; the rule only tests each of them.
+    by_actions = bool(filters.get("owner") or filters.get("delivery_status"))
     return FilteredList(
-        rows=recommendation_list(user=user) & narrowing,
+        rows=recommendation_list(user=user, hashed=by_actions) & narrowing,
         groups=recommendation_groups(
             user=user, filters=filters, source_ids=sources.ids, narrowing=narrowing
         ),

@@ -102,22 +102,24 @@ def _visible_recommendations(
 
 
 def recommendation_list(
-    *, user: User, sources: Sequence[int] | None = None
+    *, user: User, sources: Sequence[int] | None = None, hashed: bool = False
 ) -> QuerySet[Recommendation]:
     """Return the live (not archived) recommendations the user may see, with their source;
-    given `sources`, only those under these sources (read a few sources at a time)."""
+    given `sources`, only those under these sources (read a few sources at a time); `hashed`
+    where a filter finds the few to test (`visible_recommendations_q`)."""
     return live_recommendations_seen_by(
-        access_for(user).organisation_ids, sources=sources
+        access_for(user).organisation_ids, sources=sources, hashed=hashed
     ).select_related("source", "source__owner")
 
 
 def live_recommendations_seen_by(
-    organisations: frozenset[int], *, sources: Sequence[int] | None = None
+    organisations: frozenset[int], *, sources: Sequence[int] | None = None, hashed: bool = False
 ) -> QuerySet[Recommendation]:
     """`recommendation_list` for a member of these organisations, without the user: for a
     page whose SQL is built once for any user (core.prepared_rows)."""
     return Recommendation.objects.filter(
-        visible_recommendations_q(organisations, sources=sources), is_archived=False
+        visible_recommendations_q(organisations, sources=sources, hashed=hashed),
+        is_archived=False,
     )
 
 

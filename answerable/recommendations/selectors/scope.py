@@ -125,14 +125,20 @@ def visible_sources_q(organisations: frozenset[int]) -> Q:
 
 
 def visible_recommendations_q(
-    organisations: frozenset[int], *, sources: Sequence[int] | None = None
+    organisations: frozenset[int], *, sources: Sequence[int] | None = None, hashed: bool = False
 ) -> Q:
     """Recommendations under the organisations' sources, or with one of their actions.
 
     Given `sources`, only those under these sources, each side of the rule read for them
     alone: a page of a list by source reads a few sources' rows, where the rule read every
     recommendation the user acts on (3,000 for a force's lead officer) to keep a few of them
-    (that lead's first page read 4–14 → 0.7 ms on PostgreSQL, issue #12)."""
+    (that lead's first page read 4–14 → 0.7 ms on PostgreSQL, issue #12).
+
+    `hashed` where a query finds its few recommendations another way (a filter on their
+    actions) and only tests each against the rule: the ones the organisations act on as a
+    plain `IN (subquery)`, which PostgreSQL hashes once, where `= ANY(ARRAY(…))` searched a
+    force's 3,000 for each row (that lead's filtered list 7.5 → 5 ms). SQLite's SQL is the
+    same either way."""
     owned = owned_sources(organisations)
     acting = actions_owned(organisations)
     if sources is None:
@@ -141,9 +147,9 @@ def visible_recommendations_q(
         among = Q(source_id__in=sources)
         owned = owned.filter(pk__in=sources)
         acting = acting.filter(source_id__in=sources)
-    return among & (
-        indexed_in("source_id", owned) | indexed_in("pk", acting.values("recommendation_id"))
-    )
+    acted_on = acting.values("recommendation_id")
+    in_acted_on = Q(pk__in=acted_on) if hashed else indexed_in("pk", acted_on)
+    return among & (indexed_in("source_id", owned) | in_acted_on)
 
 
 def visible_actions_q(organisations: frozenset[int], *, hashed: bool = False) -> Q:

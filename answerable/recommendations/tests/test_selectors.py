@@ -414,6 +414,25 @@ def test_filters_look_only_at_actions_the_user_may_see(
     assert recommendation.reference in listed
 
 
+@pytest.mark.parametrize("sort", ["source", "deadline", "updated"])
+def test_a_list_filtered_by_delivery_status_lists_what_the_user_acts_on_in_any_order(
+    client, council_lead, council_action, force, sort
+):
+    """Sorted other than by source, the filtered list tests each row against the rule by a
+    hashed subquery (PostgreSQL): the same rows either way."""
+    council_action.delivery_status = "off_track"
+    council_action.save()
+    council_action.recommendation.reference = "R-OWN-MARKER"
+    council_action.recommendation.save()
+    elsewhere = RecommendationFactory(source=SourceFactory(), reference="R-HIDDEN-MARKER")
+    ActionFactory(recommendation=elsewhere, owner=force, delivery_status="off_track")
+    client.force_login(council_lead)
+    query = {"delivery_status": "off_track", "sort": sort}
+    page = client.get(reverse("recommendations:recommendation_list"), query).content.decode()
+    assert "R-OWN-MARKER" in page
+    assert "R-HIDDEN-MARKER" not in page
+
+
 def test_counts_by_assurance_built_once_answer_for_each_users_organisations(office, force, council):
     """The count's SQL is built once for each number of organisations and run with the
     organisations asked about, never with those it was first built for."""
