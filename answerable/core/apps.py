@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django import forms
+        from django.db.backends.signals import connection_created
+
+        from answerable.core.timestamps import use_fast_timestamps
+
+        connection_created.connect(use_fast_timestamps)
 
         # Every text field has a limit (core.forms.TEXT_MAX_LENGTH); say it the GOV.UK way
         # rather than Django's "Ensure this value has at most…". Field reads its subclasses'
