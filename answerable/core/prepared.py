@@ -89,6 +89,18 @@ def prepared_get_or_404(
     return found[0]
 
 
+def keep_as_prefetched(obj: Model, relation: str, rows: list[Any]) -> None:
+    """Leave `rows` (read by `prepared_list`) on `obj` as `prefetch_related(relation)` would:
+    `obj.<relation>.all()` gives them without a query, and a further filter or order still
+    queries only `obj`'s rows."""
+    queryset = getattr(obj, relation).get_queryset()
+    # The attributes Django's own prefetch sets; the stubs leave them out.
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[relation] = queryset
+
+
 def argument_sizes(args: tuple[Ids, ...]) -> tuple[int, ...]:
     """-1 for an id, the length of a collection: what a plan is kept by."""
     return tuple(-1 if isinstance(arg, int) else len(arg) for arg in args)

@@ -6,35 +6,56 @@ breakdown is visible to whoever sees its indicator.
 """
 
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 
+from answerable.core.prepared import keep_as_prefetched, prepared_list
 from answerable.indicators.models import (
     Indicator,
     IndicatorBreakdown,
     IndicatorCategory,
     IndicatorCategoryValue,
 )
-from answerable.indicators.selectors import PeriodHistory, Series, series_by_key, value_history
+from answerable.indicators.selectors import (
+    HISTORY_ORDER,
+    PeriodHistory,
+    Series,
+    series_by_key,
+    value_history,
+)
 
 
 def breakdown_map(*, indicator_ids: list[int]) -> dict[int, list[IndicatorBreakdown]]:
-    """Indicator → its breakdowns by name, each with its categories in order: two queries."""
-    breakdowns: dict[int, list[IndicatorBreakdown]] = {}
-    for breakdown in (
-        IndicatorBreakdown.objects.filter(indicator_id__in=indicator_ids)
-        .prefetch_related(
-            Prefetch(
-                "categories",
-                IndicatorCategory.objects.select_related("summary").order_by("position"),
-            )
-        )
-        .order_by("name", "pk")
+    """Indicator → its breakdowns by name, each with its categories in order: two queries,
+    their SQL built once per process (issue #12), as `prefetch_related` would leave them."""
+    found = prepared_list("breakdown_map", IndicatorBreakdown, _breakdowns_of, indicator_ids)
+    if not found:  # as a prefetch, no second query when there is nothing to fill
+        return {}
+    categories: dict[int, list[IndicatorCategory]] = {}
+    for category in prepared_list(
+        "breakdown_categories", IndicatorCategory, _categories_of, indicator_ids
     ):
+        categories.setdefault(category.breakdown_id, []).append(category)
+    breakdowns: dict[int, list[IndicatorBreakdown]] = {}
+    for breakdown in found:
+        keep_as_prefetched(breakdown, "categories", categories.get(breakdown.pk, []))
         breakdowns.setdefault(breakdown.indicator_id, []).append(breakdown)
     return breakdowns
+
+
+def _breakdowns_of(indicator_ids: Collection[int]) -> QuerySet[IndicatorBreakdown]:
+    return IndicatorBreakdown.objects.filter(indicator_id__in=indicator_ids).order_by("name", "pk")
+
+
+def _categories_of(indicator_ids: Collection[int]) -> QuerySet[IndicatorCategory]:
+    return (
+        IndicatorCategory.objects.filter(breakdown__indicator_id__in=indicator_ids)
+        .select_related("summary")
+        .order_by("position", "pk")
+    )
 
 
 def breakdown_list(*, indicator: Indicator) -> list[IndicatorBreakdown]:
@@ -130,8 +151,17 @@ def breakdown_first_period(*, breakdown: IndicatorBreakdown) -> list[datetime.da
 
 
 def category_value_history(*, category: IndicatorCategory) -> list[PeriodHistory]:
-    """Every period the category has a figure for, each with its revisions: two queries."""
-    return value_history(IndicatorCategoryValue.objects.filter(category=category))
+    """Every period the category has a figure for, each with its revisions: two queries, the
+    first's SQL built once per process."""
+    return value_history(
+        prepared_list(
+            "category_value_history", IndicatorCategoryValue, _category_values_of, category.pk
+        )
+    )
+
+
+def _category_values_of(category_id: int) -> QuerySet[IndicatorCategoryValue]:
+    return IndicatorCategoryValue.objects.filter(category_id=category_id).order_by(*HISTORY_ORDER)
 
 
 def breakdowns_last_changed(*, indicator_ids: list[int]) -> datetime.datetime | None:

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from answerable.core.prepared import prepared_list
+from answerable.core.prepared import keep_as_prefetched, prepared_list
 from answerable.organisations.tests.factories import OrganisationFactory
-from answerable.recommendations.models import Action
+from answerable.recommendations.models import Action, Recommendation
 from answerable.recommendations.tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,22 @@ def test_an_argument_left_out_of_the_sql_is_refused():
 
     with pytest.raises(ValueError, match="did not reach the SQL"):
         prepared_list("test_ignores_pk", Action, ignores_pk, {1}, 2)
+
+
+def _actions_of(recommendation_id: int) -> QuerySet[Action]:
+    return Action.objects.filter(recommendation_id=recommendation_id).order_by("pk")
+
+
+def test_rows_kept_as_prefetched_are_read_without_a_query_and_filters_stay_scoped():
+    action = ActionFactory()
+    ActionFactory(recommendation=action.recommendation)
+    ActionFactory()  # another recommendation's: never among the first's
+    recommendation = Recommendation.objects.get(pk=action.recommendation_id)
+    rows = prepared_list("test_actions_of", Action, _actions_of, recommendation.pk)
+    keep_as_prefetched(recommendation, "actions", rows)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(recommendation.actions.all()) == rows
+    assert len(queries) == 0
+    # A further order or filter reads again, still only this recommendation's actions.
+    assert sorted(a.pk for a in recommendation.actions.order_by("-pk")) == [a.pk for a in rows]
+    assert recommendation.actions.exclude(pk=action.pk).count() == 1
