@@ -59,16 +59,24 @@ def recent_meetings_since() -> datetime.datetime:
     return start_of_today - datetime.timedelta(days=RECENT_MEETING_DAYS)
 
 
-def indicator_agenda_link_list(
-    *, user: User, indicator: Indicator
-) -> QuerySet[IndicatorAgendaLink]:
+def indicator_agenda_link_list(*, user: User, indicator: Indicator) -> list[IndicatorAgendaLink]:
     """The agenda items the indicator (already read for the user) is evidence on that the
-    user may see, latest meeting first."""
-    return (
-        indicator.agenda_links.filter(agenda_item__in=agenda_item_list(user=user).values("pk"))
-        .select_related("agenda_item__meeting")
-        .order_by("-agenda_item__meeting__starts_at", "agenda_item__position", "pk")
+    user may see, latest meeting first: one query for an indicator on no agenda, as most
+    are, and a second asking the meetings' rule about only the items it is on (issue #12:
+    the rule over every meeting cost 3 ms on a page that showed none)."""
+    links = list(
+        indicator.agenda_links.select_related("agenda_item__meeting").order_by(
+            "-agenda_item__meeting__starts_at", "agenda_item__position", "pk"
+        )
     )
+    if not links:
+        return []
+    visible = set(
+        agenda_item_list(user=user)
+        .filter(pk__in=[link.agenda_item_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    return [link for link in links if link.agenda_item_id in visible]
 
 
 def _item_words(item: AgendaItem) -> str:
