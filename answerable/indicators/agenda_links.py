@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from answerable.accounts.models import User
 from answerable.audit.services import audit_record
+from answerable.core.prepared import prepared_list
 from answerable.indicators import selectors
 from answerable.indicators.meeting_snapshots import latest_text, meeting_day, snapshot_build
 from answerable.indicators.models import Indicator, IndicatorAgendaLink
@@ -64,11 +65,7 @@ def indicator_agenda_link_list(*, user: User, indicator: Indicator) -> list[Indi
     user may see, latest meeting first: one query for an indicator on no agenda, as most
     are, and a second asking the meetings' rule about only the items it is on (issue #12:
     the rule over every meeting cost 3 ms on a page that showed none)."""
-    links = list(
-        indicator.agenda_links.select_related("agenda_item__meeting").order_by(
-            "-agenda_item__meeting__starts_at", "agenda_item__position", "pk"
-        )
-    )
+    links = prepared_list("indicator_agenda_links", IndicatorAgendaLink, _links_of, indicator.pk)
     if not links:
         return []
     visible = set(
@@ -77,6 +74,14 @@ def indicator_agenda_link_list(*, user: User, indicator: Indicator) -> list[Indi
         .values_list("pk", flat=True)
     )
     return [link for link in links if link.agenda_item_id in visible]
+
+
+def _links_of(indicator_id: int) -> QuerySet[IndicatorAgendaLink]:
+    return (
+        IndicatorAgendaLink.objects.filter(indicator_id=indicator_id)
+        .select_related("agenda_item__meeting")
+        .order_by("-agenda_item__meeting__starts_at", "agenda_item__position", "pk")
+    )
 
 
 def _item_words(item: AgendaItem) -> str:

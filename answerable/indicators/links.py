@@ -33,9 +33,18 @@ def linkable_recommendation_list(*, user: User, indicator: Indicator) -> QuerySe
     )
 
 
-def indicator_link_list(*, indicator: Indicator) -> QuerySet[IndicatorLink]:
-    """The recommendations the indicator (already read for the user) is evidence for."""
-    return indicator.links.select_related("recommendation__source", "created_by")
+def indicator_link_list(*, indicator: Indicator) -> list[IndicatorLink]:
+    """The recommendations the indicator (already read for the user) is evidence for: one
+    query, its SQL built once per process (issue #12)."""
+    return prepared_list("indicator_link_list", IndicatorLink, _links_of, indicator.pk)
+
+
+def _links_of(indicator_id: int) -> QuerySet[IndicatorLink]:
+    return (
+        IndicatorLink.objects.filter(indicator_id=indicator_id)
+        .select_related("recommendation__source", "created_by")
+        .order_by("created_at", "id")
+    )
 
 
 @transaction.atomic
