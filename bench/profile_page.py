@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         "--persona", default="lead", help="a persona of the accounts file, or public"
     )
     parser.add_argument("--email", help="sign in as this person instead of a persona")
+    parser.add_argument(
+        "--callers", metavar="PATTERN", help="also list who called the functions matching this"
+    )
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
@@ -109,7 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     for query in queries[:5]:
         print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     output = io.StringIO()
-    pstats.Stats(profiler, stream=output).sort_stats(args.sort).print_stats(args.top)
+    stats = pstats.Stats(profiler, stream=output).sort_stats(args.sort)
+    stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
     print(output.getvalue())
     return 0
 
