@@ -8,11 +8,13 @@ breakdown is visible to whoever sees its indicator.
 import datetime
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 
 from answerable.core.prepared import keep_as_prefetched, prepared_list
+from answerable.core.prepared_rows import prepared_rows
 from answerable.indicators.models import (
     Indicator,
     IndicatorBreakdown,
@@ -20,6 +22,7 @@ from answerable.indicators.models import (
     IndicatorCategoryValue,
 )
 from answerable.indicators.selectors import (
+    HISTORY_FIELDS,
     HISTORY_ORDER,
     PeriodHistory,
     Series,
@@ -154,14 +157,18 @@ def category_value_history(*, category: IndicatorCategory) -> list[PeriodHistory
     """Every period the category has a figure for, each with its revisions: two queries, the
     first's SQL built once per process."""
     return value_history(
-        prepared_list(
+        prepared_rows(
             "category_value_history", IndicatorCategoryValue, _category_values_of, category.pk
         )
     )
 
 
-def _category_values_of(category_id: int) -> QuerySet[IndicatorCategoryValue]:
-    return IndicatorCategoryValue.objects.filter(category_id=category_id).order_by(*HISTORY_ORDER)
+def _category_values_of(category_id: int) -> QuerySet[IndicatorCategoryValue, tuple[Any, ...]]:
+    return (
+        IndicatorCategoryValue.objects.filter(category_id=category_id)
+        .order_by(*HISTORY_ORDER)
+        .values_list(*HISTORY_FIELDS, "entered_by_id")
+    )
 
 
 def breakdowns_last_changed(*, indicator_ids: list[int]) -> datetime.datetime | None:

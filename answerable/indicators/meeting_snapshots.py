@@ -36,9 +36,9 @@ from answerable.indicators.figures import (
     series_reading,
     variation_text,
 )
-from answerable.indicators.models import Indicator, IndicatorAgendaLink, IndicatorValue
+from answerable.indicators.models import Indicator, IndicatorAgendaLink
 from answerable.indicators.public_breakdowns import totals_withheld
-from answerable.indicators.selectors import PeriodHistory, Series
+from answerable.indicators.selectors import PeriodHistory, Series, Value
 from answerable.meetings.models import AccountabilityMeeting
 from answerable.organisations.selectors import access_for
 
@@ -220,10 +220,7 @@ def _public_figures(
     """The snapshot as the public may see it: read with the definition it was fixed with
     (`fixed`), and disclosure control by the indicator's threshold now, `withheld` adding
     the totals that would give a category's small count back (`disclosure_breakdowns`)."""
-    history = [
-        PeriodHistory(day, IndicatorValue(indicator=fixed, period_start=day, value=value), [])
-        for day, value in _values(snapshot)
-    ]
+    history = [PeriodHistory(day, Value(day, value), []) for day, value in _values(snapshot)]
     shown = public_figures(indicator=fixed, history=history, withheld=withheld)
     rows = shown.rows[-SHOWN_PERIODS:]
     return {

@@ -12,14 +12,16 @@ import datetime
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
 from answerable.accounts.selectors import user_in_bulk
-from answerable.core.prepared import prepared_get_or_404, prepared_list
-from answerable.indicators.models import Indicator, IndicatorCategoryValue, IndicatorValue
+from answerable.core.prepared import prepared_get_or_404
+from answerable.core.prepared_rows import prepared_rows
+from answerable.indicators.models import Indicator, IndicatorValue
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, organisation_list
 
@@ -204,7 +206,19 @@ def indicator_current_series_map(*, indicator_ids: list[int]) -> dict[int, Serie
     )
 
 
-Value = IndicatorValue | IndicatorCategoryValue
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A recorded figure as a series' history shows it: plain values, not a model instance,
+    for a page reads a few hundred of them (issue #12: building the models took longer than
+    reading them)."""
+
+    period_start: datetime.date
+    value: Decimal
+    pk: int | None = None
+    revises_id: int | None = None
+    reason: str = ""
+    created_at: datetime.datetime | None = None
+    entered_by: User | None = None
 
 
 @dataclass(frozen=True)
@@ -232,35 +246,39 @@ def _period_histories(rows: list[Value]) -> list[PeriodHistory]:
 
 
 HISTORY_ORDER = ("period_start", "-created_at", "-id")
+# What `value_history` reads of each figure: Value's fields, then who entered it.
+HISTORY_FIELDS = ("period_start", "value", "pk", "revises_id", "reason", "created_at")
 
 
-def value_history(
-    values: QuerySet[IndicatorValue] | QuerySet[IndicatorCategoryValue] | list[Value],
-) -> list[PeriodHistory]:
-    """Every period of the values (one indicator's, or one category's, or their rows read in
-    HISTORY_ORDER), in period order, each with its revisions and who entered each: two
-    queries."""
-    rows: list[Value] = (
-        values if isinstance(values, list) else list(values.order_by(*HISTORY_ORDER))
-    )
+def value_history(rows: list[tuple[Any, ...]]) -> list[PeriodHistory]:
+    """Every period of the rows (one indicator's or one category's figures, HISTORY_FIELDS
+    and `entered_by_id` read in HISTORY_ORDER), in period order, each with its revisions and
+    who entered each: one more query."""
     # The few people who entered a series are read once, not joined to each of its figures:
     # a page of two series of 120 spent 4 ms building their copies (issue #16).
-    people = user_in_bulk(ids={value.entered_by_id for value in rows})
-    for value in rows:
-        value.entered_by = people[value.entered_by_id]
-    return _period_histories(rows)
+    people = user_in_bulk(ids={row[-1] for row in rows})
+    return _period_histories(
+        [
+            Value(period, value, pk, revises_id, reason, created_at, people[entered_by_id])
+            for period, value, pk, revises_id, reason, created_at, entered_by_id in rows
+        ]
+    )
 
 
 def indicator_value_history(*, indicator: Indicator) -> list[PeriodHistory]:
     """Every period with a value, in period order, each with its revisions: two queries, the
     first's SQL built once per process."""
     return value_history(
-        prepared_list("indicator_value_history", IndicatorValue, _values_of, indicator.pk)
+        prepared_rows("indicator_value_history", IndicatorValue, _values_of, indicator.pk)
     )
 
 
-def _values_of(indicator_id: int) -> QuerySet[IndicatorValue]:
-    return IndicatorValue.objects.filter(indicator_id=indicator_id).order_by(*HISTORY_ORDER)
+def _values_of(indicator_id: int) -> QuerySet[IndicatorValue, tuple[Any, ...]]:
+    return (
+        IndicatorValue.objects.filter(indicator_id=indicator_id)
+        .order_by(*HISTORY_ORDER)
+        .values_list(*HISTORY_FIELDS, "entered_by_id")
+    )
 
 
 # --- the public site -------------------------------------------------------------------------

@@ -97,8 +97,9 @@ def test_the_history_gives_each_period_its_current_value_and_what_it_replaced(fo
         (1, 7, 1),
         (2, 5, 0),
     ]
-    assert history[0].current == revision
-    assert history[0].replaced == [january]
+    assert (history[0].current.pk, history[0].current.reason) == (revision.pk, "Recount")
+    assert history[0].current.entered_by == force_lead
+    assert [value.pk for value in history[0].replaced] == [january.pk]
 
 
 def test_who_may_record_and_define(indicators, office, force, council_lead, force_lead):
