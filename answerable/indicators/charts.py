@@ -94,20 +94,21 @@ def xmr_chart(
             HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * (float(value) - low) / (high - low), 1
         )
 
+    points = [
+        ChartPoint(x(p.index), y(height), PointType(p.point_type).value)
+        for p, height in zip(reading.points, heights, strict=True)
+    ]
     segments: list[list[str]] = []
     previous = None
-    for point, height in zip(reading.points, heights, strict=True):
+    for point, placed in zip(reading.points, points, strict=True):
         if previous is None or point.index != previous + 1:
             segments.append([])
-        segments[-1].append(f"{x(point.index)},{y(height)}")
+        segments[-1].append(f"{placed.x},{placed.y}")
         previous = point.index
     step = max(1, math.ceil(len(period_starts) / 6))
     return XmrChart(
         segments=[" ".join(segment) for segment in segments],
-        points=[
-            ChartPoint(x(p.index), y(height), PointType(p.point_type).value)
-            for p, height in zip(reading.points, heights, strict=True)
-        ],
+        points=points,
         mean=ChartLine(y(limits.mean), "mean") if limits else None,
         upper=ChartLine(y(limits.upper), "upper") if limits else None,
         lower=ChartLine(y(limits.lower), "lower") if limits else None,

@@ -212,11 +212,12 @@ def indicator_figures(
     target = indicator.target_value if judge_target else None
     reading = spc.analyse(values, direction=indicator.direction, target=target)
     rows = []
-    for point in reading.points:
+    labels = periods.period_labels([span[point.index] for point in reading.points], frequency)
+    for point, label in zip(reading.points, labels, strict=True):
         period = by_period[span[point.index]]
         rows.append(
             Row(
-                period_label=periods.period_label(period.period_start, frequency),
+                period_label=label,
                 value_text=number_text(period.current.value, indicator.unit),
                 signal_text=signal_words(point),
                 point_type=point.point_type.value,

@@ -69,6 +69,13 @@ def period_label(start: datetime.date, frequency: str) -> str:
     return _period_label(start, frequency, get_language())
 
 
+def period_labels(starts: list[datetime.date], frequency: str) -> list[str]:
+    """`period_label` of each start, the language looked up once (a chart's 120 periods
+    looked it up 120 times, each through asgiref's Local)."""
+    language = get_language()
+    return [_period_label(start, frequency, language) for start in starts]
+
+
 @functools.lru_cache(maxsize=4096)
 def _period_label(start: datetime.date, frequency: str, language: str | None) -> str:
     # Memoised by language: a page labels a few hundred periods, each a translation look-up.

@@ -45,6 +45,21 @@ def test_the_indicator_page_draws_the_chart_and_the_table_with_the_judgements(
     assert page.count("<circle") + page.count("<rect") == 16
 
 
+def test_a_period_with_no_figure_breaks_the_line_rather_than_joining_its_neighbours(
+    client, indicator, scrutiny_officer
+):
+    monthly_values(indicator, datetime.date(2024, 1, 1), [10, 12, 11])
+    monthly_values(indicator, datetime.date(2024, 5, 1), [12, 10])  # April has no figure
+    sign_in(client, scrutiny_officer)
+    chart = _detail(client, indicator).split('<svg class="app-xmr-chart"')[1].split("</svg>")[0]
+    assert chart.count("<polyline") == 2
+    assert chart.count("<circle") == 5
+    first, second = [
+        line.split('points="')[1].split('"')[0] for line in chart.split("<polyline")[1:]
+    ]
+    assert (len(first.split()), len(second.split())) == (3, 2)
+
+
 def test_too_few_figures_are_not_judged(client, indicator, force_lead):
     monthly_values(indicator, datetime.date(2025, 1, 1), [3, 4])
     sign_in(client, force_lead)
