@@ -1,6 +1,7 @@
 """The public register (issue #14): nothing of a source is public until its office publishes
 it, withdrawing it takes it off at once, and only statuses and dates leave the register."""
 
+import datetime
 import re
 
 import pytest
@@ -145,6 +146,25 @@ def test_the_public_home_counts_each_reports_progress(
     cells = [cell.split(">")[-1].strip() for cell in row.split("</td>")[:-1]]
     assert cells[0] == str(Recommendation.objects.filter(source=published).count()) == "2"
     assert cells[-2] == "1 of 2"  # actions completed
+
+
+def test_the_public_counts_of_overdue_actions_follow_the_day_they_are_read(
+    published, force_action, council_action
+):
+    force_action.target_on = datetime.date(2026, 3, 1)
+    force_action.save(update_fields=["target_on"])
+    council_action.target_on = datetime.date(2026, 6, 1)
+    council_action.save(update_fields=["target_on"])
+
+    def overdue(today: datetime.date) -> tuple[int, int]:
+        home = selectors.public_summaries(sources=[published], today=today)[published.pk]
+        report = selectors.public_source_overview(source=published, today=today).summary
+        return home.overdue, report.overdue
+
+    # The same SQL each time, built once: each day is a parameter, never built into it.
+    assert overdue(datetime.date(2026, 2, 1)) == (0, 0)
+    assert overdue(datetime.date(2026, 4, 1)) == (1, 1)
+    assert overdue(datetime.date(2026, 7, 1)) == (2, 2)
 
 
 def test_the_public_search_finds_published_recommendations_by_their_words_or_report(

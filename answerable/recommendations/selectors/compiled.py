@@ -35,7 +35,8 @@ def rows_for_organisations(
 ) -> list[tuple[Any, ...]]:
     """The rows of `build(organisations, *days)`, a query that depends on nothing else, as
     plain tuples: fit only for columns the database returns as Python wants them (text,
-    integers). `name` must be unique to `build`."""
+    integers). `name` must be unique to `build`. The ids may be of anything the query alone
+    depends on (the public home's sources)."""
     if not organisations:
         return [tuple(row) for row in build(organisations, *days)]
     database = router.db_for_read(model)

@@ -24,6 +24,7 @@ from answerable.recommendations.models import (
     Source,
 )
 from answerable.recommendations.search import recommendation_search
+from answerable.recommendations.selectors.compiled import rows_for_organisations
 from answerable.recommendations.selectors.scope import overdue_q
 
 # An action's fields the public may see: read alone, so a page has nothing else to show.
@@ -270,32 +271,50 @@ def _public_assurance(recommendation_id: int) -> QuerySet[Assessment]:
 def public_summaries(
     *, sources: list[Source], today: datetime.date | None = None
 ) -> dict[int, PublicSummary]:
-    """Each public source's recommendations by assurance and actions by delivery status."""
+    """Each public source's recommendations by assurance and actions by delivery status.
+
+    Three queries whose SQL is built once per process for each number of sources
+    (`rows_for_organisations`, here with the page's sources as its ids): the public home
+    built them afresh on every view (issue #12)."""
     today = today or timezone.localdate()
-    ids = list(
-        public_source_list().filter(pk__in=[s.pk for s in sources]).values_list("pk", flat=True)
+    asked = frozenset(source.pk for source in sources)
+    ids = frozenset(
+        pk for (pk,) in rows_for_organisations("public_summary_ids", Source, asked, _public_ids)
     )
     summaries = {pk: PublicSummary() for pk in ids}
-    recommendations = (
-        Recommendation.objects.filter(source_id__in=ids, is_archived=False)
+    for source_id, status, count in rows_for_organisations(
+        "public_summary_assurance", Recommendation, ids, _by_assurance
+    ):
+        summaries[source_id].by_assurance[status] = count
+        summaries[source_id].recommendations += count
+    for source_id, status, count, late in rows_for_organisations(
+        "public_summary_delivery", Action, ids, _by_delivery, today
+    ):
+        summaries[source_id].by_delivery[status] = count
+        summaries[source_id].overdue += late
+    return summaries
+
+
+def _public_ids(source_ids: frozenset[int]) -> QuerySet[Any]:
+    return public_source_list().filter(pk__in=source_ids).order_by().values_list("pk")
+
+
+def _by_assurance(source_ids: frozenset[int]) -> QuerySet[Any]:
+    return (
+        Recommendation.objects.filter(source_id__in=source_ids, is_archived=False)
         .order_by()
         .values_list("source_id", "assurance_status")
         .annotate(Count("id"))
     )
-    for source_id, status, count in recommendations:
-        summaries[source_id].by_assurance[status] = count
-        summaries[source_id].recommendations += count
-    overdue = overdue_q(today)
-    actions = (
-        Action.objects.filter(source_id__in=ids, is_archived=False)
+
+
+def _by_delivery(source_ids: frozenset[int], today: datetime.date) -> QuerySet[Any]:
+    return (
+        Action.objects.filter(source_id__in=source_ids, is_archived=False)
         .order_by()
         .values_list("source_id", "delivery_status")
-        .annotate(Count("id"), overdue=Count("id", filter=overdue))
+        .annotate(Count("id"), overdue=Count("id", filter=overdue_q(today)))
     )
-    for source_id, status, count, late in actions:
-        summaries[source_id].by_delivery[status] = count
-        summaries[source_id].overdue += late
-    return summaries
 
 
 @dataclass
@@ -312,22 +331,18 @@ def public_source_overview(
     *, source: Source, today: datetime.date | None = None
 ) -> PublicSourceOverview:
     """A public source's summary and its actions by owner, from one count of its
-    recommendations by assurance and one of its actions by owner and delivery status."""
+    recommendations by assurance and one of its actions by owner and delivery status, their
+    SQL built once per process (`rows_for_organisations`, the source's id as its ids)."""
     summary = PublicSummary()
-    for status, count in (
-        Recommendation.objects.filter(published_q(), source_id=source.pk)
-        .order_by()
-        .values_list("assurance_status")
-        .annotate(Count("id"))
+    ids = frozenset({source.pk})
+    for status, count in rows_for_organisations(
+        "public_overview_assurance", Recommendation, ids, _published_by_assurance
     ):
         summary.by_assurance[status] = count
         summary.recommendations += count
     owners: dict[tuple[int, str], dict[str, int]] = {}
-    for owner_id, name, status, count, late in (
-        Action.objects.filter(source_q(), source_id=source.pk, is_archived=False)
-        .order_by("owner__name", "owner_id")
-        .values_list("owner_id", "owner__name", "delivery_status")
-        .annotate(Count("id"), overdue=Count("id", filter=overdue_q(today or timezone.localdate())))
+    for owner_id, name, status, count, late in rows_for_organisations(
+        "public_overview_owners", Action, ids, _by_owner, today or timezone.localdate()
     ):
         owners.setdefault((owner_id, name), {})[status] = count
         summary.by_delivery[status] = summary.by_delivery.get(status, 0) + count
@@ -336,6 +351,24 @@ def public_source_overview(
         summary=summary,
         owners=[(name, counts) for (_pk, name), counts in owners.items()],
         owner_choices=list(owners),
+    )
+
+
+def _published_by_assurance(source_ids: frozenset[int]) -> QuerySet[Any]:
+    return (
+        Recommendation.objects.filter(published_q(), source_id__in=source_ids)
+        .order_by()
+        .values_list("assurance_status")
+        .annotate(Count("id"))
+    )
+
+
+def _by_owner(source_ids: frozenset[int], today: datetime.date) -> QuerySet[Any]:
+    return (
+        Action.objects.filter(source_q(), source_id__in=source_ids, is_archived=False)
+        .order_by("owner__name", "owner_id")
+        .values_list("owner_id", "owner__name", "delivery_status")
+        .annotate(Count("id"), overdue=Count("id", filter=overdue_q(today)))
     )
 
 
