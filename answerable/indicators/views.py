@@ -78,7 +78,7 @@ def indicator_theme(request: AuthenticatedHttpRequest, theme: str) -> HttpRespon
     """One theme's indicators, each with its latest figure, sparkline and judgements."""
     if theme not in Indicator.Theme.values:
         raise Http404("No such theme")
-    indicators = list(selectors.indicator_list(user=request.user, theme=theme))
+    indicators = selectors.indicator_theme_list(user=request.user, theme=theme)
     return _render(
         request,
         "indicator_theme.html",

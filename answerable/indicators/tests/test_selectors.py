@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from answerable.indicators import selectors, services
-from answerable.indicators.models import IndicatorValue
+from answerable.indicators.models import Indicator, IndicatorValue
 from answerable.indicators.tests.factories import IndicatorFactory, monthly_values
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.tests.factories import OrganisationFactory, member
@@ -47,6 +47,27 @@ def test_archived_indicators_are_left_out(indicators, scrutiny_officer):
     indicators["force"].is_archived = True
     indicators["force"].save()
     assert "Shire Police" not in _visible(scrutiny_officer)
+
+
+def test_a_themes_list_is_the_lists_rule_for_that_theme(indicators, office, force):
+    Theme = Indicator.Theme
+    indicators["council"].theme = Theme.PERPETRATORS
+    indicators["council"].save()
+    IndicatorFactory(owner=force, office=office, theme=Theme.PERPETRATORS, is_archived=True)
+    monthly_values(indicators["council"], datetime.date(2025, 1, 1), [4, 7])
+    for user in (member(office, Role.VIEWER), member(force, Role.LEAD_OFFICER)):
+        for theme in Theme.values:
+            listed = selectors.indicator_theme_list(user=user, theme=theme)
+            expected = list(selectors.indicator_list(user=user, theme=theme))
+            assert [(i.pk, i.latest_value) for i in listed] == [
+                (i.pk, i.latest_value) for i in expected
+            ]
+    office_view = selectors.indicator_theme_list(
+        user=member(office, Role.VIEWER), theme=Theme.PERPETRATORS
+    )
+    assert [(i.owner.name, i.latest_value) for i in office_view] == [("Shire Council", 7)]
+    with pytest.raises(ValueError, match="No such theme"):
+        selectors.indicator_theme_list(user=member(office, Role.VIEWER), theme="anything")
 
 
 def test_the_list_carries_the_latest_current_value(indicators, scrutiny_officer, force_lead):
