@@ -7,6 +7,7 @@ same. Archived rows are not exported (the selectors leave them out); a supersede
 recommendation says what supersedes it.
 """
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,6 +63,7 @@ def recommendation_rows(
     queryset = recommendations.select_related("source", "superseded_by__source").prefetch_related(
         "themes", Prefetch("actions", queryset=actions, to_attr="export_actions")
     )
+    zone = timezone.get_current_timezone()
     for recommendation in queryset.iterator(chunk_size=CHUNK_SIZE):
         source = recommendation.source
         yield [
@@ -82,10 +84,13 @@ def recommendation_rows(
             recommendation.responded_on,
             recommendation.get_assurance_status_display(),
             _superseded_by(recommendation),
-            timezone.localdate(recommendation.superseded_at)
-            if recommendation.superseded_at
-            else None,
+            _local_day(recommendation.superseded_at, zone),
         ]
+
+
+def _local_day(moment: datetime.datetime | None, zone: datetime.tzinfo) -> datetime.date | None:
+    """The day a moment falls on where the office is (`localdate`, its zone given)."""
+    return moment.astimezone(zone).date() if moment else None
 
 
 def _superseded_by(recommendation: Recommendation) -> str:
@@ -97,6 +102,9 @@ def _superseded_by(recommendation: Recommendation) -> str:
 def action_rows(actions: QuerySet[Action]) -> Iterator[list[Any]]:
     """Yield one row per action with its recommendation, source, owner and lead."""
     queryset = actions.select_related("recommendation__source", "owner", "lead")
+    # The zone and the day looked up once, not for each of a national export's 75,000 rows.
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
     for action in queryset.iterator(chunk_size=CHUNK_SIZE):
         yield [
             action.recommendation.source.title,
@@ -107,7 +115,7 @@ def action_rows(actions: QuerySet[Action]) -> Iterator[list[Any]]:
             action.target_on,
             action.get_delivery_status_display(),
             action.get_assurance_status_display(),
-            timezone.localdate(action.last_update_at) if action.last_update_at else None,
-            "Yes" if action.is_overdue else "No",
+            _local_day(action.last_update_at, zone),
+            "Yes" if action.is_overdue_on(today) else "No",
             "Yes" if action.is_superseded else "No",
         ]

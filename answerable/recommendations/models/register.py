@@ -298,11 +298,13 @@ class Action(BaseModel, VersionedModel):
             DeliveryStatus.UNABLE_TO_IMPLEMENT,
         )
 
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """Open, not superseded, and its target date before `today`: for a list or an export
+        that asks of many actions with the day looked up once."""
+        return bool(
+            self.target_on and self.is_open and not self.is_superseded and self.target_on < today
+        )
+
     @property
     def is_overdue(self) -> bool:
-        return bool(
-            self.target_on
-            and self.is_open
-            and not self.is_superseded
-            and self.target_on < timezone.localdate()
-        )
+        return self.is_overdue_on(timezone.localdate())

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -6,12 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from answerable.core.testing import sign_in
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import OrganisationFactory, member
 from answerable.recommendations import importing
-from answerable.recommendations.models import Recommendation, Theme
+from answerable.recommendations.models import Action, Recommendation, Theme
 from answerable.recommendations.tables import read_table
 from answerable.recommendations.tests.factories import (
     ActionFactory,
@@ -45,6 +47,23 @@ def test_a_partner_lead_exports_only_its_own_actions(
 
     assert [row["owner"] for row in actions] == ["Shire Police"]
     assert [row["action_owners"] for row in recommendations] == ["Shire Police"]
+
+
+def test_an_action_exports_the_local_day_of_its_last_update_and_whether_it_is_overdue(
+    client, force_lead, force_action
+):
+    late_evening_in_july = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    Action.objects.filter(pk=force_action.pk).update(
+        last_update_at=late_evening_in_july,
+        target_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    ActionFactory(recommendation=force_action.recommendation, owner=force_action.owner)
+    sign_in(client, force_lead)
+    rows = {row["action_description"]: row for row in export(client, "action", "csv")}
+    row = rows[force_action.description]
+    assert row["last_update_on"] == "2026-07-02"  # 00:30 in London (BST)
+    assert row["is_overdue"] == "Yes"
+    assert [r["is_overdue"] for d, r in rows.items() if d != force_action.description] == ["No"]
 
 
 def test_another_partners_recommendations_are_not_exported(
