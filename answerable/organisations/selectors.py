@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from answerable.accounts.models import User
+from answerable.core.prepared_rows import prepared_rows
 from answerable.core.statements import fixed_sql_cursor
 from answerable.organisations.models import (
     TWO_FACTOR_ROLES,
@@ -143,6 +144,16 @@ def organisation_list(*, include_archived: bool = False) -> QuerySet[Organisatio
     if not include_archived:
         organisations = organisations.filter(is_archived=False)
     return organisations.order_by("name")
+
+
+def organisation_option_pairs() -> list[tuple[int, str]]:
+    """`organisation_list()` as (id, name) pairs for a filter's options: one query whose SQL
+    is built once per process (a list page built it on every view, issue #12)."""
+    return [(pk, name) for pk, name in prepared_rows("organisation_options", Organisation, _names)]
+
+
+def _names() -> QuerySet[Organisation, tuple[int, str]]:
+    return organisation_list().values_list("pk", "name")
 
 
 def organisation_get(*, pk: int) -> Organisation:

@@ -93,6 +93,8 @@ class RecommendationFilterForm(_ListFilterForm):
         owners: object,
         themes: object,
         source_options: DrawnOptions | None = None,
+        owner_options: DrawnOptions | None = None,
+        theme_options: DrawnOptions | None = None,
         **kwargs: object,
     ) -> None:
         """`source_options`, the sources' (id, title) pairs already read (with the list's
@@ -100,14 +102,17 @@ class RecommendationFilterForm(_ListFilterForm):
         the filter. `sources`, the queryset a chosen source is checked against, or a function
         building it: with the options drawn, it is built only when a source is chosen (it
         cost a list page about a millisecond, issue #12). `themes`, the user's offices'
-        themes."""
+        themes. `owner_options` and `theme_options`, their (id, name) pairs already read, are
+        drawn without reading the querysets, which still check a chosen value."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if source_options is None or self.data.get(self.add_prefix("source")):
             queryset = sources() if callable(sources) else sources
             self.fields["source"].queryset = queryset  # type: ignore[attr-defined]
         self.fields["source"].options = source_options  # type: ignore[attr-defined]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].options = owner_options  # type: ignore[attr-defined]
         self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
+        self.fields["theme"].options = theme_options  # type: ignore[attr-defined]
 
 
 class ActionFilterForm(_ListFilterForm):
@@ -135,6 +140,13 @@ class ActionFilterForm(_ListFilterForm):
         ],
     )
 
-    def __init__(self, *args: object, owners: object, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        owners: object,
+        owner_options: DrawnOptions | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["owner"].options = owner_options  # type: ignore[attr-defined]

@@ -14,11 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.forms import DrawnOptions
 from answerable.core.keyset import keyset_page, keyset_pagination_params
 from answerable.core.panels import RECOMMENDATION_PAGE, panels_for_one
 from answerable.core.views_helpers import post_data, run_service
 from answerable.organisations.models import Membership
-from answerable.organisations.selectors import access_for, organisation_list
+from answerable.organisations.selectors import (
+    access_for,
+    organisation_list,
+    organisation_option_pairs,
+)
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms import (
     AssessmentForm,
@@ -84,7 +89,9 @@ def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         sources=partial(selectors.source_choice_list, user=request.user),
         source_options=sources.options,
         owners=organisation_list(),
+        owner_options=DrawnOptions(organisation_option_pairs()),
         themes=selectors.theme_choice_list(user=request.user),
+        theme_options=DrawnOptions(selectors.theme_option_pairs(user=request.user)),
     )
     filters = form.filters()
     listed = selectors.recommendation_list_filtered(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answerable.accounts.http import AuthenticatedHttpRequest
+from answerable.core.forms import DrawnOptions
 from answerable.core.keyset import keyset_page, keyset_pagination_params
 from answerable.core.views_helpers import (
     paginate,
@@ -19,7 +20,11 @@ from answerable.core.views_helpers import (
     stored_file_download,
 )
 from answerable.organisations.models import Membership
-from answerable.organisations.selectors import access_for, organisation_list
+from answerable.organisations.selectors import (
+    access_for,
+    organisation_list,
+    organisation_option_pairs,
+)
 from answerable.recommendations import selectors, services
 from answerable.recommendations.forms import ActionForm, AssessmentForm, ReopenForm, UpdateForm
 from answerable.recommendations.forms_filters import ActionFilterForm
@@ -51,7 +56,11 @@ def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ActionFilterForm(request.GET or None, owners=organisation_list())
+    form = ActionFilterForm(
+        request.GET or None,
+        owners=organisation_list(),
+        owner_options=DrawnOptions(organisation_option_pairs()),
+    )
     filters = form.filters()
     actions = selectors.action_filter(selectors.action_list(user=request.user), **filters)
     page = keyset_page(

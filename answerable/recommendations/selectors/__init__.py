@@ -128,6 +128,7 @@ from answerable.recommendations.selectors.themes import (
     theme_key,
     theme_list,
     theme_lookup,
+    theme_option_pairs,
     theme_recommendation_list,
 )
 from answerable.recommendations.selectors.timeline import (
@@ -194,6 +195,7 @@ __all__ = [
     "can_manage_themes",
     "delivery_summaries",
     "theme_choice_list",
+    "theme_option_pairs",
     "theme_get_for_user",
     "theme_key",
     "theme_list",

@@ -14,6 +14,7 @@ from answerable.accounts.models import User
 from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import DeliveryStatus, Recommendation, Theme
+from answerable.recommendations.selectors.compiled import rows_for_organisations
 from answerable.recommendations.selectors.register import action_list, recommendation_list
 
 
@@ -72,10 +73,27 @@ def theme_list(*, user: User) -> QuerySet[Theme]:
 
 def theme_choice_list(*, user: User) -> QuerySet[Theme]:
     """The live themes of the user's own offices, by name: what the list's filter offers."""
-    return (
-        Theme.objects.filter(office_id__in=access_for(user).organisation_ids, is_archived=False)
-        .only("pk", "name")
-        .order_by("name", "pk")
+    return _live_themes_of(access_for(user).organisation_ids).only("pk", "name")
+
+
+def theme_option_pairs(*, user: User) -> list[tuple[int, str]]:
+    """`theme_choice_list` as (id, name) pairs for the filter's options, its SQL built once
+    per process for each number of offices (issue #12)."""
+    organisations = access_for(user).organisation_ids
+    return [
+        (pk, name)
+        for pk, name in rows_for_organisations("theme_options", Theme, organisations, _themes_of)
+    ]
+
+
+def _themes_of(organisations: frozenset[int]) -> QuerySet[Theme, tuple[int, str]]:
+    return _live_themes_of(organisations).values_list("pk", "name")
+
+
+def _live_themes_of(organisations: frozenset[int]) -> QuerySet[Theme]:
+    """The live themes of the user's own offices (their organisations), by name."""
+    return Theme.objects.filter(office_id__in=organisations, is_archived=False).order_by(
+        "name", "pk"
     )
 
 
