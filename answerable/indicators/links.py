@@ -20,7 +20,7 @@ from answerable.indicators.models import Indicator, IndicatorLink
 from answerable.indicators.public_breakdowns import totals_withheld
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import Recommendation
-from answerable.recommendations.selectors import recommendation_list
+from answerable.recommendations.selectors import recommendation_ids_seen, recommendation_list
 
 
 def linkable_recommendation_list(*, user: User, indicator: Indicator) -> QuerySet[Recommendation]:
@@ -33,10 +33,16 @@ def linkable_recommendation_list(*, user: User, indicator: Indicator) -> QuerySe
     )
 
 
-def indicator_link_list(*, indicator: Indicator) -> list[IndicatorLink]:
-    """The recommendations the indicator (already read for the user) is evidence for: one
-    query, its SQL built once per process (issue #12)."""
-    return prepared_list("indicator_link_list", IndicatorLink, _links_of, indicator.pk)
+def indicator_link_list(*, user: User, indicator: Indicator) -> list[IndicatorLink]:
+    """The recommendations the indicator (already read for the user) is evidence for that the
+    user may see: a partner seeing its own indicator is not told of the office's other
+    recommendations. The links' SQL is built once per process (issue #12); the register's
+    rule is asked only about the recommendations they name."""
+    found = prepared_list("indicator_link_list", IndicatorLink, _links_of, indicator.pk)
+    if not found:
+        return []
+    seen = recommendation_ids_seen(user=user, ids={link.recommendation_id for link in found})
+    return [link for link in found if link.recommendation_id in seen]
 
 
 def _links_of(indicator_id: int) -> QuerySet[IndicatorLink]:

@@ -113,7 +113,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "can_define": selectors.can_define_indicators(
                 user=request.user, office=indicator.office
             ),
-            "links": indicator_link_list(indicator=indicator),
+            "links": indicator_link_list(user=request.user, indicator=indicator),
             "agenda_links": indicator_agenda_link_list(user=request.user, indicator=indicator),
             "can_link_to_meetings": can_link_to_meetings(user=request.user, indicator=indicator),
             "meeting_held": HELD,

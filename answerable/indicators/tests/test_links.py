@@ -15,7 +15,11 @@ from answerable.core.testing import sign_in
 from answerable.indicators import figures, links, selectors, services
 from answerable.indicators.models import Indicator, IndicatorLink
 from answerable.indicators.tests.factories import IndicatorFactory, monthly_values
-from answerable.recommendations.tests.factories import RecommendationFactory, SourceFactory
+from answerable.recommendations.tests.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 
 @pytest.fixture
@@ -36,6 +40,24 @@ def test_the_office_links_an_indicator_to_one_of_its_recommendations(
     assert AuditEvent.objects.filter(action="indicator_link.created").count() == 1
     page = client.get(indicator.get_absolute_url()).content.decode()
     assert f"{recommendation.reference}: {recommendation.source.title}" in page
+
+
+def test_the_indicator_page_names_only_linked_recommendations_the_viewer_may_see(
+    client, indicator, recommendation, scrutiny_officer, force_lead, force
+):
+    acted_on = RecommendationFactory(source=recommendation.source, reference="R-ACT")
+    ActionFactory(recommendation=acted_on, owner=force)
+    for linked in (recommendation, acted_on):
+        links.indicator_link_create(
+            actor=scrutiny_officer, indicator=indicator, recommendation=linked
+        )
+    office_page = sign_in(client, scrutiny_officer).get(indicator.get_absolute_url())
+    assert recommendation.reference in office_page.content.decode()
+    client.logout()
+    # The force sees its own indicator, and only the recommendation it acts on.
+    page = sign_in(client, force_lead).get(indicator.get_absolute_url()).content.decode()
+    assert f"R-ACT: {recommendation.source.title}" in page
+    assert f"{recommendation.reference}: " not in page
 
 
 def test_another_offices_recommendation_and_partners_are_refused(

@@ -1,7 +1,7 @@
 """The register's sources, recommendations, actions and evidence, as a user may see them."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,6 +181,17 @@ def _recommendation_with_relations(
         Recommendation.objects.filter(visible_recommendations_q(organisations), pk=pk)
         .select_related("source", "source__owner", "superseded_by", "superseded_by__source")
         .order_by()
+    )
+
+
+def recommendation_ids_seen(*, user: User, ids: Iterable[int]) -> set[int]:
+    """Of these recommendation ids, those the user may see, archived or not (as
+    `recommendation_get_for_user`): for another app's page that names recommendations it
+    read by its own links."""
+    return set(
+        Recommendation.objects.filter(
+            visible_recommendations_q(access_for(user).organisation_ids), pk__in=list(ids)
+        ).values_list("pk", flat=True)
     )
 
 
