@@ -149,6 +149,7 @@ def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         "active_nav": "recommendations",
         "following": selectors.follow_get(user=request.user, recommendation=recommendation)
         is not None,
+        "today": timezone.localdate(),
     }
     return _render(request, "recommendation_detail.html", context)
 

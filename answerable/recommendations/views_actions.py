@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -79,6 +80,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "pagination": keyset_pagination_params(page),
         "active_nav": "actions",
         "saved_views": saved_views_for(request, SavedView.ListKind.ACTIONS),
+        "today": timezone.localdate(),
     }
     return render(request, "recommendations/action_list.html", context)
 
@@ -208,6 +210,7 @@ def assessment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(request, page),
             "active_nav": "queue",
+            "today": timezone.localdate(),
         },
     )
 

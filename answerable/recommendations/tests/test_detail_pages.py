@@ -9,13 +9,20 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from answerable.audit.services import audit_record
 from answerable.core.testing import sign_in
 from answerable.organisations.models import Membership
 from answerable.organisations.tests.factories import member
 from answerable.recommendations import services
-from answerable.recommendations.models import Assessment, Evidence, TargetDateChange, Update
+from answerable.recommendations.models import (
+    Assessment,
+    DeliveryStatus,
+    Evidence,
+    TargetDateChange,
+    Update,
+)
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -251,3 +258,39 @@ def test_the_detail_pages_read_as_many_queries_however_much_they_list(
     assert "Public 2" in action_page
     assert "Proposed by Lee Lead" in action_page
     assert "Stop following" in action_page
+
+
+def test_the_action_tables_tag_as_overdue_only_open_actions_past_their_target_day(
+    client, recommendation, force, scrutiny_officer
+):
+    """The action list and a recommendation's page tag an open action whose target day has
+    passed in London, and neither one due today nor one already completed."""
+    today = timezone.localdate()
+    for description, target_on, status in (
+        ("Past and open", today - datetime.timedelta(days=1), DeliveryStatus.ON_TRACK),
+        ("Due today", today, DeliveryStatus.ON_TRACK),
+        ("Past and done", today - datetime.timedelta(days=3), DeliveryStatus.COMPLETED),
+    ):
+        ActionFactory(
+            recommendation=recommendation,
+            owner=force,
+            description=description,
+            target_on=target_on,
+            delivery_status=status,
+        )
+    sign_in(client, scrutiny_officer)
+    overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    for url in (
+        reverse("recommendations:action_list"),
+        recommendation.get_absolute_url(),
+    ):
+        rows = re.findall(
+            r'<tr class="govuk-table__row">(.*?)</tr>', client.get(url).content.decode(), re.S
+        )
+        tagged = {
+            name: overdue in row
+            for row in rows
+            for name in ("Past and open", "Due today", "Past and done")
+            if name in row
+        }
+        assert tagged == {"Past and open": True, "Due today": False, "Past and done": False}, url
