@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from answerable.accounts.models import User
 from answerable.core.forms import DrawnOptions
-from answerable.core.keyset import Groups, SortKey, ordered
+from answerable.core.keyset import Groups, LazyRows, SortKey, ordered
 from answerable.organisations.models import Organisation
 from answerable.organisations.selectors import access_for
 from answerable.recommendations.models import (
@@ -187,9 +187,11 @@ def recommendation_groups(
 
 @dataclass(frozen=True)
 class FilteredList:
-    """A list page's rows, visible, filtered and sorted, and the groups it reads them by."""
+    """A list page's rows, visible, filtered and sorted, built only if the page needs them
+    (a list read by `groups` with its count known does not), and the groups it reads them
+    by."""
 
-    rows: QuerySet[Recommendation]
+    rows: LazyRows
     groups: Groups | None
 
 
@@ -205,7 +207,9 @@ def recommendation_list_filtered(
     # A filter on the actions finds the rows; the rule only tests each of them.
     by_actions = bool(filters.get("owner") or filters.get("delivery_status"))
     return FilteredList(
-        rows=recommendation_list(user=user, hashed=by_actions) & narrowing,
+        rows=LazyRows(
+            Recommendation, lambda: recommendation_list(user=user, hashed=by_actions) & narrowing
+        ),
         groups=recommendation_groups(
             user=user, filters=filters, source_ids=sources.ids, narrowing=narrowing
         ),

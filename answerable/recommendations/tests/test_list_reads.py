@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from answerable.core import keyset
 from answerable.core.testing import sign_in
+from answerable.recommendations.models import Recommendation, Source
 from answerable.recommendations.selectors import lists
 from answerable.recommendations.tests.factories import (
     ActionFactory,
@@ -125,3 +126,31 @@ def test_pages_of_a_list_counted_only_so_far_are_numbered_without_a_total():
         "Page 1",
         "Page 3",
     ]
+
+
+def test_a_list_read_by_source_builds_its_whole_rows_only_to_count_them(rf, many_sources):
+    """Read a few sources at a time with its count known, a page never needs the list's rows
+    as one queryset (the register's rule over every source); counted, it builds them once."""
+    built = []
+
+    def every_row():
+        built.append("built")
+        return Recommendation.objects.all()
+
+    source_ids = list(Source.objects.order_by("title", "id").values_list("pk", flat=True))
+    groups = keyset.Groups(
+        "source_id", source_ids, lambda ids: Recommendation.objects.filter(source_id__in=ids)
+    )
+    keys = lists.recommendation_sort("source")
+    rows = keyset.LazyRows(Recommendation, every_row)
+
+    page = keyset.keyset_page(rf.get("/"), rows, keys, count=40, per_page=5, groups=groups)
+    assert [row.reference for row in page] == ["00-A", "00-B", "01-A", "01-B", "02-A"]
+    following = keyset.keyset_page(
+        rf.get("/" + page.next_query), rows, keys, count=40, per_page=5, groups=groups
+    )
+    assert [row.reference for row in following] == ["02-B", "03-A", "03-B", "04-A", "04-B"]
+    assert built == []
+
+    counted = keyset.keyset_page(rf.get("/"), rows, keys, count=None, per_page=5, groups=groups)
+    assert (counted.count, built) == (40, ["built"])
