@@ -4,6 +4,7 @@ import re
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from answerable.audit.models import AuditEvent
 from answerable.core.testing import (
@@ -345,3 +346,38 @@ def test_a_second_verdict_recorded_from_an_open_page_is_refused_and_shown_the_fi
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action="item_verdict.recorded").latest("pk")
     assert event.changes["verdict"] == ["further_information", "assured"]
+
+
+def test_the_next_meetings_review_names_where_each_action_was_raised(
+    client, meeting, office, scrutiny_officer, force
+):
+    """Each open action from an earlier meeting links to that meeting by its title (escaped),
+    says when it is overdue, and offers to close it, naming it to a screen reader."""
+    meeting.title = "Missing <children> & exploitation"
+    meeting.save(update_fields=["title"])
+    action = MeetingActionFactory(
+        meeting=meeting,
+        owner=force,
+        due_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    later = services.meeting_create(
+        actor=scrutiny_officer,
+        office=office,
+        title="Next meeting",
+        kind=AccountabilityMeeting.Kind.HOLDING_TO_ACCOUNT,
+        starts_at=meeting.starts_at + datetime.timedelta(days=30),
+        venue="HQ",
+        chair_name="PCC",
+    )
+    sign_in(client, scrutiny_officer)
+    page = client.get(later.get_absolute_url()).content.decode()
+    row = re.search(r'<tr class="govuk-table__row" id="meeting-action-\d+">(.*?)</tr>', page, re.S)
+    assert row, "the review lists the earlier meeting's action"
+    raised_at = (
+        f'Raised at <a class="govuk-link" href="{meeting.get_absolute_url()}">'
+        "Missing &lt;children&gt; &amp; exploitation</a>"
+    )
+    assert raised_at in row.group(1)
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in row.group(1)
+    closing = f'Close<span class="govuk-visually-hidden"> action MA{action.pk}</span>'
+    assert closing in row.group(1)
