@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -14,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from answerable.accounts.models import User
-from answerable.core.keyset import Groups, SortKey, keyset_page
+from answerable.core.keyset import Groups, LazyRows, SortKey, keyset_page
 from answerable.organisations.selectors import organisation_list
 from answerable.recommendations import selectors
 from answerable.recommendations.forms_filters import ActionFilterForm, RecommendationFilterForm
@@ -32,8 +33,8 @@ class RegisterPagination(pagination.BasePagination):
 
     max_page_size = 100
 
-    def paginate_queryset(  # type: ignore[override]  # only ever given a register queryset
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    def paginate_queryset(  # type: ignore[override]  # only ever given a register list
+        self, queryset: QuerySet[Any] | LazyRows, request: Request, view: Any = None
     ) -> list[Any]:
         self.request = request
         self.page = keyset_page(
@@ -197,26 +198,37 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         "source__title",
     )
     filters: dict[str, Any]
+    listed: selectors.FilteredList
 
-    def get_queryset(self) -> QuerySet[Recommendation]:
-        request: Request = self.request
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """As the list page reads it (`recommendation_list_filtered`): its rows built only if
+        the page counts them, its filters applied once for the rows and the groups."""
         user = signed_in_user(request)
+        sources = selectors.recommendation_list_sources(user=user)
         form = RecommendationFilterForm(
             request.query_params or None,
-            sources=selectors.source_choice_list(user=user),
+            sources=partial(selectors.source_choice_list, user=user),
+            source_options=sources.options,
             owners=organisation_list(),
             themes=selectors.theme_choice_list(user=user),
         )
         self.filters = form.filters()
-        visible = selectors.recommendation_list(user=user)
-        return selectors.recommendation_filter(visible, user=user, **self.filters)
+        self.listed = selectors.recommendation_list_filtered(
+            user=user, filters=self.filters, sources=sources
+        )
+        paginator = cast(RegisterPagination, self.paginator)
+        rows = paginator.paginate_queryset(self.listed.rows, request, view=self)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def get_queryset(self) -> QuerySet[Recommendation]:
+        """Every recommendation the user may see (the list reads its own, in `list`)."""
+        return selectors.recommendation_list(user=signed_in_user(self.request))
 
     def sort_keys(self) -> tuple[SortKey, ...]:
         return selectors.recommendation_sort(self.filters.get("sort", ""))
 
     def list_groups(self) -> Groups | None:
-        user = signed_in_user(self.request)
-        return selectors.recommendation_groups(user=user, filters=self.filters)
+        return self.listed.groups
 
     def list_count(self) -> int | None:
         return selectors.recommendation_count(
