@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from answerable.core.testing import sign_in
 from answerable.recommendations import services
-from answerable.recommendations.models import DeliveryStatus
+from answerable.recommendations.models import Action, DeliveryStatus
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -145,3 +145,36 @@ def test_every_answer_carries_exactly_the_fields_the_schema_names(
     parameters = schema["paths"]["/public/api/v1/recommendations/"]["get"]["parameters"]
     names = {parameter["name"] for parameter in parameters}
     assert {"source", "organisation", "status", "theme", "overdue"} <= names
+
+
+def test_the_latest_approved_text_of_an_action_is_the_one_shown(
+    client, published, force, force_lead, scrutiny_officer
+):
+    """An action's public text approved later replaces the earlier one, on the API and on
+    the recommendation's public page, with the day it was approved."""
+    action = Action.objects.get(recommendation__source=published, owner=force)
+    newer = "The force has trained every supervisor in the new audit."
+    update = services.update_post(
+        actor=force_lead,
+        action=action,
+        narrative=INTERNAL,
+        status=DeliveryStatus.ON_TRACK,
+        public_narrative=newer,
+    )
+    services.public_narrative_approve(actor=scrutiny_officer, narrative=update.public_narrative)
+
+    body = client.get(URL).json()
+    texts = [a["latest_public_update"] for r in body["results"] for a in r["actions"]]
+    assert newer in texts
+    assert PUBLIC not in texts
+    page = client.get(
+        reverse("publishing:public_recommendation", args=[action.recommendation_id])
+    ).content.decode()
+    update.public_narrative.refresh_from_db()
+    approved_on = update.public_narrative.reviewed_at
+    # The page's list of changes still tells of the earlier text; its latest is the newer.
+    assert f'<p class="govuk-body">{newer}</p>' in page
+    assert f'<p class="govuk-body">{PUBLIC}</p>' not in page
+    assert (
+        f"Approved for publication on {approved_on.day} {approved_on:%B} {approved_on.year}" in page
+    )
