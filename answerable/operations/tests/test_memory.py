@@ -21,3 +21,38 @@ def test_the_application_freezes_its_start_up_objects(module):
         env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.split(maxsplit=1) == ["True", f"{THRESHOLDS}\n"]
+
+
+@pytest.mark.parametrize(
+    ("sender_is", "frozen"),
+    [
+        # The database worker sends its backend, the immediate backend its class.
+        ("from django_tasks import task_backends; sender = task_backends['default']", "False"),
+        (
+            "from django_tasks_db import DatabaseBackend; "
+            "sender = DatabaseBackend('worker', {'QUEUES': ['default']})",
+            "True",
+        ),
+        ("from django_tasks.backends.immediate import ImmediateBackend as sender", "False"),
+    ],
+)
+def test_a_task_worker_freezes_its_start_up_objects_at_its_first_task(sender_is, frozen):
+    """The database backend's worker, which runs the imports, collects as a web process does;
+    a task run at once inside a request leaves the process as it was. (Sent robustly:
+    django-tasks' own receiver logs the result, which this probe has none of.)"""
+    probe = (
+        "import django, gc; django.setup(); "
+        "from django_tasks.signals import task_started; "
+        f"{sender_is}; "
+        "task_started.send_robust(sender=sender, task_result=None); "
+        "print(gc.get_freeze_count() > 10_000)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a constant program
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.strip() == frozen
