@@ -123,7 +123,9 @@ def keyset_page(
     `count` None counts the queryset's rows: on a first page read all at once, in the same
     query as its key rows (`COUNT(*) OVER ()`), so a search runs once, not twice. Where it
     must be counted apart (read by `groups`), `count_at_most` stops counting there: counting
-    a national search's 10,000 matches cost more than reading its page (issue #12)."""
+    a national search's 10,000 matches cost more than reading its page (issue #12).
+
+    `queryset` may be `LazyRows`, built only if the page reads or counts through it."""
     page = partial(
         _page,
         listed=_Listed(queryset),
