@@ -1,4 +1,5 @@
-"""A web process freezes what it loaded at start and collects garbage less eagerly."""
+"""A web process, and the task worker at its first task, freezes what it loaded at start and
+collects garbage less eagerly. Each is probed in a process of its own."""
 
 import subprocess
 import sys
@@ -9,18 +10,22 @@ from django.conf import settings
 from answerable.operations.memory import THRESHOLDS
 
 
-@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
-def test_the_application_freezes_its_start_up_objects(module):
-    probe = f"import gc, {module}; print(gc.get_freeze_count() > 10_000, tuple(gc.get_threshold()))"
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a constant program
-        [sys.executable, "-c", probe],
+def _printed_by(program: str) -> str:
+    """What the program prints, run by our own interpreter with the test settings."""
+    return subprocess.run(  # noqa: S603 - our own interpreter and a constant program
+        [sys.executable, "-c", program],
         capture_output=True,
         text=True,
         check=True,
         cwd=settings.BASE_DIR,
         env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.stdout.split(maxsplit=1) == ["True", f"{THRESHOLDS}\n"]
+    ).stdout
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_the_application_freezes_its_start_up_objects(module):
+    probe = f"import gc, {module}; print(gc.get_freeze_count() > 10_000, tuple(gc.get_threshold()))"
+    assert _printed_by(probe).split(maxsplit=1) == ["True", f"{THRESHOLDS}\n"]
 
 
 @pytest.mark.parametrize(
@@ -47,12 +52,4 @@ def test_a_task_worker_freezes_its_start_up_objects_at_its_first_task(sender_is,
         "task_started.send_robust(sender=sender, task_result=None); "
         "print(gc.get_freeze_count() > 10_000)"
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter and a constant program
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=settings.BASE_DIR,
-        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.stdout.strip() == frozen
+    assert _printed_by(probe).strip() == frozen
