@@ -18,19 +18,26 @@ INTERNAL = "Internal: the analyst post is vacant"
 PUBLIC = "The force now audits its intelligence records every quarter."
 
 
+def approved_public_text(action, text, *, lead, scrutiny_officer):
+    """The lead's update with `text` for the public, approved by the office; its narrative."""
+    update = services.update_post(
+        actor=lead,
+        action=action,
+        narrative=INTERNAL,
+        status=DeliveryStatus.ON_TRACK,
+        public_narrative=text,
+    )
+    services.public_narrative_approve(actor=scrutiny_officer, narrative=update.public_narrative)
+    update.public_narrative.refresh_from_db()
+    return update.public_narrative
+
+
 @pytest.fixture
 def published(source, force, council, force_lead, scrutiny_officer):
     """A published source with two recommendations, one of them with approved public text."""
     first = ActionFactory(recommendation=RecommendationFactory(source=source), owner=force)
     ActionFactory(recommendation=RecommendationFactory(source=source), owner=council)
-    update = services.update_post(
-        actor=force_lead,
-        action=first,
-        narrative=INTERNAL,
-        status=DeliveryStatus.ON_TRACK,
-        public_narrative=PUBLIC,
-    )
-    services.public_narrative_approve(actor=scrutiny_officer, narrative=update.public_narrative)
+    approved_public_text(first, PUBLIC, lead=force_lead, scrutiny_officer=scrutiny_officer)
     services.source_publish(actor=scrutiny_officer, source=source)
     return source
 
@@ -154,14 +161,9 @@ def test_the_latest_approved_text_of_an_action_is_the_one_shown(
     the recommendation's public page, with the day it was approved."""
     action = Action.objects.get(recommendation__source=published, owner=force)
     newer = "The force has trained every supervisor in the new audit."
-    update = services.update_post(
-        actor=force_lead,
-        action=action,
-        narrative=INTERNAL,
-        status=DeliveryStatus.ON_TRACK,
-        public_narrative=newer,
+    narrative = approved_public_text(
+        action, newer, lead=force_lead, scrutiny_officer=scrutiny_officer
     )
-    services.public_narrative_approve(actor=scrutiny_officer, narrative=update.public_narrative)
 
     body = client.get(URL).json()
     texts = [a["latest_public_update"] for r in body["results"] for a in r["actions"]]
@@ -170,8 +172,7 @@ def test_the_latest_approved_text_of_an_action_is_the_one_shown(
     page = client.get(
         reverse("publishing:public_recommendation", args=[action.recommendation_id])
     ).content.decode()
-    update.public_narrative.refresh_from_db()
-    approved_on = update.public_narrative.reviewed_at
+    approved_on = narrative.reviewed_at
     # The page's list of changes still tells of the earlier text; its latest is the newer.
     assert f'<p class="govuk-body">{newer}</p>' in page
     assert f'<p class="govuk-body">{PUBLIC}</p>' not in page
