@@ -10,8 +10,9 @@ bench/README.md, issue #12). Nothing a request makes is frozen, so its garbage i
 collected.
 
 The task worker (`manage.py db_worker`, which runs the imports, ADR 0006) does the same when it
-starts its first task: an import of 1,000 rows took 0.13–0.15 s, or 0.19–0.23 s when a full
-collection walked the worker's start-up objects, one run in five (`bench/run.py --only import`).
+starts its first task. Before it did, `bench/run.py --only import --import-repeat 9` took
+0.135–0.176 s an import of 1,000 rows, and 0.263 s in two runs of nine, when a full collection
+walked the start-up objects; after, 0.136–0.160 s in every run (bench/README.md, 2026-12-07).
 """
 
 import gc
