@@ -4,8 +4,11 @@ The reads whose SQL text is built once (core.prepared, recommendations.selectors
 the session and membership reads on every signed-in request) run the same few statements
 again and again with other ids. On PostgreSQL each run was parsed and planned afresh,
 which for the dashboard's tally queries cost about what running them did. Sent as named
-statements, each is parsed once per connection and, once PostgreSQL keeps its generic plan
-(after five runs, where that plan costs no more), no longer planned: the lead's dashboard
+statements, each is parsed once per connection and planned once: the connection keeps a
+statement's generic plan (`plan_cache_mode`, settings), where PostgreSQL had re-planned an
+action page's read of its action on every run (1.2 ms of its 1.3). SQL whose best plan
+depends on its values (a day, many organisations) is sent unprepared instead
+(recommendations.selectors.compiled). Preparing them took the lead's dashboard
 15.6 / 12.7 → 12.8 / 10.7 ms p50, the lead's list 18.9 / 18.3 → 15.2 / 14.2
 (`DJANGO_DB_PREPARE_FIXED_SQL=false` then `true`, twice each, `bench/run.py --only dashboard
 --only register_p1` on the national set, issue #12). Only a plan is kept, never a row

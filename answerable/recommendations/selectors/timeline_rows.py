@@ -18,6 +18,7 @@ from django.db.models import BooleanField, DateField, DateTimeField, Value
 
 from answerable.accounts.models import User
 from answerable.audit.models import AuditEvent
+from answerable.core.statements import fixed_sql_cursor
 from answerable.recommendations.models import (
     Action,
     Assessment,
@@ -256,7 +257,8 @@ def timeline_rows(target: str, obj: Action | Recommendation) -> TimelineRows:
     params: list[Any] = [obj.pk, content_type.pk, str(obj.pk)]
     if target == "action":
         params += [obj.pk] * 3
-    with connection.cursor() as cursor:
+    # Prepared on PostgreSQL: planning the union took longer than running it (0.9 / 0.4 ms).
+    with fixed_sql_cursor(alias) as cursor:
         cursor.execute(_timeline_sql(target, alias), params)
         rows = cursor.fetchall()
     converters = [
