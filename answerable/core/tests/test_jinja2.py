@@ -5,8 +5,13 @@ from django.template import engines
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
+from hypothesis import example, given
+from hypothesis import strategies as st
+from jinja2.filters import do_indent
+from markupsafe import Markup
 
-from answerable.core.jinja2 import choice_label, url
+from answerable.core.jinja2 import choice_label, indent, url
+from answerable.core.tests.strategies import FUZZ
 from answerable.meetings.models import MeetingAction
 
 
@@ -88,3 +93,31 @@ def test_static_is_the_storage_address():
 
     page = engines["jinja2"].env.from_string("{{ static('css/app.css') }}")
     assert page.render({}) == static("css/app.css") == "/static/css/app.css"
+
+
+# Lines as the GOV.UK macros' HTML has them, and every way Python splits lines.
+_PIECES = ["<a>", "x", " ", "&amp;", "\n", "\r\n", "\r", "\x0b", "\u2028"]
+_LINES = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@FUZZ
+@given(
+    text=_LINES,
+    safe=st.booleans(),
+    width=st.one_of(st.integers(0, 8), st.sampled_from(["\t", "  ", "<b>"])),
+    first=st.booleans(),
+    blank=st.booleans(),
+)
+@example(text="<p>\n\n  <a>\n", safe=True, width=4, first=False, blank=False)
+def test_indent_gives_what_jinjas_indent_gives(text, safe, width, first, blank):
+    """The page filter replaces Jinja's own: the same text, safe or not as Jinja's is."""
+    given_text = Markup(text) if safe else text  # noqa: S704 - test input, never a page
+    ours = indent(given_text, width, first, blank)
+    jinjas = do_indent(given_text, width, first, blank)
+    assert ours == jinjas
+    assert isinstance(ours, Markup) == isinstance(jinjas, Markup)
+
+
+def test_pages_indent_with_the_page_filter():
+    template = engines["jinja2"].from_string("{{ caller_html|indent(2) }}")
+    assert template.render({"caller_html": Markup("<p>\n<a>")}) == "<p>\n  <a>"
