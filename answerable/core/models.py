@@ -13,7 +13,8 @@ class QuickLoadingModel(models.Model):
 
     `Model.__init__` takes arguments, defaults and related objects for any caller, and a
     list page makes 100-150 instances from its rows (an action, its recommendation and its
-    owner a row): 22 µs each, 3 µs made as here, the same instance (issue #12). A model
+    owner a row): made as here, the same instances, the action list runs 6.8% fewer Python
+    calls (`bench/profile_page.py`, issue #12). A model
     with receivers of `pre_init` or `post_init` (an image's dimensions) is made as Django
     makes it.
     """

@@ -6,7 +6,8 @@ again and again with other ids. On PostgreSQL each run was parsed and planned af
 which for the dashboard's tally queries cost about what running them did. Sent as named
 statements, each is parsed once per connection and planned once: the connection keeps a
 statement's generic plan (`plan_cache_mode`, settings), where PostgreSQL had re-planned an
-action page's read of its action on every run (1.2 ms of its 1.3). SQL whose best plan
+action page's read of its action on every run (the page's server time 3.65 → 0.80 ms,
+bench/server_time.py). SQL whose best plan
 depends on its values (a day, many organisations) is sent unprepared instead
 (recommendations.selectors.compiled). Preparing them took the lead's dashboard
 15.6 / 12.7 → 12.8 / 10.7 ms p50, the lead's list 18.9 / 18.3 → 15.2 / 14.2
