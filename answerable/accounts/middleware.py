@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions import middleware as session_middleware
 from django.contrib.sessions.backends import db as session_db
 from django.contrib.sessions.models import Session
-from django.db import connections, router
+from django.db import InterfaceError, OperationalError, connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -54,6 +54,19 @@ class SessionStore(session_db.SessionStore):
         database = router.db_for_read(self.model)
         connection = connections[database]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
+        if _checking_health(connection):
+            # This read is the request's first on a kept connection: let it be the health
+            # check too, rather than Django's `SELECT 1` before it (a round trip on every
+            # signed-in request, issue #12). A connection the server dropped fails here,
+            # and is opened afresh as the check would have done.
+            connection.health_check_done = True  # type: ignore[attr-defined]
+            try:
+                return self._read(database, now)
+            except (InterfaceError, OperationalError):
+                connection.close()
+        return self._read(database, now)
+
+    def _read(self, database: str, now: Any) -> dict[str, Any]:
         with fixed_sql_cursor(database) as cursor:
             cursor.execute(_session_sql(database), [self.session_key, now])
             row = cursor.fetchone()
@@ -61,6 +74,19 @@ class SessionStore(session_db.SessionStore):
             self._session_key = None
             return {}
         return self.decode(row[0])
+
+
+def _checking_health(connection: Any) -> bool:  # django-stubs lack the health check's names
+    """Whether Django would check the connection with a query before its next one
+    (CONN_HEALTH_CHECKS, a kept connection, not yet this request; SQLite's check asks
+    nothing) and no transaction is open to lose."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    )
 
 
 class SessionMiddleware(session_middleware.SessionMiddleware):
@@ -75,13 +101,22 @@ def _user_by_id(pk: int) -> QuerySet[User]:
     return User._default_manager.filter(pk=pk).order_by()
 
 
-def signed_in_user(request: HttpRequest) -> Any:
+def account_by_id(pk: int) -> User | None:
+    """The account with this id, or None: the read `signed_in_user` makes by default."""
+    found = prepared_list("accounts.signed_in_user", User, _user_by_id, pk)
+    return found[0] if found else None
+
+
+def signed_in_user(
+    request: HttpRequest, read_account: Callable[[int], User | None] = account_by_id
+) -> Any:
     """`django.contrib.auth.get_user`, with the account read by SQL built once (issue #12).
 
     Only the usual case is answered here: a session signed in through the model backend,
     whose account is active and whose password hash still matches the session's. Anything
     else (no sign-in, a changed password, a rotated secret key, a deactivated account) goes
     to Django's own function, which signs the session out or moves it to the new key.
+    `read_account` lets an app above read more with the account in the same query.
     """
     session = request.session
     try:
@@ -91,29 +126,30 @@ def signed_in_user(request: HttpRequest) -> Any:
         return AnonymousUser()
     if backend != MODEL_BACKEND or backend not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
-    found = prepared_list("accounts.signed_in_user", User, _user_by_id, user_id)
+    found = read_account(user_id)
     session_hash = session.get(auth.HASH_SESSION_KEY)
     if (
-        found
-        and found[0].is_active
+        found is not None
+        and found.is_active
         and session_hash
-        and constant_time_compare(session_hash, found[0].get_session_auth_hash())
+        and constant_time_compare(session_hash, found.get_session_auth_hash())
     ):
-        return found[0]
+        return found
     return auth.get_user(request)
 
 
 class SignedInUserMiddleware(auth_middleware.AuthenticationMiddleware):
     """Django's AuthenticationMiddleware with `signed_in_user` above reading the account."""
 
+    read_account: Callable[[int], User | None] = staticmethod(account_by_id)
+
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: self._user(request))  # type: ignore[assignment]
 
-    @staticmethod
-    def _user(request: HttpRequest) -> Any:
+    def _user(self, request: HttpRequest) -> Any:
         if not hasattr(request, "_cached_user"):
-            request._cached_user = signed_in_user(request)  # type: ignore[attr-defined]
+            request._cached_user = signed_in_user(request, self.read_account)  # type: ignore[attr-defined]
         return request._cached_user  # type: ignore[attr-defined]
 
 

@@ -2,11 +2,12 @@
 
 import datetime
 import functools
+import operator
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import router
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 from django_otp import device_classes
@@ -26,6 +27,27 @@ def user_has_confirmed_device(user: User) -> bool:
     with fixed_sql_cursor(router.db_for_read(User)) as cursor:
         cursor.execute(sql, [user.pk] * tables)
         return bool(cursor.fetchone()[0])
+
+
+def account_with_device(pk: int) -> QuerySet[User]:
+    """The account with this id, with `has_confirmed_device` (any kind, confirmed) read in the
+    same query: for another app to read more with it (organisations.signed_in, issue #12)."""
+    found = (
+        Q(Exists(model.objects.filter(user_id=OuterRef("pk"), confirmed=True)))
+        for model in device_classes()
+    )
+    has_device = ExpressionWrapper(
+        functools.reduce(operator.or_, found), output_field=BooleanField()
+    )
+    return User._default_manager.filter(pk=pk).annotate(has_confirmed_device=has_device).order_by()
+
+
+def confirmed_device_read_with_account(user: User) -> bool:
+    """`user_has_confirmed_device`, answered by the column `has_confirmed_device` read with
+    the account at the start of the request where there is one: for the checks made before
+    the page, which cannot change it."""
+    read = getattr(user, "has_confirmed_device", None)
+    return user_has_confirmed_device(user) if read is None else bool(read)
 
 
 @functools.cache

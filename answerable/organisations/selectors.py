@@ -1,6 +1,7 @@
 """Who belongs where, and with which role. Every other app scopes its reads through these."""
 
 import functools
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -40,6 +41,17 @@ class Access:
 
     def __init__(self, user: User) -> None:
         self.user = user
+
+    @classmethod
+    def read_with_account(cls, user: User, memberships: Iterable[tuple[int, str]]) -> "Access":
+        """The access of an active account whose memberships in live organisations were read
+        with it (organisations.signed_in): the same roles without asking again."""
+        access = cls(user)
+        found: dict[int, set[str]] = {}
+        for organisation_id, role in memberships:
+            found.setdefault(organisation_id, set()).add(role)
+        access.__dict__["roles"] = {org: frozenset(roles) for org, roles in found.items()}
+        return access
 
     @cached_property
     def roles(self) -> dict[int, frozenset[str]]:

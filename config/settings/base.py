@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "answerable.accounts.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "answerable.accounts.middleware.SignedInUserMiddleware",
+    "answerable.organisations.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "answerable.accounts.middleware.IdleSessionMiddleware",
     "answerable.accounts.middleware.OTPMiddleware",
@@ -144,6 +144,8 @@ else:
         # The ORM's other queries carry no parameters and are planned as before.
         DATABASES["default"]["OPTIONS"]["options"] += " -c plan_cache_mode=force_generic_plan"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request's first query: on a signed-in request the
+# session read is that check (accounts.middleware.SessionStore), elsewhere Django's SELECT 1.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

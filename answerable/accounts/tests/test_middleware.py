@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -115,3 +116,35 @@ def test_a_signed_in_page_reads_the_session_and_the_person_once_each(
     sql = [query["sql"] for query in captured.captured_queries]
     assert sum('FROM "django_session"' in query for query in sql) == 1
     assert sum('FROM "accounts_user"' in query for query in sql) == 1
+
+
+def _server_process() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server to drop it")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_opened_afresh_by_the_session_read(
+    force_lead, monkeypatch
+):
+    """The session read is the request's health check: no `SELECT 1` before it, and a kept
+    connection the server has ended (a restart, an idle timeout) is replaced, not an error."""
+    client = Client()
+    client.force_login(force_lead)
+    assert client.get(DASHBOARD).status_code == 200
+    dropped = _server_process()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        other.close()
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+    connection.close_if_unusable_or_obsolete()  # as every request starts (request_started)
+    assert connection.connection is not None  # kept: the dropped connection is not yet known
+    assert client.get(DASHBOARD).status_code == 200
+    assert checks == []
+    assert _server_process() != dropped
