@@ -9,6 +9,8 @@ API_LIST = "/api/v1/recommendations/"
 FILTERED = {"delivery_status": "off_track", "finding_type": "recommendation", "sort": "deadline"}
 SEARCH = "missing children"
 THEME_PAGE = "/indicators/themes/victims/"
+# Issue #12: a page of someone who sees the whole register is held to 60 ms at p95, c1.
+NATIONAL_VIEWER_MS = 60.0
 
 
 @dataclass
@@ -57,7 +59,13 @@ def plan_pages(accounts: dict) -> list[Page]:  # type: ignore[type-arg]
         Page("dashboard", "Dashboard", "lead", dashboard),
         Page("dashboard_office", "Dashboard", "scrutiny", dashboard),
         Page("register_p1", "Register list, page 1", "lead", register),
-        Page("register_p1000", "Register list, page 1000", "national", page_1000(accounts)),
+        Page(
+            "register_p1000",
+            "Register list, page 1000",
+            "national",
+            page_1000(accounts),
+            target_ms=NATIONAL_VIEWER_MS,
+        ),
         Page(
             "register_filtered",
             "Register filtered and sorted",
