@@ -106,18 +106,6 @@ def test_a_device_of_someone_else_does_not_verify_a_session(client, scrutiny_off
     assert client.get(DASHBOARD)["Location"] == reverse("accounts:two_factor_setup")
 
 
-def test_a_signed_in_page_reads_the_session_and_the_person_once_each(
-    client, force_lead, django_assert_max_num_queries
-):
-    client.force_login(force_lead)
-    client.get(DASHBOARD)
-    with django_assert_max_num_queries(100) as captured:
-        assert client.get(DASHBOARD).status_code == 200
-    sql = [query["sql"] for query in captured.captured_queries]
-    assert sum('FROM "django_session"' in query for query in sql) == 1
-    assert sum('FROM "accounts_user"' in query for query in sql) == 1
-
-
 def _server_process() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
