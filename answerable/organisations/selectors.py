@@ -25,15 +25,18 @@ _USER = object()  # where the user's id goes in the query of memberships
 
 @functools.cache
 def _roles_sql(database: str) -> tuple[str, tuple[object, ...]]:
-    """The query of a user's memberships in live organisations, built once per database:
-    every signed-in request asks it (two-factor, then the page's scope), and building it
-    through the ORM took ten times as long as running it (issue #12)."""
+    """The query of a user's memberships, with whether each organisation is archived, built
+    once per database: every signed-in request asks it (two-factor, then the page's scope),
+    and building it through the ORM took ten times as long as running it (issue #12)."""
     stand_in = -987_654_321  # never an id
-    query = Membership.objects.filter(
-        user_id=stand_in, organisation__is_archived=False
-    ).values_list("organisation_id", "role")
+    query = Membership.objects.filter(user_id=stand_in).values_list(*MEMBERSHIP_COLUMNS)
     sql, params = query.query.get_compiler(database).as_sql()
     return sql, tuple(_USER if p == stand_in else p for p in params)
+
+
+# What a membership row gives `Access`, read here or with the account (organisations.signed_in).
+MEMBERSHIP_COLUMNS = ("organisation_id", "role", "organisation__is_archived")
+MembershipRow = tuple[int | None, str | None, bool | None]  # all None: the account has none
 
 
 class Access:
@@ -43,27 +46,30 @@ class Access:
         self.user = user
 
     @classmethod
-    def read_with_account(cls, user: User, memberships: Iterable[tuple[int, str]]) -> "Access":
-        """The access of an active account whose memberships in live organisations were read
-        with it (organisations.signed_in): the same roles without asking again."""
+    def read_with_account(cls, user: User, memberships: Iterable[MembershipRow]) -> "Access":
+        """The access of an account whose membership rows were read with it
+        (organisations.signed_in): the same roles without asking again."""
         access = cls(user)
-        found: dict[int, set[str]] = {}
-        for organisation_id, role in memberships:
-            found.setdefault(organisation_id, set()).add(role)
-        access.__dict__["roles"] = {org: frozenset(roles) for org, roles in found.items()}
+        access.__dict__["roles"] = access._roles_of(memberships)
         return access
 
     @cached_property
     def roles(self) -> dict[int, frozenset[str]]:
-        if not self.user.is_authenticated or not self.user.is_active:
-            return {}
-        found: dict[int, set[str]] = {}
         database = router.db_for_read(Membership)
         sql, params = _roles_sql(database)
         with fixed_sql_cursor(database) as cursor:
             values: list[Any] = [self.user.pk if p is _USER else p for p in params]
             cursor.execute(sql, values)
-            for organisation_id, role in cursor.fetchall():
+            return self._roles_of(cursor.fetchall())
+
+    def _roles_of(self, memberships: Iterable[MembershipRow]) -> dict[int, frozenset[str]]:
+        """The rule, in one place: an inactive account has no role, nor does a membership of
+        an archived organisation."""
+        if not self.user.is_authenticated or not self.user.is_active:
+            return {}
+        found: dict[int, set[str]] = {}
+        for organisation_id, role, archived in memberships:
+            if organisation_id is not None and role is not None and not archived:
                 found.setdefault(organisation_id, set()).add(role)
         return {org: frozenset(roles) for org, roles in found.items()}
 

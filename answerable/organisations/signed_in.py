@@ -12,15 +12,16 @@ from django.db.models import F, QuerySet
 from answerable.accounts.models import User
 from answerable.accounts.selectors import account_with_device
 from answerable.core.prepared import prepared_list
-from answerable.organisations.selectors import Access
+from answerable.organisations.selectors import MEMBERSHIP_COLUMNS, Access
+
+# The membership row Access reads, as annotations on the account.
+_COLUMNS = {f"membership_{n}": column for n, column in enumerate(MEMBERSHIP_COLUMNS)}
 
 
 def _account_with_memberships(pk: int) -> QuerySet[User]:
     """A row per membership (one with none), each with the account and its device column."""
     return account_with_device(pk).annotate(
-        membership_organisation=F("memberships__organisation_id"),
-        membership_role=F("memberships__role"),
-        membership_archived=F("memberships__organisation__is_archived"),
+        **{name: F(f"memberships__{column}") for name, column in _COLUMNS.items()}
     )
 
 
@@ -31,15 +32,8 @@ def account_with_access(pk: int) -> User | None:
     if not rows:
         return None
     user = rows[0]
-    if user.is_active:  # an inactive account has no roles (Access.roles)
-        # Where access_for finds it for the rest of the request.
-        user._answerable_access = Access.read_with_account(  # type: ignore[attr-defined]
-            user,
-            (
-                (row.membership_organisation, row.membership_role)  # type: ignore[attr-defined]
-                for row in rows
-                if row.membership_organisation is not None  # type: ignore[attr-defined]
-                and not row.membership_archived  # type: ignore[attr-defined]
-            ),
-        )
+    # Where access_for finds it for the rest of the request.
+    user._answerable_access = Access.read_with_account(  # type: ignore[attr-defined]
+        user, (tuple(getattr(row, name) for name in _COLUMNS) for row in rows)
+    )
     return user
