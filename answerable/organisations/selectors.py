@@ -55,6 +55,8 @@ class Access:
 
     @cached_property
     def roles(self) -> dict[int, frozenset[str]]:
+        if not self._may_have_roles():  # asks nothing (the API schema's anonymous request)
+            return {}
         database = router.db_for_read(Membership)
         sql, params = _roles_sql(database)
         with fixed_sql_cursor(database) as cursor:
@@ -65,13 +67,16 @@ class Access:
     def _roles_of(self, memberships: Iterable[MembershipRow]) -> dict[int, frozenset[str]]:
         """The rule, in one place: an inactive account has no role, nor does a membership of
         an archived organisation."""
-        if not self.user.is_authenticated or not self.user.is_active:
+        if not self._may_have_roles():
             return {}
         found: dict[int, set[str]] = {}
         for organisation_id, role, archived in memberships:
             if organisation_id is not None and role is not None and not archived:
                 found.setdefault(organisation_id, set()).add(role)
         return {org: frozenset(roles) for org, roles in found.items()}
+
+    def _may_have_roles(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_active)
 
     @property
     def organisation_ids(self) -> frozenset[int]:

@@ -1,3 +1,5 @@
+from django.contrib.auth.models import AnonymousUser
+
 from answerable.accounts.models import User
 from answerable.organisations.models import Membership, Organisation
 from answerable.organisations.selectors import access_for, scrutiny_office_for
@@ -26,3 +28,9 @@ def test_roles_are_the_memberships_of_live_organisations(office, force_lead):
     assert access_for(User.objects.get(pk=member(office, "viewer").pk)).roles == {
         office.pk: frozenset({"viewer"})
     }
+
+
+def test_someone_not_signed_in_has_no_roles_and_nothing_is_asked(db, django_assert_num_queries):
+    """The API schema builds its querysets for an anonymous request, with no database yet."""
+    with django_assert_num_queries(0):
+        assert access_for(AnonymousUser()).roles == {}
