@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from answerable.core.prepared import prepared_list
+from answerable.core.prepared_rows import prepared_rows
 
 PER_PAGE = 50
 
@@ -55,20 +56,28 @@ class Groups:
 
     field: str
     parent_ids: QuerySet[Any] | Sequence[Any]
-    # The list's rows under some parents, given their ids, where they are cheaper to read
-    # with the parents known than as the list's queryset narrowed to them (the register's
-    # visibility rule read for those sources alone). Only ever rows of the list's queryset.
-    rows: Callable[[list[Any]], QuerySet[Any]] | None = None
+    # The list's rows under some parents, given their ids (and the `LazyRows`' arguments),
+    # where they are cheaper to read with the parents known than as the list's queryset
+    # narrowed to them (the register's visibility rule read for those sources alone). Only
+    # ever rows of the list's queryset.
+    rows: Callable[..., QuerySet[Any]] | None = None
 
 
 @dataclass(frozen=True)
 class LazyRows:
-    """A list's rows, built only if a page needs them: one read by `Groups`, its count
-    known, never does (building the register's visibility rule over every source cost 0.4
-    ms of a lead officer's 9 ms list page on SQLite, issue #12)."""
+    """A list's rows, `build(*args)`, built only if a page needs them: one read by `Groups`,
+    its count known, never does (building the register's visibility rule over every source
+    cost 0.4 ms of a lead officer's 9 ms list page on SQLite, issue #12).
+
+    Given a `name`, the rows depend on nothing but `args` (ids, texts, days: core.prepared)
+    and what the name says: the page's key rows are then read with SQL built once for each
+    shape of read (direction, start, parents), where building it took a lead officer's
+    register list 3 ms of its 20 (issue #12)."""
 
     model: type[Model]
-    build: Callable[[], QuerySet[Any]]
+    build: Callable[..., QuerySet[Any]]
+    args: tuple[Any, ...] = ()
+    name: str = ""
 
 
 GROUPS_FIRST_READ = 16  # parents read at first; each further read takes twice as many
@@ -147,10 +156,18 @@ class _Listed:
     def __init__(self, rows: QuerySet[Any] | LazyRows) -> None:
         self.model = rows.model
         self._rows = rows
+        lazy = rows if isinstance(rows, LazyRows) else None
+        self.args: tuple[Any, ...] = lazy.args if lazy else ()
+        self.name = lazy.name if lazy else ""
 
     @cached_property
     def rows(self) -> QuerySet[Any]:
-        return self._rows.build() if isinstance(self._rows, LazyRows) else self._rows
+        return self._rows.build(*self.args) if isinstance(self._rows, LazyRows) else self._rows
+
+    def build(self, *args: Any) -> QuerySet[Any]:
+        """The rows for other arguments (stand-ins, core.prepared)."""
+        assert isinstance(self._rows, LazyRows)
+        return self._rows.build(*args)
 
 
 def _page(
@@ -171,13 +188,8 @@ def _page(
     backwards = before is not None
     start = after or before
 
-    def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
-        """The rows in the page's order, past its start."""
-        rows = rows.order_by(*(key.order(backwards=backwards) for key in keys))
-        return rows if start is None else rows.filter(_beyond(keys, start, backwards=backwards))
-
     counted = count is None and start is None and read.groups is None
-    found = read(listed, narrowed, start, backwards=backwards, counted=counted)
+    found = read(listed, start, backwards=backwards, counted=counted)
     if counted:
         total: int = found[0][-1] if found else 0
         found = [row[:-1] for row in found]
@@ -218,6 +230,7 @@ class _Reader:
     """Reads up to `wanted` key rows past a start, all at once or a few parents at a time."""
 
     def __init__(self, keys: Sequence[SortKey], wanted: int, groups: Groups | None) -> None:
+        self.keys = keys
         self.fields = [key.field for key in keys]
         self.wanted = wanted
         self.groups = groups
@@ -225,7 +238,6 @@ class _Reader:
     def __call__(
         self,
         listed: _Listed,
-        narrowed: Callable[[QuerySet[Any]], QuerySet[Any]],
         start: list[Any] | None,
         *,
         backwards: bool,
@@ -233,10 +245,11 @@ class _Reader:
     ) -> list[Any]:
         """The key rows; `counted`, each row's keys followed by how many rows the list has."""
         if counted:
-            narrow = narrowed(listed.rows).annotate(listed_count=Window(Count("*")))
+            narrow = self._narrowed(listed.rows, start, backwards)
+            narrow = narrow.annotate(listed_count=Window(Count("*")))
             return list(narrow.values_list(*self.fields, "listed_count")[: self.wanted])
         if self.groups is None:
-            return list(narrowed(listed.rows).values_list(*self.fields)[: self.wanted])
+            return self._keys(listed, start, backwards, None)
         ids = list(self.groups.parent_ids)
         if backwards:
             ids.reverse()
@@ -247,15 +260,66 @@ class _Reader:
         found: list[Any] = []
         size = GROUPS_FIRST_READ
         while at < len(ids) and len(found) < self.wanted:
-            parents = ids[at : at + size]
-            if self.groups.rows is None:
-                batch = narrowed(listed.rows).filter(**{f"{self.groups.field}__in": parents})
-            else:
-                batch = narrowed(self.groups.rows(parents))
-            found += batch.values_list(*self.fields)[: self.wanted - len(found)]
+            found += self._keys(listed, start, backwards, ids[at : at + size])[
+                : self.wanted - len(found)
+            ]
             at += size
             size *= 2
         return found
+
+    def _narrowed(
+        self, rows: QuerySet[Any], start: list[Any] | None, backwards: bool
+    ) -> QuerySet[Any]:
+        """The rows in the page's order, past its start."""
+        rows = rows.order_by(*(key.order(backwards=backwards) for key in self.keys))
+        if start is None:
+            return rows
+        return rows.filter(_beyond(self.keys, start, backwards=backwards))
+
+    def _under(
+        self, rows: Callable[[], QuerySet[Any]], parents: list[Any], *args: Any
+    ) -> QuerySet[Any]:
+        """The list's rows under the parents, read through `Groups.rows` where it has them
+        (`rows` built only where it has not)."""
+        assert self.groups is not None
+        if self.groups.rows is not None:
+            return self.groups.rows(parents, *args)
+        return rows().filter(**{f"{self.groups.field}__in": parents})
+
+    def _keys(
+        self, listed: _Listed, start: list[Any] | None, backwards: bool, parents: list[Any] | None
+    ) -> list[Any]:
+        """Up to `wanted` key rows past `start`, of the list or of its rows under `parents`;
+        with SQL built once a shape where the list is named (`LazyRows`)."""
+        if not listed.name:
+            if parents is None:
+                rows = listed.rows
+            else:
+                rows = self._under(lambda: listed.rows, parents, *listed.args)
+            narrowed = self._narrowed(rows, start, backwards)
+            return list(narrowed.values_list(*self.fields)[: self.wanted])
+        leading = () if parents is None else (parents,)
+        arity = len(listed.args)
+
+        def read(*values: Any) -> QuerySet[Any]:
+            args = values[len(leading) : len(leading) + arity]
+            begin = None if start is None else list(values[len(leading) + arity :])
+            if parents is None:
+                rows = listed.build(*args)
+            else:
+                rows = self._under(lambda: listed.build(*args), values[0], *args)
+            return self._narrowed(rows, begin, backwards).values_list(*self.fields)[: self.wanted]
+
+        shape = f"keyset:{listed.name}:{self.keys!r}:{backwards}:{bool(leading)}:{self.wanted}"
+        return prepared_rows(
+            shape,
+            listed.model,
+            read,
+            *leading,
+            *listed.args,
+            *(start or ()),
+            planned_each_time=True,
+        )
 
 
 def rows_in_order(

@@ -7,10 +7,16 @@ user's organisations), its SQL is the same for every request with as many of the
 built once for each count, with stand-in ids, and run with the real ids in their place.
 The rows become model instances as the ORM makes them (select_related included). Only the
 SQL text and how to read its rows are kept, never a row (ADR 0010).
+
+An argument may also be a text, a day or a time (a status a list is filtered by, the row a
+page starts after), or None: the SQL is then built once for each kind of argument, with
+stand-ins of each kind, None left as it is (`IS NULL` is other SQL than `= %s`).
 """
 
+import datetime
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import connections, router
@@ -22,9 +28,19 @@ from answerable.core.statements import fixed_sql_cursor
 
 M = TypeVar("M", bound=Model)
 Ids = int | Collection[int]
+# What else an argument may be (core.keyset's list reads): each kind is told by its type.
+Value = Ids | str | datetime.date | None
+# An argument's kind: -1 an id, the length of a collection of ids, or the name of its type.
+Kind = int | str
 
-# Never an id (ids are positive); each stand-in is this minus its place among the arguments.
-_STAND_IN = -987_654_321
+# Never an id the register will reach, yet inside every integer column's range: Django
+# drops a comparison the range decides (a page starting after `position` -1 lost it).
+# Each stand-in is this minus its place among the arguments.
+_STAND_IN = 2_000_000_000
+# Never a text, day or time a list is filtered by or starts after.
+_TEXT_STAND_IN = "\ufffcstand-in {}\ufffc"
+_FIRST_DAY = datetime.date(1, 1, 1)
+_FIRST_TIME = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,7 @@ class _Plan:
     annotations: tuple[tuple[str, int], ...]
 
 
-_plans: dict[tuple[str, str, tuple[int, ...]], _Plan] = {}
+_plans: dict[tuple[str, str, tuple[Kind, ...]], _Plan] = {}
 
 
 def prepared_list(
@@ -101,36 +117,100 @@ def keep_as_prefetched(obj: Model, relation: str, rows: list[Any]) -> None:
     cache[relation] = queryset
 
 
-def argument_sizes(args: tuple[Ids, ...]) -> tuple[int, ...]:
-    """-1 for an id, the length of a collection: what a plan is kept by."""
-    return tuple(-1 if isinstance(arg, int) else len(arg) for arg in args)
+def argument_sizes(args: tuple[Value, ...]) -> tuple[Kind, ...]:
+    """Each argument's `Kind`: what a plan is kept by."""
+    return tuple(_kind(arg) for arg in args)
 
 
-def stand_ins(sizes: tuple[int, ...]) -> list[Any]:
-    """One stand-in per id: an int for an id, a frozenset for a collection."""
+def _kind(arg: Value) -> Kind:
+    if type(arg) is int:
+        return -1
+    if arg is None or isinstance(arg, str | datetime.date):
+        return type(arg).__name__  # a datetime is a date too, but not of the same name
+    if isinstance(arg, Collection) and all(type(pk) is int for pk in arg):
+        return len(arg)
+    raise TypeError(f"An id, ids, a text, a day or a time, not {arg!r}")
+
+
+def stand_ins(sizes: tuple[Kind, ...]) -> list[Any]:
+    """One stand-in per argument: an int for an id, a frozenset for a collection, a text,
+    day or time never otherwise seen, None for None."""
     found: list[Any] = []
     next_id = _STAND_IN
-    for size in sizes:
+    for place, size in enumerate(sizes):
         if size == -1:
             found.append(next_id)
             next_id -= 1
-        else:
+        elif isinstance(size, int):
             found.append(frozenset(range(next_id, next_id - size, -1)))
             next_id -= size
+        else:
+            found.append(_SCALAR_STAND_INS[size](place))
     return found
+
+
+_SCALAR_STAND_INS: dict[str, Callable[[int], Any]] = {
+    "str": _TEXT_STAND_IN.format,
+    "date": lambda place: _FIRST_DAY + datetime.timedelta(days=place),
+    "datetime": lambda place: _FIRST_TIME + datetime.timedelta(seconds=place),
+    "NoneType": lambda place: None,
+}
+
+
+def _as_parameter(value: Any, connection: Any) -> Any:
+    """A text, day or time as the ORM passes it among the SQL's parameters."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _parameters(args: tuple[Value, ...], connection: Any) -> list[list[Any]]:
+    """Each argument's values in its stand-ins' order."""
+    values: list[list[Any]] = []
+    for arg in args:
+        if type(arg) is int:
+            values.append([arg])
+        elif arg is None:
+            values.append([])
+        elif isinstance(arg, str | datetime.date):
+            values.append([_as_parameter(arg, connection)])
+        else:
+            values.append(sorted(arg))  # type: ignore[arg-type]
+    return values
+
+
+_PARAMETER_TYPES = (int, str, datetime.date, datetime.datetime)
+
+
+def _plain(parameter: Any) -> Any:
+    """The parameter as a stand-in is written, or None for one no stand-in can be: on
+    PostgreSQL Django passes some integers typed (psycopg's Int4, an int)."""
+    if type(parameter) in _PARAMETER_TYPES:
+        return parameter
+    if isinstance(parameter, int) and not isinstance(parameter, bool):
+        return int(parameter)
+    return None
+
+
+def _typed_as(stand_in: Any, value: Any) -> Any:
+    """The value typed as the ORM typed its stand-in (an Int4 stays an Int4)."""
+    kind = type(stand_in)
+    if kind in (int, bool) or not isinstance(stand_in, int):
+        return value
+    return kind(value)
 
 
 def compiled_sql(compiler: Any, ins: list[Any], *, reader: str) -> CompiledSql:
     """The compiler's SQL, with the place of each stand-in id among its parameters; refused
     if an argument did not reach the SQL as a parameter (it would be built into the text)."""
-    places: dict[int, tuple[int, int]] = {}
-    for index, stand_in in enumerate(ins):
-        for place, value in enumerate(
-            [stand_in] if isinstance(stand_in, int) else sorted(stand_in)
-        ):
+    places: dict[Any, tuple[int, int]] = {}
+    for index, values in enumerate(_parameters(tuple(ins), compiler.connection)):
+        for place, value in enumerate(values):
             places[value] = (index, place)
     sql, params = compiler.as_sql()
-    slots = tuple(places.get(p) if type(p) is int else None for p in params)
+    slots = tuple(places.get(_plain(p)) if _plain(p) is not None else None for p in params)
     if len({slot for slot in slots if slot is not None}) != len(places):
         raise ValueError(f"{reader}: an argument did not reach the SQL as a parameter")
     converters = compiler.get_converters(
@@ -148,16 +228,26 @@ def compiled_sql(compiler: Any, ins: list[Any], *, reader: str) -> CompiledSql:
     )
 
 
-def converted_rows(compiled: CompiledSql, args: tuple[Ids, ...], database: str) -> list[Any]:
+def converted_rows(
+    compiled: CompiledSql,
+    args: tuple[Value, ...],
+    database: str,
+    *,
+    planned_each_time: bool = False,
+) -> list[Any]:
     """Run the SQL with the real ids in the stand-ins' places; each row's columns as lists,
-    converted as Django converts them (a SQLite boolean comes back a bool)."""
-    values = [sorted(arg) if not isinstance(arg, int) else [arg] for arg in args]
+    converted as Django converts them (a SQLite boolean comes back a bool).
+
+    `planned_each_time` sends the SQL unprepared, for the database to plan it for these
+    values (core.statements keeps one plan for every run of a prepared statement)."""
+    connection = connections[database]
+    values = _parameters(args, connection)
     params = [
-        constant if slot is None else values[slot[0]][slot[1]]
+        constant if slot is None else _typed_as(constant, values[slot[0]][slot[1]])
         for slot, constant in zip(compiled.slots, compiled.constants, strict=True)
     ]
-    connection = connections[database]
-    with fixed_sql_cursor(database) as cursor:
+    cursor_for = connection.cursor if planned_each_time else partial(fixed_sql_cursor, database)
+    with cursor_for() as cursor:
         cursor.execute(compiled.sql, params)
         fetched = cursor.fetchall()
     rows = []

@@ -15,25 +15,31 @@ from django.db.models import Model, QuerySet
 
 from answerable.core.prepared import (
     CompiledSql,
-    Ids,
+    Kind,
+    Value,
     argument_sizes,
     compiled_sql,
     converted_rows,
     stand_ins,
 )
 
-_plans: dict[tuple[str, str, tuple[int, ...]], CompiledSql] = {}
+_plans: dict[tuple[str, str, tuple[Kind, ...]], CompiledSql] = {}
 
 
 def prepared_rows(
-    name: str, model: type[Model], build: Callable[..., QuerySet[Any, Any]], *args: Ids
+    name: str,
+    model: type[Model],
+    build: Callable[..., QuerySet[Any, Any]],
+    *args: Value,
+    planned_each_time: bool = False,
 ) -> list[tuple[Any, ...]]:
     """`list(build(*args))` for a `values_list` query (not flat, not named), each argument
-    an id or a collection of ids, with the SQL built once per `name`, database and size of
-    each argument.
+    an id or a collection of ids (or a text, day, time or None: core.prepared), with the SQL
+    built once per `name`, database and kind of each argument.
 
     `build` must return a query of `model` that depends on nothing but its arguments;
-    `name` must be unique to it.
+    `name` must be unique to it (and say whatever else shapes the query). A query whose
+    best plan depends on its values is `planned_each_time` (core.prepared.converted_rows).
     """
     sizes = argument_sizes(args)
     if 0 in sizes:  # an empty IN () is no SQL at all: Django answers it without a query
@@ -44,7 +50,8 @@ def prepared_rows(
     if plan is None:
         ins = stand_ins(sizes)
         plan = _plans[key] = _plan(build(*ins).using(database), database, ins)
-    return [tuple(row) for row in converted_rows(plan, args, database)]
+    rows = converted_rows(plan, args, database, planned_each_time=planned_each_time)
+    return [tuple(row) for row in rows]
 
 
 def _plan(queryset: QuerySet[Any, Any], database: str, ins: list[Any]) -> CompiledSql:

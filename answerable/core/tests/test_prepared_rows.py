@@ -1,7 +1,10 @@
 """Value rows whose SQL is built once give what the ORM gives, for every count of ids."""
 
+import datetime
+
 import pytest
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from answerable.core.prepared_rows import prepared_rows
 from answerable.organisations.models import Organisation
@@ -47,3 +50,50 @@ def test_a_query_of_model_instances_is_refused():
         prepared_rows(
             "test_rows_instances", Organisation, lambda pk: Organisation.objects.filter(pk=pk), 1
         )
+
+
+def _filtered(
+    owner: int, status: str, after: datetime.date | None, updated_before: datetime.datetime
+) -> QuerySet[Action, tuple[object, ...]]:
+    found = Action.objects.filter(owner_id=owner, delivery_status=status)
+    found = (
+        found.filter(target_on__isnull=True) if after is None else found.filter(target_on__gt=after)
+    )
+    return found.filter(created_at__lt=updated_before).order_by("pk").values_list("pk", "target_on")
+
+
+def test_texts_days_times_and_none_run_in_the_same_sql_as_each_others_values():
+    force = OrganisationFactory()
+    early = ActionFactory(
+        owner=force, delivery_status="on_track", target_on=datetime.date(2025, 1, 1)
+    )
+    late = ActionFactory(
+        owner=force, delivery_status="on_track", target_on=datetime.date(2026, 1, 1)
+    )
+    undated = ActionFactory(owner=force, delivery_status="off_track", target_on=None)
+    soon = timezone.now() + datetime.timedelta(days=1)
+    cases = [
+        ("on_track", datetime.date(2024, 6, 1), soon, [early.pk, late.pk]),
+        ("on_track", datetime.date(2025, 6, 1), soon, [late.pk]),
+        ("off_track", datetime.date(2024, 6, 1), soon, []),
+        ("off_track", None, soon, [undated.pk]),
+        ("on_track", datetime.date(2024, 6, 1), early.created_at, []),
+    ]
+    for status, after, before, expected in cases:
+        found = prepared_rows(
+            "test_rows_filtered",
+            Action,
+            _filtered,
+            force.pk,
+            status,
+            after,
+            before,
+            planned_each_time=True,
+        )
+        assert found == [tuple(row) for row in _filtered(force.pk, status, after, before)]
+        assert [pk for pk, _ in found] == expected
+
+
+def test_an_argument_of_another_kind_is_refused():
+    with pytest.raises(TypeError, match="not 1.5"):
+        prepared_rows("test_rows_float", Action, _owned, {1}, 1.5)
