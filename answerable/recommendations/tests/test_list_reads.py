@@ -154,3 +154,63 @@ def test_a_list_read_by_source_builds_its_whole_rows_only_to_count_them(rf, many
 
     counted = keyset.keyset_page(rf.get("/"), rows, keys, count=None, per_page=5, groups=groups)
     assert (counted.count, built) == (40, ["built"])
+
+
+def _pages(rf, rows, keys, groups=None, *, per_page=3):
+    """Every page's references forwards, then back from the last through previous links."""
+    forwards, backwards = [], []
+    page = keyset.keyset_page(rf.get("/"), rows, keys, count=40, per_page=per_page, groups=groups)
+    while True:
+        forwards.append([row.reference for row in page])
+        if page.next_query is None:
+            break
+        page = keyset.keyset_page(
+            rf.get("/" + page.next_query), rows, keys, count=40, per_page=per_page, groups=groups
+        )
+    while page.previous_query is not None:
+        page = keyset.keyset_page(
+            rf.get("/" + page.previous_query),
+            rows,
+            keys,
+            count=40,
+            per_page=per_page,
+            groups=groups,
+        )
+        backwards.insert(0, [row.reference for row in page])
+    return forwards, [*backwards, forwards[-1]]
+
+
+def _in_status(status: str, updated_after):
+    return Recommendation.objects.filter(assurance_status=status, updated_at__gt=updated_after)
+
+
+def test_a_named_list_reads_the_pages_its_queryset_gives_for_each_of_its_values(rf, many_sources):
+    """Named, a list's key rows are read with SQL built once a shape (core.prepared): each
+    read runs with its own values (a status, a time, the row a page starts after), by sorts
+    on texts, days and times, read at once or a few sources at a time."""
+    Recommendation.objects.filter(reference__endswith="-B").update(assurance_status="assured")
+    source_ids = list(Source.objects.order_by("title", "id").values_list("pk", flat=True))
+    long_ago = Recommendation.objects.order_by("updated_at").first().updated_at.replace(year=2000)
+
+    def under(ids, status, after):
+        return _in_status(status, after).filter(source_id__in=ids)
+
+    for status in ("assured", "not_assessed"):
+        for sort in ("source", "deadline", "updated", "reference"):
+            keys = lists.recommendation_sort(sort)
+            groups = keyset.Groups("source_id", source_ids, under) if sort == "source" else None
+            named = keyset.LazyRows(
+                Recommendation, _in_status, (status, long_ago), name="test_in_status"
+            )
+            plain = keyset.LazyRows(Recommendation, lambda s=status: _in_status(s, long_ago))
+            expected = _pages(
+                rf,
+                plain,
+                keys,
+                groups
+                and dataclasses.replace(groups, rows=lambda ids, s=status: under(ids, s, long_ago)),
+            )
+            assert _pages(rf, named, keys, groups) == expected
+            shown = {ref for page in expected[0] for ref in page}
+            assert len(shown) == 20
+            assert {ref[-1] for ref in shown} == {"B" if status == "assured" else "A"}
