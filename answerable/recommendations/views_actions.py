@@ -63,10 +63,9 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         owner_options=DrawnOptions(organisation_option_pairs()),
     )
     filters = form.filters()
-    actions = selectors.action_filter(selectors.action_list(user=request.user), **filters)
     page = keyset_page(
         request,
-        actions,
+        selectors.action_list_filtered(user=request.user, filters=filters),
         selectors.action_sort(filters.get("sort", "")),
         count=selectors.action_count(user=request.user, filters=filters),
         related=("recommendation", "owner"),

@@ -31,6 +31,8 @@ from answerable.recommendations.models import (
 from answerable.recommendations.search import recommendation_search
 from answerable.recommendations.selectors.compiled import rows_for_organisations
 from answerable.recommendations.selectors.register import (
+    action_list,
+    live_actions_seen_by,
     live_recommendations_seen_by,
     recommendation_list,
 )
@@ -348,11 +350,45 @@ def _visible_actions(organisations: frozenset[int]) -> QuerySet[Action]:
     return Action.objects.filter(visible_actions_q(organisations))
 
 
+# The filters whose values a named action list's SQL takes as parameters; a search's words
+# reach the SQL as patterns (`%word%`), and "due in 30 days" as a day computed from today.
+_NAMED_ACTION_FILTERS = ("owner", "delivery_status", "assurance_status")
+_NAMED_DUE = ("", "overdue")
+
+
+def action_list_filtered(*, user: User, filters: dict[str, Any]) -> LazyRows:
+    """The action list page's rows: `action_filter` over the actions the user may see.
+    Without a search, built from the user's organisations and the filters' values (an
+    organisation by its id, today where the list is of overdue actions) alone, so their SQL
+    is built once a shape (core.keyset `LazyRows`)."""
+    due = filters.get("due", "")
+    if filters.get("q") or due not in _NAMED_DUE:
+        return LazyRows(Action, lambda: action_filter(action_list(user=user), **filters))
+    names = tuple(name for name in _NAMED_ACTION_FILTERS if filters.get(name))
+    values = tuple(getattr(filters[name], "pk", filters[name]) for name in names)
+    days = (timezone.localdate(),) if due else ()
+    sort = filters.get("sort", "")
+
+    def rows(organisations: frozenset[int], *values: Any) -> QuerySet[Action]:
+        today = values[0] if due else None
+        chosen = dict(zip(names, values[len(days) :], strict=True))
+        return action_filter(
+            live_actions_seen_by(organisations), due=due, sort=sort, today=today, **chosen
+        )
+
+    return LazyRows(
+        Action,
+        rows,
+        (access_for(user).organisation_ids, *days, *values),
+        name=f"actions:{sort}:{due}:{','.join(names)}",
+    )
+
+
 def action_filter(
     queryset: QuerySet[Action],
     *,
     q: str = "",
-    owner: Organisation | None = None,
+    owner: Organisation | int | None = None,
     delivery_status: str = "",
     assurance_status: str = "",
     due: str = "",

@@ -2,16 +2,21 @@
 rule for its sources alone, and a search's words are looked up once for all the reads."""
 
 import dataclasses
+import datetime
+from operator import attrgetter
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from answerable.core import keyset
 from answerable.core.testing import sign_in
-from answerable.recommendations.models import Recommendation, Source
+from answerable.organisations.tests.factories import OrganisationFactory
+from answerable.recommendations.models import Action, Recommendation, Source
 from answerable.recommendations.selectors import lists
+from answerable.recommendations.selectors.register import action_list
 from answerable.recommendations.tests.factories import (
     ActionFactory,
     RecommendationFactory,
@@ -156,12 +161,13 @@ def test_a_list_read_by_source_builds_its_whole_rows_only_to_count_them(rf, many
     assert (counted.count, built) == (40, ["built"])
 
 
-def _pages(rf, rows, keys, groups=None, *, per_page=3):
-    """Every page's references forwards, then back from the last through previous links."""
+def _pages(rf, rows, keys, groups=None, *, per_page=3, label=attrgetter("reference")):
+    """Every page's rows (their references) forwards, then back from the last through
+    previous links."""
     forwards, backwards = [], []
     page = keyset.keyset_page(rf.get("/"), rows, keys, count=40, per_page=per_page, groups=groups)
     while True:
-        forwards.append([row.reference for row in page])
+        forwards.append([label(row) for row in page])
         if page.next_query is None:
             break
         page = keyset.keyset_page(
@@ -176,7 +182,7 @@ def _pages(rf, rows, keys, groups=None, *, per_page=3):
             per_page=per_page,
             groups=groups,
         )
-        backwards.insert(0, [row.reference for row in page])
+        backwards.insert(0, [label(row) for row in page])
     return forwards, [*backwards, forwards[-1]]
 
 
@@ -214,3 +220,46 @@ def test_a_named_list_reads_the_pages_its_queryset_gives_for_each_of_its_values(
             shown = {ref for page in expected[0] for ref in page}
             assert len(shown) == 20
             assert {ref[-1] for ref in shown} == {"B" if status == "assured" else "A"}
+
+
+def test_the_action_list_reads_what_its_filters_find_over_the_actions_the_user_may_see(
+    rf, office, force, force_lead, scrutiny_officer
+):
+    """The action list's rows, named (SQL built once a shape), are those `action_filter`
+    finds among the user's visible actions, for each filter and sort, page by page."""
+    today = timezone.localdate()
+    other_force = OrganisationFactory(name="Another force")
+    for n in range(12):
+        ActionFactory(
+            recommendation=RecommendationFactory(
+                source=SourceFactory(owner=office), reference=f"R{n:02}"
+            ),
+            owner=force if n % 3 else other_force,
+            delivery_status="on_track" if n % 2 else "off_track",
+            target_on=None if n % 5 == 0 else today + datetime.timedelta(days=n - 6),
+        )
+    unseen = ActionFactory(owner=other_force, recommendation__reference="Z99")
+    cases = [
+        {},
+        {"sort": "updated"},
+        {"sort": "owner", "delivery_status": "off_track"},
+        {"due": "overdue"},
+        {"due": "overdue", "owner": force, "sort": "reference"},
+        {"assurance_status": "not_assessed", "sort": "status"},
+    ]
+    for user in (force_lead, scrutiny_officer):
+        for filters in cases:
+            keys = lists.action_sort(filters.get("sort", ""))
+            named = lists.action_list_filtered(user=user, filters=filters)
+            assert named.name
+            plain = keyset.LazyRows(
+                Action, lambda f=filters, u=user: lists.action_filter(action_list(user=u), **f)
+            )
+            forwards, backwards = _pages(rf, named, keys, per_page=2, label=attrgetter("pk"))
+            assert (forwards, backwards) == _pages(
+                rf, plain, keys, per_page=2, label=attrgetter("pk")
+            )
+            assert forwards == backwards
+            shown = [pk for page in forwards for pk in page]
+            assert unseen.pk not in shown
+            assert shown, filters
