@@ -220,8 +220,14 @@ def series_by_key(rows: Iterable[tuple[int, datetime.date, Decimal]]) -> dict[in
 
 def indicator_current_series_map(*, indicator_ids: list[int]) -> dict[int, Series]:
     """Indicator → its current (period, figure) pairs in period order, for a list of
-    indicators: one query however many there are."""
-    return series_by_key(
+    indicators: one query however many there are, its SQL built once for each number of
+    them (core.prepared_rows; every recommendation page with a linked indicator reads it)."""
+    rows = prepared_rows("indicator_current_series", IndicatorValue, _current_series, indicator_ids)
+    return series_by_key(rows)
+
+
+def _current_series(indicator_ids: Collection[int]) -> QuerySet[IndicatorValue, Any]:
+    return (
         indicator_current_value_list()
         .filter(indicator_id__in=indicator_ids)
         .order_by("indicator_id", "period_start")

@@ -6,6 +6,7 @@ It shows only to those who may see both the coverage and the recommendation or m
 import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from answerable.accounts.models import User
 from answerable.core.prepared import prepared_list
+from answerable.core.prepared_rows import prepared_rows
 from answerable.meetings import selectors as meeting_selectors
 from answerable.meetings.models import AgendaItem
 from answerable.organisations.models import Membership
@@ -105,7 +107,7 @@ def recommendation_coverage_list(
     Few recommendations have coverage offered, and building the query of what the user may
     see costs ~7 ms of CPU (its visibility rules), so it is built only if there is any.
     """
-    if not CoverageLink.objects.filter(recommendation_id__in=recommendation_ids).exists():
+    if not prepared_rows("coverage_offered", CoverageLink, _offered_on, recommendation_ids):
         return {}
     links = (
         coverage_link_list(user=user)
@@ -118,6 +120,16 @@ def recommendation_coverage_list(
     for link in links:
         coverage.setdefault(link.recommendation_id, []).append(link)  # type: ignore[arg-type]
     return coverage
+
+
+def _offered_on(recommendation_ids: Collection[int]) -> QuerySet[CoverageLink, Any]:
+    """Whether any coverage is offered on the recommendations: one row or none, its SQL
+    built once (core.prepared_rows; every recommendation page asks)."""
+    return (
+        CoverageLink.objects.filter(recommendation_id__in=recommendation_ids)
+        .order_by()
+        .values_list("pk")[:1]
+    )
 
 
 @dataclass(frozen=True)
