@@ -222,6 +222,8 @@ def indicator_current_series_map(*, indicator_ids: list[int]) -> dict[int, Serie
     """Indicator → its current (period, figure) pairs in period order, for a list of
     indicators: one query however many there are, its SQL built once for each number of
     them (core.prepared_rows; every recommendation page with a linked indicator reads it)."""
+    if not indicator_ids:  # most recommendations link none
+        return {}
     rows = prepared_rows("indicator_current_series", IndicatorValue, _current_series, indicator_ids)
     return series_by_key(rows)
 
