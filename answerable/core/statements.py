@@ -48,8 +48,11 @@ def fixed_sql_cursor(database: str) -> CursorWrapper:
     """Django's cursor for `database` (health check, debug logging and wrappers as usual),
     preparing its statements where the database is PostgreSQL."""
     connection = connections[database]
-    wrapper = connection.cursor()
-    if connection.vendor == "postgresql" and settings.DB_PREPARE_FIXED_SQL:
-        wrapper.cursor.close()
-        wrapper.cursor = _PreparingCursor(connection.connection)
-    return wrapper
+    if connection.vendor != "postgresql" or not settings.DB_PREPARE_FIXED_SQL:
+        return connection.cursor()
+    # Django's `cursor()` with the preparing cursor made in place of its own, rather than
+    # after it: each cursor copies the connection's adapters (~20 µs, about ten a page).
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
