@@ -298,7 +298,7 @@ class _Reader:
                 rows = self._under(lambda: listed.rows, parents, *listed.args)
             narrowed = self._narrowed(rows, start, backwards)
             return list(narrowed.values_list(*self.fields)[: self.wanted])
-        leading = () if parents is None else (parents,)
+        leading = () if parents is None else (_padded(parents),)
         arity = len(listed.args)
 
         def read(*values: Any) -> QuerySet[Any]:
@@ -320,6 +320,14 @@ class _Reader:
             *(start or ()),
             planned_each_time=True,
         )
+
+
+def _padded(parents: list[Any]) -> list[Any]:
+    """The parents, the last repeated up to a power of two: a read from any row deep in a
+    list ends with a few of them, and a plan kept for each count would grow with the list
+    (`IN (1, 2, 2)` is `IN (1, 2)`)."""
+    width = 1 << (len(parents) - 1).bit_length()
+    return parents + parents[-1:] * (width - len(parents))
 
 
 def rows_in_order(

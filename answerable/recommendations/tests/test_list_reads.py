@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from answerable.core import keyset
+from answerable.core import keyset, prepared_rows
 from answerable.core.testing import sign_in
 from answerable.organisations.tests.factories import OrganisationFactory
 from answerable.recommendations.models import Action, Recommendation, Source
@@ -190,10 +190,17 @@ def _in_status(status: str, updated_after):
     return Recommendation.objects.filter(assurance_status=status, updated_at__gt=updated_after)
 
 
-def test_a_named_list_reads_the_pages_its_queryset_gives_for_each_of_its_values(rf, many_sources):
+def test_a_named_list_reads_the_pages_its_queryset_gives_for_each_of_its_values(
+    rf, many_sources, office, monkeypatch
+):
     """Named, a list's key rows are read with SQL built once a shape (core.prepared): each
     read runs with its own values (a status, a time, the row a page starts after), by sorts
     on texts, days and times, read at once or a few sources at a time."""
+    monkeypatch.setattr(keyset, "GROUPS_FIRST_READ", 3)  # reads of 3, 6, 12 sources
+    for n in range(20, 23):  # 23 sources, so the last read from a row finds a few
+        source = SourceFactory(owner=office, title=f"Inquiry {n:02}")
+        RecommendationFactory(source=source, reference=f"{n:02}-A")
+        RecommendationFactory(source=source, reference=f"{n:02}-B")
     Recommendation.objects.filter(reference__endswith="-B").update(assurance_status="assured")
     source_ids = list(Source.objects.order_by("title", "id").values_list("pk", flat=True))
     long_ago = Recommendation.objects.order_by("updated_at").first().updated_at.replace(year=2000)
@@ -218,8 +225,17 @@ def test_a_named_list_reads_the_pages_its_queryset_gives_for_each_of_its_values(
             )
             assert _pages(rf, named, keys, groups) == expected
             shown = {ref for page in expected[0] for ref in page}
-            assert len(shown) == 20
+            assert len(shown) == 23
             assert {ref[-1] for ref in shown} == {"B" if status == "assured" else "A"}
+    # Reads from any row read a few sources, padded to a power of two: a plan for each
+    # count would grow with the list.
+    parents_read = {
+        kinds[0]
+        for name, _database, kinds in prepared_rows._plans
+        if name.startswith("keyset:test_in_status") and name.rsplit(":", 2)[1] == "True"
+    }
+    assert parents_read
+    assert parents_read <= {1, 2, 4, 8, 16}
 
 
 def test_the_action_list_reads_what_its_filters_find_over_the_actions_the_user_may_see(
