@@ -69,7 +69,7 @@ def action_count(*, user: User, filters: dict[str, Any]) -> int | None:
     if set(filters) - {"sort", *_NAMED_ACTION_FILTERS}:
         return None
     names = tuple(name for name in _NAMED_ACTION_FILTERS if name in filters)
-    values = tuple(getattr(filters[name], "pk", filters[name]) for name in names)
+    values = _as_parameters(filters, names)
     # The few tallies (a hundred or so) summed here, so the SQL is built once a shape.
     rows = prepared_rows(
         f"action_count:{','.join(names)}",
@@ -91,6 +91,12 @@ def _action_tallies(
         .order_by()
         .values_list("total")
     )
+
+
+def _as_parameters(filters: dict[str, Any], names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The named filters' values as a query built once takes them (core.prepared): an
+    object (a source, an owner, a theme) by its id."""
+    return tuple(getattr(filters[name], "pk", filters[name]) for name in names)
 
 
 # --- filtering and sorting ---------------------------------------------------------------
@@ -253,7 +259,7 @@ def _named_list(
     """`recommendation_list_filtered` without a search: rows built from the organisations
     and the filters' values (an object by its id) alone."""
     names = tuple(name for name in _NAMED_FILTERS if filters.get(name))
-    values = tuple(getattr(filters[name], "pk", filters[name]) for name in names)
+    values = _as_parameters(filters, names)
     sort = filters.get("sort", "")
     by_actions = bool({"owner", "delivery_status"} & set(names))
 
@@ -382,7 +388,7 @@ def action_list_filtered(*, user: User, filters: dict[str, Any]) -> LazyRows:
     if filters.get("q") or due not in _NAMED_DUE:
         return LazyRows(Action, lambda: action_filter(action_list(user=user), **filters))
     names = tuple(name for name in _NAMED_ACTION_FILTERS if filters.get(name))
-    values = tuple(getattr(filters[name], "pk", filters[name]) for name in names)
+    values = _as_parameters(filters, names)
     days = (timezone.localdate(),) if due else ()
     sort = filters.get("sort", "")
 
