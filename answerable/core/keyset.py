@@ -17,7 +17,7 @@ from functools import cached_property, partial, reduce
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Field, Model, Q, QuerySet, Window
+from django.db.models import Count, F, Field, IntegerField, Model, Q, QuerySet, Value, Window
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, QueryDict
 from django.utils.http import urlencode
@@ -200,7 +200,7 @@ def _page(
         if count is not None:
             total = count
         elif count_at_most is None:
-            total = listed.rows.count()
+            total = _count(listed)
         else:
             total = listed.rows.order_by()[: count_at_most + 1].count()
             exact = total <= count_at_most
@@ -245,9 +245,7 @@ class _Reader:
     ) -> list[Any]:
         """The key rows; `counted`, each row's keys followed by how many rows the list has."""
         if counted:
-            narrow = self._narrowed(listed.rows, start, backwards)
-            narrow = narrow.annotate(listed_count=Window(Count("*")))
-            return list(narrow.values_list(*self.fields, "listed_count")[: self.wanted])
+            return self._keys(listed, start, backwards, None, counted=True)
         if self.groups is None:
             return self._keys(listed, start, backwards, None)
         ids = list(self.groups.parent_ids)
@@ -276,6 +274,17 @@ class _Reader:
             return rows
         return rows.filter(_beyond(self.keys, start, backwards=backwards))
 
+    def _values(
+        self, rows: QuerySet[Any], start: list[Any] | None, backwards: bool, counted: bool
+    ) -> QuerySet[Any]:
+        """The page's key rows past `start`; `counted`, each followed by how many rows the
+        list has (`COUNT(*) OVER ()`, so a first page is read and counted at once)."""
+        narrowed = self._narrowed(rows, start, backwards)
+        if not counted:
+            return narrowed.values_list(*self.fields)[: self.wanted]
+        narrowed = narrowed.annotate(listed_count=Window(Count("*")))
+        return narrowed.values_list(*self.fields, "listed_count")[: self.wanted]
+
     def _under(
         self, rows: Callable[[], QuerySet[Any]], parents: list[Any], *args: Any
     ) -> QuerySet[Any]:
@@ -287,17 +296,23 @@ class _Reader:
         return rows().filter(**{f"{self.groups.field}__in": parents})
 
     def _keys(
-        self, listed: _Listed, start: list[Any] | None, backwards: bool, parents: list[Any] | None
+        self,
+        listed: _Listed,
+        start: list[Any] | None,
+        backwards: bool,
+        parents: list[Any] | None,
+        *,
+        counted: bool = False,
     ) -> list[Any]:
-        """Up to `wanted` key rows past `start`, of the list or of its rows under `parents`;
-        with SQL built once a shape where the list is named (`LazyRows`)."""
+        """Up to `wanted` key rows past `start`, of the list or of its rows under `parents`
+        (`counted`, each followed by the list's count); with SQL built once a shape where
+        the list is named (`LazyRows`)."""
         if not listed.name:
             if parents is None:
                 rows = listed.rows
             else:
                 rows = self._under(lambda: listed.rows, parents, *listed.args)
-            narrowed = self._narrowed(rows, start, backwards)
-            return list(narrowed.values_list(*self.fields)[: self.wanted])
+            return list(self._values(rows, start, backwards, counted))
         leading = () if parents is None else (_padded(parents),)
         arity = len(listed.args)
 
@@ -308,9 +323,12 @@ class _Reader:
                 rows = listed.build(*args)
             else:
                 rows = self._under(lambda: listed.build(*args), values[0], *args)
-            return self._narrowed(rows, begin, backwards).values_list(*self.fields)[: self.wanted]
+            return self._values(rows, begin, backwards, counted)
 
-        shape = f"keyset:{listed.name}:{self.keys!r}:{backwards}:{bool(leading)}:{self.wanted}"
+        shape = (
+            f"keyset:{listed.name}:{self.keys!r}:{backwards}:{bool(leading)}:{self.wanted}"
+            f":{counted}"
+        )
         return prepared_rows(
             shape,
             listed.model,
@@ -320,6 +338,35 @@ class _Reader:
             *(start or ()),
             planned_each_time=True,
         )
+
+
+def _count(listed: _Listed) -> int:
+    """How many rows the list has; with SQL built once where the list is named."""
+    if not listed.name:
+        return listed.rows.count()
+    found = prepared_rows(
+        f"keyset-count:{listed.name}",
+        listed.model,
+        lambda *args: _counted(listed.build(*args)),
+        *listed.args,
+        planned_each_time=True,
+    )
+    return found[0][0] if found else 0
+
+
+def _counted(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """`SELECT COUNT(*)` of the rows as a `values_list` query, whose SQL core.prepared_rows
+    can keep (`QuerySet.count()` runs at once): grouped by a constant, which Django leaves
+    out of GROUP BY, so it is one row."""
+    if rows.query.distinct or rows.query.combinator:
+        raise ValueError("a named list's rows are counted as they come: not distinct ones")
+    return (
+        rows.order_by()
+        .annotate(listed_one=Value(1, output_field=IntegerField()))
+        .values("listed_one")
+        .annotate(listed_count=Count("*"))
+        .values_list("listed_count")
+    )
 
 
 def _padded(parents: list[Any]) -> list[Any]:

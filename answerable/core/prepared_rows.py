@@ -33,9 +33,9 @@ def prepared_rows(
     *args: Value,
     planned_each_time: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """`list(build(*args))` for a `values_list` query (not flat, not named), each argument
-    an id or a collection of ids (or a text, day, time or None: core.prepared), with the SQL
-    built once per `name`, database and kind of each argument.
+    """`list(build(*args))` for a `values_list` query (not flat, not named; annotations after
+    the fields), each argument an id or a collection of ids (or a text, day, time or None:
+    core.prepared), with the SQL built once per `name`, database and kind of each argument.
 
     `build` must return a query of `model` that depends on nothing but its arguments;
     `name` must be unique to it (and say whatever else shapes the query). A query whose
@@ -56,7 +56,9 @@ def prepared_rows(
 
 def _plan(queryset: QuerySet[Any, Any], database: str, ins: list[Any]) -> CompiledSql:
     query = queryset.query
-    if queryset._fields is None or query.annotation_select or query.extra_select:  # type: ignore[attr-defined]
-        # Annotations may come back in another order than asked for: not handled here.
-        raise ValueError("prepared_rows reads the fields of a values_list query")
+    selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+    if queryset._fields is None or list(queryset._fields) != selected:  # type: ignore[attr-defined]
+        # Django puts a row's columns back in the order asked for; these rows are not put
+        # back, so the SQL must select them in that order (annotations last).
+        raise ValueError("prepared_rows reads a values_list query's columns in SQL's order")
     return compiled_sql(query.get_compiler(using=database), ins, reader="prepared_rows")

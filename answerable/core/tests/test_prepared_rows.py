@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from answerable.core.prepared_rows import prepared_rows
@@ -49,6 +49,28 @@ def test_a_query_of_model_instances_is_refused():
     with pytest.raises(ValueError, match="values_list"):
         prepared_rows(
             "test_rows_instances", Organisation, lambda pk: Organisation.objects.filter(pk=pk), 1
+        )
+
+
+def _with_counts(owner: int) -> QuerySet[Organisation, tuple[object, ...]]:
+    return (
+        Organisation.objects.filter(pk=owner)
+        .annotate(action_count=Count("actions"))
+        .values_list("name", "action_count")
+    )
+
+
+def test_an_annotation_is_read_after_the_fields_and_refused_before_them():
+    action = ActionFactory()
+    ActionFactory(owner=action.owner)
+    found = prepared_rows("test_rows_counted", Organisation, _with_counts, action.owner_id)
+    assert found == [(action.owner.name, 2)]
+    with pytest.raises(ValueError, match="SQL's order"):
+        prepared_rows(
+            "test_rows_counted_first",
+            Organisation,
+            lambda pk: _with_counts(pk).values_list("action_count", "name"),
+            action.owner_id,
         )
 
 
