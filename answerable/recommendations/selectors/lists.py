@@ -373,30 +373,32 @@ def _visible_actions(organisations: frozenset[int]) -> QuerySet[Action]:
     return Action.objects.filter(visible_actions_q(organisations))
 
 
-# The filters whose values a named action list's SQL takes as parameters; a search's words
-# reach the SQL as patterns (`%word%`), and "due in 30 days" as a day computed from today.
+# The filters whose values a named action list's SQL takes as parameters, besides the days
+# of `due`; a search's words reach the SQL as patterns (`%word%`).
 _NAMED_ACTION_FILTERS = ("owner", "delivery_status", "assurance_status")
-_NAMED_DUE = ("", "overdue")
+# How far ahead "due in the next 30 days" looks.
+DUE_SOON = datetime.timedelta(days=30)
 
 
 def action_list_filtered(*, user: User, filters: dict[str, Any]) -> LazyRows:
     """The action list page's rows: `action_filter` over the actions the user may see.
     Without a search, built from the user's organisations and the filters' values (an
-    organisation by its id, today where the list is of overdue actions) alone, so their SQL
-    is built once a shape (core.keyset `LazyRows`)."""
-    due = filters.get("due", "")
-    if filters.get("q") or due not in _NAMED_DUE:
+    organisation by its id; where the list is of actions due, today and the last day due)
+    alone, so their SQL is built once a shape (core.keyset `LazyRows`)."""
+    if filters.get("q"):
         return LazyRows(Action, lambda: action_filter(action_list(user=user), **filters))
     names = tuple(name for name in _NAMED_ACTION_FILTERS if filters.get(name))
     values = _as_parameters(filters, names)
-    days = (timezone.localdate(),) if due else ()
-    sort = filters.get("sort", "")
+    due, sort = filters.get("due", ""), filters.get("sort", "")
+    today = timezone.localdate()
+    # Days passed in, not worked out in the build: its SQL keeps what it computes.
+    days = {"": (), "overdue": (today,), "30_days": (today, today + DUE_SOON)}[due]
 
     def rows(organisations: frozenset[int], *values: Any) -> QuerySet[Action]:
-        today = values[0] if due else None
+        on, by = values[: len(days)] + (None,) * (2 - len(days))
         chosen = dict(zip(names, values[len(days) :], strict=True))
         return action_filter(
-            live_actions_seen_by(organisations), due=due, sort=sort, today=today, **chosen
+            live_actions_seen_by(organisations), due=due, sort=sort, today=on, due_by=by, **chosen
         )
 
     return LazyRows(
@@ -417,8 +419,10 @@ def action_filter(
     due: str = "",
     sort: str = "target",
     today: datetime.date | None = None,
+    due_by: datetime.date | None = None,
 ) -> QuerySet[Action]:
-    """Narrow a visible action list by the list page's filters, then sort it."""
+    """Narrow a visible action list by the list page's filters, then sort it. "Due in the
+    next 30 days" is due from `today` to `due_by` (by default `DUE_SOON` after today)."""
     today = today or timezone.localdate()
     for word in q.split():
         queryset = queryset.filter(
@@ -438,7 +442,7 @@ def action_filter(
             delivery_status__in=OPEN_STATUSES,
             is_superseded=False,
             target_on__gte=today,
-            target_on__lte=today + datetime.timedelta(days=30),
+            target_on__lte=due_by or today + DUE_SOON,
         )
     return ordered(queryset, action_sort(sort))
 

@@ -264,6 +264,8 @@ def test_the_action_list_reads_what_its_filters_find_over_the_actions_the_user_m
         {"due": "overdue"},
         {"due": "overdue", "owner": force, "sort": "reference"},
         {"assurance_status": "not_assessed", "sort": "status"},
+        {"due": "30_days"},
+        {"due": "30_days", "delivery_status": "on_track", "sort": "owner"},
     ]
     for user in (force_lead, scrutiny_officer):
         for filters in cases:

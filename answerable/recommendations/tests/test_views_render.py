@@ -1,4 +1,7 @@
+import datetime
+
 from django.urls import reverse
+from django.utils import timezone
 
 from answerable.core.testing import post_forms_without_csrf, sign_in
 from answerable.recommendations.tests.factories import (
@@ -89,3 +92,33 @@ def test_a_progress_update_over_the_limit_is_refused_with_the_limit_named(
     )
     assert "Enter 10000 characters or fewer. You entered 10005" in response.content.decode()
     assert not force_action.updates.exists()
+
+
+def test_the_action_list_due_in_the_next_30_days_runs_from_today_to_30_days_on(
+    client, force_lead, recommendation, force
+):
+    today = timezone.localdate()
+    for days in (-1, 0, 30, 31):
+        ActionFactory(
+            recommendation=recommendation,
+            owner=force,
+            description=f"Due on day {days}",
+            target_on=today + datetime.timedelta(days=days),
+        )
+    ActionFactory(
+        recommendation=recommendation,
+        owner=force,
+        description="Completed already",
+        target_on=today,
+        delivery_status="completed",
+    )
+    sign_in(client, force_lead)
+    for _ in range(2):  # the second read runs the SQL the first built
+        page = client.get(reverse("recommendations:action_list"), {"due": "30_days"})
+        shown = {
+            text
+            for text in ("Due on day -1", "Due on day 0", "Due on day 30", "Due on day 31")
+            + ("Completed already",)
+            if f">{text}</span>" in page.content.decode()
+        }
+        assert shown == {"Due on day 0", "Due on day 30"}
