@@ -34,6 +34,7 @@ from answerable.recommendations.models import (
 from answerable.recommendations.selectors.compiled import rows_for_organisations
 from answerable.recommendations.selectors.lists import (
     ACTION_ROW_SHOWN,
+    DUE_SOON,
     recommendation_counts_by_assurance,
 )
 from answerable.recommendations.selectors.register import assessment_queue_for, live_actions_seen_by
@@ -78,7 +79,7 @@ def dashboard_summary(*, user: User, today: datetime.date | None = None) -> Dash
     stays short for an office with 250 sources or a national viewer with 2,500.
     """
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=30)
+    soon = today + DUE_SOON  # as the action list it links to counts "due soon"
     access = access_for(user)
     organisations = access.organisation_ids
     owner_counts: dict[int, dict[str, int]] = {}
